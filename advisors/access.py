@@ -1,0 +1,158 @@
+"""The one access-control module. Every view, API endpoint, template and export asks it.
+
+It answers two questions:
+
+- ``can(user, action, obj)``: may this user do this to this object (or, for "create", this model)?
+- ``visible(user, queryset)``: which of these objects may this user see?
+
+Rules are grouped in one policy per model, registered by model label so that this module never imports
+another app's models. Superusers may do everything; anonymous and inactive users nothing. A model without
+a policy is closed: nothing is visible and nothing is allowed.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from rest_framework.permissions import BasePermission
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def region_ids(user) -> frozenset[int]:
+    """The regions a user works in: those their organisation serves. Cached on the user object."""
+    cached = getattr(user, "_access_region_ids", None)
+    if cached is None:
+        if user.organisation_id is None:
+            cached = frozenset()
+        else:
+            cached = frozenset(user.organisation.regions.values_list("pk", flat=True))
+        user._access_region_ids = cached
+    return cached
+
+
+class Policy:
+    """Rules for one model. `can_<action>(user, obj)` methods answer can(); `scope` answers visible()."""
+
+    def can(self, user, action: str, obj) -> bool:
+        handler = getattr(self, f"can_{action}", None)
+        return bool(handler(user, obj)) if handler else False
+
+    def scope(self, user, queryset: QuerySet) -> QuerySet:
+        return queryset.none()
+
+
+_POLICIES: dict[str, Policy] = {}
+
+
+def policy(label: str):
+    """Register a Policy subclass for the model with this label, e.g. ``@policy("advisors.Region")``."""
+
+    def register(cls):
+        _POLICIES[label] = cls()
+        return cls
+
+    return register
+
+
+def _policy_for(model_or_obj) -> Policy:
+    return _POLICIES.get(model_or_obj._meta.label, Policy())
+
+
+def can(user, action: str, obj) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    return _policy_for(obj).can(user, str(action), obj)
+
+
+def visible(user, queryset: QuerySet) -> QuerySet:
+    if not _is_signed_in(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return _policy_for(queryset.model).scope(user, queryset)
+
+
+def require(user, action: str, obj) -> None:
+    """Raise PermissionDenied (HTTP 403) unless can(user, action, obj)."""
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+# --- Policies -------------------------------------------------------------------------------------
+
+
+@policy("advisors.Region")
+class RegionPolicy(Policy):
+    def can_view(self, user, region):
+        return region.pk in region_ids(user)
+
+    def scope(self, user, queryset):
+        return queryset.filter(pk__in=region_ids(user))
+
+
+@policy("advisors.Organisation")
+class OrganisationPolicy(Policy):
+    """Partners are a shared directory: anyone signed in sees them all, so that referrals can cross regions."""
+
+    def can_view(self, user, organisation):
+        return True
+
+    def can_change(self, user, organisation):
+        if user.is_organisation_lead:
+            return organisation.pk == user.organisation_id
+        if user.is_regional_staff:
+            return organisation.regions.filter(pk__in=region_ids(user)).exists()
+        return False
+
+    def scope(self, user, queryset):
+        return queryset
+
+
+@policy("advisors.User")
+class UserPolicy(Policy):
+    """People see colleagues of every partner in their regions; leads manage their own organisation."""
+
+    def can_view(self, user, person):
+        if person.pk == user.pk:
+            return True
+        if person.organisation_id is None:
+            return False
+        return person.organisation.regions.filter(pk__in=region_ids(user)).exists()
+
+    def can_change(self, user, person):
+        if person.pk == user.pk:
+            return True
+        return (
+            user.is_organisation_lead
+            and not person.is_superuser
+            and person.organisation_id is not None
+            and person.organisation_id == user.organisation_id
+        )
+
+    def scope(self, user, queryset):
+        return queryset.filter(Q(pk=user.pk) | Q(organisation__regions__in=region_ids(user))).distinct()
+
+
+# --- Adapters -------------------------------------------------------------------------------------
+
+
+class AccessPermission(BasePermission):
+    """DRF permission that asks `can()` for object-level access, by HTTP method."""
+
+    method_actions = {"GET": Action.VIEW, "HEAD": Action.VIEW, "OPTIONS": Action.VIEW}
+
+    def has_object_permission(self, request, view, obj: Model) -> bool:
+        action = self.method_actions.get(request.method, Action.DELETE if request.method == "DELETE" else Action.CHANGE)
+        return can(request.user, action, obj)

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Region, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "operator", "is_active"]
+    list_select_related = ["operator"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["counties"]
+    search_fields = ["name"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "email", "is_active"]
+    list_filter = ["kind", "is_active", "regions"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["regions"]
+    search_fields = ["name", "email"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "organisation", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "organisation", "role", "preferred_language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "organisation", "role", "password1", "password2"],
+            },
+        )
+    ]

@@ -1,0 +1,3 @@
+from .reference import County, Municipality, SNICode, SNISection, TurnoverClass
+
+__all__ = ["County", "Municipality", "SNICode", "SNISection", "TurnoverClass"]

@@ -1,0 +1,89 @@
+"""Reference data from SCB: counties, municipalities, SNI 2025 and turnover classes.
+
+Codes are the primary keys: they are stable, short, meaningful in URLs and exports, and keep leading zeros.
+Loaded (idempotently) by `manage.py load_reference_data` from `companies/data/`.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from exportcenter.i18n import TranslatedField
+
+
+class County(models.Model):
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county"))
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__startswith=models.F("county_id")), name="municipality_code_in_county"
+            )
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+
+class SNISection(models.Model):
+    code = models.CharField(_("code"), max_length=1, primary_key=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name = TranslatedField("name")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("SNI section")
+        verbose_name_plural = _("SNI sections")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class SNICode(models.Model):
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=300)
+    division = models.CharField(_("division"), max_length=2, db_index=True)
+    section = models.ForeignKey(SNISection, on_delete=models.PROTECT, related_name="codes", verbose_name=_("section"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("SNI code")
+        verbose_name_plural = _("SNI codes")
+
+    def __str__(self):
+        return f"{self.code[:2]}.{self.code[2:]} {self.name_sv}"
+
+
+class TurnoverClass(models.Model):
+    code = models.PositiveSmallIntegerField(_("code"), primary_key=True)
+    label_sv = models.CharField(_("label (Swedish)"), max_length=100)
+    label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
+    label = TranslatedField("label")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("turnover class")
+        verbose_name_plural = _("turnover classes")
+
+    def __str__(self):
+        return self.label

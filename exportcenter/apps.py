@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExportcenterConfig(AppConfig):
+    name = "exportcenter"
+    verbose_name = "Exportcenter"

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from advisors import demo as advisors_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo export center (Uppsala län), its partners and one login per role. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even when DEBUG is off. Demo accounts have a published password.",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("Refusing to create demo accounts with DEBUG off; pass --allow-production.")
+        call_command("load_reference_data", stdout=self.stdout)
+        logins = advisors_demo.seed()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
+        width = max(len(login.email) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.email.ljust(width)}  {login.role} – {login.organisation}")
+        self.stdout.write(f"  Password for all: {advisors_demo.DEMO_PASSWORD}")
