@@ -104,7 +104,7 @@ class RegionPolicy(Policy):
 
 @policy("advisors.Organisation")
 class OrganisationPolicy(Policy):
-    """Partners are a shared directory: anyone signed in sees them all, so that referrals can cross regions."""
+    """Partners are a shared directory: everyone signed in sees them all, so referrals can cross regions."""
 
     def can_view(self, user, organisation):
         return True
@@ -154,5 +154,7 @@ class AccessPermission(BasePermission):
     method_actions = {"GET": Action.VIEW, "HEAD": Action.VIEW, "OPTIONS": Action.VIEW}
 
     def has_object_permission(self, request, view, obj: Model) -> bool:
-        action = self.method_actions.get(request.method, Action.DELETE if request.method == "DELETE" else Action.CHANGE)
+        action = self.method_actions.get(
+            request.method, Action.DELETE if request.method == "DELETE" else Action.CHANGE
+        )
         return can(request.user, action, obj)

@@ -15,7 +15,7 @@ PARTNERS = [
         Organisation.Kind.ALMI,
         "uppsala@almi.example",
         "Behovssamtal, lån och riskkapital till små och medelstora företag, samt rådgivning om exportmognad.",
-        "Needs meetings, loans and venture capital for small and medium-sized companies, and export readiness.",
+        "Needs meetings, loans and venture capital for small and medium-sized companies; export readiness.",
     ),
     (
         "business-sweden",

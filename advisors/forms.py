@@ -20,12 +20,22 @@ class SignInForm(auth_forms.AuthenticationForm):
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Sends the reset link through the email outbox (a Celery task), never inside the request."""
 
-    email = forms.EmailField(label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def get_users(self, email):
         return (user for user in super().get_users(email) if user.can_sign_in)
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         from django.template import loader
         from django.utils import translation
 

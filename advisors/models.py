@@ -70,7 +70,9 @@ class Organisation(models.Model):
     description_sv = models.TextField(_("description (Swedish)"), max_length=2000, blank=True)
     description_en = models.TextField(_("description (English)"), max_length=2000, blank=True)
     description = TranslatedField("description")
-    regions = models.ManyToManyField(Region, related_name="organisations", verbose_name=_("regions served"), blank=True)
+    regions = models.ManyToManyField(
+        Region, related_name="organisations", verbose_name=_("regions served"), blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -136,7 +138,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Unselect this instead of deleting the account.")
     )
-    is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("May sign in to the admin site."))
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("May sign in to the admin site.")
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

@@ -21,7 +21,9 @@ def _by_code(filename: str, column: str) -> dict[str, str]:
 
 
 def _upsert(model, objects: list, update_fields: list[str]) -> int:
-    model.objects.bulk_create(objects, update_conflicts=True, unique_fields=["code"], update_fields=update_fields)
+    model.objects.bulk_create(
+        objects, update_conflicts=True, unique_fields=["code"], update_fields=update_fields
+    )
     return len(objects)
 
 
@@ -41,13 +43,18 @@ def load_reference_data() -> LoadResult:
     return LoadResult(
         counties=_upsert(
             County,
-            [County(code=r["code"], name=r["name"], short_name=r["short_name"]) for r in _rows("counties.csv")],
+            [
+                County(code=r["code"], name=r["name"], short_name=r["short_name"])
+                for r in _rows("counties.csv")
+            ],
             ["name", "short_name"],
         ),
         municipalities=_upsert(
             Municipality,
             [
-                Municipality(code=r["code"], name=r["name"], short_name=r["short_name"], county_id=r["county_code"])
+                Municipality(
+                    code=r["code"], name=r["name"], short_name=r["short_name"], county_id=r["county_code"]
+                )
                 for r in _rows("municipalities.csv")
             ],
             ["name", "short_name", "county"],
@@ -71,7 +78,9 @@ def load_reference_data() -> LoadResult:
         turnover_classes=_upsert(
             TurnoverClass,
             [
-                TurnoverClass(code=int(r["code"]), label_sv=r["label_sv"], label_en=turnover_en.get(r["code"], ""))
+                TurnoverClass(
+                    code=int(r["code"]), label_sv=r["label_sv"], label_en=turnover_en.get(r["code"], "")
+                )
                 for r in _rows("scb_turnover_classes.csv")
             ],
             ["label_sv", "label_en"],

@@ -15,6 +15,6 @@ app.autodiscover_tasks()
 def _prepare_filesystem_broker(sender, **kwargs):
     """The filesystem transport needs its folders to exist before the first message."""
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if folder := options.get(key):
             os.makedirs(folder, exist_ok=True)

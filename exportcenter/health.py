@@ -52,4 +52,6 @@ def readyz(request):
             results[name] = {"status": "down", "error": exc.__class__.__name__}
         else:
             results[name] = {"status": "ok", "ms": round((time.monotonic() - started) * 1000, 1)}
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results}, status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": results}, status=200 if ready else 503
+    )

@@ -1,8 +1,13 @@
 """Public pages of the portal: landing page, accessibility statement, error pages."""
 
+from datetime import date
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.i18n import set_language as django_set_language
 
 from advisors.selectors import current_region, partners_of
 
@@ -12,12 +17,27 @@ def home(request):
     return render(request, "exportcenter/home.html", {"region": region, "partners": partners_of(region)})
 
 
+def set_language(request):
+    """Django's set_language, resolving `next` in the language of its own path.
+
+    With Swedish unprefixed, Django resolves `next` in the active language, so `/en/...` would not
+    resolve while Swedish is active and the switch would stay on the English page.
+    """
+    next_path = urlsplit(request.POST.get("next", request.GET.get("next", "/"))).path
+    with translation.override(translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE):
+        return django_set_language(request)
+
+
 def accessibility_statement(request):
     return render(
         request,
         "exportcenter/accessibility.html",
-        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL, "reviewed": ACCESSIBILITY_STATEMENT_REVIEWED},
     )
+
+
+# Update when the statement is reviewed (DOS-lagen asks for a yearly review).
+ACCESSIBILITY_STATEMENT_REVIEWED = date(2026, 11, 22)
 
 
 @requires_csrf_token

@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def queue_email(*, to: str, subject: str, body_text: str, body_html: str = "", key: str | None = None) -> OutboundEmail:
+def queue_email(
+    *, to: str, subject: str, body_text: str, body_html: str = "", key: str | None = None
+) -> OutboundEmail:
     """Write the email to the outbox and deliver it after the surrounding transaction commits.
 
     With a `key`, a second call for the same key returns the first email and queues nothing.
@@ -29,7 +31,11 @@ def queue_email(*, to: str, subject: str, body_text: str, body_html: str = "", k
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
-                key=key, to=to, subject=" ".join(subject.split())[:300], body_text=body_text, body_html=body_html
+                key=key,
+                to=to,
+                subject=" ".join(subject.split())[:300],
+                body_text=body_text,
+                body_html=body_html,
             )
     except IntegrityError:
         # A concurrent caller queued the same key first; theirs is the one.
@@ -89,5 +95,7 @@ def deliver(email_id: int) -> bool:
 
 def flush_outbox(*, limit: int = 500) -> int:
     """Deliver pending emails whose time has come. Returns how many were sent."""
-    due_ids = list(OutboundEmail.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    due_ids = list(
+        OutboundEmail.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    )
     return sum(deliver(email_id) for email_id in due_ids)

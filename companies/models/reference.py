@@ -28,7 +28,9 @@ class Municipality(models.Model):
     code = models.CharField(_("code"), max_length=4, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=100)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county"))
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county")
+    )
 
     class Meta:
         ordering = ["short_name"]
@@ -63,7 +65,9 @@ class SNICode(models.Model):
     code = models.CharField(_("code"), max_length=5, primary_key=True)
     name_sv = models.CharField(_("name (Swedish)"), max_length=300)
     division = models.CharField(_("division"), max_length=2, db_index=True)
-    section = models.ForeignKey(SNISection, on_delete=models.PROTECT, related_name="codes", verbose_name=_("section"))
+    section = models.ForeignKey(
+        SNISection, on_delete=models.PROTECT, related_name="codes", verbose_name=_("section")
+    )
 
     class Meta:
         ordering = ["code"]

@@ -1,0 +1,78 @@
+# Exportcenter developer commands. `make run` and `make test` work on a fresh clone: they create .venv,
+# install the locked dependencies and compile the translations on first use.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | md5sum | cut -c1-12)
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages check-translations migrations worker beat lock clean help
+
+help:
+	@echo "make run       start the portal (SQLite + embedded Celery unless DATABASE_URL/REDIS_URL are set)"
+	@echo "make test      run the whole test suite"
+	@echo "make lint      ruff format --check and ruff check"
+	@echo "make format    ruff format and ruff check --fix"
+	@echo "make messages  extract strings into locale/ and compile the catalogues"
+
+$(STAMP): requirements-dev.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics --domain=django --input-file=$< --output-file=$@
+	@test -f $@ || { echo "$< was not compiled (is its header marked fuzzy?)"; exit 1; }
+
+# The embedded default: DEBUG on, SQLite and kombu's filesystem broker unless the environment says otherwise.
+run: export DEBUG ?= true
+run: $(STAMP) $(MO_FILES)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) bin/run-embedded
+
+test: $(STAMP) $(MO_FILES)
+	@set +e; $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected"; exit 0; fi; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Extract strings (needs GNU gettext's xgettext), fill the English catalogue (English is the source
+# language) and compile. Then translate the new Swedish entries in locale/sv/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages --locale=sv --locale=en --no-obsolete --no-location \
+		--ignore=.venv --ignore=staticfiles --ignore=tests
+	$(BIN)/python manage.py check_translations --fill-source-language
+	@$(MAKE) --no-print-directory $(MO_FILES)
+
+check-translations: $(STAMP)
+	$(BIN)/python manage.py check_translations
+
+migrations: $(STAMP)
+	$(BIN)/python manage.py makemigrations
+
+worker: $(STAMP) $(MO_FILES)
+	$(BIN)/celery -A exportcenter worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(BIN)/celery -A exportcenter beat --loglevel=INFO
+
+# Regenerate the lock files after changing dependencies in pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev -c requirements.lock --python-version 3.11 -o requirements-dev.lock
+
+clean:
+	rm -rf .run staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,165 @@
+"""The access-control matrix: every role against every object kind and action.
+
+Later issues add rows (companies, requests, referrals, ...) to MATRIX.
+"""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from advisors import access
+from advisors.models import Organisation, Region, User
+from tests.factories import OrganisationFactory, RegionFactory, UserFactory
+
+ROLES = [
+    "anonymous",
+    "inactive",
+    "advisor",
+    "lead",
+    "other_org_advisor",
+    "regional_staff",
+    "other_region_advisor",
+    "superuser",
+]
+
+
+@pytest.fixture
+def world(db):
+    """Two regions. In the home region: organisations A (the actor's) and B; regional staff work for R."""
+    home, away = RegionFactory(slug="home"), RegionFactory(slug="away")
+    org_a = OrganisationFactory(slug="org-a", regions=[home])
+    org_b = OrganisationFactory(slug="org-b", regions=[home])
+    org_r = OrganisationFactory(slug="org-r", kind=Organisation.Kind.REGION, regions=[home])
+    org_far = OrganisationFactory(slug="org-far", regions=[away])
+    people = {
+        "advisor": UserFactory(email="advisor@a.example", organisation=org_a),
+        "lead": UserFactory(email="lead@a.example", organisation=org_a, role=User.Role.ORGANISATION_LEAD),
+        "other_org_advisor": UserFactory(email="advisor@b.example", organisation=org_b),
+        "regional_staff": UserFactory(
+            email="staff@r.example", organisation=org_r, role=User.Role.REGIONAL_STAFF
+        ),
+        "other_region_advisor": UserFactory(email="advisor@far.example", organisation=org_far),
+        "inactive": UserFactory(email="gone@a.example", organisation=org_a, is_active=False),
+        "superuser": UserFactory(
+            email="root@example.org", organisation=None, is_superuser=True, is_staff=True
+        ),
+    }
+    from django.contrib.auth.models import AnonymousUser
+
+    people["anonymous"] = AnonymousUser()
+    objects = {
+        "home_region": home,
+        "away_region": away,
+        "org_a": org_a,
+        "org_b": org_b,
+        "org_far": org_far,
+        "colleague": UserFactory(email="colleague@a.example", organisation=org_a),
+        "partner_person": UserFactory(email="colleague@b.example", organisation=org_b),
+        "far_person": UserFactory(email="colleague@far.example", organisation=org_far),
+    }
+    return people, objects
+
+
+# (object, action) -> the roles that are allowed. Every other role is refused.
+MATRIX = {
+    ("home_region", "view"): {"advisor", "lead", "other_org_advisor", "regional_staff", "superuser"},
+    ("home_region", "change"): {"superuser"},
+    ("away_region", "view"): {"other_region_advisor", "superuser"},
+    ("org_a", "view"): {
+        "advisor",
+        "lead",
+        "other_org_advisor",
+        "regional_staff",
+        "other_region_advisor",
+        "superuser",
+    },
+    ("org_a", "change"): {"lead", "regional_staff", "superuser"},
+    ("org_a", "delete"): {"superuser"},
+    ("org_b", "change"): {"regional_staff", "superuser"},
+    ("org_far", "view"): {
+        "advisor",
+        "lead",
+        "other_org_advisor",
+        "regional_staff",
+        "other_region_advisor",
+        "superuser",
+    },
+    ("org_far", "change"): {"superuser"},
+    ("colleague", "view"): {"advisor", "lead", "other_org_advisor", "regional_staff", "superuser"},
+    ("colleague", "change"): {"lead", "superuser"},
+    ("partner_person", "view"): {"advisor", "lead", "other_org_advisor", "regional_staff", "superuser"},
+    ("partner_person", "change"): {"superuser"},
+    ("far_person", "view"): {"other_region_advisor", "superuser"},
+    ("far_person", "change"): {"superuser"},
+}
+
+
+@pytest.mark.parametrize(("object_name", "action"), sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_can(world, role, object_name, action):
+    people, objects = world
+    expected = role in MATRIX[(object_name, action)]
+    assert access.can(people[role], action, objects[object_name]) is expected
+
+
+@pytest.mark.parametrize(
+    ("model", "role", "expected"),
+    [
+        (Region, "advisor", {"home"}),
+        (Region, "other_region_advisor", {"away"}),
+        (Region, "anonymous", set()),
+        (Region, "inactive", set()),
+        (Region, "superuser", {"home", "away"}),
+        (Organisation, "advisor", {"org-a", "org-b", "org-r", "org-far"}),
+        (Organisation, "anonymous", set()),
+    ],
+)
+def test_visible_regions_and_organisations(world, model, role, expected):
+    people, _ = world
+    assert set(access.visible(people[role], model.objects.all()).values_list("slug", flat=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (
+            "advisor",
+            {
+                "advisor@a.example",
+                "lead@a.example",
+                "advisor@b.example",
+                "staff@r.example",
+                "gone@a.example",
+                "colleague@a.example",
+                "colleague@b.example",
+            },
+        ),
+        ("other_region_advisor", {"advisor@far.example", "colleague@far.example"}),
+        ("anonymous", set()),
+    ],
+)
+def test_visible_people(world, role, expected):
+    people, _ = world
+    assert set(access.visible(people[role], User.objects.all()).values_list("email", flat=True)) == expected
+
+
+def test_everyone_may_change_themselves(world):
+    people, _ = world
+    for role in ["advisor", "lead", "regional_staff", "other_region_advisor"]:
+        assert access.can(people[role], "change", people[role])
+
+
+def test_a_model_without_a_policy_is_closed(world):
+    from notifications.models import OutboundEmail
+
+    people, _ = world
+    email = OutboundEmail.objects.create(to="x@example.org", subject="s", body_text="b")
+    assert not access.can(people["regional_staff"], "view", email)
+    assert not access.visible(people["regional_staff"], OutboundEmail.objects.all()).exists()
+    assert access.can(people["superuser"], "view", email)
+
+
+def test_require_raises_permission_denied(world):
+    people, objects = world
+    with pytest.raises(PermissionDenied):
+        access.require(people["advisor"], "change", objects["org_b"])
+    access.require(people["lead"], "change", objects["org_a"])

@@ -1,0 +1,54 @@
+"""factory_boy factories shared by every test package."""
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from advisors.models import Organisation, Region, User
+
+TEST_PASSWORD = "Correct-Horse-42!"
+# Hashing once keeps factories fast; the hash is a real PBKDF2 hash of TEST_PASSWORD.
+_TEST_PASSWORD_HASH: str | None = None
+
+
+def _password_hash():
+    global _TEST_PASSWORD_HASH
+    if _TEST_PASSWORD_HASH is None:
+        _TEST_PASSWORD_HASH = make_password(TEST_PASSWORD)
+    return _TEST_PASSWORD_HASH
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Exportcenter Region {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    slug = factory.Sequence(lambda n: f"partner-{n}")
+    kind = Organisation.Kind.ALMI
+    email = factory.LazyAttribute(lambda o: f"{o.slug}@partners.example")
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.regions.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"person{n}@partners.example")
+    full_name = factory.Faker("name", locale="sv_SE")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = User.Role.ADVISOR
+    password = factory.LazyFunction(_password_hash)
