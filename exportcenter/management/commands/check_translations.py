@@ -44,15 +44,17 @@ class Command(BaseCommand):
         self.stdout.write("Translations complete: " + ", ".join(code for code, _ in settings.LANGUAGES))
 
     def _fill(self, catalog, path):
+        """English is the source language: its catalogue is the identity, rewritten whole each time."""
         for message in catalog:
             if not message.id:
                 continue
             if isinstance(message.id, tuple | list):
-                if not all(message.string):
-                    message.string = (message.id[0], *[message.id[1]] * (len(message.string) - 1))
-            elif not message.string:
+                message.string = (message.id[0], *[message.id[1]] * (len(message.string) - 1))
+            else:
                 message.string = message.id
             message.flags.discard("fuzzy")
+            message.previous_id = []
+            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
         catalog.fuzzy = False
         catalog.project, catalog.version = "Exportcenter", "1.0"
         catalog.language_team = catalog.last_translator = "Exportcenter <dev@exportcenter.example>"
