@@ -50,6 +50,7 @@ format: $(STAMP)
 
 # Extract strings (needs GNU gettext's xgettext), fill the English catalogue (English is the source
 # language) and compile. Then translate the new Swedish entries in locale/sv/LC_MESSAGES/django.po.
+messages migrations check-translations: export DEBUG ?= true
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages --locale=sv --locale=en --no-obsolete --no-location \
 		--ignore=.venv --ignore=staticfiles --ignore=tests
