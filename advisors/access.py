@@ -22,6 +22,11 @@ class Action(StrEnum):
     CREATE = "create"
     CHANGE = "change"
     DELETE = "delete"
+    MERGE = "merge"
+    IMPORT = "import"
+    EXPORT = "export"
+    EXPORT_PERSONAL_DATA = "export_personal_data"
+    VIEW_PERSONAL_DATA = "view_personal_data"
 
 
 def _is_signed_in(user) -> bool:
@@ -38,6 +43,21 @@ def region_ids(user) -> frozenset[int]:
             cached = frozenset(user.organisation.regions.values_list("pk", flat=True))
         user._access_region_ids = cached
     return cached
+
+
+def county_ids(user) -> frozenset[str]:
+    """The counties of the user's regions. Cached on the user object."""
+    cached = getattr(user, "_access_county_ids", None)
+    if cached is None:
+        from companies.models import County
+
+        cached = frozenset(County.objects.filter(regions__in=region_ids(user)).values_list("pk", flat=True))
+        user._access_county_ids = cached
+    return cached
+
+
+def _is_lead_or_staff(user) -> bool:
+    return user.is_organisation_lead or user.is_regional_staff
 
 
 class Policy:
@@ -143,6 +163,81 @@ class UserPolicy(Policy):
 
     def scope(self, user, queryset):
         return queryset.filter(Q(pk=user.pk) | Q(organisation__regions__in=region_ids(user))).distinct()
+
+
+@policy("companies.Company")
+class CompanyPolicy(Policy):
+    """The register is shared by every advisor of a region: all may see and edit its companies.
+
+    A company belongs to the regions that cover its municipality's county (the first two digits of the
+    municipality code, so no query is needed per object).
+    """
+
+    def _in_region(self, user, company):
+        return company.municipality_id is not None and company.municipality_id[:2] in county_ids(user)
+
+    def can_view(self, user, company):
+        return self._in_region(user, company)
+
+    def can_change(self, user, company):
+        return company.merged_into_id is None and self._in_region(user, company)
+
+    def can_create(self, user, company):
+        return bool(region_ids(user))
+
+    def can_merge(self, user, company):
+        return user.is_regional_staff and self.can_change(user, company)
+
+    def can_import(self, user, company):
+        return bool(region_ids(user))
+
+    def can_export(self, user, company):
+        return bool(region_ids(user))
+
+    def can_export_personal_data(self, user, company):
+        return _is_lead_or_staff(user) and bool(region_ids(user))
+
+    def can_view_personal_data(self, user, company):
+        """A sole trader's personal number: leads, regional staff and the responsible organisation."""
+        if not self._in_region(user, company):
+            return False
+        return _is_lead_or_staff(user) or (
+            company.responsible_organisation_id is not None
+            and company.responsible_organisation_id == user.organisation_id
+        )
+
+    def scope(self, user, queryset):
+        return queryset.filter(municipality__county_id__in=county_ids(user))
+
+
+@policy("companies.Contact")
+class ContactPolicy(Policy):
+    """Contacts follow their company."""
+
+    def can_view(self, user, contact):
+        return CompanyPolicy().can_view(user, contact.company)
+
+    def can_change(self, user, contact):
+        return CompanyPolicy().can_change(user, contact.company)
+
+    def can_create(self, user, contact):
+        return CompanyPolicy().can_change(user, contact.company)
+
+    def scope(self, user, queryset):
+        return queryset.filter(company__municipality__county_id__in=county_ids(user))
+
+
+@policy("companies.CompanyImport")
+class CompanyImportPolicy(Policy):
+    """An import belongs to the person who uploaded it."""
+
+    def can_view(self, user, company_import):
+        return company_import.created_by_id == user.pk
+
+    can_change = can_view
+
+    def scope(self, user, queryset):
+        return queryset.filter(created_by=user)
 
 
 # --- Adapters -------------------------------------------------------------------------------------

@@ -2,11 +2,18 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 
 from advisors import api as advisors_api
+from companies import api as companies_api
+
+router = SimpleRouter(use_regex_path=False)
+router.register("companies", companies_api.CompanyViewSet, basename="api-company")
+router.register("contacts", companies_api.ContactViewSet, basename="api-contact")
 
 urlpatterns = [
     path("me/", advisors_api.me, name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
 ]

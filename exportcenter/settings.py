@@ -101,8 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections, checked before reuse so that a restarted server is not an error page.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-        "DB_CONNECT_TIMEOUT", default=5
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=5),
+        # Company search: a misspelt word still matches (pg_trgm's default of 0.6 is too strict for names).
+        options="-c pg_trgm.word_similarity_threshold=0.45",
     )
 else:
     # The web server, the worker and beat share the SQLite file: take the write lock at BEGIN and wait for

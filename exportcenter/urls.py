@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("", include("advisors.urls")),
+    path("", include("companies.urls")),
     path("", include("referrals.urls")),
     prefix_default_language=False,
 )

@@ -52,3 +52,43 @@ class UserFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = User.Role.ADVISOR
     password = factory.LazyFunction(_password_hash)
+
+
+# --- Companies ------------------------------------------------------------------------------------
+# Imported here so that this section can be appended without touching the imports above.
+from stdnum import luhn  # noqa: E402
+
+from companies.identifiers import LegalForm  # noqa: E402
+from companies.models import Company, CompanySource, Contact, Municipality  # noqa: E402
+
+SOLE_TRADER_NUMBER = "8803200016"  # 880320-0016, a valid personal identity number
+
+
+def valid_org_number(n: int) -> str:
+    """A valid limited company number (5566NNNNN + Luhn check digit), unique per n below 100,000."""
+    digits = f"5566{n % 100_000:05d}"
+    return digits + luhn.calc_check_digit(digits)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    """A limited company in Uppsala (0380). Needs the `reference_data` fixture."""
+
+    class Meta:
+        model = Company
+
+    org_number = factory.Sequence(valid_org_number)
+    legal_form = LegalForm.LIMITED_COMPANY
+    name = factory.Sequence(lambda n: f"Företag {n} AB")
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="0380"))
+    source = CompanySource.ADVISOR
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Faker("name", locale="sv_SE")
+    email = factory.Sequence(lambda n: f"contact{n}@company.example")
+    legal_basis = Contact.LegalBasis.LEGITIMATE_INTEREST
+    source = CompanySource.ADVISOR

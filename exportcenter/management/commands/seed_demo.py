@@ -3,10 +3,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from advisors import demo as advisors_demo
+from companies import demo as companies_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo export center (Uppsala län), its partners and one login per role. Idempotent."
+    help = (
+        "Create the demo export center (Uppsala län), its partners, one login per role and a demo company "
+        "register. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,6 +24,11 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo accounts with DEBUG off; pass --allow-production.")
         call_command("load_reference_data", stdout=self.stdout)
         logins = advisors_demo.seed()
+        companies = companies_demo.seed()
+        self.stdout.write(
+            f"Company register: {companies.companies} demo companies in Uppsala län "
+            f"with {companies.contacts} contact persons."
+        )
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
         width = max(len(login.email) for login in logins)
         for login in logins:

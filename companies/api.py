@@ -1,0 +1,602 @@
+"""The company register's REST API: companies and their contact persons.
+
+Serializers only validate and render; every write goes through `companies.services`, and every access
+decision comes from `advisors.access`. Companies are merged, never deleted, so there is no DELETE.
+"""
+
+import re
+import uuid
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from advisors import access
+from advisors.models import Organisation, User
+
+from . import selectors, services
+from .filters import CompanyFilter
+from .identifiers import LegalForm, parse_organisation_number
+from .models import INTERNATIONAL_FLAGS, Company, CompanySource, Contact, Municipality
+from .phones import normalise_phone
+
+# --- Errors ---------------------------------------------------------------------------------------
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = _(
+        'Send the version you read, as an If-Match header (If-Match: "3") or as a "version" field.'
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _(
+        "Someone else changed this company after you read it. Nothing was saved: "
+        "read it again and make your changes on the new version."
+    )
+    default_code = "precondition_failed"
+
+
+def drf_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's Django ValidationError as DRF field errors (HTTP 400)."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+
+
+def duplicate_response(user, duplicate: services.DuplicateCompany) -> Response:
+    """409; the existing company is named only to those who may see it (a sole trader's name is personal)."""
+    existing = duplicate.existing
+    if not access.can(user, access.Action.VIEW, existing):
+        return Response(
+            {"org_number": [_("This organisation number is registered by another export center.")]},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return Response(
+        {
+            "org_number": [_("A company with this organisation number is already registered.")],
+            "existing": {"id": str(existing.public_id), "name": existing.name},
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+_ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+
+
+def etag(company: Company) -> str:
+    return f'"{company.version}"'
+
+
+def expected_version(request) -> int:
+    """The version the client read: the If-Match header, else the body's `version`."""
+    header = request.headers.get("If-Match", "").strip()
+    body = request.data.get("version") if hasattr(request.data, "get") else None
+    body_version = None
+    if body not in (None, ""):
+        if isinstance(body, bool) or not str(body).isdigit():
+            raise exceptions.ValidationError({"version": [_("The version is a whole number.")]})
+        body_version = int(body)
+    if header and header != "*":
+        match = _ENTITY_TAG.match(header)
+        if match is None:
+            raise PreconditionFailed  # an entity tag we never issued matches no version
+        header_version = int(match.group(1))
+        if body_version is not None and body_version != header_version:
+            raise exceptions.ValidationError(
+                {"version": [_("The version differs from the one in the If-Match header.")]}
+            )
+        return header_version
+    if body_version is None:
+        raise PreconditionRequired
+    return body_version
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ExistingCompanySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class DuplicateCompanyErrorSerializer(serializers.Serializer):
+    org_number = serializers.ListField(child=serializers.CharField())
+    existing = ExistingCompanySerializer(help_text=_("The registered company to go to instead."))
+
+
+VALIDATION_ERROR = OpenApiResponse(
+    OpenApiTypes.OBJECT, description=_("Field errors: each field name maps to a list of messages.")
+)
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description=_("You may not do this."))
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("No such object, or you may not see it."))
+DUPLICATE = OpenApiResponse(
+    DuplicateCompanyErrorSerializer,
+    description=_("The organisation number is already registered; `existing` is that company."),
+)
+STALE = OpenApiResponse(
+    ErrorSerializer,
+    description=_("The company changed since you read it (stale version). Nothing was saved."),
+)
+VERSION_MISSING = OpenApiResponse(
+    ErrorSerializer, description=_("No version sent: use the If-Match header or the `version` field.")
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        'The version you read, as returned in the ETag header, e.g. "3". '
+        "Required unless the body has a `version` field."
+    ),
+)
+
+
+def etag_header(*statuses: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        response=list(statuses),
+        description=_("The company's version; send it back in If-Match to update."),
+    )
+
+
+# --- Companies ------------------------------------------------------------------------------------
+
+_UNCHANGED = object()
+
+
+class OrganisationNumberField(serializers.CharField):
+    """Accepts every common way of writing the number; shows `NNNNNN-NNNN`.
+
+    A sole trader's number is a personal identity number: it is masked unless the user may see
+    personal data of this company.
+    """
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, company):
+        if not company.org_number:
+            return None
+        if company.is_sole_trader:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            if not access.can(user, access.Action.VIEW_PERSONAL_DATA, company):
+                return company.org_number_masked
+        return company.org_number_display
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        instance = getattr(self.parent, "instance", None)
+        if isinstance(instance, Company) and instance.org_number and text == instance.org_number_masked:
+            return _UNCHANGED  # a masked number sent back as read
+        try:
+            return parse_organisation_number(text)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages, code=error.code) from None
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class DetailPageField(serializers.Field):
+    """The company's page in the advisor interface."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, company):
+        url = reverse("companies:detail", kwargs={"public_id": company.public_id})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code", "example": "DE"}
+)
+class CountryCodeField(CountryField):
+    """A country by its ISO code. Documented as a pattern: two lists with the same enum confuse the schema."""
+
+
+class CompanyAPIFilter(CompanyFilter):
+    """`CompanyFilter`, with the target market's type spelt out for the OpenAPI schema."""
+
+    @extend_schema_field(CountryCodeField())
+    def filter_target_market(self, queryset, name, value):
+        return super().filter_target_market(queryset, name, value)
+
+
+FLAG_FIELDS = [field for name, _label in INTERNATIONAL_FLAGS for field in (name, f"{name}_confirmed_on")]
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    org_number = OrganisationNumberField(
+        allow_null=True,
+        help_text=_(
+            "Write it any common way: 556677-8899, 5566778899, 16556677-8899 or a sole trader's "
+            "personal identity number. Shown as NNNNNN-NNNN; a sole trader's number is masked unless "
+            "you may see personal data. null: the company is not registered yet."
+        ),
+    )
+    county = serializers.CharField(
+        source="county_id", read_only=True, help_text=_("The county code, from the municipality.")
+    )
+    export_countries = serializers.ListField(
+        child=CountryCodeField(), required=False, help_text=_("ISO 3166-1 alpha-2 codes.")
+    )
+    target_markets = serializers.ListField(
+        child=CountryCodeField(), required=False, help_text=_("ISO 3166-1 alpha-2 codes.")
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Increases with every change. To update, send back the version you read (or use If-Match)."
+        ),
+    )
+    url = DetailPageField(help_text=_("The company's page in the advisor interface."))
+
+    class Meta:
+        model = Company
+        fields = [
+            "id",
+            "org_number",
+            "legal_form",
+            "name",
+            "municipality",
+            "county",
+            "sni_code",
+            "employee_band",
+            "turnover_class",
+            "website",
+            "export_experience",
+            "export_countries",
+            "target_markets",
+            *FLAG_FIELDS,
+            "responsible_organisation",
+            "responsible_advisor",
+            "source",
+            "version",
+            "created_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = ["legal_form", "source", "created_at", "updated_at"]
+        # Uniqueness is the services' job (DuplicateCompany), not a pre-check that races.
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        self.fields["responsible_organisation"].queryset = Organisation.objects.active()
+        if user is not None and user.is_authenticated:
+            # A company outside the user's counties would vanish from their register once saved.
+            self.fields["municipality"].queryset = Municipality.objects.filter(
+                county_id__in=access.county_ids(user)
+            )
+        self.fields["responsible_advisor"].queryset = access.visible(
+            user, User.objects.filter(is_active=True)
+        )
+
+    def validate_export_countries(self, codes):
+        return list(dict.fromkeys(codes))
+
+    def validate_target_markets(self, codes):
+        return list(dict.fromkeys(codes))
+
+    def validate(self, attrs):
+        if "org_number" in attrs:
+            number = attrs.pop("org_number")
+            if number is not _UNCHANGED:
+                attrs["org_number"] = number.digits if number else None
+                attrs["legal_form"] = number.legal_form if number else LegalForm.UNREGISTERED
+        errors = {}
+        for name, _label in INTERNATIONAL_FLAGS:
+            date_name = f"{name}_confirmed_on"
+            if attrs.get(name) is False and date_name not in attrs:
+                attrs[date_name] = None  # switching a sign off forgets when it was confirmed
+            flag = attrs.get(name, getattr(self.instance, name, False))
+            confirmed_on = attrs.get(date_name, getattr(self.instance, date_name, None))
+            if confirmed_on and not flag:
+                errors[date_name] = [_("Set %(flag)s to true, or leave the date empty.") % {"flag": name}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def create(self, validated_data):  # pragma: no cover - the viewset calls the services
+        raise NotImplementedError("Use companies.services.register_company.")
+
+    def update(self, instance, validated_data):  # pragma: no cover
+        raise NotImplementedError("Use companies.services.update_company.")
+
+
+def service_data(serializer) -> dict:
+    data = dict(serializer.validated_data)
+    data.pop("version", None)
+    return data
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List companies"),
+        description=_("The companies of your regions, filtered and sorted like the company list."),
+    ),
+    retrieve=extend_schema(
+        summary=_("Show a company"),
+        responses={200: CompanySerializer, 404: NOT_FOUND},
+        parameters=[etag_header(200)],
+    ),
+    create=extend_schema(
+        summary=_("Register a company"),
+        responses={201: CompanySerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 409: DUPLICATE},
+        parameters=[etag_header(201)],
+    ),
+    update=extend_schema(
+        summary=_("Change a company"),
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={
+            200: CompanySerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: DUPLICATE,
+            412: STALE,
+            428: VERSION_MISSING,
+        },
+    ),
+    partial_update=extend_schema(
+        summary=_("Change some fields of a company"),
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={
+            200: CompanySerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: DUPLICATE,
+            412: STALE,
+            428: VERSION_MISSING,
+        },
+    ),
+)
+class CompanyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The shared company register. Companies are merged, never deleted."""
+
+    serializer_class = CompanySerializer
+    permission_classes = [IsAuthenticated, access.AccessPermission]
+    filterset_class = CompanyAPIFilter
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self):
+        return selectors.visible_companies(self.request.user).select_related(*selectors.COMPANY_LIST_RELATED)
+
+    def retrieve(self, request, *args, **kwargs):
+        company = self.get_object()
+        return Response(self.get_serializer(company).data, headers={"ETag": etag(company)})
+
+    def create(self, request, *args, **kwargs):
+        access.require(request.user, access.Action.CREATE, Company)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            company = services.register_company(
+                by=request.user, data=service_data(serializer), source=CompanySource.ADVISOR
+            )
+        except services.DuplicateCompany as duplicate:
+            return duplicate_response(request.user, duplicate)
+        return Response(
+            self.get_serializer(company).data, status=status.HTTP_201_CREATED, headers={"ETag": etag(company)}
+        )
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        company = self.get_object()  # 404 outside the user's regions, 403 without "change"
+        version = expected_version(request)
+        if version != company.version:
+            raise PreconditionFailed
+        serializer = self.get_serializer(company, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        try:
+            company = services.update_company(
+                company=company, by=request.user, data=service_data(serializer), expected_version=version
+            )
+        except services.StaleCompany:
+            raise PreconditionFailed from None
+        except services.DuplicateCompany as duplicate:
+            return duplicate_response(request.user, duplicate)
+        return Response(self.get_serializer(company).data, headers={"ETag": etag(company)})
+
+
+# --- Contacts -------------------------------------------------------------------------------------
+
+
+class CompanyReferenceField(serializers.SlugRelatedField):
+    """A company by its public id, among the companies the user may see."""
+
+    default_error_messages = {
+        "does_not_exist": _("There is no company with this id that you may see."),
+        "invalid": _("Enter the company's id (a UUID)."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="public_id", **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            uuid.UUID(str(data))
+        except (TypeError, ValueError, AttributeError):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ContactFilter(django_filters.FilterSet):
+    company = django_filters.UUIDFilter(
+        field_name="company__public_id", label=_("Company"), help_text=_("The company's id.")
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["company"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    company = CompanyReferenceField(
+        queryset=Company.objects.none(), help_text=_("The company's id. Cannot be changed later.")
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "company",
+            "name",
+            "title",
+            "email",
+            "phone",
+            "preferred_language",
+            "is_primary",
+            "legal_basis",
+            "consent_given_on",
+            "source",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["source", "created_at", "updated_at"]
+        extra_kwargs = {
+            "phone": {
+                "help_text": _(
+                    "Stored in E.164 (+46701234567); Swedish numbers may be written 070-123 45 67."
+                )
+            }
+        }
+        # The services turn the database constraints into field errors.
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        self.fields["company"].queryset = selectors.visible_companies(getattr(request, "user", None))
+        if isinstance(self.instance, Contact):
+            self.fields["company"].required = False
+
+    def validate_company(self, company):
+        if isinstance(self.instance, Contact) and company.pk != self.instance.company_id:
+            raise serializers.ValidationError(_("A contact person cannot move to another company."))
+        return company
+
+    def validate_phone(self, value):
+        try:
+            return normalise_phone(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages, code=error.code) from None
+
+    def validate(self, attrs):
+        legal_basis = attrs.get("legal_basis", getattr(self.instance, "legal_basis", None))
+        consent_given_on = attrs.get("consent_given_on", getattr(self.instance, "consent_given_on", None))
+        if legal_basis == Contact.LegalBasis.CONSENT and not consent_given_on:
+            raise serializers.ValidationError(
+                {"consent_given_on": [_("Enter the date when consent was given.")]}, code="required"
+            )
+        return attrs
+
+    def create(self, validated_data):  # pragma: no cover - the viewset calls the services
+        raise NotImplementedError("Use companies.services.add_contact.")
+
+    def update(self, instance, validated_data):  # pragma: no cover
+        raise NotImplementedError("Use companies.services.update_contact.")
+
+
+CONTACT_WRITE_RESPONSES = {400: VALIDATION_ERROR, 403: FORBIDDEN}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List contact persons"), description=_("Contacts of the companies you may see.")
+    ),
+    retrieve=extend_schema(
+        summary=_("Show a contact person"), responses={200: ContactSerializer, 404: NOT_FOUND}
+    ),
+    create=extend_schema(
+        summary=_("Add a contact person"), responses={201: ContactSerializer, **CONTACT_WRITE_RESPONSES}
+    ),
+    update=extend_schema(
+        summary=_("Change a contact person"),
+        responses={200: ContactSerializer, 404: NOT_FOUND, **CONTACT_WRITE_RESPONSES},
+    ),
+    partial_update=extend_schema(
+        summary=_("Change some fields of a contact person"),
+        responses={200: ContactSerializer, 404: NOT_FOUND, **CONTACT_WRITE_RESPONSES},
+    ),
+)
+class ContactViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Contact persons of companies: personal data, so the legal basis is always recorded."""
+
+    serializer_class = ContactSerializer
+    permission_classes = [IsAuthenticated, access.AccessPermission]
+    filterset_class = ContactFilter
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self):
+        return access.visible(self.request.user, Contact.objects.select_related("company"))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        company = data.pop("company")
+        access.require(request.user, access.Action.CREATE, Contact(company=company))
+        try:
+            contact = services.add_contact(
+                company=company, by=request.user, data={**data, "source": CompanySource.ADVISOR}
+            )
+        except DjangoValidationError as error:
+            raise drf_validation_error(error) from None
+        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        contact = self.get_object()
+        serializer = self.get_serializer(contact, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("company", None)
+        try:
+            contact = services.update_contact(contact=contact, by=request.user, data=data)
+        except DjangoValidationError as error:
+            raise drf_validation_error(error) from None
+        return Response(self.get_serializer(contact).data)

@@ -1,0 +1,75 @@
+"""The company list's filters, shared by the advisor page, the exports and the REST API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from advisors.models import Organisation
+
+from . import selectors
+from .models import Company, County, EmployeeBand, ExportExperience, Municipality, SNISection
+
+SORT_CHOICES = [
+    ("name", _("Name (A–Ö)")),
+    ("-name", _("Name (Ö–A)")),
+    ("-updated", _("Recently updated")),
+    ("-created", _("Newest first")),
+    ("created", _("Oldest first")),
+]
+SORT_ORDER = {
+    "name": ["name", "pk"],
+    "-name": ["-name", "-pk"],
+    "-updated": ["-updated_at", "-pk"],
+    "-created": ["-created_at", "-pk"],
+    "created": ["created_at", "pk"],
+}
+
+
+class CompanyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=selectors.MAX_SEARCH_LENGTH,
+        help_text=_("Name or organisation number"),
+    )
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"), queryset=County.objects.all(), field_name="municipality__county"
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Municipality.objects.all()
+    )
+    sni_section = django_filters.ModelChoiceFilter(
+        label=_("Industry (SNI section)"), queryset=SNISection.objects.all(), field_name="sni_code__section"
+    )
+    employee_band = django_filters.ChoiceFilter(label=_("Employees"), choices=EmployeeBand.choices)
+    export_experience = django_filters.ChoiceFilter(
+        label=_("Export experience"), choices=ExportExperience.choices
+    )
+    target_market = django_filters.ChoiceFilter(
+        label=_("Target market"), choices=lambda: list(countries), method="filter_target_market"
+    )
+    responsible_organisation = django_filters.ModelChoiceFilter(
+        label=_("Responsible organisation"), queryset=Organisation.objects.active()
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=_("Best match / name")
+    )
+
+    class Meta:
+        model = Company
+        fields = ["q", "county", "municipality", "sni_section", "employee_band", "export_experience", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["county", "municipality", "sni_section", "employee_band", "export_experience"]:
+            self.filters[name].extra["empty_label"] = _("All")
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORT_ORDER[value])
+
+    def filter_target_market(self, queryset, name, value):
+        # Country codes are two letters joined by commas, so a substring match is exact.
+        return queryset.filter(target_markets__contains=value)

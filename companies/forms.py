@@ -1,0 +1,185 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .identifiers import LegalForm, parse_organisation_number
+from .models import INTERNATIONAL_FLAGS, Company, Contact, Municipality, SNICode
+from .phones import normalise_phone
+
+
+class CountryMultipleChoiceField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=lambda: list(countries), widget=forms.SelectMultiple(attrs={"size": 6}), **kwargs
+        )
+
+
+class CompanyForm(forms.ModelForm):
+    """Register or edit a company. The organisation number is normalised and gives the legal form."""
+
+    org_number = forms.CharField(
+        label=_("Organisation number"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "10 digits, e.g. 556677-8899. A sole trader's personal identity number is also accepted."
+        ),
+    )
+    not_registered = forms.BooleanField(
+        label=_("The company is not registered yet (no organisation number)"), required=False
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        help_text=_("Municipalities of your export center's counties."),
+    )
+    website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
+    sni_code = forms.ModelChoiceField(
+        label=_("Industry (SNI 2025)"), queryset=SNICode.objects.all(), required=False
+    )
+    export_countries = CountryMultipleChoiceField(label=_("Exports to"), required=False)
+    target_markets = CountryMultipleChoiceField(label=_("Target markets"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Company
+        fields = [
+            "org_number",
+            "name",
+            "municipality",
+            "sni_code",
+            "employee_band",
+            "turnover_class",
+            "website",
+            "export_experience",
+            "export_countries",
+            "target_markets",
+            *[field for name, _label in INTERNATIONAL_FLAGS for field in (name, f"{name}_confirmed_on")],
+            "responsible_organisation",
+            "responsible_advisor",
+        ]
+        widgets = {
+            f"{name}_confirmed_on": forms.DateInput(attrs={"type": "date"})
+            for name, _label in INTERNATIONAL_FLAGS
+        }
+
+    def __init__(self, *args, advisors=None, organisations=None, county_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if county_ids is not None:
+            # A company outside the user's counties would vanish from their register once saved.
+            self.fields["municipality"].queryset = Municipality.objects.filter(county_id__in=county_ids)
+        if self.instance.pk:
+            self.fields["org_number"].initial = self.instance.org_number_display
+            self.fields["not_registered"].initial = not self.instance.org_number
+            self.fields["version"].initial = self.instance.version
+        if advisors is not None:
+            self.fields["responsible_advisor"].queryset = advisors
+        if organisations is not None:
+            self.fields["responsible_organisation"].queryset = organisations
+        self.fields["name"].max_length = 200
+
+    def clean_org_number(self):
+        raw = self.cleaned_data.get("org_number", "")
+        if not raw.strip():
+            return None
+        number = parse_organisation_number(raw)
+        self._legal_form = number.legal_form
+        return number.digits
+
+    def clean(self):
+        cleaned = super().clean()
+        number, not_registered = cleaned.get("org_number"), cleaned.get("not_registered")
+        if not number and not not_registered and "org_number" not in self.errors:
+            self.add_error(
+                "org_number",
+                _("Enter the organisation number, or tick that the company is not registered yet."),
+            )
+        if number and not_registered:
+            self.add_error(
+                "not_registered", _("A company with an organisation number is registered. Untick this box.")
+            )
+        for name, _label in INTERNATIONAL_FLAGS:
+            if cleaned.get(f"{name}_confirmed_on") and not cleaned.get(name):
+                self.add_error(f"{name}_confirmed_on", _("Tick the box above, or leave the date empty."))
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # The number's uniqueness is the service's to decide (with the database constraint), so that the
+        # error can link to the existing company and a race between two registrations is caught too.
+        return {*super()._get_validation_exclusions(), "org_number"}
+
+    def international_fields(self):
+        return [
+            self[field] for name, _label in INTERNATIONAL_FLAGS for field in (name, f"{name}_confirmed_on")
+        ]
+
+    def company_data(self) -> dict:
+        """The validated fields as the services take them."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        data["legal_form"] = (
+            getattr(self, "_legal_form", LegalForm.UNREGISTERED)
+            if data.get("org_number")
+            else LegalForm.UNREGISTERED
+        )
+        return data
+
+    def save(self, commit=True):  # pragma: no cover - the services save, never the form
+        raise NotImplementedError("Use companies.services.register_company / update_company.")
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "title",
+            "email",
+            "phone",
+            "preferred_language",
+            "is_primary",
+            "legal_basis",
+            "consent_given_on",
+        ]
+        widgets = {"consent_given_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "phone": _("Swedish numbers may be written 070-123 45 67; foreign numbers with +country code."),
+            "legal_basis": _("Why the export center may keep this person's details (GDPR)."),
+        }
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("legal_basis") == Contact.LegalBasis.CONSENT and not cleaned.get("consent_given_on"):
+            self.add_error("consent_given_on", _("Enter the date when consent was given."))
+        return cleaned
+
+    def contact_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def save(self, commit=True):  # pragma: no cover
+        raise NotImplementedError("Use companies.services.add_contact / update_contact.")
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.CharField(
+        label=_("Organisation number or name of the duplicate"),
+        max_length=200,
+        help_text=_(
+            "The duplicate's contacts and history move to this company; the duplicate then points here."
+        ),
+    )
+    confirm = forms.BooleanField(label=_("Yes, merge the companies"), required=False)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma or semicolon separated, at most 2 MB. The first row names the columns."),
+    )
+
+
+def validation_message(error: ValidationError) -> str:
+    return " ".join(error.messages)

@@ -1,0 +1,322 @@
+"""State changes of the company register. Every change is attributed and lands on the company's timeline."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import INTERNATIONAL_FLAGS, Company, CompanyEvent, CompanySource, Contact
+
+
+class DuplicateCompany(Exception):
+    """The organisation number is already registered: `existing` is the company to go to."""
+
+    def __init__(self, existing: Company):
+        super().__init__(existing.pk)
+        self.existing = existing
+
+
+class StaleCompany(Exception):
+    """The company changed since the editor loaded it; nothing was written."""
+
+
+def stockholm_today():
+    return timezone.localdate()
+
+
+def existing_company_for(org_number: str | None) -> Company | None:
+    """The live company with this number; a merged company leads to the company it was merged into."""
+    if not org_number:
+        return None
+    company = Company.objects.filter(org_number=org_number).first()
+    while company is not None and company.merged_into_id is not None:
+        company = company.merged_into
+    return company
+
+
+COUNTRY_LIST_FIELDS = ("export_countries", "target_markets")
+
+
+def _display(company: Company, field: str) -> str:
+    """A field's value as a person reads it, for the timeline (a sole trader's number stays masked)."""
+    value = getattr(company, field)
+    if field == "org_number":
+        return company.org_number_masked
+    if field in COUNTRY_LIST_FIELDS:
+        return ", ".join(str(country.name) for country in value)
+    if hasattr(company, f"get_{field}_display"):
+        return str(getattr(company, f"get_{field}_display")())
+    return "" if value is None else str(value)
+
+
+def _stamp_international(company: Company, was_international: bool) -> None:
+    if company.is_international and not was_international and company.became_international_on is None:
+        company.became_international_on = stockholm_today()
+
+
+def _record(company: Company, kind: str, by, summary: str = "", **data: Any) -> CompanyEvent:
+    return CompanyEvent.objects.create(company=company, kind=kind, actor=by, summary=summary[:500], data=data)
+
+
+@transaction.atomic
+def register_company(*, by, data: dict[str, Any], source: str = CompanySource.ADVISOR) -> Company:
+    """Create a company from validated form data. Raises DuplicateCompany if the number exists."""
+    org_number = data.get("org_number")
+    if existing := existing_company_for(org_number):
+        raise DuplicateCompany(existing)
+    company = Company(source=source, created_by=by, updated_by=by, **data)
+    _stamp_international(company, was_international=False)
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:
+        # Registered by someone else between our check and our insert: the unique constraint decides.
+        existing = existing_company_for(org_number)
+        if existing is None:
+            raise
+        raise DuplicateCompany(existing) from None
+    _record(
+        company,
+        CompanyEvent.Kind.CREATED,
+        by,
+        _("Registered (%(source)s)") % {"source": company.get_source_display()},
+    )
+    return company
+
+
+@transaction.atomic
+def update_company(*, company: Company, by, data: dict[str, Any], expected_version: int) -> Company:
+    """Apply validated changes if nobody changed the company since `expected_version`.
+
+    Only changed fields are written. Raises StaleCompany (nothing written) or DuplicateCompany.
+    """
+    current = Company.objects.select_for_update().get(pk=company.pk)
+    if current.version != expected_version:
+        raise StaleCompany
+    if data.get("org_number") and data["org_number"] != current.org_number:
+        existing = existing_company_for(data["org_number"])
+        if existing is not None and existing.pk != current.pk:
+            raise DuplicateCompany(existing)
+    was_international = current.is_international
+    changes = {}
+    for field, value in data.items():
+        before = _display(current, field)
+        old = getattr(current, field)
+        setattr(current, field, value)
+        if getattr(current, field) != old:
+            changes[field] = {"from": before, "to": _display(current, field)}
+    if not changes:
+        return current
+    _stamp_international(current, was_international)
+    current.updated_by = by
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    labels = ", ".join(str(Company._meta.get_field(f).verbose_name) for f in changes)
+    _record(
+        current, CompanyEvent.Kind.UPDATED, by, _("Changed: %(fields)s") % {"fields": labels}, changes=changes
+    )
+    return current
+
+
+def _save_contact(contact: Contact) -> Contact:
+    """Save, making this the only primary contact; a duplicate email becomes a field error."""
+    if contact.is_primary:
+        Contact.objects.filter(company=contact.company, is_primary=True).exclude(pk=contact.pk).update(
+            is_primary=False
+        )
+    if contact.legal_basis != Contact.LegalBasis.CONSENT:
+        contact.consent_given_on = None
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("This company already has a contact with this email address.")}, code="unique"
+        ) from None
+    return contact
+
+
+@transaction.atomic
+def add_contact(*, company: Company, by, data: dict[str, Any]) -> Contact:
+    contact = Contact(
+        company=company, created_by=by, updated_by=by, **{"source": CompanySource.ADVISOR, **data}
+    )
+    if not company.contacts.exists():
+        contact.is_primary = True
+    _save_contact(contact)
+    _record(
+        company, CompanyEvent.Kind.CONTACT_ADDED, by, _("Contact added: %(name)s") % {"name": contact.name}
+    )
+    return contact
+
+
+@transaction.atomic
+def update_contact(*, contact: Contact, by, data: dict[str, Any]) -> Contact:
+    for field, value in data.items():
+        setattr(contact, field, value)
+    contact.updated_by = by
+    _save_contact(contact)
+    _record(
+        contact.company,
+        CompanyEvent.Kind.CONTACT_UPDATED,
+        by,
+        _("Contact updated: %(name)s") % {"name": contact.name},
+    )
+    return contact
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor: Company
+    moved: dict[str, int]
+
+
+# Fields the survivor takes from the duplicate when its own are empty.
+_FILLABLE = [
+    "org_number",
+    "sni_code",
+    "employee_band",
+    "turnover_class",
+    "website",
+    "export_experience",
+    "responsible_organisation",
+    "responsible_advisor",
+]
+
+
+@transaction.atomic
+def merge_companies(*, survivor: Company, duplicate: Company, by) -> MergeResult:
+    """Merge `duplicate` into `survivor`, losing nothing.
+
+    Every row that points at the duplicate (contacts, and whatever later apps attach: requests,
+    referrals, activities) is repointed to the survivor. Empty fields of the survivor are filled from
+    the duplicate, markets and international flags are united, and the duplicate stays as a tombstone
+    (`merged_into`) so that old links and numbers lead to the survivor.
+    """
+    if survivor.pk == duplicate.pk:
+        raise ValidationError(_("A company cannot be merged with itself."))
+    survivor, duplicate = (
+        Company.objects.select_for_update().get(pk=survivor.pk),
+        Company.objects.select_for_update().get(pk=duplicate.pk),
+    )
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise ValidationError(_("One of the companies has already been merged into another."))
+
+    snapshot = {
+        field: _display(duplicate, field) for field in ["org_number", "name", "municipality", *_FILLABLE[1:]]
+    }
+    moved = {"contacts": _move_contacts(survivor, duplicate)}
+    for relation in Company._meta.related_objects:
+        if relation.related_model in (Contact, Company) or not relation.one_to_many:
+            continue
+        name = relation.related_model._meta.label
+        moved[name] = relation.related_model._base_manager.filter(**{relation.field.name: duplicate}).update(
+            **{relation.field.name: survivor}
+        )
+    Company.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+
+    was_international = survivor.is_international
+    duplicate_number = duplicate.org_number
+    for field in _FILLABLE:
+        if field == "org_number":
+            continue
+        if not getattr(survivor, field) and getattr(duplicate, field):
+            setattr(survivor, field, getattr(duplicate, field))
+    survivor.export_countries = sorted({*survivor.export_countries, *duplicate.export_countries}, key=str)
+    survivor.target_markets = sorted({*survivor.target_markets, *duplicate.target_markets}, key=str)
+    for flag, _label in INTERNATIONAL_FLAGS:
+        if getattr(duplicate, flag):
+            setattr(survivor, flag, True)
+            confirmed = [
+                d
+                for d in (
+                    getattr(survivor, f"{flag}_confirmed_on"),
+                    getattr(duplicate, f"{flag}_confirmed_on"),
+                )
+                if d
+            ]
+            setattr(survivor, f"{flag}_confirmed_on", max(confirmed) if confirmed else None)
+    if duplicate.became_international_on and (
+        survivor.became_international_on is None
+        or duplicate.became_international_on < survivor.became_international_on
+    ):
+        survivor.became_international_on = duplicate.became_international_on
+    _stamp_international(survivor, was_international)
+
+    duplicate.merged_into = survivor
+    duplicate.updated_by = by
+    duplicate.version = F("version") + 1
+    if not survivor.org_number and duplicate_number:
+        duplicate.org_number = (
+            None  # the number moves to the survivor; the unique constraint allows one holder
+        )
+    duplicate.save()
+    if not survivor.org_number and duplicate_number:
+        survivor.org_number, survivor.legal_form = duplicate_number, duplicate.legal_form
+    survivor.updated_by = by
+    survivor.version = F("version") + 1
+    survivor.save()
+    survivor.refresh_from_db()
+
+    summary = _("Merged with %(name)s (%(number)s)") % {
+        "name": duplicate.name,
+        "number": snapshot["org_number"] or "–",
+    }
+    _record(
+        survivor,
+        CompanyEvent.Kind.MERGED,
+        by,
+        summary,
+        merged_company=str(duplicate.public_id),
+        snapshot=snapshot,
+        moved=moved,
+    )
+    _record(
+        duplicate,
+        CompanyEvent.Kind.MERGED,
+        by,
+        _("Merged into %(name)s") % {"name": survivor.name},
+        survivor=str(survivor.public_id),
+    )
+    return MergeResult(survivor=survivor, moved=moved)
+
+
+def _move_contacts(survivor: Company, duplicate: Company) -> int:
+    """Move the duplicate's contacts; a contact with an email the survivor already has is folded into it."""
+    existing = {c.email.lower(): c for c in survivor.contacts.exclude(email="")}
+    survivor_has_primary = survivor.contacts.filter(is_primary=True).exists()
+    moved = 0
+    for contact in duplicate.contacts.all():
+        twin = existing.get(contact.email.lower()) if contact.email else None
+        if twin is not None:
+            for field in ["title", "phone", "consent_given_on"]:
+                if not getattr(twin, field) and getattr(contact, field):
+                    setattr(twin, field, getattr(contact, field))
+            twin.save()
+            _record(
+                survivor,
+                CompanyEvent.Kind.CONTACT_UPDATED,
+                None,
+                _("Contact merged: %(name)s") % {"name": contact.name},
+                merged_contact={
+                    "name": contact.name,
+                    "title": contact.title,
+                    "email": contact.email,
+                    "phone": contact.phone,
+                    "legal_basis": contact.legal_basis,
+                    "source": contact.source,
+                },
+            )
+            contact.delete()
+            continue
+        if contact.is_primary and survivor_has_primary:
+            contact.is_primary = False
+        contact.company = survivor
+        contact.save()
+        moved += 1
+    return moved

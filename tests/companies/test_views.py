@@ -1,0 +1,255 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from advisors.models import User
+from companies import services
+from companies.models import Company, CompanyEvent
+from tests.companies.conftest import org_number
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, advisor, uppsala):
+    client.force_login(advisor)
+    return client
+
+
+def form_data(**overrides):
+    return {
+        "org_number": "556677-8899",
+        "name": "Knivsta Konsult AB",
+        "municipality": "0330",
+        "sni_code": "",
+        "employee_band": "5-9",
+        "turnover_class": "3",
+        "website": "",
+        "export_experience": "never",
+        **overrides,
+    }
+
+
+def test_list_shows_companies_of_the_region_only(signed_in, make_company):
+    make_company("Uppsala Precision AB")
+    make_company("Gävle Stål AB", municipality="2180")
+    html = signed_in.get("/en/companies/").content.decode()
+    assert "Uppsala Precision AB" in html
+    assert "Gävle Stål AB" not in html
+
+
+def test_list_masks_a_sole_traders_number(signed_in, make_company):
+    make_company("Karins Keramik", number="880320-0016")
+    html = signed_in.get("/en/companies/").content.decode()
+    assert "Karins Keramik" in html
+    assert "880320" not in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "precision"}, {"Uppsala Precision AB"}),
+        ({"municipality": "0381"}, {"Enköping Trä AB"}),
+        ({"county": "03", "employee_band": "10-19"}, {"Enköping Trä AB"}),
+        ({"export_experience": "never"}, {"Uppsala Precision AB"}),
+        ({"target_market": "DE"}, {"Enköping Trä AB"}),
+        ({"sni_section": "C"}, {"Enköping Trä AB"}),
+    ],
+)
+def test_list_filters(signed_in, make_company, params, expected):
+    make_company("Uppsala Precision AB", export_experience="never")
+    make_company(
+        "Enköping Trä AB",
+        municipality="0381",
+        employee_band="10-19",
+        target_markets=["DE"],
+        sni_code_id="16111",
+    )
+    response = signed_in.get("/en/companies/", params)
+    names = {c.name for c in response.context["page"].object_list}
+    assert names == expected
+
+
+def test_list_search_by_org_number(signed_in, make_company):
+    company = make_company("Uppsala Precision AB")
+    response = signed_in.get("/en/companies/", {"q": company.org_number_display[:8]})
+    assert [c.name for c in response.context["page"].object_list] == ["Uppsala Precision AB"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"municipality": "9999"},
+        {"county": "<script>"},
+        {"sort": "drop table"},
+        {"q": "x" * 5000},
+        {"page": "-3"},
+        {"page": "abc"},
+    ],
+)
+def test_list_answers_bad_filters_without_an_error(signed_in, params):
+    response = signed_in.get("/en/companies/", params)
+    assert response.status_code == 200
+
+
+def test_list_query_count_does_not_grow_with_rows(signed_in, make_company, organisation):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert signed_in.get("/en/companies/").status_code == 200
+        return len(queries)
+
+    for n in range(3):
+        make_company(
+            f"Small {n} AB", sni_code_id="16111", turnover_class_id=3, responsible_organisation=organisation
+        )
+    few = count_queries()
+    for n in range(3, 25):
+        make_company(
+            f"Small {n} AB", sni_code_id="16111", turnover_class_id=3, responsible_organisation=organisation
+        )
+    assert count_queries() == few
+    assert few <= 12
+
+
+def test_register_a_company(signed_in, advisor):
+    response = signed_in.post("/en/companies/new/", form_data(org_number=" 16556677-8899 "))
+    company = Company.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/companies/{company.public_id}/"
+    assert (company.org_number, company.legal_form, company.created_by) == (
+        "5566778899",
+        "limited_company",
+        advisor,
+    )
+
+
+def test_register_shows_errors_next_to_the_field(signed_in):
+    response = signed_in.post(
+        "/en/companies/new/", form_data(org_number="556677-8898", name="x" * 201, municipality="9999")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_org_number_error"' in html and "check digit" in html
+    assert 'id="id_municipality_error"' in html
+    assert 'id="id_name_error"' in html
+    assert not Company.objects.exists()
+
+
+def test_register_an_existing_number_links_to_the_company(signed_in, make_company):
+    existing = make_company("Uppsala Precision AB", number="556677-8899")
+    response = signed_in.post("/en/companies/new/", form_data(name="Something Else AB", confirm_new="1"))
+    html = response.content.decode()
+    assert "already registered" in html
+    assert f"/en/companies/{existing.public_id}/" in html
+    assert Company.objects.count() == 1
+
+
+def test_a_similar_name_asks_did_you_mean_before_saving(signed_in, make_company):
+    make_company("Knivsta Konsult AB", number=org_number(5))
+    response = signed_in.post("/en/companies/new/", form_data(name="Knivsta Konsult"))
+    assert response.status_code == 200
+    assert "Did you mean" in response.content.decode()
+    assert Company.objects.count() == 1
+    confirmed = signed_in.post("/en/companies/new/", form_data(name="Knivsta Konsult", confirm_new="1"))
+    assert confirmed.status_code == 302
+    assert Company.objects.count() == 2
+
+
+def test_similar_names_partial_for_htmx(signed_in, make_company):
+    make_company("Knivsta Konsult AB")
+    response = signed_in.get("/en/companies/similar/", {"name": "Knivsta Konsult"}, HTTP_HX_REQUEST="true")
+    assert "Knivsta Konsult AB" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
+def test_detail_shows_contacts_and_timeline(signed_in, make_company):
+    company = make_company()
+    html = signed_in.get(f"/en/companies/{company.public_id}/").content.decode()
+    assert company.name in html
+    assert "Registered" in html  # the timeline
+
+
+def test_unknown_or_foreign_companies_are_404(signed_in, make_company):
+    far = make_company("Gävle Stål AB", municipality="2180")
+    assert signed_in.get(f"/en/companies/{far.public_id}/").status_code == 404
+    assert signed_in.get("/en/companies/00000000-0000-0000-0000-000000000000/").status_code == 404
+    assert signed_in.get("/en/companies/123/").status_code == 404
+
+
+def test_edit_with_a_stale_version_is_refused(signed_in, make_company, advisor):
+    company = make_company()
+    services.update_company(
+        company=company, by=advisor, data={"name": "Changed Meanwhile AB"}, expected_version=1
+    )
+    response = signed_in.post(
+        f"/en/companies/{company.public_id}/edit/",
+        form_data(org_number=company.org_number, name="My Edit AB", municipality="0380", version="1"),
+    )
+    assert response.status_code == 200
+    assert "changed since you opened it" in response.content.decode()
+    company.refresh_from_db()
+    assert company.name == "Changed Meanwhile AB"
+
+
+def test_edit_saves_and_records_the_change(signed_in, make_company):
+    company = make_company()
+    response = signed_in.post(
+        f"/en/companies/{company.public_id}/edit/",
+        form_data(org_number=company.org_number, name="Renamed AB", municipality="0380", version="1"),
+    )
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.name == "Renamed AB"
+    assert company.events.filter(kind=CompanyEvent.Kind.UPDATED).exists()
+
+
+def test_add_a_contact_with_a_normalised_phone(signed_in, make_company):
+    company = make_company()
+    response = signed_in.post(
+        f"/en/companies/{company.public_id}/contacts/new/",
+        {
+            "name": "Karin Berg",
+            "email": "karin@precision.example",
+            "phone": "070-123 45 67",
+            "preferred_language": "sv",
+            "legal_basis": "legitimate_interest",
+        },
+    )
+    assert response.status_code == 302
+    contact = company.contacts.get()
+    assert (contact.phone, contact.is_primary, contact.source) == ("+46701234567", True, "advisor")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"phone": "12"}, "phone"),
+        ({"email": "not-an-email"}, "email"),
+        ({"legal_basis": "consent"}, "consent_given_on"),
+        ({"name": "n" * 201}, "name"),
+    ],
+)
+def test_contact_errors_are_shown_at_the_field(signed_in, make_company, data, field):
+    company = make_company()
+    payload = {"name": "Karin", "preferred_language": "sv", "legal_basis": "legitimate_interest", **data}
+    response = signed_in.post(f"/en/companies/{company.public_id}/contacts/new/", payload)
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not company.contacts.exists()
+
+
+def test_merge_is_for_regional_staff(client, make_company, uppsala, organisation):
+    survivor, duplicate = make_company("Survivor AB"), make_company("Duplicate AB")
+    advisor = UserFactory(organisation=organisation)
+    client.force_login(advisor)
+    assert client.get(f"/en/companies/{survivor.public_id}/merge/").status_code == 403
+    assert client.post(f"/en/companies/{survivor.public_id}/merge/{duplicate.public_id}/").status_code == 403
+    staff = UserFactory(organisation=organisation, role=User.Role.REGIONAL_STAFF)
+    client.force_login(staff)
+    search = client.get(f"/en/companies/{survivor.public_id}/merge/", {"q": "Duplicate"})
+    assert "Duplicate AB" in search.content.decode()
+    response = client.post(f"/en/companies/{survivor.public_id}/merge/{duplicate.public_id}/")
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == survivor
