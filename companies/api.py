@@ -31,7 +31,14 @@ from advisors.models import Organisation, User
 from . import selectors, services
 from .filters import CompanyFilter
 from .identifiers import LegalForm, parse_organisation_number
-from .models import INTERNATIONAL_FLAGS, Company, CompanySource, Contact, Municipality
+from .models import (
+    EDITABLE_FIELDS,
+    INTERNATIONAL_FLAGS,
+    Company,
+    CompanySource,
+    Contact,
+    Municipality,
+)
 from .phones import normalise_phone
 
 # --- Errors ---------------------------------------------------------------------------------------
@@ -225,9 +232,6 @@ class CompanyAPIFilter(CompanyFilter):
         return super().filter_target_market(queryset, name, value)
 
 
-FLAG_FIELDS = [field for name, _label in INTERNATIONAL_FLAGS for field in (name, f"{name}_confirmed_on")]
-
-
 class CompanySerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     org_number = OrganisationNumberField(
@@ -260,21 +264,9 @@ class CompanySerializer(serializers.ModelSerializer):
         model = Company
         fields = [
             "id",
-            "org_number",
+            *EDITABLE_FIELDS,
             "legal_form",
-            "name",
-            "municipality",
             "county",
-            "sni_code",
-            "employee_band",
-            "turnover_class",
-            "website",
-            "export_experience",
-            "export_countries",
-            "target_markets",
-            *FLAG_FIELDS,
-            "responsible_organisation",
-            "responsible_advisor",
             "source",
             "version",
             "created_at",
@@ -337,6 +329,20 @@ def service_data(serializer) -> dict:
     return data
 
 
+class RegisterViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update by public id; the register never deletes (companies are merged)."""
+
+    permission_classes = [IsAuthenticated, access.AccessPermission]
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("List companies"),
@@ -379,20 +385,11 @@ def service_data(serializer) -> dict:
         },
     ),
 )
-class CompanyViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CompanyViewSet(RegisterViewSet):
     """The shared company register. Companies are merged, never deleted."""
 
     serializer_class = CompanySerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
     filterset_class = CompanyAPIFilter
-    lookup_field = "public_id"
-    lookup_value_converter = "uuid"
 
     def get_queryset(self):
         return selectors.visible_companies(self.request.user).select_related(*selectors.COMPANY_LIST_RELATED)
@@ -556,20 +553,11 @@ CONTACT_WRITE_RESPONSES = {400: VALIDATION_ERROR, 403: FORBIDDEN}
         responses={200: ContactSerializer, 404: NOT_FOUND, **CONTACT_WRITE_RESPONSES},
     ),
 )
-class ContactViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ContactViewSet(RegisterViewSet):
     """Contact persons of companies: personal data, so the legal basis is always recorded."""
 
     serializer_class = ContactSerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
     filterset_class = ContactFilter
-    lookup_field = "public_id"
-    lookup_value_converter = "uuid"
 
     def get_queryset(self):
         return access.visible(self.request.user, Contact.objects.select_related("company"))

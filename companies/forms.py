@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .identifiers import LegalForm, parse_organisation_number
-from .models import INTERNATIONAL_FLAGS, Company, Contact, Municipality, SNICode
+from .models import (
+    EDITABLE_FIELDS,
+    INTERNATIONAL_FLAGS,
+    Company,
+    Contact,
+    Municipality,
+    SNICode,
+)
 from .phones import normalise_phone
 
 
@@ -44,21 +51,7 @@ class CompanyForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "org_number",
-            "name",
-            "municipality",
-            "sni_code",
-            "employee_band",
-            "turnover_class",
-            "website",
-            "export_experience",
-            "export_countries",
-            "target_markets",
-            *[field for name, _label in INTERNATIONAL_FLAGS for field in (name, f"{name}_confirmed_on")],
-            "responsible_organisation",
-            "responsible_advisor",
-        ]
+        fields = EDITABLE_FIELDS
         widgets = {
             f"{name}_confirmed_on": forms.DateInput(attrs={"type": "date"})
             for name, _label in INTERNATIONAL_FLAGS

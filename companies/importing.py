@@ -128,7 +128,9 @@ class RowResult:
         if self.action == CREATE:
             return _("New company") + contact
         if self.action == UPDATE:
-            fields = ", ".join(str(Company._meta.get_field(name).verbose_name) for name in self.changed_fields)
+            fields = ", ".join(
+                str(Company._meta.get_field(name).verbose_name) for name in self.changed_fields
+            )
             return _("Update: %(fields)s") % {"fields": fields or _("contact person")} + contact
         return _("Unchanged")
 

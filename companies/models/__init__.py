@@ -1,4 +1,6 @@
 from .company import (
+    EDITABLE_FIELDS,
+    INTERNATIONAL_FLAG_FIELDS,
     INTERNATIONAL_FLAGS,
     Company,
     CompanyEvent,
@@ -11,7 +13,9 @@ from .imports import CompanyImport
 from .reference import County, Municipality, SNICode, SNISection, TurnoverClass
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "INTERNATIONAL_FLAGS",
+    "INTERNATIONAL_FLAG_FIELDS",
     "Company",
     "CompanyEvent",
     "CompanyImport",

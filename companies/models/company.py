@@ -67,6 +67,29 @@ INTERNATIONAL_FLAGS = [
 ]
 
 
+# The flag fields and their dates, in form order.
+INTERNATIONAL_FLAG_FIELDS = [
+    field for name, _label in INTERNATIONAL_FLAGS for field in (name, f"{name}_confirmed_on")
+]
+
+# What advisors maintain about a company: the fields of the register's forms, API and import.
+EDITABLE_FIELDS = [
+    "org_number",
+    "name",
+    "municipality",
+    "sni_code",
+    "employee_band",
+    "turnover_class",
+    "website",
+    "export_experience",
+    "export_countries",
+    "target_markets",
+    *INTERNATIONAL_FLAG_FIELDS,
+    "responsible_organisation",
+    "responsible_advisor",
+]
+
+
 class CompanyQuerySet(models.QuerySet):
     def active(self):
         """Companies that are not merged into another."""
