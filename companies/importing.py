@@ -25,6 +25,7 @@ from advisors import access
 from . import services
 from .identifiers import parse_organisation_number
 from .models import (
+    PROFILE_FIELDS,
     Company,
     CompanyImport,
     CompanySource,
@@ -42,16 +43,7 @@ MAX_IMPORT_ROWS = 1000  # applied synchronously: about 6 s on SQLite, 9 s on Pos
 MAX_CELL_LENGTH = 300
 
 REQUIRED_COLUMNS = ["org_number", "name"]
-COMPANY_COLUMNS = [
-    "org_number",
-    "name",
-    "municipality",
-    "sni_code",
-    "employee_band",
-    "turnover_class",
-    "website",
-    "export_experience",
-]
+COMPANY_COLUMNS = PROFILE_FIELDS
 CONTACT_COLUMNS = ["contact_name", "contact_email", "contact_phone", "contact_title"]
 COLUMNS = [*COMPANY_COLUMNS, *CONTACT_COLUMNS]
 CSV_TEMPLATE_HEADER = ",".join(COLUMNS)

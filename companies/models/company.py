@@ -72,8 +72,8 @@ INTERNATIONAL_FLAG_FIELDS = [
     field for name, _label in INTERNATIONAL_FLAGS for field in (name, f"{name}_confirmed_on")
 ]
 
-# What advisors maintain about a company: the fields of the register's forms, API and import.
-EDITABLE_FIELDS = [
+# Identity and classification: the single-valued facts, also the columns of the CSV import.
+PROFILE_FIELDS = [
     "org_number",
     "name",
     "municipality",
@@ -82,6 +82,10 @@ EDITABLE_FIELDS = [
     "turnover_class",
     "website",
     "export_experience",
+]
+# What advisors maintain about a company: the fields of the register's forms and API.
+EDITABLE_FIELDS = [
+    *PROFILE_FIELDS,
     "export_countries",
     "target_markets",
     *INTERNATIONAL_FLAG_FIELDS,
