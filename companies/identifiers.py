@@ -131,6 +131,8 @@ def parse_organisation_number(raw: str) -> OrganisationNumber:
 def looks_like_number(text: str) -> str | None:
     """For search: the digits of a (partial) org number typed in a search box, else None."""
     compact = _SEPARATORS.sub("", (text or "").strip())
-    if len(compact) >= 4 and compact.isdigit():
-        return compact[2:] if len(compact) == 12 and compact.startswith("16") else compact
-    return None
+    if len(compact) < 4 or not compact.isdigit():
+        return None
+    if len(compact) == 12 and (compact.startswith("16") or is_personal_number(compact[2:])):
+        return compact[2:]  # the 16 prefix, or the century of a personal identity number
+    return compact

@@ -1,5 +1,7 @@
 """Advisor pages of the company register. Thin: forms validate, services change, selectors read."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from advisors.models import Organisation, User
 from exportcenter.pagination import paginate
 
 from . import exporting, importing, selectors, services
+from .identifiers import is_personal_number, looks_like_number
 from .filters import CompanyFilter
 from .forms import CompanyForm, ContactForm, ImportUploadForm
 from .models import Company, CompanyImport, Contact
@@ -45,10 +48,36 @@ def _duplicate_context(user, form, duplicate):
     return {"form": form}
 
 
+SEARCH_SESSION_KEY = "company_searches"
+
+
+def _search_params(request):
+    """The list's filters; a search text kept in the session (see `company_list`) is put back in."""
+    params = request.GET.copy()
+    key = params.pop("search", [None])[0]
+    if key:
+        params["q"] = request.session.get(SEARCH_SESSION_KEY, {}).get(key, "")
+    return params
+
+
 @login_required
 def company_list(request):
+    if request.method == "POST":
+        # The search form posts, so that a personal identity number typed into it never ends up in a URL
+        # or an access log: such a text is kept in the session and the URL carries an opaque key.
+        params = request.POST.copy()
+        params.pop("csrfmiddlewaretoken", None)
+        text = params.get("q", "")
+        digits = looks_like_number(text)
+        if digits and is_personal_number(digits[-10:]):
+            key = secrets.token_urlsafe(8)
+            request.session[SEARCH_SESSION_KEY] = {key: text[:200]}
+            params.pop("q")
+            params["search"] = key
+        return redirect(f"{request.path}?{params.urlencode()}")
+    params = _search_params(request)
     filterset = CompanyFilter(
-        request.GET or None,
+        params or None,
         queryset=selectors.visible_companies(request.user).select_related(*selectors.COMPANY_LIST_RELATED),
     )
     companies = filterset.qs if filterset.is_valid() or not filterset.is_bound else Company.objects.none()
@@ -71,7 +100,9 @@ def company_list(request):
 @login_required
 def company_export(request, file_format):
     access.require(request.user, Action.EXPORT, Company)
-    filterset = CompanyFilter(request.GET or None, queryset=selectors.visible_companies(request.user))
+    filterset = CompanyFilter(
+        _search_params(request) or None, queryset=selectors.visible_companies(request.user)
+    )
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect("companies:list")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -253,3 +255,24 @@ def test_merge_is_for_regional_staff(client, make_company, uppsala, organisation
     assert response.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.merged_into == survivor
+
+
+def test_filters_post_and_redirect_to_a_shareable_url(signed_in, make_company):
+    make_company("Uppsala Precision AB")
+    response = signed_in.post("/en/companies/", {"q": "precision", "municipality": "0380"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/companies/?q=precision&municipality=0380"
+
+
+def test_a_personal_number_searched_for_never_appears_in_a_url(signed_in, make_company):
+    make_company("Karins Keramik", number="880320-0016")
+    response = signed_in.post("/en/companies/", {"q": "19880320-0016"})
+    location = response["Location"]
+    assert "880320" not in location
+    assert location.startswith("/en/companies/?search=")
+    page = signed_in.get(location)
+    assert [c.name for c in page.context["page"].object_list] == ["Karins Keramik"]
+    links = re.findall(r'href="([^"]*)"', page.content.decode())
+    assert links and not [link for link in links if "880320" in link]  # the page's own links keep the key
+    export = signed_in.get(location.replace("/en/companies/", "/en/companies/export.csv"))
+    assert "Karins Keramik" in b"".join(export.streaming_content).decode("utf-8-sig")
