@@ -16,9 +16,9 @@ from advisors.models import Organisation, User
 from exportcenter.pagination import paginate
 
 from . import exporting, importing, selectors, services
-from .identifiers import is_personal_number, looks_like_number
 from .filters import CompanyFilter
 from .forms import CompanyForm, ContactForm, ImportUploadForm
+from .identifiers import is_personal_number, looks_like_number
 from .models import Company, CompanyImport, Contact
 
 
@@ -126,10 +126,9 @@ def company_create(request):
             try:
                 company = services.register_company(by=request.user, data=form.company_data())
             except services.DuplicateCompany as duplicate:
-                form.add_error(
-                    "org_number", _("A company with this organisation number is already registered.")
+                return render(
+                    request, "companies/form.html", _duplicate_context(request.user, form, duplicate)
                 )
-                return render(request, "companies/form.html", {"form": form, "existing": duplicate.existing})
             messages.success(request, _("The company was registered."))
             return redirect("companies:detail", public_id=company.public_id)
     return render(request, "companies/form.html", {"form": form, "similar": similar})
@@ -182,12 +181,8 @@ def company_edit(request, public_id):
                 _("This company changed since you opened it. Reload the page and make your changes again."),
             )
         except services.DuplicateCompany as duplicate:
-            form.add_error("org_number", _("A company with this organisation number is already registered."))
-            return render(
-                request,
-                "companies/form.html",
-                {"form": form, "company": company, "existing": duplicate.existing},
-            )
+            context = _duplicate_context(request.user, form, duplicate)
+            return render(request, "companies/form.html", {**context, "company": company})
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("companies:detail", public_id=company.public_id)

@@ -21,6 +21,14 @@ from companies.identifiers import LegalForm
 from companies.models import Company, Municipality, SNICode
 from tests.factories import SOLE_TRADER_NUMBER, CompanyFactory, ContactFactory, UserFactory
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """The assertions read English messages; Swedish is the default language."""
+    with translation.override("en"):
+        yield
+
+
 NAME = 1  # the column of the company name
 # A carriage return is tested in test_safe_cell only: XML turns it into a line feed in the XLSX.
 DANGEROUS_NAMES = ['=HYPERLINK("http://evil")', "+46 something", "-1", "@SUM(A1)", "\tTabbed"]

@@ -1,12 +1,21 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from companies import importing, services
 from companies.identifiers import LegalForm, format_number
 from companies.importing import apply_import, preview_import, read_upload
 from companies.models import Company, CompanyEvent, CompanyImport, CompanySource, Contact, Municipality
 from tests.factories import CompanyFactory, ContactFactory, valid_org_number
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The assertions read English messages; Swedish is the default language."""
+    with translation.override("en"):
+        yield
+
 
 NUMBER_1, NUMBER_2, NUMBER_3, NUMBER_4 = (valid_org_number(n) for n in (901, 902, 903, 904))
 HEADER = "org_number,name,municipality,sni_code,website,contact_name,contact_email"
