@@ -270,4 +270,5 @@ LOGGING = {
 }
 
 # --- Domain settings ------------------------------------------------------------------------------
+WORKING_DAY_ENDS_AT = env.str("WORKING_DAY_ENDS_AT", default="17:00")  # Stockholm time, for deadlines
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
