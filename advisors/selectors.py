@@ -26,3 +26,26 @@ def partners_of(region: Region | None):
     if region is None:
         return Organisation.objects.none()
     return Organisation.objects.active().serving(region).order_by("name")
+
+
+def region_for_county(county_code: str) -> Region | None:
+    """The active export center that covers a county; None sends a request to the unassigned queue."""
+    return (
+        Region.objects.filter(is_active=True, counties=county_code)
+        .select_related("operator")
+        .order_by("pk")
+        .first()
+    )
+
+
+def triage_recipients(region: Region | None):
+    """Who hears of a new request: the people of the organisation that runs the center.
+
+    Without a region (an unserved county) the portal's administrators hear of it.
+    """
+    from .models import User
+
+    people = User.objects.filter(is_active=True)
+    if region is None or region.operator_id is None:
+        return people.filter(is_superuser=True)
+    return people.filter(organisation_id=region.operator_id)

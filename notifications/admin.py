@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutboundEmail
+from .models import Notification, OutboundEmail
 
 
 @admin.register(OutboundEmail)
@@ -13,3 +13,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__email"]
+    raw_id_fields = ["recipient"]

@@ -53,3 +53,37 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class Notification(models.Model):
+    """An in-app notification for one person (the bell). Always on, whatever their email preferences."""
+
+    class Kind(models.TextChoices):
+        NEW_REQUEST = "new_request", _("New request")
+        COMPANY_REPLIED = "company_replied", _("The company replied")
+
+    recipient = models.ForeignKey(
+        "advisors.User", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    key = models.CharField(
+        _("idempotency key"),
+        max_length=200,
+        help_text=_("What it is about; one notification per person and key."),
+    )
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")
+        ]
+
+    def __str__(self):
+        return self.title

@@ -99,3 +99,13 @@ def flush_outbox(*, limit: int = 500) -> int:
         OutboundEmail.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
     )
     return sum(deliver(email_id) for email_id in due_ids)
+
+
+def notify(*, recipients, kind: str, title: str, url: str = "", key: str) -> int:
+    """Create one in-app notification per recipient; a second call with the same key adds nothing."""
+    from .models import Notification
+
+    rows = [
+        Notification(recipient=user, kind=kind, title=title[:300], url=url, key=key) for user in recipients
+    ]
+    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))

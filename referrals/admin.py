@@ -1,0 +1,64 @@
+from django.contrib import admin
+
+from .models import AdviceRequest, NeedCategory, ReferenceCounter, RequestEvent
+
+
+@admin.register(NeedCategory)
+class NeedCategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name_sv",
+        "name_en",
+        "primary_partner_kinds",
+        "secondary_partner_kinds",
+        "position",
+        "is_active",
+    ]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name_sv", "name_en", "slug"]
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor", "body"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AdviceRequest)
+class AdviceRequestAdmin(admin.ModelAdmin):
+    """For support. Advisors work in the inbox, whose services keep the timeline and the SLA clocks."""
+
+    list_display = ["reference", "company", "status", "channel", "region", "owner_organisation", "created_at"]
+    list_filter = ["status", "channel", "region", "needs"]
+    list_select_related = ["company", "region", "owner_organisation"]
+    search_fields = ["reference", "company__name"]
+    raw_id_fields = ["company", "contact", "owner_advisor"]
+    readonly_fields = [
+        "public_id",
+        "reference",
+        "year",
+        "number",
+        "idempotency_key",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    filter_horizontal = ["needs"]
+    inlines = [RequestEventInline]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin):
+    list_display = ["year", "last_number"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,229 @@
+"""State changes of advice requests. Each writes its timeline event in the same transaction."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from advisors.selectors import region_for_county, triage_recipients
+from companies import services as company_services
+from companies.models import Company, CompanySource, Contact
+from exportcenter.workdays import end_of_next_working_day, local_date
+from notifications.models import Notification
+from notifications.services import notify, queue_email
+
+from . import status_links
+from .models import AdviceRequest, ReferenceCounter, RequestEvent
+
+
+def next_reference(year: int) -> tuple[int, str]:
+    """The next number of the year, e.g. (123, "EC-2026-000123"). Call inside a transaction.
+
+    The year's counter row is locked until the transaction ends, so concurrent submissions queue
+    for it and every number is given out once, in order.
+    """
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number, f"EC-{year}-{counter.last_number:06d}"
+
+
+@dataclass
+class Submission:
+    """A validated "help me export" form, as the intake service takes it."""
+
+    org_number: str | None
+    legal_form: str
+    company_name: str
+    municipality: Any
+    website: str
+    employee_band: str
+    sells: str
+    export_experience: str
+    export_countries: list[str]
+    needs: list[Any]
+    target_markets: list[str]
+    description: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    language: str
+    preferred_contact_method: str
+    idempotency_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def company_profile(self) -> dict[str, Any]:
+        """What the SME says about its company, kept on the request and compared with the register."""
+        return {
+            "org_number": self.org_number or "",
+            "name": self.company_name,
+            "municipality": self.municipality.pk,
+            "website": self.website,
+            "employee_band": self.employee_band,
+            "export_experience": self.export_experience,
+            "export_countries": sorted(self.export_countries),
+        }
+
+
+def _company_for(submission: Submission) -> Company:
+    """The registered company with this number, or a new one. Advisors' data is never overwritten."""
+    existing = company_services.existing_company_for(submission.org_number)
+    if existing is not None:
+        return existing
+    data = {
+        "org_number": submission.org_number,
+        "legal_form": submission.legal_form,
+        "name": submission.company_name,
+        "municipality": submission.municipality,
+        "website": submission.website,
+        "employee_band": submission.employee_band,
+        "export_experience": submission.export_experience,
+        "export_countries": submission.export_countries,
+        "target_markets": submission.target_markets,
+    }
+    try:
+        return company_services.register_company(by=None, data=data, source=CompanySource.WEB_REQUEST)
+    except company_services.DuplicateCompany as duplicate:  # registered a moment ago by someone else
+        return duplicate.existing
+
+
+def _contact_for(company: Company, submission: Submission) -> Contact:
+    contact = company.contacts.filter(email__iexact=submission.contact_email).first()
+    if contact is not None:
+        return contact
+    return company_services.add_contact(
+        company=company,
+        by=None,
+        data={
+            "name": submission.contact_name,
+            "email": submission.contact_email,
+            "phone": submission.contact_phone,
+            "preferred_language": submission.language,
+            "legal_basis": Contact.LegalBasis.PUBLIC_TASK,
+            "source": CompanySource.WEB_REQUEST,
+        },
+    )
+
+
+def submit_request(*, submission: Submission) -> AdviceRequest:
+    """Receive a "help me export" request: all of it, or nothing, in one transaction.
+
+    A second submission with the same idempotency key (a double click, a resent POST) returns the first
+    request. The confirmation to the SME and the triage email are written to the outbox in the same
+    transaction, so a broker or mail-server outage delays them but never loses them.
+    """
+    if submission.idempotency_key:
+        existing = AdviceRequest.objects.filter(idempotency_key=submission.idempotency_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return _create_request(submission)
+    except IntegrityError:
+        existing = AdviceRequest.objects.filter(idempotency_key=submission.idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_request(submission: Submission) -> AdviceRequest:
+    now = timezone.now()
+    company = _company_for(submission)
+    contact = _contact_for(company, submission)
+    year = local_date(now).year
+    number, reference = next_reference(year)
+    request = AdviceRequest.objects.create(
+        reference=reference,
+        year=year,
+        number=number,
+        channel=AdviceRequest.Channel.WEB,
+        region=region_for_county(submission.municipality.county_id),
+        company=company,
+        contact=contact,
+        target_markets=submission.target_markets,
+        description=submission.description,
+        sells=submission.sells,
+        language=submission.language,
+        preferred_contact_method=submission.preferred_contact_method,
+        submitted=submission.company_profile(),
+        first_response_due_at=end_of_next_working_day(now),
+        idempotency_key=submission.idempotency_key,
+    )
+    request.needs.set(submission.needs)
+    RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.CREATED, data={"channel": request.channel}
+    )
+    _send_confirmation(request)
+    _notify_triage(request)
+    return request
+
+
+def _send_confirmation(request: AdviceRequest) -> None:
+    if request.contact is None or not request.contact.email:
+        return
+    context = {"request": request, "status_url": status_links.status_url(request)}
+    with translation.override(request.language):
+        queue_email(
+            key=f"request-confirmation:{request.pk}",
+            to=request.contact.email,
+            subject=render_to_string("referrals/email/confirmation_subject.txt", context),
+            body_text=render_to_string("referrals/email/confirmation.txt", context),
+            body_html=render_to_string("referrals/email/confirmation.html", context),
+        )
+
+
+def _notify_triage(request: AdviceRequest) -> None:
+    """The organisation that runs the center hears of the request: in the portal and at its shared address."""
+    recipients = list(triage_recipients(request.region))
+    for language in {person.preferred_language for person in recipients}:
+        with translation.override(language):
+            notify(
+                recipients=[person for person in recipients if person.preferred_language == language],
+                kind=Notification.Kind.NEW_REQUEST,
+                title=_("New request %(reference)s from %(company)s")
+                % {"reference": request.reference, "company": request.company.name},
+                key=f"new-request:{request.pk}",
+            )
+    operator = request.region.operator if request.region else None
+    if operator is not None and operator.email:
+        context = {"request": request, "operator": operator}
+        with translation.override("sv"):  # a functional address of a Swedish organisation
+            queue_email(
+                key=f"request-triage:{request.pk}",
+                to=operator.email,
+                subject=render_to_string("referrals/email/triage_subject.txt", context),
+                body_text=render_to_string("referrals/email/triage.txt", context),
+            )
+
+
+@transaction.atomic
+def reply_from_company(*, request: AdviceRequest, body: str) -> RequestEvent:
+    """The SME writes on its status page. It lands on the timeline; the owner (or triage) is told."""
+    request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
+    event = RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.MESSAGE_FROM_COMPANY, body=body
+    )
+    if request.status == AdviceRequest.Status.WAITING_FOR_COMPANY:
+        request.status = AdviceRequest.Status.IN_PROGRESS
+        request.version += 1
+        request.save(update_fields=["status", "version", "updated_at"])
+        RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.STATUS_CHANGED,
+            data={"from": AdviceRequest.Status.WAITING_FOR_COMPANY, "to": AdviceRequest.Status.IN_PROGRESS},
+        )
+    recipients = (
+        [request.owner_advisor] if request.owner_advisor_id else list(triage_recipients(request.region))
+    )
+    notify(
+        recipients=recipients,
+        kind=Notification.Kind.COMPANY_REPLIED,
+        title=_("%(company)s replied on %(reference)s")
+        % {"company": request.company.name, "reference": request.reference},
+        key=f"company-replied:{event.pk}",
+    )
+    return event

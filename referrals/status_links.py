@@ -1,0 +1,49 @@
+"""The SME's private status link: an unguessable, signed token for one request.
+
+The token is Django's signing (HMAC with SECRET_KEY) of the request's random public id. There is no id or
+email lookup; a wrong, tampered or expired token answers exactly like a missing request.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import AdviceRequest
+
+SALT = "referrals.status-link"
+
+
+def token_for(request: AdviceRequest) -> str:
+    return signing.dumps(str(request.public_id), salt=SALT, compress=True)
+
+
+def status_url(request: AdviceRequest, *, absolute: bool = True) -> str:
+    with translation.override(request.language):
+        path = reverse("referrals:status", kwargs={"token": token_for(request)})
+    return f"{settings.SITE_URL}{path}" if absolute else path
+
+
+def link_expired(request: AdviceRequest, now=None) -> bool:
+    if request.closed_at is None:
+        return False
+    days = settings.STATUS_LINK_DAYS_AFTER_CLOSE
+    return (now or timezone.now()) > request.closed_at + timedelta(days=days)
+
+
+def request_for_token(token: str) -> AdviceRequest | None:
+    """The request the token opens, or None: unknown, tampered and expired all look the same."""
+    try:
+        public_id = signing.loads(token[:500], salt=SALT)
+    except signing.BadSignature:
+        return None
+    request = (
+        AdviceRequest.objects.select_related("owner_organisation", "company", "region")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if request is None or link_expired(request):
+        return None
+    return request
