@@ -240,6 +240,22 @@ class CompanyImportPolicy(Policy):
         return queryset.filter(created_by=user)
 
 
+@policy("referrals.NeedCategory")
+class NeedCategoryPolicy(Policy):
+    """Need categories drive routing for every region: regional staff maintain them."""
+
+    def can_view(self, user, category):
+        return True
+
+    def can_change(self, user, category):
+        return user.is_regional_staff
+
+    can_create = can_change
+
+    def scope(self, user, queryset):
+        return queryset
+
+
 # --- Adapters -------------------------------------------------------------------------------------
 
 

@@ -274,6 +274,8 @@ WORKING_DAY_ENDS_AT = env.str("WORKING_DAY_ENDS_AT", default="17:00")  # Stockho
 # The public "help me export" form.
 INTAKE_RATE_LIMIT = env.int("INTAKE_RATE_LIMIT", default=5)  # requests per IP address ...
 INTAKE_RATE_WINDOW_SECONDS = env.int("INTAKE_RATE_WINDOW_SECONDS", default=3600)  # ... in this window
+# How many reverse proxies (that append to X-Forwarded-For) stand before the app; 0 trusts REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 INTAKE_MIN_FILL_SECONDS = env.int("INTAKE_MIN_FILL_SECONDS", default=3)  # faster than this is a bot
 STATUS_LINK_DAYS_AFTER_CLOSE = env.int("STATUS_LINK_DAYS_AFTER_CLOSE", default=90)
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)

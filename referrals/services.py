@@ -1,5 +1,6 @@
 """State changes of advice requests. Each writes its timeline event in the same transaction."""
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,21 +117,34 @@ def submit_request(*, submission: Submission) -> AdviceRequest:
     request. The confirmation to the SME and the triage email are written to the outbox in the same
     transaction, so a broker or mail-server outage delays them but never loses them.
     """
-    if submission.idempotency_key:
-        existing = AdviceRequest.objects.filter(idempotency_key=submission.idempotency_key).first()
-        if existing is not None:
-            return existing
+    if (existing := already_submitted(submission)) is not None:
+        return existing
+    key = _idempotency_key(submission)
     try:
         with transaction.atomic():
-            return _create_request(submission)
+            return _create_request(submission, key)
     except IntegrityError:
-        existing = AdviceRequest.objects.filter(idempotency_key=submission.idempotency_key).first()
+        existing = AdviceRequest.objects.filter(idempotency_key=key).first() if key else None
         if existing is None:
             raise
         return existing
 
 
-def _create_request(submission: Submission) -> AdviceRequest:
+def already_submitted(submission: Submission) -> AdviceRequest | None:
+    """The request this very form already created (a double click or a resent POST), if any."""
+    key = _idempotency_key(submission)
+    return AdviceRequest.objects.filter(idempotency_key=key).first() if key else None
+
+
+def _idempotency_key(submission: Submission) -> str | None:
+    """The form's one-time id bound to the sender's email: a copied id opens nobody else's request."""
+    if not submission.idempotency_key:
+        return None
+    bound = f"{submission.idempotency_key}:{submission.contact_email.strip().lower()}"
+    return hashlib.sha256(bound.encode()).hexdigest()
+
+
+def _create_request(submission: Submission, key: str | None) -> AdviceRequest:
     now = timezone.now()
     company = _company_for(submission)
     contact = _contact_for(company, submission)
@@ -151,7 +165,7 @@ def _create_request(submission: Submission) -> AdviceRequest:
         preferred_contact_method=submission.preferred_contact_method,
         submitted=submission.company_profile(),
         first_response_due_at=end_of_next_working_day(now),
-        idempotency_key=submission.idempotency_key,
+        idempotency_key=key,
     )
     request.needs.set(submission.needs)
     RequestEvent.objects.create(

@@ -6,4 +6,7 @@ app_name = "referrals"
 
 urlpatterns = [
     path("help-me-export/", views.request_help, name="request_help"),
+    path("help-me-export/sent/<str:token>/", views.request_sent, name="request_sent"),
+    path("status/<str:token>/", views.status, name="status"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

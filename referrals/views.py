@@ -1,10 +1,173 @@
-from django.shortcuts import render
+"""The SME's side: the "help me export" form, its confirmation, the private status page, privacy."""
 
-from advisors.selectors import current_region
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from advisors.selectors import current_region, partners_of, region_for_county
+
+from . import abuse, services, status_links
+from .forms import HelpMeExportForm, ReplyForm
+from .models import AdviceRequest, RequestEvent
 
 
+def _private(view):
+    """For pages opened by the private token: never cached, never indexed, the token never sent on.
+
+    `same-origin` rather than `no-referrer`: under `no-referrer` browsers send `Origin: null` with a form
+    POST, which Django's CSRF check refuses, so the reply form and the language switcher would break.
+    `same-origin` still sends nothing, so no token, to any other site.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return never_cache(wrapped)
+
+
+def _operator_of(region):
+    return region.operator if region is not None else None
+
+
+def _link_not_found(request):
+    """One answer for unknown, tampered and expired tokens, so that nobody learns whether a request exists."""
+    operator = _operator_of(current_region(request.user))
+    return render(
+        request,
+        "referrals/link_not_found.html",
+        {"operator": operator, "days": settings.STATUS_LINK_DAYS_AFTER_CLOSE},
+        status=404,
+    )
+
+
+@never_cache  # each visitor's page carries its own submission id: a shared cache must never hand it on
+@require_http_methods(["GET", "POST"])
 def request_help(request):
-    """Entry point of the "help me export" request. The form itself arrives with the intake issue."""
     region = current_region(request.user)
-    operator = region.operator if region is not None else None
-    return render(request, "referrals/request_help.html", {"region": region, "operator": operator})
+    context = {"region": region, "operator": _operator_of(region)}
+    if request.method != "POST":
+        return render(request, "referrals/request_help.html", {**context, "form": HelpMeExportForm()})
+
+    if abuse.honeypot_filled(request.POST):
+        # Looks like success, creates nothing: a bot learns nothing from the answer.
+        return render(request, "referrals/request_received.html", context)
+    form = HelpMeExportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "referrals/request_help.html", {**context, "form": form})
+
+    # A resent form (double click, reload) goes to the confirmation it already has, without using quota.
+    existing = services.already_submitted(form.submission())
+    if existing is None and abuse.rate_limited(request):
+        serving = region_for_county(form.cleaned_data["municipality"].county_id) or region
+        context = {
+            **context,
+            "form": form,
+            "rate_limited": True,
+            "wait": abuse.wait_text(),
+            "contact": _operator_of(serving) or context["operator"],
+        }
+        return render(request, "referrals/request_help.html", context, status=429)
+    advice_request = existing or services.submit_request(submission=form.submission())
+    return redirect("referrals:request_sent", token=status_links.token_for(advice_request))
+
+
+@_private
+@require_http_methods(["GET"])
+def request_sent(request, token):
+    advice_request = status_links.request_for_token(token)
+    if advice_request is None:
+        return _link_not_found(request)
+    return render(
+        request,
+        "referrals/request_sent.html",
+        {
+            "advice_request": advice_request,
+            # The address this site is reached at; the email (sent without a request) uses SITE_URL.
+            "status_url": request.build_absolute_uri(status_links.status_url(advice_request, absolute=False)),
+            "operator": _operator_of(advice_request.region),
+        },
+    )
+
+
+# What each status means, in the SME's words.
+STATUS_TEXTS = {
+    AdviceRequest.Status.NEW: gettext_lazy("We have received your request and are reading it."),
+    AdviceRequest.Status.TRIAGED: gettext_lazy(
+        "Your request has been read and passed on to the partner that can help you best."
+    ),
+    AdviceRequest.Status.IN_PROGRESS: gettext_lazy("An advisor is working on your request."),
+    AdviceRequest.Status.WAITING_FOR_COMPANY: gettext_lazy(
+        "We are waiting for your answer. Read the latest message below and reply to it."
+    ),
+    AdviceRequest.Status.CLOSED: gettext_lazy("Your request is closed."),
+}
+
+
+def _conversation(advice_request):
+    """Messages between the company and the advisors, oldest first: never notes or other internal events."""
+    return (
+        advice_request.events.filter(
+            kind__in=[RequestEvent.Kind.MESSAGE_TO_COMPANY, RequestEvent.Kind.MESSAGE_FROM_COMPANY]
+        )
+        .select_related("actor__organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+@_private
+@require_http_methods(["GET", "POST"])
+def status(request, token):
+    advice_request = status_links.request_for_token(token)
+    if advice_request is None:
+        return _link_not_found(request)
+
+    form = ReplyForm()
+    if request.method == "POST":
+        if advice_request.is_closed:
+            messages.error(
+                request, _("This request is closed, so you cannot reply here. Send us a new request instead.")
+            )
+            return redirect("referrals:status", token=token)
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            services.reply_from_company(request=advice_request, body=form.cleaned_data["body"])
+            messages.success(request, _("Thank you. Your message has been sent."))
+            return redirect("referrals:status", token=token)
+
+    return render(
+        request,
+        "referrals/status.html",
+        {
+            "advice_request": advice_request,
+            "status_text": STATUS_TEXTS[advice_request.status],
+            "needs": advice_request.needs.all(),
+            "conversation": _conversation(advice_request),
+            "form": form,
+            "operator": _operator_of(advice_request.region),
+            "center_name": advice_request.region.name if advice_request.region else "",
+        },
+    )
+
+
+def privacy(request):
+    region = current_region(request.user)
+    return render(
+        request,
+        "referrals/privacy.html",
+        {
+            "region": region,
+            "operator": _operator_of(region),
+            "partners": partners_of(region),
+            "status_link_days": settings.STATUS_LINK_DAYS_AFTER_CLOSE,
+        },
+    )

@@ -1,11 +1,62 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
-  // Move focus to an error summary so screen-reader users hear what went wrong.
+
+  // A live "N characters left" under a textarea marked data-char-counter="<limit>". The hint already
+  // states the limit, so without JavaScript nothing is lost. The visible count changes on every key;
+  // screen readers hear it only when the user pauses, so typing is not drowned in announcements.
+  function setUpCharacterCounter(textarea) {
+    var limit = parseInt(textarea.getAttribute("data-char-counter"), 10);
+    if (!limit) {
+      return;
+    }
+    var one = textarea.getAttribute("data-counter-one") || "{count}";
+    var other = textarea.getAttribute("data-counter-other") || "{count}";
+    var language = document.documentElement.lang || undefined;
+
+    var visible = document.createElement("div");
+    visible.className = "form-text char-counter";
+    visible.setAttribute("aria-hidden", "true");
+    var live = document.createElement("div");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    textarea.insertAdjacentElement("afterend", visible);
+    visible.insertAdjacentElement("afterend", live);
+
+    function message() {
+      var left = limit - textarea.value.length;
+      var template = Math.abs(left) === 1 ? one : other;
+      return template.replace("{count}", left.toLocaleString(language));
+    }
+
+    var timer = null;
+    function update(announce) {
+      var text = message();
+      visible.textContent = text;
+      visible.classList.toggle("char-counter--low", limit - textarea.value.length < limit / 10);
+      if (announce) {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () {
+          live.textContent = text;
+        }, 1000);
+      }
+    }
+
+    update(false);
+    textarea.addEventListener("input", function () {
+      update(true);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    // Move focus to an error summary so screen-reader users hear what went wrong.
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       summary.focus();
+    }
+    var counters = document.querySelectorAll("textarea[data-char-counter]");
+    for (var i = 0; i < counters.length; i++) {
+      setUpCharacterCounter(counters[i]);
     }
   });
 })();

@@ -163,3 +163,23 @@ def test_require_raises_permission_denied(world):
     with pytest.raises(PermissionDenied):
         access.require(people["advisor"], "change", objects["org_b"])
     access.require(people["lead"], "change", objects["org_a"])
+
+
+@pytest.mark.parametrize(
+    ("role", "view", "change"),
+    [
+        ("anonymous", False, False),
+        ("advisor", True, False),
+        ("lead", True, False),
+        ("regional_staff", True, True),
+        ("superuser", True, True),
+    ],
+)
+def test_need_categories_are_maintained_by_regional_staff(world, role, view, change):
+    from referrals.models import NeedCategory
+
+    people, _ = world
+    category = NeedCategory.objects.create(slug="test-need", name_sv="Behov", name_en="Need")
+    assert access.can(people[role], "view", category) is view
+    assert access.can(people[role], "change", category) is change
+    assert access.can(people[role], "create", NeedCategory) is change

@@ -1,0 +1,230 @@
+import smtplib
+import threading
+from datetime import datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+from django.utils import timezone
+
+from companies import services as company_services
+from companies.models import Company, Contact
+from notifications.models import Notification, OutboundEmail
+from notifications.services import flush_outbox
+from referrals import services, status_links
+from referrals.models import AdviceRequest, RequestEvent
+
+pytestmark = pytest.mark.django_db
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def test_a_submission_becomes_a_new_web_request(
+    make_submission, operator, triager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.submit_request(submission=make_submission())
+    year = timezone.localdate().year
+    assert request.reference == f"EC-{year}-000001"
+    assert (request.status, request.channel, request.region, request.language) == (
+        "new",
+        "web",
+        operator.regions.get(),
+        "sv",
+    )
+    assert sorted(need.slug for need in request.needs.all()) == ["buyer-credit-risk", "market-selection"]
+    assert [str(c) for c in request.target_markets] == ["DE", "NO"]
+    assert request.company.source == "web_request"
+    assert (request.contact.email, request.contact.legal_basis, request.contact.source) == (
+        "karin@konsult.example",
+        Contact.LegalBasis.PUBLIC_TASK,
+        "web_request",
+    )
+    assert request.events.get().kind == RequestEvent.Kind.CREATED
+    assert request.submitted["name"] == "Knivsta Konsult AB"
+
+
+def test_reference_numbers_are_sequential_per_year(make_submission, operator):
+    first = services.submit_request(submission=make_submission())
+    second = services.submit_request(submission=make_submission(contact_email="other@konsult.example"))
+    assert (first.number, second.number) == (1, 2)
+    assert services.next_reference(2031) == (1, "EC-2031-000001")  # a new year starts again
+
+
+def test_the_deadline_is_the_end_of_the_next_working_day(make_submission, operator):
+    thursday_before_midsummer = datetime(2026, 6, 18, 10, 0, tzinfo=STOCKHOLM)
+    with mock.patch("django.utils.timezone.now", return_value=thursday_before_midsummer):
+        request = services.submit_request(submission=make_submission())
+    assert request.first_response_due_at == datetime(2026, 6, 22, 17, 0, tzinfo=STOCKHOLM)
+
+
+def test_the_same_idempotency_key_creates_one_request(make_submission, operator):
+    first = services.submit_request(submission=make_submission(idempotency_key="a" * 32))
+    again = services.submit_request(submission=make_submission(idempotency_key="a" * 32))
+    assert first.pk == again.pk
+    assert AdviceRequest.objects.count() == 1
+    assert OutboundEmail.objects.filter(to="karin@konsult.example").count() == 1
+
+
+def test_an_existing_company_is_matched_and_its_data_kept(make_submission, operator, advisor):
+    registered = company_services.register_company(
+        by=advisor,
+        data={
+            "org_number": "5566778899",
+            "legal_form": "limited_company",
+            "name": "Knivsta Konsult Aktiebolag",
+            "municipality_id": "0330",
+            "employee_band": "10-19",
+            "website": "https://konsult.example",
+        },
+    )
+    request = services.submit_request(
+        submission=make_submission(
+            number="16556677-8899", company_name="Knivsta Konsult", employee_band="5-9"
+        )
+    )
+    registered.refresh_from_db()
+    assert request.company == registered
+    assert (registered.name, registered.employee_band, registered.website) == (
+        "Knivsta Konsult Aktiebolag",
+        "10-19",
+        "https://konsult.example",
+    )  # what advisors maintain is never overwritten ...
+    assert (request.submitted["name"], request.submitted["employee_band"]) == (
+        "Knivsta Konsult",
+        "5-9",
+    )  # ... it is kept
+    assert Company.objects.count() == 1
+
+
+def test_a_contact_is_matched_by_email_within_the_company(make_submission, operator):
+    first = services.submit_request(submission=make_submission())
+    second = services.submit_request(submission=make_submission(contact_email="KARIN@konsult.example"))
+    assert first.contact == second.contact
+    assert Contact.objects.count() == 1
+
+
+def test_an_unregistered_company_is_created_without_a_number(make_submission, operator):
+    request = services.submit_request(submission=make_submission(number=None, company_name="Idé & Co"))
+    assert (request.company.org_number, request.company.legal_form) == (None, "unregistered")
+
+
+def test_a_county_no_region_serves_goes_to_the_unassigned_queue(make_submission, operator):
+    from companies.models import Municipality
+
+    request = services.submit_request(
+        submission=make_submission(municipality=Municipality.objects.get(code="2180"))
+    )
+    assert request.region is None
+    assert list(AdviceRequest.objects.unassigned_region()) == [request]
+
+
+def test_triage_is_notified_in_the_portal_and_by_email(
+    make_submission, operator, triager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.submit_request(submission=make_submission())
+    notification = Notification.objects.get(recipient=triager)
+    assert request.reference in notification.title
+    triage_mail = [m for m in mail.outbox if m.to == ["uppsala@almi.example"]]
+    assert len(triage_mail) == 1
+    assert request.reference in triage_mail[0].subject
+    assert "880320" not in triage_mail[0].body and "karin@" not in triage_mail[0].body  # no personal data
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "phrase"),
+    [
+        ("sv", "Vi har tagit emot", "Din privata sida"),
+        ("en", "We have received your request", "private page"),
+    ],
+)
+def test_confirmation_email_in_the_smes_language(
+    make_submission, operator, language, subject, phrase, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.submit_request(submission=make_submission(language=language))
+    message = next(m for m in mail.outbox if m.to == ["karin@konsult.example"])
+    assert message.subject.startswith(subject)
+    assert request.reference in message.subject
+    assert status_links.status_url(request) in message.body
+    assert phrase.lower() in message.body.lower()
+    html = message.alternatives[0][0]
+    assert f'lang="{language}"' in html and status_links.status_url(request) in html
+    assert ("/en/status/" in message.body) is (language == "en")
+
+
+def test_the_submission_succeeds_when_the_broker_is_down_and_the_email_waits(
+    make_submission, operator, django_capture_on_commit_callbacks
+):
+    with mock.patch(
+        "notifications.tasks.deliver_email.delay", side_effect=ConnectionRefusedError("no broker")
+    ), django_capture_on_commit_callbacks(execute=True):
+        request = services.submit_request(submission=make_submission())
+    assert request.pk
+    assert mail.outbox == []
+    assert OutboundEmail.objects.filter(status="pending").count() == 2  # confirmation + triage
+    assert flush_outbox() == 2  # the broker is back: the sweep sends them
+    assert flush_outbox() == 0  # ... exactly once
+    assert len(mail.outbox) == 2
+
+
+def test_the_submission_succeeds_when_the_mail_server_is_down(
+    make_submission, operator, django_capture_on_commit_callbacks
+):
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPConnectError(421, "down")
+    ), django_capture_on_commit_callbacks(execute=True):
+        services.submit_request(submission=make_submission())
+    assert OutboundEmail.objects.filter(status="pending", attempts=1).count() == 2
+    OutboundEmail.objects.update(next_attempt_at=timezone.now())
+    assert flush_outbox() == 2
+    assert flush_outbox() == 0
+    assert len(mail.outbox) == 2
+
+
+def test_a_reply_from_the_company_lands_on_the_timeline(make_submission, operator, triager):
+    request = services.submit_request(submission=make_submission())
+    AdviceRequest.objects.filter(pk=request.pk).update(status="waiting_for_company")
+    event = services.reply_from_company(request=request, body="Here are the numbers you asked for.")
+    request.refresh_from_db()
+    assert event.kind == RequestEvent.Kind.MESSAGE_FROM_COMPANY
+    assert request.status == "in_progress"  # the ball is back with the advisor
+    assert Notification.objects.filter(recipient=triager, kind="company_replied").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_concurrent_submissions_get_unique_sequential_references(make_submission, operator):
+    submissions = [make_submission(contact_email=f"person{n}@konsult.example") for n in range(8)]
+    barrier = threading.Barrier(len(submissions))
+    references, errors = [], []
+
+    def submit(submission):
+        try:
+            barrier.wait()
+            references.append(services.submit_request(submission=submission).reference)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(s,)) for s in submissions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    year = timezone.localdate().year
+    assert sorted(references) == [f"EC-{year}-{n:06d}" for n in range(1, 9)]
+    assert Company.objects.count() == 1  # the same org number: one company, whoever came first
+
+
+def test_a_copied_submission_id_opens_nobody_elses_request(make_submission, operator):
+    first = services.submit_request(submission=make_submission(idempotency_key="b" * 32))
+    other = services.submit_request(
+        submission=make_submission(idempotency_key="b" * 32, contact_email="mallory@elsewhere.example")
+    )
+    assert other.pk != first.pk
+    assert first.idempotency_key != "b" * 32  # stored bound to the email, not as sent

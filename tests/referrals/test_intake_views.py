@@ -1,0 +1,489 @@
+"""The public "help me export" form: rendering, validation, submission, idempotency and abuse protection."""
+
+import html
+import re
+import time
+import uuid
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.utils import dateformat, timezone, translation
+
+from companies.models import Company, Contact
+from referrals import abuse, status_links
+from referrals.models import AdviceRequest, NeedCategory
+from referrals.need_categories import seed_need_categories
+from tests.factories import OrganisationFactory, RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+FORM_URL = {"sv": "/help-me-export/", "en": "/en/help-me-export/"}
+LANGUAGES = ["sv", "en"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def needs(db):
+    seed_need_categories()  # transactional tests elsewhere may have flushed the migration's rows
+    return list(NeedCategory.objects.filter(slug__in=["market-selection", "buyer-credit-risk"]))
+
+
+@pytest.fixture
+def uppsala(reference_data):
+    """Exportcenter Uppsala län serves county 03 and is run by Almi."""
+    region = RegionFactory(name="Exportcenter Uppsala län", slug="uppsala")
+    region.counties.add("03")
+    operator = OrganisationFactory(
+        name="Almi Uppsala", slug="almi-intake", regions=[region], email="uppsala@almi.example"
+    )
+    region.operator = operator
+    region.save()
+    return region
+
+
+def started_long_ago(seconds=120) -> str:
+    """A fill-time token signed as if the form had been shown `seconds` ago."""
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - seconds):
+        return abuse.new_started_token()
+
+
+@pytest.fixture
+def payload(needs, uppsala):
+    def make(**overrides):
+        data = {
+            "org_number": "556677-8899",
+            "company_name": "Knivsta Konsult AB",
+            "municipality": "0330",
+            "website": "konsult.example",
+            "employee_band": "5-9",
+            "sells": "services",
+            "export_experience": "never",
+            "export_countries": ["NO"],
+            "needs": [str(need.pk) for need in needs],
+            "target_markets": ["DE", "NO"],
+            "description": "We want to sell consulting services in Germany and Norway.",
+            "contact_name": "Karin Berg",
+            "contact_email": "karin@konsult.example",
+            "contact_phone": "070-123 45 67",
+            "language": "sv",
+            "preferred_contact_method": "email",
+            "privacy_confirmed": "on",
+            "submission_id": uuid.uuid4().hex,
+            "started": started_long_ago(),
+            "homepage": "",
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return make
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def nothing_written():
+    return (
+        AdviceRequest.objects.count() == 0 and Company.objects.count() == 0 and Contact.objects.count() == 0
+    )
+
+
+def field_error(page: str, field: str) -> str | None:
+    match = re.search(rf'<div class="invalid-feedback[^"]*" id="id_{field}_error">(.*?)</div>', page, re.S)
+    return match.group(1).strip() if match else None
+
+
+# --- The page ---------------------------------------------------------------------------------------
+def test_form_in_swedish(client, payload):
+    response = client.get("/help-me-export/")
+    page = text(response)
+    assert response.status_code == 200
+    assert '<html lang="sv">' in page
+    assert page.count('<section class="form-section"') == 4
+    assert re.search(r'name="submission_id" value="[0-9a-f]{32}"', page)
+    assert 'name="started" value="intake:' in page
+    assert 'href="/privacy/"' in page  # the privacy notice, in the page's language
+
+
+def test_form_in_english(client, payload):
+    response = client.get("/en/help-me-export/")
+    page = text(response)
+    assert response.status_code == 200
+    assert '<html lang="en">' in page
+    for heading in ("Your company", "What do you need help with?", "Contact person", "Privacy"):
+        assert f">{heading}</h2>" in page
+    # Each need with its localised hint, tied to its checkbox.
+    need = NeedCategory.objects.get(slug="buyer-credit-risk")
+    assert need.name_en in page and need.help_en in page
+    assert re.search(r'<input type="checkbox" name="needs"[^>]*aria-describedby="id_needs_\d+_hint"', page)
+    # Groups are fieldsets with a legend; the language options carry their own language.
+    assert '<fieldset id="id_sells"' in page and "<legend" in page
+    assert 'lang="sv">Svenska</label>' in page
+    # The page's language is the default answer to "which language should we use?".
+    assert re.search(r'name="language" value="en"[^>]*checked', page)
+    assert 'href="/en/privacy/" target="_blank"' in page
+    assert "(required)" in page
+    assert "At most 3,000 characters." in page
+    # The honeypot is off-screen for people and assistive technology.
+    assert '<div class="hp-field" aria-hidden="true">' in page
+    assert re.search(r'<input type="text" name="homepage" tabindex="-1" autocomplete="off"', page)
+
+
+def test_new_visits_get_new_submission_ids(client, payload):
+    response = client.get("/help-me-export/")
+    assert "no-store" in response["Cache-Control"]  # a shared cache must not give two visitors one id
+    first = re.search(r'name="submission_id" value="(\w+)"', response.content.decode())
+    second = re.search(r'name="submission_id" value="(\w+)"', client.get("/help-me-export/").content.decode())
+    assert first.group(1) != second.group(1)
+
+
+# --- Validation -------------------------------------------------------------------------------------
+REQUIRED = [
+    "org_number",  # or "not registered"
+    "company_name",
+    "municipality",
+    "employee_band",
+    "sells",
+    "export_experience",
+    "needs",
+    "description",
+    "contact_name",
+    "contact_email",
+    "language",
+    "preferred_contact_method",
+    "privacy_confirmed",
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_missing_answers_are_shown_at_each_field_and_in_the_summary(client, payload, language):
+    data = payload(**dict.fromkeys(REQUIRED, ""))
+    response = client.post(FORM_URL[language], data)
+    page = text(response)
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in page
+    assert "data-error-summary" in page
+    for field in REQUIRED:
+        assert field_error(page, field), field
+        assert f'<a href="#id_{field}">' in page, field  # the summary links to the field ...
+        assert f'id="id_{field}"' in page, field  # ... and the target exists (a group's fieldset)
+    for field in ("website", "contact_phone", "export_countries", "target_markets"):
+        assert field_error(page, field) is None  # optional
+    assert nothing_written()
+
+
+def test_missing_answers_in_english(client, payload):
+    page = text(client.post("/en/help-me-export/", payload(**dict.fromkeys(REQUIRED, ""))))
+    assert field_error(page, "company_name") == "Enter the company's name."
+    assert field_error(page, "needs") == "Choose at least one thing you need help with."
+    assert field_error(page, "privacy_confirmed") == "Confirm that you have read the privacy notice."
+    assert "<title>Error: Get help to export" in page
+
+
+INVALID = [
+    pytest.param({"org_number": "556677-8898"}, "org_number", "The check digit is wrong", id="check-digit"),
+    pytest.param({"org_number": "12345"}, "org_number", "10 digits", id="org-number-short"),
+    pytest.param({"org_number": "1" * 50}, "org_number", "at most 20 characters", id="org-number-long"),
+    pytest.param({"not_registered": "on"}, "not_registered", "Untick this box", id="number-and-unregistered"),
+    pytest.param({"org_number": ""}, "org_number", "or tick that the company", id="neither-number-nor-box"),
+    pytest.param({"company_name": "x" * 201}, "company_name", "at most 200 characters", id="long-name"),
+    pytest.param(
+        {"municipality": "9999"}, "municipality", "Choose a municipality from the list", id="municipality"
+    ),
+    pytest.param({"website": "not a website"}, "website", "valid URL", id="website"),
+    pytest.param({"website": "https://x.se/" + "a" * 300}, "website", "at most 300", id="long-website"),
+    pytest.param({"employee_band": "7"}, "employee_band", "valid choice", id="employee-band"),
+    pytest.param({"sells": "rockets"}, "sells", "valid choice", id="sells"),
+    pytest.param({"export_experience": "always"}, "export_experience", "valid choice", id="experience"),
+    pytest.param({"export_countries": ["ZZ"]}, "export_countries", "valid choice", id="export-country"),
+    pytest.param({"needs": ["999999"]}, "needs", "valid choice", id="unknown-need"),
+    pytest.param({"needs": ["abc"]}, "needs", "not a valid value", id="need-not-a-number"),
+    pytest.param({"target_markets": ["ZZ"]}, "target_markets", "valid choice", id="target-market"),
+    pytest.param({"description": "Help"}, "description", "at least 10 characters", id="short-description"),
+    pytest.param(
+        {"description": "x" * 3001}, "description", "at most 3000 characters", id="long-description"
+    ),
+    pytest.param({"contact_name": "x" * 201}, "contact_name", "at most 200 characters", id="long-contact"),
+    pytest.param({"contact_email": "karin-at-konsult"}, "contact_email", "like name@example.se", id="email"),
+    pytest.param({"contact_email": "a" * 250 + "@x.se"}, "contact_email", "at most 254", id="long-email"),
+    pytest.param({"contact_phone": "12"}, "contact_phone", "does not exist", id="phone"),
+    pytest.param(
+        {"contact_phone": "phone me"}, "contact_phone", "This is not a phone number", id="phone-text"
+    ),
+    pytest.param(
+        {"contact_phone": "", "preferred_contact_method": "phone"},
+        "contact_phone",
+        "Enter a phone number, or choose to be contacted by email",
+        id="phone-preferred-without-phone",
+    ),
+    pytest.param({"language": "de"}, "language", "valid choice", id="language"),
+    pytest.param(
+        {"preferred_contact_method": "pigeon"}, "preferred_contact_method", "valid choice", id="method"
+    ),
+    pytest.param(
+        {"privacy_confirmed": None}, "privacy_confirmed", "Confirm that you have read", id="privacy"
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), INVALID)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_invalid_answer_is_an_error_at_its_field(client, payload, language, overrides, field, message):
+    response = client.post(FORM_URL[language], payload(**overrides))
+    page = text(response)
+    assert response.status_code == 200
+    error = field_error(page, field)
+    assert error, f"no error at {field}"
+    if language == "en":  # the Swedish catalogue is filled in later
+        assert message in error
+    assert f'<a href="#id_{field}">' in page
+    assert re.search(rf'aria-describedby="[^"]*id_{field}_error', page)  # on the input or its fieldset
+    assert nothing_written()
+
+
+def test_errors_are_tied_to_their_input(client, payload):
+    page = text(client.post("/en/help-me-export/", payload(company_name="", sells="")))
+    assert re.search(
+        r'name="company_name"[^>]*aria-invalid="true"[^>]*aria-describedby="id_company_name_error"', page
+    )
+    assert re.search(r'<fieldset id="id_sells"[^>]*aria-describedby="id_sells_error"', page)
+
+
+def test_a_re_shown_form_keeps_the_answers(client, payload):
+    data = payload(contact_email="wrong")
+    page = text(client.post("/en/help-me-export/", data))
+    assert 'value="Knivsta Konsult AB"' in page
+    assert f'name="submission_id" value="{data["submission_id"]}"' in page  # still one request when resent
+    assert re.search(r'value="services"[^>]*checked', page)
+
+
+def test_a_malformed_submission_id_is_replaced(client, payload):
+    page = text(client.post("/en/help-me-export/", payload(submission_id="../../etc", contact_email="x")))
+    assert re.search(r'name="submission_id" value="[0-9a-f]{32}"', page)
+
+
+# --- Submitting -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_valid_request_is_created_and_confirmed(client, payload, uppsala, needs, language):
+    response = client.post(FORM_URL[language], payload(language=language))
+
+    request = AdviceRequest.objects.get()
+    token = status_links.token_for(request)
+    prefix = "/en" if language == "en" else ""
+    assert response.status_code == 302
+    assert response["Location"] == f"{prefix}/help-me-export/sent/{token}/"
+    year = timezone.localdate().year
+    assert request.reference == f"EC-{year}-000001"
+    assert (request.status, request.channel, request.region) == ("new", "web", uppsala)
+    assert (request.language, request.sells, request.preferred_contact_method) == (
+        language,
+        "services",
+        "email",
+    )
+    assert sorted(request.needs.all(), key=lambda n: n.pk) == sorted(needs, key=lambda n: n.pk)
+    assert [c.code for c in request.target_markets] == ["DE", "NO"]
+    assert (request.company.org_number, request.company.legal_form) == ("5566778899", "limited_company")
+    assert request.company.website == "https://konsult.example"
+    assert request.contact.phone == "+46701234567"
+
+    confirmation = client.get(response["Location"])
+    page = text(confirmation)
+    assert confirmation.status_code == 200
+    assert request.reference in page
+    with translation.override(language):
+        deadline = dateformat.format(timezone.localtime(request.first_response_due_at), "l j F, H:i")
+    assert deadline in page
+    assert f"http://testserver{status_links.status_url(request, absolute=False)}" in page
+    assert "no-store" in confirmation["Cache-Control"]
+
+
+def test_an_unregistered_company(client, payload):
+    response = client.post("/en/help-me-export/", payload(org_number="", not_registered="on"))
+    assert response.status_code == 302
+    company = AdviceRequest.objects.get().company
+    assert (company.org_number, company.legal_form) == (None, "unregistered")
+
+
+def test_the_confirmation_of_an_unknown_token_is_not_found(client, db):
+    assert client.get("/en/help-me-export/sent/nonsense/").status_code == 404
+
+
+def test_the_same_submission_twice_is_one_request(client, payload):
+    data = payload()
+    first = client.post("/help-me-export/", data)
+    second = client.post("/help-me-export/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert AdviceRequest.objects.count() == 1
+
+
+def test_a_request_from_a_county_no_region_serves_waits_in_the_unassigned_queue(client, payload):
+    response = client.post("/en/help-me-export/", payload(municipality="0180"))  # Stockholm
+    assert response.status_code == 302
+    assert AdviceRequest.objects.get().region is None
+
+
+# --- Abuse protection -------------------------------------------------------------------------------
+def test_a_filled_honeypot_looks_like_success_but_creates_nothing(client, payload, caplog):
+    with caplog.at_level("INFO", logger="referrals.abuse"):
+        response = client.post("/en/help-me-export/", payload(homepage="https://spam.example"))
+    page = text(response)
+    assert response.status_code == 200
+    assert "Your request has been sent" in page
+    assert "EC-" not in page
+    assert nothing_written()
+    assert "honeypot" in caplog.text
+    assert "spam.example" not in caplog.text and "karin" not in caplog.text
+
+
+def test_a_form_sent_too_fast_is_shown_again(client, payload, settings):
+    settings.INTAKE_MIN_FILL_SECONDS = 3
+    data = payload(started=abuse.new_started_token())  # shown just now
+    response = client.post("/en/help-me-export/", data)
+    page = text(response)
+    assert response.status_code == 200
+    assert "Please check your answers and send the form again." in page
+    assert 'value="Knivsta Konsult AB"' in page
+    assert f'name="started" value="{data["started"]}"' in page  # the original time counts on resend
+    assert nothing_written()
+
+
+@pytest.mark.parametrize(
+    "started",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("intake:1abcde:forged", id="forged"),
+        pytest.param("x" * 10_000, id="huge"),
+        pytest.param("tampered", id="tampered"),
+    ],
+)
+def test_a_missing_or_tampered_start_time_is_shown_again(client, payload, settings, started):
+    settings.INTAKE_MIN_FILL_SECONDS = 0
+    if started == "tampered":
+        genuine = started_long_ago()
+        started = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
+    response = client.post("/en/help-me-export/", payload(started=started))
+    page = text(response)
+    assert response.status_code == 200
+    assert "Please check your answers and send the form again." in page
+    assert nothing_written()
+
+    # The re-shown form carries a genuine start time, so the person can simply send it again.
+    fresh = re.search(r'name="started" value="([^"]+)"', page).group(1)
+    assert client.post("/en/help-me-export/", payload(started=fresh)).status_code == 302
+
+
+def test_the_rate_limit_refuses_the_third_request_from_one_address(client, payload, settings):
+    settings.INTAKE_RATE_LIMIT = 2
+    assert client.post("/en/help-me-export/", payload(), REMOTE_ADDR="192.0.2.7").status_code == 302
+    assert client.post("/en/help-me-export/", payload(), REMOTE_ADDR="192.0.2.7").status_code == 302
+
+    response = client.post("/en/help-me-export/", payload(company_name="Third AB"), REMOTE_ADDR="192.0.2.7")
+    page = text(response)
+    assert response.status_code == 429
+    assert "You have sent many requests in a short time. Please wait an hour" in page
+    assert "mailto:uppsala@almi.example" in page  # the operator of the region that would get it
+    assert 'value="Third AB"' in page  # the answers are kept
+    assert AdviceRequest.objects.count() == 2
+
+    # Another address is not affected.
+    assert client.post("/en/help-me-export/", payload(), REMOTE_ADDR="192.0.2.8").status_code == 302
+
+
+def test_the_rate_limit_in_swedish_is_also_429(client, payload, settings):
+    settings.INTAKE_RATE_LIMIT = 0
+    response = client.post("/help-me-export/", payload())
+    assert response.status_code == 429
+    assert '<html lang="sv">' in text(response)
+    assert nothing_written()
+
+
+def test_forms_with_errors_do_not_use_up_the_quota(client, payload, settings):
+    settings.INTAKE_RATE_LIMIT = 1
+    for _attempt in range(3):
+        assert client.post("/en/help-me-export/", payload(contact_email="typo")).status_code == 200
+    assert client.post("/en/help-me-export/", payload()).status_code == 302
+
+
+def test_a_resent_form_still_reaches_its_confirmation_after_the_limit(client, payload, settings):
+    settings.INTAKE_RATE_LIMIT = 1
+    data = payload()
+    first = client.post("/en/help-me-export/", data)
+    again = client.post("/en/help-me-export/", data)  # a double click on the last allowed request
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"]
+
+
+# --- Garbage never breaks the form ------------------------------------------------------------------
+GARBAGE = [
+    pytest.param("\x00", id="nul"),
+    pytest.param("𝔘\u202e\ufffe\u200b" * 10, id="odd-unicode"),
+    pytest.param("9" * 100_000, id="very-long"),
+    pytest.param(["1", "x" * 500, "\x00"], id="list"),
+]
+FIELDS = [
+    "org_number",
+    "not_registered",
+    "company_name",
+    "municipality",
+    "website",
+    "employee_band",
+    "sells",
+    "export_experience",
+    "export_countries",
+    "needs",
+    "target_markets",
+    "description",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "language",
+    "preferred_contact_method",
+    "privacy_confirmed",
+    "submission_id",
+    "started",
+    "homepage",
+]
+
+
+@pytest.mark.parametrize("value", GARBAGE)
+@pytest.mark.parametrize("field", FIELDS)
+def test_garbage_in_any_field_is_never_a_server_error(client, payload, field, value):
+    response = client.post("/en/help-me-export/", payload(**{field: value}))
+    assert response.status_code in (200, 302)
+
+
+def test_garbage_bytes_are_never_a_server_error(client, payload):
+    body = b"company_name=%ff%fe%00&needs=%c3%28&municipality=\xff\xfe&" + bytes(range(256))
+    response = client.post("/en/help-me-export/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert nothing_written()
+
+
+def test_other_methods_are_refused(client, db):
+    assert client.put("/en/help-me-export/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.1"),
+        (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),
+        (2, "198.51.100.7, 203.0.113.9", "198.51.100.7"),
+        (1, "", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_trusts_only_configured_proxies(rf, settings, proxies, forwarded, expected):
+    from referrals.abuse import client_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.post("/help-me-export/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
