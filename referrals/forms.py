@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from advisors.models import Organisation
 from companies.forms import CountryMultipleChoiceField
 from companies.identifiers import LegalForm, parse_organisation_number
 from companies.models import EmployeeBand, ExportExperience, Municipality
@@ -330,3 +331,34 @@ class ReplyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs.update(_counter_attrs(5000))
+
+
+class NeedCategoryForm(forms.ModelForm):
+    """Regional staff maintain the need categories: names, help texts and the partner kinds that route."""
+
+    primary_partner_kinds = forms.MultipleChoiceField(
+        label=_("Primary partner kinds"),
+        choices=Organisation.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The kinds of partner that usually help first with this need."),
+    )
+    secondary_partner_kinds = forms.MultipleChoiceField(
+        label=_("Secondary partner kinds"),
+        choices=Organisation.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = NeedCategory
+        fields = [
+            "name_sv",
+            "name_en",
+            "help_sv",
+            "help_en",
+            "primary_partner_kinds",
+            "secondary_partner_kinds",
+            "position",
+            "is_active",
+        ]

@@ -4,17 +4,20 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from advisors import access
 from advisors.selectors import current_region, partners_of, region_for_county
 
 from . import abuse, services, status_links
-from .forms import HelpMeExportForm, ReplyForm
-from .models import AdviceRequest, RequestEvent
+from .forms import HelpMeExportForm, NeedCategoryForm, ReplyForm
+from .models import AdviceRequest, NeedCategory, RequestEvent
 
 
 def _private(view):
@@ -171,3 +174,40 @@ def privacy(request):
             "status_link_days": settings.STATUS_LINK_DAYS_AFTER_CLOSE,
         },
     )
+
+
+# --- Need categories (regional staff) ----------------------------------------------------------------
+
+
+@login_required
+def need_categories(request):
+    access.require(request.user, access.Action.CHANGE, NeedCategory)
+    categories = access.visible(request.user, NeedCategory.objects.all())
+    return render(request, "referrals/need_categories.html", {"categories": categories})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_category_form(request, slug=None):
+    category = get_object_or_404(NeedCategory, slug=slug) if slug else None
+    access.require(
+        request.user, access.Action.CHANGE if category else access.Action.CREATE, category or NeedCategory
+    )
+    form = NeedCategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        category = form.save(commit=False)
+        if not category.slug:
+            category.slug = unique_slug(category.name_en or category.name_sv)
+        category.save()
+        messages.success(request, _("The need category was saved."))
+        return redirect("referrals:need_categories")
+    return render(request, "referrals/need_category_form.html", {"form": form, "category": category})
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "need"
+    slug, n = base, 1
+    while NeedCategory.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -158,9 +158,12 @@ def test_confirmation_email_in_the_smes_language(
 def test_the_submission_succeeds_when_the_broker_is_down_and_the_email_waits(
     make_submission, operator, django_capture_on_commit_callbacks
 ):
-    with mock.patch(
-        "notifications.tasks.deliver_email.delay", side_effect=ConnectionRefusedError("no broker")
-    ), django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch(
+            "notifications.tasks.deliver_email.delay", side_effect=ConnectionRefusedError("no broker")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         request = services.submit_request(submission=make_submission())
     assert request.pk
     assert mail.outbox == []
@@ -173,9 +176,12 @@ def test_the_submission_succeeds_when_the_broker_is_down_and_the_email_waits(
 def test_the_submission_succeeds_when_the_mail_server_is_down(
     make_submission, operator, django_capture_on_commit_callbacks
 ):
-    with mock.patch(
-        "django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPConnectError(421, "down")
-    ), django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPConnectError(421, "down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.submit_request(submission=make_submission())
     assert OutboundEmail.objects.filter(status="pending", attempts=1).count() == 2
     OutboundEmail.objects.update(next_attempt_at=timezone.now())

@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from advisors import demo as advisors_demo
 from companies import demo as companies_demo
+from referrals import demo as referrals_demo
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo export center (Uppsala län), its partners, one login per role and a demo company "
-        "register. Idempotent."
+        "register with requests. Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Company register: {companies.companies} demo companies in Uppsala län "
             f"with {companies.contacts} contact persons."
+        )
+        requests = referrals_demo.seed()
+        self.stdout.write(
+            f"Requests: {requests.requests} demo requests. An SME's status page: {requests.status_url}"
         )
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
         width = max(len(login.email) for login in logins)
