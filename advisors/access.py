@@ -240,6 +240,26 @@ class CompanyImportPolicy(Policy):
         return queryset.filter(created_by=user)
 
 
+@policy("referrals.AdviceRequest")
+class AdviceRequestPolicy(Policy):
+    """No wrong door: every advisor of a region sees the region's requests.
+
+    A request from a county no region serves waits in the unassigned queue, which regional staff of every
+    region see, so that someone picks it up.
+    """
+
+    def can_view(self, user, request):
+        if request.region_id is None:
+            return user.is_regional_staff
+        return request.region_id in region_ids(user)
+
+    def scope(self, user, queryset):
+        query = Q(region_id__in=region_ids(user))
+        if user.is_regional_staff:
+            query |= Q(region__isnull=True)
+        return queryset.filter(query)
+
+
 @policy("referrals.NeedCategory")
 class NeedCategoryPolicy(Policy):
     """Need categories drive routing for every region: regional staff maintain them."""

@@ -14,6 +14,7 @@ from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation, User
 from exportcenter.pagination import paginate
+from referrals import selectors as request_selectors
 
 from . import exporting, importing, selectors, services
 from .filters import CompanyFilter
@@ -155,6 +156,10 @@ def company_detail(request, public_id):
             "company": company,
             "contacts": company.contacts.all(),
             "timeline": selectors.company_timeline(company),
+            "requests": [
+                (advice_request, request_selectors.submitted_differences(advice_request))
+                for advice_request in request_selectors.requests_for_company(request.user, company)
+            ],
             "can_change": access.can(request.user, Action.CHANGE, company),
             "can_merge": access.can(request.user, Action.MERGE, company),
             "can_view_personal_data": access.can(request.user, Action.VIEW_PERSONAL_DATA, company),

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from advisors import access
 from advisors.selectors import current_region, partners_of, region_for_county
+from exportcenter.pagination import paginate
 
-from . import abuse, services, status_links
+from . import abuse, selectors, services, status_links
 from .forms import HelpMeExportForm, NeedCategoryForm, ReplyForm
 from .models import AdviceRequest, NeedCategory, RequestEvent
 
@@ -174,6 +175,16 @@ def privacy(request):
             "status_link_days": settings.STATUS_LINK_DAYS_AFTER_CLOSE,
         },
     )
+
+
+# --- The unassigned queue -------------------------------------------------------------------------
+
+
+@login_required
+def unassigned_requests(request):
+    """Requests from counties no export center serves. Regional staff of every region see them."""
+    page = paginate(request, selectors.unassigned_requests(request.user))
+    return render(request, "referrals/unassigned.html", {"page": page})
 
 
 # --- Need categories (regional staff) ----------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""What advisors see of requests before the inbox: differences on the company page, the unassigned queue."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from advisors import access
+from advisors.models import User
+from companies import services as company_services
+from companies.models import Municipality
+from referrals import selectors, services
+from referrals.models import AdviceRequest
+from tests.factories import OrganisationFactory, RegionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_advisors_see_what_the_sme_wrote_differently(client, make_submission, operator, advisor):
+    company = company_services.register_company(
+        by=advisor,
+        data={
+            "org_number": "5566778899",
+            "legal_form": "limited_company",
+            "name": "Knivsta Konsult Aktiebolag",
+            "municipality_id": "0330",
+            "employee_band": "10-19",
+        },
+    )
+    request = services.submit_request(
+        submission=make_submission(company_name="Knivsta Konsult", employee_band="5-9")
+    )
+    with translation.override("en"):
+        differences = {d.label: (d.submitted, d.registered) for d in selectors.submitted_differences(request)}
+    assert differences == {
+        "Name": ("Knivsta Konsult", "Knivsta Konsult Aktiebolag"),
+        "Employees": ("5–9 employees", "10–19 employees"),
+        "Export experience": ("Has never exported", ""),  # the register did not know it yet
+    }
+    client.force_login(advisor)
+    html = client.get(f"/en/companies/{company.public_id}/").content.decode()
+    assert request.reference in html
+    assert "In the request" in html and "Knivsta Konsult Aktiebolag" in html and "5–9 employees" in html
+
+
+def test_a_request_that_matches_the_register_shows_no_differences(make_submission, operator):
+    request = services.submit_request(submission=make_submission())
+    assert selectors.submitted_differences(request) == []
+
+
+@pytest.fixture
+def unassigned(make_submission, operator):
+    return services.submit_request(
+        submission=make_submission(municipality=Municipality.objects.get(code="2180"))
+    )
+
+
+def test_requests_are_seen_by_every_advisor_of_the_region_only(make_submission, operator, advisor):
+    request = services.submit_request(submission=make_submission())
+    partner = UserFactory(organisation=OrganisationFactory(slug="ekn", regions=[request.region]))
+    stranger = UserFactory(organisation=OrganisationFactory(slug="far", regions=[RegionFactory(slug="far")]))
+    assert access.can(advisor, "view", request) and access.can(partner, "view", request)
+    assert not access.can(stranger, "view", request)
+    assert list(selectors.visible_requests(stranger)) == []
+
+
+def test_the_unassigned_queue_is_for_regional_staff(client, unassigned, advisor, organisation):
+    staff = UserFactory(organisation=organisation, role=User.Role.REGIONAL_STAFF)
+    assert not access.can(advisor, "view", unassigned)
+    assert access.can(staff, "view", unassigned)
+    client.force_login(advisor)
+    assert unassigned.reference not in client.get("/en/advisor/requests/unassigned/").content.decode()
+    client.force_login(staff)
+    html = client.get("/en/advisor/requests/unassigned/").content.decode()
+    assert unassigned.reference in html and "Gävle" in html
+
+
+def test_the_unassigned_queue_query_count_does_not_grow(client, make_submission, operator, organisation):
+    staff = UserFactory(organisation=organisation, role=User.Role.REGIONAL_STAFF)
+    client.force_login(staff)
+    gavle = Municipality.objects.get(code="2180")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/en/advisor/requests/unassigned/").status_code == 200
+        return len(queries)
+
+    for n in range(2):
+        services.submit_request(
+            submission=make_submission(municipality=gavle, contact_email=f"a{n}@x.example")
+        )
+    few = count()
+    for n in range(2, 20):
+        services.submit_request(
+            submission=make_submission(municipality=gavle, contact_email=f"a{n}@x.example")
+        )
+    assert AdviceRequest.objects.unassigned_region().count() == 20
+    assert count() == few
