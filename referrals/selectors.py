@@ -31,7 +31,11 @@ def requests_for_company(user, company: Company) -> list[AdviceRequest]:
 
 def unassigned_requests(user) -> QuerySet[AdviceRequest]:
     """The queue of requests from counties no export center serves."""
-    return with_list_relations(visible_requests(user).filter(region__isnull=True)).order_by("created_at")
+    return (
+        with_list_relations(visible_requests(user).filter(region__isnull=True))
+        .select_related("contact")
+        .order_by("created_at")
+    )
 
 
 @dataclass(frozen=True)

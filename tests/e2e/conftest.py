@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -145,3 +146,27 @@ def check_axe(page) -> None:
 def assert_no_axe_violations():
     """`assert_no_axe_violations(page)`: zero axe-core violations for wcag2a/aa and wcag21a/aa."""
     return check_axe
+
+
+@pytest.fixture
+def sign_in_as(page, live_server):
+    """Sign in without the form: a session made by Django's test client, its cookie given to the browser."""
+
+    def sign_in(email: str):
+        from advisors.models import User
+
+        user = User.objects.get(email=email)
+        client = Client()
+        client.force_login(user)
+        page.context.add_cookies(
+            [
+                {
+                    "name": django_settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return user
+
+    return sign_in

@@ -7,14 +7,11 @@ import csv
 import io
 import re
 
-import pytest
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 from stdnum import luhn
 
 from advisors.demo import DEMO_PASSWORD
-from advisors.models import User
 from companies import demo as companies_demo
 from companies.importing import COLUMNS, CSV_TEMPLATE_HEADER
 from companies.models import Company, CompanySource, Contact, Municipality
@@ -43,28 +40,6 @@ def submit_sign_in(page, email, password):
     form.locator("input[name='username']").fill(email)
     form.locator("input[name='password']").fill(password)
     form.get_by_role("button").click()
-
-
-@pytest.fixture
-def sign_in_as(page, live_server):
-    """Sign in without the form: a session made by Django's test client, its cookie given to the browser."""
-
-    def sign_in(email: str) -> User:
-        user = User.objects.get(email=email)
-        client = Client()
-        client.force_login(user)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return user
-
-    return sign_in
 
 
 def test_register_find_and_add_contact(page, live_server, demo, assert_no_axe_violations):
