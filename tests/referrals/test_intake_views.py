@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.utils import dateformat, timezone, translation
+from django.utils import formats, timezone, translation
 
 from companies.models import Company, Contact
 from referrals import abuse, status_links
@@ -298,7 +298,7 @@ def test_a_valid_request_is_created_and_confirmed(client, payload, uppsala, need
     assert confirmation.status_code == 200
     assert request.reference in page
     with translation.override(language):
-        deadline = dateformat.format(timezone.localtime(request.first_response_due_at), "l j F, H:i")
+        deadline = formats.date_format(timezone.localtime(request.first_response_due_at), "DATETIME_FORMAT")
     assert deadline in page
     assert f"http://testserver{status_links.status_url(request, absolute=False)}" in page
     assert "no-store" in confirmation["Cache-Control"]
