@@ -343,6 +343,17 @@ class RegisterViewSet(
     lookup_value_converter = "uuid"
 
 
+UPDATE_RESPONSES = {
+    200: CompanySerializer,
+    400: VALIDATION_ERROR,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: DUPLICATE,
+    412: STALE,
+    428: VERSION_MISSING,
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("List companies"),
@@ -361,28 +372,12 @@ class RegisterViewSet(
     update=extend_schema(
         summary=_("Change a company"),
         parameters=[IF_MATCH, etag_header(200)],
-        responses={
-            200: CompanySerializer,
-            400: VALIDATION_ERROR,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: DUPLICATE,
-            412: STALE,
-            428: VERSION_MISSING,
-        },
+        responses=UPDATE_RESPONSES,
     ),
     partial_update=extend_schema(
         summary=_("Change some fields of a company"),
         parameters=[IF_MATCH, etag_header(200)],
-        responses={
-            200: CompanySerializer,
-            400: VALIDATION_ERROR,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: DUPLICATE,
-            412: STALE,
-            428: VERSION_MISSING,
-        },
+        responses=UPDATE_RESPONSES,
     ),
 )
 class CompanyViewSet(RegisterViewSet):

@@ -22,7 +22,39 @@ class CountryMultipleChoiceField(forms.MultipleChoiceField):
         )
 
 
-class CompanyForm(forms.ModelForm):
+class OrganisationNumberMixin:
+    """One rule for forms with the fields `org_number` and `not_registered`: a valid organisation number
+    (normalised to 10 digits, giving the legal form), or a tick that the company is not registered yet."""
+
+    def clean_org_number(self):
+        raw = self.cleaned_data.get("org_number", "")
+        if not raw.strip():
+            return None
+        number = parse_organisation_number(raw)
+        self._legal_form = number.legal_form
+        return number.digits
+
+    def clean_registration(self, cleaned) -> None:
+        number, not_registered = cleaned.get("org_number"), cleaned.get("not_registered")
+        if not number and not not_registered and "org_number" not in self.errors:
+            self.add_error(
+                "org_number",
+                _("Enter the organisation number, or tick that the company is not registered yet."),
+            )
+        if number and not_registered:
+            self.add_error(
+                "not_registered",
+                _("You gave an organisation number, so the company is registered. Untick this box."),
+            )
+
+    @property
+    def legal_form(self) -> str:
+        if self.cleaned_data.get("org_number"):
+            return getattr(self, "_legal_form", LegalForm.UNREGISTERED)
+        return LegalForm.UNREGISTERED
+
+
+class CompanyForm(OrganisationNumberMixin, forms.ModelForm):
     """Register or edit a company. The organisation number is normalised and gives the legal form."""
 
     org_number = forms.CharField(
@@ -72,26 +104,9 @@ class CompanyForm(forms.ModelForm):
             self.fields["responsible_organisation"].queryset = organisations
         self.fields["name"].max_length = 200
 
-    def clean_org_number(self):
-        raw = self.cleaned_data.get("org_number", "")
-        if not raw.strip():
-            return None
-        number = parse_organisation_number(raw)
-        self._legal_form = number.legal_form
-        return number.digits
-
     def clean(self):
         cleaned = super().clean()
-        number, not_registered = cleaned.get("org_number"), cleaned.get("not_registered")
-        if not number and not not_registered and "org_number" not in self.errors:
-            self.add_error(
-                "org_number",
-                _("Enter the organisation number, or tick that the company is not registered yet."),
-            )
-        if number and not_registered:
-            self.add_error(
-                "not_registered", _("A company with an organisation number is registered. Untick this box.")
-            )
+        self.clean_registration(cleaned)
         for name, _label in INTERNATIONAL_FLAGS:
             if cleaned.get(f"{name}_confirmed_on") and not cleaned.get(name):
                 self.add_error(f"{name}_confirmed_on", _("Tick the box above, or leave the date empty."))
@@ -110,11 +125,7 @@ class CompanyForm(forms.ModelForm):
     def company_data(self) -> dict:
         """The validated fields as the services take them."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
-        data["legal_form"] = (
-            getattr(self, "_legal_form", LegalForm.UNREGISTERED)
-            if data.get("org_number")
-            else LegalForm.UNREGISTERED
-        )
+        data["legal_form"] = self.legal_form
         return data
 
     def save(self, commit=True):  # pragma: no cover - the services save, never the form

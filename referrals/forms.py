@@ -8,8 +8,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from advisors.models import Organisation
-from companies.forms import CountryMultipleChoiceField
-from companies.identifiers import LegalForm, parse_organisation_number
+from companies.forms import CountryMultipleChoiceField, OrganisationNumberMixin
 from companies.models import EmployeeBand, ExportExperience, Municipality
 from companies.phones import normalise_phone
 
@@ -91,7 +90,7 @@ def _counter_attrs(limit: int) -> dict[str, str]:
     }
 
 
-class HelpMeExportForm(forms.Form):
+class HelpMeExportForm(OrganisationNumberMixin, forms.Form):
     """The SME's request for help. Validates everything; `submission()` hands it to the intake service."""
 
     # --- Your company
@@ -257,30 +256,12 @@ class HelpMeExportForm(forms.Form):
         self.fields["language"].initial = "en" if (get_language() or "sv").startswith("en") else "sv"
         self.fields["description"].widget.attrs.update(_counter_attrs(3000))
 
-    def clean_org_number(self):
-        raw = self.cleaned_data.get("org_number", "")
-        if not raw.strip():
-            return None
-        number = parse_organisation_number(raw)
-        self._legal_form = number.legal_form
-        return number.digits
-
     def clean_contact_phone(self):
         return normalise_phone(self.cleaned_data.get("contact_phone", ""))
 
     def clean(self):
         cleaned = super().clean()
-        number, not_registered = cleaned.get("org_number"), cleaned.get("not_registered")
-        if not number and not not_registered and "org_number" not in self.errors:
-            self.add_error(
-                "org_number",
-                _("Enter the organisation number, or tick that the company is not registered yet."),
-            )
-        if number and not_registered:
-            self.add_error(
-                "not_registered",
-                _("You gave an organisation number, so the company is registered. Untick this box."),
-            )
+        self.clean_registration(cleaned)
         if (
             cleaned.get("preferred_contact_method") == AdviceRequest.ContactMethod.PHONE
             and not cleaned.get("contact_phone")
@@ -295,9 +276,7 @@ class HelpMeExportForm(forms.Form):
         data = self.cleaned_data
         return Submission(
             org_number=data["org_number"],
-            legal_form=getattr(self, "_legal_form", LegalForm.UNREGISTERED)
-            if data["org_number"]
-            else LegalForm.UNREGISTERED,
+            legal_form=self.legal_form,
             company_name=data["company_name"],
             municipality=data["municipality"],
             website=data["website"],

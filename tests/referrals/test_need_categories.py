@@ -74,3 +74,14 @@ def test_adding_a_category_gives_it_a_slug_and_bad_input_is_a_field_error(client
 def test_an_inactive_category_leaves_the_public_form(client, staff, need_categories):
     NeedCategory.objects.filter(slug="trade-fairs").update(is_active=False)
     assert "Trade fairs and delegations" not in client.get("/en/help-me-export/").content.decode()
+
+
+def test_the_list_query_count_does_not_grow(client, staff, need_categories, django_assert_max_num_queries):
+    client.force_login(staff)
+    with django_assert_max_num_queries(8):
+        assert client.get("/en/advisor/needs/").status_code == 200
+    NeedCategory.objects.bulk_create(
+        [NeedCategory(slug=f"extra-{n}", name_sv=f"Extra {n}", name_en=f"Extra {n}") for n in range(40)]
+    )
+    with django_assert_max_num_queries(8):
+        assert client.get("/en/advisor/needs/").status_code == 200
