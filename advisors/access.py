@@ -27,6 +27,11 @@ class Action(StrEnum):
     EXPORT = "export"
     EXPORT_PERSONAL_DATA = "export_personal_data"
     VIEW_PERSONAL_DATA = "view_personal_data"
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    ADD_NOTE = "add_note"
+    CHANGE_STATUS = "change_status"
+    WRITE_TO_COMPANY = "write_to_company"
 
 
 def _is_signed_in(user) -> bool:
@@ -253,11 +258,62 @@ class AdviceRequestPolicy(Policy):
             return user.is_regional_staff
         return request.region_id in region_ids(user)
 
+    def _handles(self, user, request) -> bool:
+        """The owning organisation's advisors, or, before anyone owns it, the triage function (the
+        organisation that runs the center); regional staff always."""
+        if not self.can_view(user, request):
+            return False
+        if user.is_regional_staff:
+            return True
+        if request.owner_organisation_id is not None:
+            return request.owner_organisation_id == user.organisation_id
+        operator_id = request.region.operator_id if request.region_id else None
+        return operator_id is not None and operator_id == user.organisation_id
+
+    def can_add_note(self, user, request):
+        return self.can_view(user, request)  # every partner may comment and propose routing
+
+    def can_claim(self, user, request):
+        return (
+            self.can_view(user, request)
+            and not request.is_closed
+            and request.owner_organisation_id in (None, user.organisation_id)
+        )
+
+    def can_assign(self, user, request):
+        # No wrong door: before a request has an owner, any advisor of the region may route it.
+        if request.owner_organisation_id is None:
+            return self.can_view(user, request) and not request.is_closed
+        return self._handles(user, request)
+
+    def can_change_status(self, user, request):
+        return self._handles(user, request)
+
+    can_write_to_company = can_change_status
+
     def scope(self, user, queryset):
         query = Q(region_id__in=region_ids(user))
         if user.is_regional_staff:
             query |= Q(region__isnull=True)
         return queryset.filter(query)
+
+
+@policy("referrals.RequestEvent")
+class RequestEventPolicy(Policy):
+    """A request's timeline is the request's; an organisation-only note is its organisation's alone."""
+
+    def can_view(self, user, event):
+        if not AdviceRequestPolicy().can_view(user, event.request):
+            return False
+        return (
+            event.visibility != event.Visibility.ORGANISATION or event.organisation_id == user.organisation_id
+        )
+
+    def scope(self, user, queryset):
+        requests = AdviceRequestPolicy().scope(user, queryset.model.request.field.related_model.objects.all())
+        return queryset.filter(request__in=requests).filter(
+            ~Q(visibility="organisation") | Q(organisation_id=user.organisation_id)
+        )
 
 
 @policy("referrals.NeedCategory")

@@ -86,6 +86,19 @@ class AdviceRequest(models.Model):
         EMAIL = "email", _("Email")
         PHONE = "phone", _("Phone")
 
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Outcome(models.TextChoices):
+        HELPED = "helped", _("Helped")
+        REFERRED_ONWARD = "referred_onward", _("Referred onward")
+        NO_FURTHER_ACTION = "no_further_action", _("No further action")
+        DUPLICATE = "duplicate", _("Duplicate")
+        SPAM = "spam", _("Spam")
+
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -142,6 +155,19 @@ class AdviceRequest(models.Model):
         related_name="owned_requests",
         verbose_name=_("advisor"),
     )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_comment = models.TextField(_("closing comment"), max_length=2000, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
     first_response_due_at = models.DateTimeField(_("first response due"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -160,6 +186,9 @@ class AdviceRequest(models.Model):
             models.UniqueConstraint(fields=["year", "number"], name="request_number_unique_per_year"),
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(closed_at__isnull=False), name="request_closed_has_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(outcome=""), name="request_closed_has_outcome"
             ),
         ]
         indexes = [
@@ -193,6 +222,12 @@ class RequestEvent(models.Model):
         MESSAGE_FROM_COMPANY = "message_from_company", _("Message from the company")
         DEADLINE_MISSED = "deadline_missed", _("Deadline missed")
         MERGED = "merged", _("Merged")
+        PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+        CLAIMED = "claimed", _("Taken")
+
+    class Visibility(models.TextChoices):
+        ALL_PARTNERS = "all", _("All partners")
+        ORGANISATION = "organisation", _("My organisation only")
 
     request = models.ForeignKey(
         AdviceRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
@@ -207,6 +242,18 @@ class RequestEvent(models.Model):
         verbose_name=_("by"),
     )
     body = models.TextField(_("text"), max_length=5000, blank=True)
+    visibility = models.CharField(
+        _("visible to"), max_length=16, choices=Visibility.choices, default=Visibility.ALL_PARTNERS
+    )
+    organisation = models.ForeignKey(
+        "advisors.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+        help_text=_("The author's organisation; an organisation-only note is visible to it alone."),
+    )
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 

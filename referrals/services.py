@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -241,3 +242,217 @@ def reply_from_company(*, request: AdviceRequest, body: str) -> RequestEvent:
         key=f"company-replied:{event.pk}",
     )
     return event
+
+
+# --- Working a request ------------------------------------------------------------------------------
+#
+# Every change goes through one of these functions. Each locks the request, checks the version the
+# advisor's page was based on, changes it, bumps the version and appends a timeline event, in one
+# transaction. Permission checks (advisors.access) are the callers' (views, API), before they call.
+
+Status = AdviceRequest.Status
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.TRIAGED, Status.CLOSED},
+    Status.TRIAGED: {Status.IN_PROGRESS, Status.CLOSED},
+    Status.IN_PROGRESS: {Status.WAITING_FOR_COMPANY, Status.CLOSED},
+    Status.WAITING_FOR_COMPANY: {Status.IN_PROGRESS, Status.CLOSED},
+    Status.CLOSED: {Status.IN_PROGRESS},  # reopen
+}
+
+
+class StaleRequest(Exception):
+    """The request changed since the advisor's page was loaded; nothing was written."""
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, current: str, target: str):
+        super().__init__(f"{current} -> {target}")
+        self.current, self.target = current, target
+
+
+class AlreadyClaimed(Exception):
+    """Someone else took the request first."""
+
+
+def _locked(request: AdviceRequest, expected_version: int | None) -> AdviceRequest:
+    current = (
+        AdviceRequest.objects.select_for_update(of=("self",)).select_related("region").get(pk=request.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise StaleRequest
+    return current
+
+
+def _event(request: AdviceRequest, kind: str, by, **fields) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request, kind=kind, actor=by, organisation=getattr(by, "organisation", None), **fields
+    )
+
+
+def _save(request: AdviceRequest, *fields: str) -> AdviceRequest:
+    request.version += 1
+    request.save(update_fields=[*fields, "version", "updated_at"])
+    return request
+
+
+def _stamp_first_response(request: AdviceRequest, by) -> list[str]:
+    """The first message to the company, or the owner's first move out of "new", is the first response."""
+    if request.first_response_at is None:
+        request.first_response_at = timezone.now()
+        return ["first_response_at"]
+    return []
+
+
+@transaction.atomic
+def transition(
+    *,
+    request: AdviceRequest,
+    to_status: str,
+    by,
+    expected_version: int | None,
+    outcome: str = "",
+    comment: str = "",
+) -> AdviceRequest:
+    """Move a request along the allowed transitions; closing needs an outcome."""
+    request = _locked(request, expected_version)
+    current = request.status
+    if to_status not in ALLOWED_TRANSITIONS.get(current, set()):
+        raise TransitionNotAllowed(current, to_status)
+    fields = ["status"]
+    request.status = to_status
+    if to_status == Status.CLOSED:
+        if outcome not in AdviceRequest.Outcome.values:
+            raise ValueError("Closing a request needs an outcome.")
+        request.outcome, request.outcome_comment, request.closed_at = outcome, comment, timezone.now()
+        fields += ["outcome", "outcome_comment", "closed_at"]
+    elif current == Status.CLOSED:  # reopened
+        request.outcome, request.outcome_comment, request.closed_at = "", "", None
+        fields += ["outcome", "outcome_comment", "closed_at"]
+    if current == Status.NEW and to_status != Status.CLOSED:
+        fields += _stamp_first_response(request, by)
+    _save(request, *fields)
+    _event(
+        request,
+        RequestEvent.Kind.STATUS_CHANGED,
+        by,
+        body=comment,
+        data={"from": current, "to": to_status, **({"outcome": outcome} if outcome else {})},
+    )
+    return request
+
+
+@transaction.atomic
+def claim(*, request: AdviceRequest, advisor) -> AdviceRequest:
+    """The advisor takes the request ("take it"). Of two who claim at once, exactly one gets it.
+
+    The conditional UPDATE is the arbiter: it only matches while nobody owns the request as a person.
+    """
+    own_or_unowned = Q(owner_organisation__isnull=True) | Q(owner_organisation_id=advisor.organisation_id)
+    taken = AdviceRequest.objects.filter(own_or_unowned, pk=request.pk, owner_advisor__isnull=True).exclude(
+        status=Status.CLOSED
+    )
+    if not taken.update(
+        owner_advisor=advisor, owner_organisation_id=advisor.organisation_id, version=F("version") + 1
+    ):
+        raise AlreadyClaimed
+    request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
+    fields = []
+    if request.status == Status.NEW:
+        request.status = Status.TRIAGED
+        fields = ["status", *_stamp_first_response(request, advisor)]
+    if fields:
+        request.save(update_fields=[*fields, "updated_at"])
+    _event(request, RequestEvent.Kind.CLAIMED, advisor)
+    return request
+
+
+@transaction.atomic
+def assign(
+    *, request: AdviceRequest, by, expected_version: int | None, organisation=None, advisor=None
+) -> AdviceRequest:
+    """Give the request to an organisation (its queue) or to one of its advisors."""
+    if organisation is None and advisor is None:
+        raise ValueError("Assign to an organisation or an advisor.")
+    request = _locked(request, expected_version)
+    if advisor is not None:
+        organisation = advisor.organisation
+    before = {"organisation": request.owner_organisation_id, "advisor": request.owner_advisor_id}
+    request.owner_organisation, request.owner_advisor = organisation, advisor
+    _save(request, "owner_organisation", "owner_advisor")
+    _event(
+        request,
+        RequestEvent.Kind.ASSIGNED,
+        by,
+        data={
+            "from": before,
+            "to": {"organisation": organisation.pk, "advisor": getattr(advisor, "pk", None)},
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def set_priority(*, request: AdviceRequest, by, priority: str, expected_version: int | None) -> AdviceRequest:
+    if priority not in AdviceRequest.Priority.values:
+        raise ValueError(priority)
+    request = _locked(request, expected_version)
+    before = request.priority
+    request.priority = priority
+    _save(request, "priority")
+    _event(request, RequestEvent.Kind.PRIORITY_CHANGED, by, data={"from": before, "to": priority})
+    return request
+
+
+@transaction.atomic
+def add_note(
+    *, request: AdviceRequest, by, body: str, visibility: str = RequestEvent.Visibility.ALL_PARTNERS
+) -> RequestEvent:
+    """An internal note: for all partners, or for the author's organisation only. Never shown to the SME."""
+    if visibility not in RequestEvent.Visibility.values:
+        raise ValueError(visibility)
+    request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
+    return _event(request, RequestEvent.Kind.NOTE, by, body=body, visibility=visibility)
+
+
+@transaction.atomic
+def message_company(*, request: AdviceRequest, by, body: str, expected_version: int | None) -> RequestEvent:
+    """Write to the company: on its status page, and by email (through the outbox, after commit)."""
+    request = _locked(request, expected_version)
+    fields = _stamp_first_response(request, by)
+    _save(request, *fields)
+    event = _event(request, RequestEvent.Kind.MESSAGE_TO_COMPANY, by, body=body)
+    if request.contact is not None and request.contact.email:
+        context = {"request": request, "message": event, "status_url": status_links.status_url(request)}
+        with translation.override(request.language):
+            queue_email(
+                key=f"request-message:{event.pk}",
+                to=request.contact.email,
+                subject=render_to_string("referrals/email/message_subject.txt", context),
+                body_text=render_to_string("referrals/email/message.txt", context),
+            )
+    return event
+
+
+@transaction.atomic
+def mark_duplicate(
+    *, request: AdviceRequest, of: AdviceRequest, by, expected_version: int | None
+) -> AdviceRequest:
+    """Close `request` as a duplicate of `of`. Its timeline moves onto `of`; nothing is lost."""
+    if request.pk == of.pk:
+        raise ValueError("A request cannot duplicate itself.")
+    original = AdviceRequest.objects.select_for_update().get(pk=of.pk)
+    request = _locked(request, expected_version)
+    moved = RequestEvent.objects.filter(request=request).update(request=original)
+    original.needs.add(*request.needs.all())
+    request.duplicate_of = original
+    request.status, request.outcome, request.closed_at = (
+        Status.CLOSED,
+        AdviceRequest.Outcome.DUPLICATE,
+        timezone.now(),
+    )
+    _save(request, "duplicate_of", "status", "outcome", "closed_at")
+    _event(request, RequestEvent.Kind.MERGED, by, data={"into": original.reference, "moved_events": moved})
+    _event(original, RequestEvent.Kind.MERGED, by, data={"from": request.reference, "moved_events": moved})
+    _save(original)
+    return request

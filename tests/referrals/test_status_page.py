@@ -73,6 +73,7 @@ def text(response) -> str:
 def close(advice_request, days_ago):
     advice_request.status = AdviceRequest.Status.CLOSED
     advice_request.closed_at = timezone.now() - timedelta(days=days_ago)
+    advice_request.outcome = AdviceRequest.Outcome.HELPED
     advice_request.save()
 
 
