@@ -6,10 +6,12 @@ from rest_framework.routers import SimpleRouter
 
 from advisors import api as advisors_api
 from companies import api as companies_api
+from referrals import api as referrals_api
 
 router = SimpleRouter(use_regex_path=False)
 router.register("companies", companies_api.CompanyViewSet, basename="api-company")
 router.register("contacts", companies_api.ContactViewSet, basename="api-contact")
+router.register("requests", referrals_api.RequestViewSet, basename="api-request")
 
 urlpatterns = [
     path("me/", advisors_api.me, name="api-me"),

@@ -257,6 +257,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # One name for the language choices that several models share.
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "exportcenter.settings.LANGUAGES"},
 }
 
 # --- Logging --------------------------------------------------------------------------------------

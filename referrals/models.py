@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -208,6 +209,18 @@ class AdviceRequest(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def deadline_state(self) -> str:
+        """For the deadline badge: "responded", "overdue", "due_today" (Stockholm) or "open"."""
+        if self.first_response_at is not None:
+            return "responded"
+        now = timezone.now()
+        if now > self.first_response_due_at:
+            return "overdue"
+        if timezone.localdate(now) == timezone.localdate(self.first_response_due_at):
+            return "due_today"
+        return "open"
 
 
 class RequestEvent(models.Model):

@@ -1,9 +1,10 @@
 """The SME's private status link: an unguessable, signed token for one request.
 
-The token is Django's signing (HMAC with SECRET_KEY) of the request's random public id. There is no id or
+The token is Django's Signer (HMAC with SECRET_KEY) over the request's random public id. There is no id or
 email lookup; a wrong, tampered or expired token answers exactly like a missing request.
 """
 
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,8 +17,13 @@ from .models import AdviceRequest
 SALT = "referrals.status-link"
 
 
+def _signer() -> signing.Signer:
+    # No timestamp: one request has one link (expiry comes from `closed_at`, not from the signature's age).
+    return signing.Signer(salt=SALT)
+
+
 def token_for(request: AdviceRequest) -> str:
-    return signing.dumps(str(request.public_id), salt=SALT, compress=True)
+    return _signer().sign_object(str(request.public_id), compress=True)
 
 
 def status_url(request: AdviceRequest, *, absolute: bool = True) -> str:
@@ -36,8 +42,8 @@ def link_expired(request: AdviceRequest, now=None) -> bool:
 def request_for_token(token: str) -> AdviceRequest | None:
     """The request the token opens, or None: unknown, tampered and expired all look the same."""
     try:
-        public_id = signing.loads(token[:500], salt=SALT)
-    except signing.BadSignature:
+        public_id = _signer().unsign_object(token[:500])
+    except (signing.BadSignature, ValueError, zlib.error):  # forged, truncated or garbled: all the same
         return None
     request = (
         AdviceRequest.objects.select_related("owner_organisation", "company", "region")

@@ -1,4 +1,5 @@
-"""The SME's side: the "help me export" form, its confirmation, the private status page, privacy."""
+"""The SME's side (the "help me export" form, its confirmation, the private status page, privacy) and
+two staff pages: the unassigned queue and the need categories."""
 
 from functools import wraps
 

@@ -234,3 +234,9 @@ def test_a_copied_submission_id_opens_nobody_elses_request(make_submission, oper
     )
     assert other.pk != first.pk
     assert first.idempotency_key != "b" * 32  # stored bound to the email, not as sent
+
+
+def test_a_request_has_one_stable_status_link(make_submission, operator):
+    request = services.submit_request(submission=make_submission())
+    assert status_links.token_for(request) == status_links.token_for(request)
+    assert status_links.request_for_token(status_links.token_for(request)) == request
