@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -167,23 +166,8 @@ class ContactForm(forms.ModelForm):
         raise NotImplementedError("Use companies.services.add_contact / update_contact.")
 
 
-class MergeForm(forms.Form):
-    duplicate = forms.CharField(
-        label=_("Organisation number or name of the duplicate"),
-        max_length=200,
-        help_text=_(
-            "The duplicate's contacts and history move to this company; the duplicate then points here."
-        ),
-    )
-    confirm = forms.BooleanField(label=_("Yes, merge the companies"), required=False)
-
-
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8, comma or semicolon separated, at most 2 MB. The first row names the columns."),
     )
-
-
-def validation_message(error: ValidationError) -> str:
-    return " ".join(error.messages)

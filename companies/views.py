@@ -92,7 +92,6 @@ def company_list(request):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "can_view_personal_data": False,  # lists always mask a sole trader's number
             "can_import": access.can(request.user, Action.IMPORT, Company),
         },
     )
@@ -145,10 +144,6 @@ def similar_names(request):
 @login_required
 def company_detail(request, public_id):
     company = _company_or_404(request.user, public_id)
-    if company.merged_into_id and access.can(request.user, Action.VIEW, company.merged_into):
-        messages.info(
-            request, _("This company was merged into %(name)s.") % {"name": company.merged_into.name}
-        )
     return render(
         request,
         "companies/detail.html",

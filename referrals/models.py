@@ -56,9 +56,6 @@ class ReferenceCounter(models.Model):
 
 
 class AdviceRequestQuerySet(models.QuerySet):
-    def open(self):
-        return self.exclude(status=AdviceRequest.Status.CLOSED)
-
     def unassigned_region(self):
         return self.filter(region__isnull=True)
 
@@ -278,7 +275,3 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id}: {self.get_kind_display()}"
-
-    @property
-    def is_message(self) -> bool:
-        return self.kind in (self.Kind.MESSAGE_TO_COMPANY, self.Kind.MESSAGE_FROM_COMPANY)

@@ -26,19 +26,6 @@ class EmployeeBand(models.TextChoices):
     B200_499 = "200-499", _("200–499 employees")
     B500_PLUS = "500+", _("500 or more employees")
 
-    @classmethod
-    def eu_size(cls, band: str) -> str:
-        """The EU SME class of a band: micro 1–9, small 10–49, medium 50–249, else large."""
-        return {
-            cls.NONE: "micro",
-            cls.B1_4: "micro",
-            cls.B5_9: "micro",
-            cls.B10_19: "small",
-            cls.B20_49: "small",
-            cls.B50_99: "medium",
-            cls.B100_199: "medium",
-        }.get(band, "large" if band else "")
-
 
 class ExportExperience(models.TextChoices):
     NEVER = "never", _("Has never exported")
@@ -98,15 +85,6 @@ class CompanyQuerySet(models.QuerySet):
     def active(self):
         """Companies that are not merged into another."""
         return self.filter(merged_into__isnull=True)
-
-    def in_counties(self, county_codes):
-        return self.filter(municipality__county_id__in=county_codes)
-
-    def international(self):
-        query = Q()
-        for name, _label in INTERNATIONAL_FLAGS:
-            query |= Q(**{name: True})
-        return self.filter(query)
 
 
 class Company(models.Model):
@@ -278,10 +256,6 @@ class Company(models.Model):
     @property
     def is_international(self) -> bool:
         return any(getattr(self, name) for name, _label in INTERNATIONAL_FLAGS)
-
-    @property
-    def eu_size(self) -> str:
-        return EmployeeBand.eu_size(self.employee_band)
 
     @property
     def international_flags(self) -> list[tuple[str, object]]:
