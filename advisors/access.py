@@ -145,6 +145,41 @@ class OrganisationPolicy(Policy):
         return queryset
 
 
+@policy("advisors.Service")
+class ServicePolicy(Policy):
+    """The service catalogue is a shared directory like the partners: everyone signed in sees the active
+    services. An organisation's lead maintains its services, and so do regional staff of a region it serves.
+    A service is switched off, never deleted. For "create", ask about `Service(organisation=...)`.
+    """
+
+    def _maintains(self, user, service) -> bool:
+        if isinstance(service, type) or service.organisation_id is None:
+            return False
+        if user.is_organisation_lead:
+            return service.organisation_id == user.organisation_id
+        if user.is_regional_staff:
+            return service.organisation.regions.filter(pk__in=region_ids(user)).exists()
+        return False
+
+    def can_view(self, user, service):
+        return service.is_active or self._maintains(user, service)
+
+    def can_change(self, user, service):
+        return self._maintains(user, service)
+
+    can_create = can_change
+
+    def scope(self, user, queryset):
+        query = Q(is_active=True)
+        if user.is_organisation_lead:
+            query |= Q(organisation_id=user.organisation_id)
+        elif user.is_regional_staff:
+            from .models import Organisation
+
+            query |= Q(organisation__in=Organisation.objects.filter(regions__in=region_ids(user)))
+        return queryset.filter(query)
+
+
 @policy("advisors.User")
 class UserPolicy(Policy):
     """People see colleagues of every partner in their regions; leads manage their own organisation."""
@@ -314,6 +349,25 @@ class RequestEventPolicy(Policy):
         return queryset.filter(request__in=requests).filter(
             ~Q(visibility="organisation") | Q(organisation_id=user.organisation_id)
         )
+
+
+@policy("referrals.SavedView")
+class SavedViewPolicy(Policy):
+    """A saved inbox view is its owner's; a shared one is seen by the owner's organisation, and its leads
+    may remove it."""
+
+    def can_view(self, user, saved):
+        return saved.owner_id == user.pk or (
+            saved.is_shared and saved.organisation_id == user.organisation_id
+        )
+
+    def can_delete(self, user, saved):
+        if saved.owner_id == user.pk:
+            return True
+        return user.is_organisation_lead and saved.is_shared and saved.organisation_id == user.organisation_id
+
+    def scope(self, user, queryset):
+        return queryset.filter(Q(owner=user) | Q(is_shared=True, organisation_id=user.organisation_id))
 
 
 @policy("referrals.NeedCategory")

@@ -4,7 +4,6 @@ Serializers only validate and render; every write goes through `companies.servic
 decision comes from `advisors.access`. Companies are merged, never deleted, so there is no DELETE.
 """
 
-import re
 import uuid
 
 import django_filters
@@ -13,13 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -27,6 +20,18 @@ from rest_framework.settings import api_settings
 
 from advisors import access
 from advisors.models import Organisation, User
+from exportcenter.api_concurrency import (
+    FORBIDDEN,
+    IF_MATCH,
+    NOT_FOUND,
+    STALE,
+    VALIDATION_ERROR,
+    VERSION_MISSING,
+    PreconditionFailed,
+    etag,
+    etag_header,
+    require_version,
+)
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -42,23 +47,6 @@ from .models import (
 from .phones import normalise_phone
 
 # --- Errors ---------------------------------------------------------------------------------------
-
-
-class PreconditionRequired(exceptions.APIException):
-    status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = _(
-        'Send the version you read, as an If-Match header (If-Match: "3") or as a "version" field.'
-    )
-    default_code = "precondition_required"
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = _(
-        "Someone else changed this company after you read it. Nothing was saved: "
-        "read it again and make your changes on the new version."
-    )
-    default_code = "precondition_failed"
 
 
 def drf_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -85,41 +73,6 @@ def duplicate_response(user, duplicate: services.DuplicateCompany) -> Response:
     )
 
 
-_ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
-
-
-def etag(company: Company) -> str:
-    return f'"{company.version}"'
-
-
-def expected_version(request) -> int:
-    """The version the client read: the If-Match header, else the body's `version`."""
-    header = request.headers.get("If-Match", "").strip()
-    body = request.data.get("version") if hasattr(request.data, "get") else None
-    body_version = None
-    if body not in (None, ""):
-        if isinstance(body, bool) or not str(body).isdigit():
-            raise exceptions.ValidationError({"version": [_("The version is a whole number.")]})
-        body_version = int(body)
-    if header and header != "*":
-        match = _ENTITY_TAG.match(header)
-        if match is None:
-            raise PreconditionFailed  # an entity tag we never issued matches no version
-        header_version = int(match.group(1))
-        if body_version is not None and body_version != header_version:
-            raise exceptions.ValidationError(
-                {"version": [_("The version differs from the one in the If-Match header.")]}
-            )
-        return header_version
-    if body_version is None:
-        raise PreconditionRequired
-    return body_version
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 class ExistingCompanySerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -130,42 +83,10 @@ class DuplicateCompanyErrorSerializer(serializers.Serializer):
     existing = ExistingCompanySerializer(help_text=_("The registered company to go to instead."))
 
 
-VALIDATION_ERROR = OpenApiResponse(
-    OpenApiTypes.OBJECT, description=_("Field errors: each field name maps to a list of messages.")
-)
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description=_("You may not do this."))
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("No such object, or you may not see it."))
 DUPLICATE = OpenApiResponse(
     DuplicateCompanyErrorSerializer,
     description=_("The organisation number is already registered; `existing` is that company."),
 )
-STALE = OpenApiResponse(
-    ErrorSerializer,
-    description=_("The company changed since you read it (stale version). Nothing was saved."),
-)
-VERSION_MISSING = OpenApiResponse(
-    ErrorSerializer, description=_("No version sent: use the If-Match header or the `version` field.")
-)
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=_(
-        'The version you read, as returned in the ETag header, e.g. "3". '
-        "Required unless the body has a `version` field."
-    ),
-)
-
-
-def etag_header(*statuses: int) -> OpenApiParameter:
-    return OpenApiParameter(
-        "ETag",
-        str,
-        OpenApiParameter.HEADER,
-        response=list(statuses),
-        description=_("The company's version; send it back in If-Match to update."),
-    )
 
 
 # --- Companies ------------------------------------------------------------------------------------
@@ -410,9 +331,7 @@ class CompanyViewSet(RegisterViewSet):
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         company = self.get_object()  # 404 outside the user's regions, 403 without "change"
-        version = expected_version(request)
-        if version != company.version:
-            raise PreconditionFailed
+        version = require_version(request, company)
         serializer = self.get_serializer(company, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         try:

@@ -1,7 +1,5 @@
 """Advisor pages of the company register. Thin: forms validate, services change, selectors read."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,13 +11,13 @@ from django.views.decorators.http import require_http_methods
 from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation, User
+from exportcenter import search_params
 from exportcenter.pagination import paginate
 from referrals import selectors as request_selectors
 
 from . import exporting, importing, selectors, services
 from .filters import CompanyFilter
 from .forms import CompanyForm, ContactForm, ImportUploadForm
-from .identifiers import is_personal_number, looks_like_number
 from .models import Company, CompanyImport, Contact
 
 
@@ -49,34 +47,11 @@ def _duplicate_context(user, form, duplicate):
     return {"form": form}
 
 
-SEARCH_SESSION_KEY = "company_searches"
-
-
-def _search_params(request):
-    """The list's filters; a search text kept in the session (see `company_list`) is put back in."""
-    params = request.GET.copy()
-    key = params.pop("search", [None])[0]
-    if key:
-        params["q"] = request.session.get(SEARCH_SESSION_KEY, {}).get(key, "")
-    return params
-
-
 @login_required
 def company_list(request):
-    if request.method == "POST":
-        # The search form posts, so that a personal identity number typed into it never ends up in a URL
-        # or an access log: such a text is kept in the session and the URL carries an opaque key.
-        params = request.POST.copy()
-        params.pop("csrfmiddlewaretoken", None)
-        text = params.get("q", "")
-        digits = looks_like_number(text)
-        if digits and is_personal_number(digits[-10:]):
-            key = secrets.token_urlsafe(8)
-            request.session[SEARCH_SESSION_KEY] = {key: text[:200]}
-            params.pop("q")
-            params["search"] = key
-        return redirect(f"{request.path}?{params.urlencode()}")
-    params = _search_params(request)
+    if request.method == "POST":  # a personal identity number never ends up in a URL or an access log
+        return search_params.redirect_to_search(request)
+    params = search_params.search_params(request)
     filterset = CompanyFilter(
         params or None,
         queryset=selectors.visible_companies(request.user).select_related(*selectors.COMPANY_LIST_RELATED),
@@ -101,7 +76,7 @@ def company_list(request):
 def company_export(request, file_format):
     access.require(request.user, Action.EXPORT, Company)
     filterset = CompanyFilter(
-        _search_params(request) or None, queryset=selectors.visible_companies(request.user)
+        search_params.search_params(request) or None, queryset=selectors.visible_companies(request.user)
     )
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))

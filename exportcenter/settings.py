@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "exportcenter.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
     "flush-email-outbox": {
         "task": "notifications.tasks.flush_outbox",
         "schedule": env.float("OUTBOX_FLUSH_INTERVAL_SECONDS", default=60.0),
+    },
+    "record-missed-deadlines": {
+        "task": "referrals.tasks.record_missed_deadlines",
+        "schedule": env.float("DEADLINE_SWEEP_INTERVAL_SECONDS", default=300.0),
     },
 }
 

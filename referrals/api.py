@@ -1,14 +1,54 @@
-"""REST API of advice requests: read-only for now (the inbox actions follow)."""
+"""REST API of advice requests: the shared inbox's list, detail, timeline and actions.
 
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
-from rest_framework.permissions import IsAuthenticated
+Serializers only validate and render; every change goes through `referrals.services`, and every access
+decision comes from `advisors.access` (`RequestViewSet.write_access` declares what each action needs).
+Changes that bump the request's version need the version the client read (see
+`exportcenter.api_concurrency`).
+"""
+
+import re
+import uuid
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
 
 from advisors import access
+from advisors.models import Organisation, User
+from exportcenter.api_concurrency import (
+    FORBIDDEN,
+    IF_MATCH,
+    NOT_FOUND,
+    STALE,
+    VALIDATION_ERROR,
+    VERSION_MISSING,
+    ErrorSerializer,
+    PreconditionFailed,
+    etag,
+    etag_header,
+    require_version,
+)
 
-from . import selectors
+from . import selectors, services
 from .filters import RequestFilter
-from .models import AdviceRequest
+from .models import AdviceRequest, RequestEvent
+
+Status = AdviceRequest.Status
+
+# --- Rendering ------------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, help_text=_("The user id, e.g. to assign a request."))
+    name = serializers.CharField(source="full_name", read_only=True)
+
+
+class OrganisationSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -18,7 +58,10 @@ class RequestSerializer(serializers.ModelSerializer):
     target_markets = serializers.SerializerMethodField()
     region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     owner_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    owner_advisor = serializers.StringRelatedField()
+    owner_advisor = PersonSerializer(read_only=True, allow_null=True, help_text=_("The advisor who has it."))
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, help_text=_("The request this one duplicates.")
+    )
     deadline_state = serializers.CharField(read_only=True)
 
     class Meta:
@@ -41,6 +84,8 @@ class RequestSerializer(serializers.ModelSerializer):
             "first_response_at",
             "deadline_state",
             "outcome",
+            "outcome_comment",
+            "duplicate_of",
             "version",
             "created_at",
             "updated_at",
@@ -61,16 +106,491 @@ class RequestSerializer(serializers.ModelSerializer):
         return [str(code) for code in obj.target_markets]
 
 
+class EventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(
+        read_only=True, allow_null=True, help_text=_("Empty: the company or the system.")
+    )
+    organisation = OrganisationSummarySerializer(
+        read_only=True, allow_null=True, help_text=_("The author's organisation.")
+    )
+
+    class Meta:
+        model = RequestEvent
+        fields = ["id", "kind", "actor", "organisation", "body", "visibility", "data", "created_at"]
+        read_only_fields = fields
+
+
+# --- Input ----------------------------------------------------------------------------------------
+
+NOTE_MAX_LENGTH = 5000
+COMMENT_MAX_LENGTH = 2000
+_REFERENCE = re.compile(r"^EC-\d{4}-\d{6}$", re.IGNORECASE)
+SELF_DUPLICATE = _("A request cannot be a duplicate of itself.")
+
+
+class VersionedSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("The version you read. Required unless you send it in the If-Match header."),
+    )
+
+
+class AssignSerializer(VersionedSerializer):
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.active(),
+        required=False,
+        help_text=_("Into this partner organisation's queue (its slug)."),
+        error_messages={"does_not_exist": _("There is no active partner organisation “{value}”.")},
+    )
+    advisor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("To this advisor (a user id); the request goes to the advisor's organisation."),
+        error_messages={
+            "does_not_exist": _("There is no active advisor with id {pk_value} in your regions.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.context.get("request"), "user", None)
+        self.fields["advisor"].queryset = access.visible(user, User.objects.filter(is_active=True))
+
+    def validate(self, attrs):
+        if ("organisation" in attrs) == ("advisor" in attrs):
+            raise serializers.ValidationError(_("Send either an organisation or an advisor."), code="invalid")
+        return attrs
+
+
+class TransitionSerializer(VersionedSerializer):
+    status = serializers.ChoiceField(choices=Status.choices, help_text=_("The new status."))
+    outcome = serializers.ChoiceField(
+        # A duplicate is closed with the duplicate action, which says which request it duplicates.
+        choices=[c for c in AdviceRequest.Outcome.choices if c[0] != AdviceRequest.Outcome.DUPLICATE],
+        required=False,
+        allow_blank=True,
+        help_text=_("Required when closing, and only then."),
+    )
+    comment = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text=_("Shown on the timeline; when closing, kept as the closing comment."),
+    )
+
+    def validate(self, attrs):
+        closing = attrs["status"] == Status.CLOSED
+        if closing and not attrs.get("outcome"):
+            raise serializers.ValidationError(
+                {"outcome": [_("Choose an outcome to close the request.")]}, code="required"
+            )
+        if attrs.get("outcome") and not closing:
+            raise serializers.ValidationError(
+                {"outcome": [_("An outcome is only given when closing the request.")]}, code="invalid"
+            )
+        return attrs
+
+
+class PrioritySerializer(VersionedSerializer):
+    priority = serializers.ChoiceField(choices=AdviceRequest.Priority.choices)
+
+
+class DuplicateSerializer(VersionedSerializer):
+    of = serializers.CharField(
+        max_length=40,
+        help_text=_("The original request: its reference (EC-2026-000012) or its id."),
+    )
+
+    def validate_of(self, value):
+        user = self.context["request"].user
+        request = self.context["advice_request"]
+        requests = selectors.visible_requests(user).select_related("duplicate_of")
+        if _REFERENCE.match(value):
+            original = requests.filter(reference__iexact=value).first()
+        else:
+            try:
+                original = requests.filter(public_id=uuid.UUID(value)).first()
+            except ValueError:
+                raise serializers.ValidationError(
+                    _("Enter a reference like EC-2026-000012, or a request id."), code="invalid"
+                ) from None
+        if original is None:
+            raise serializers.ValidationError(
+                _("There is no request “%(of)s” that you may see.") % {"of": value}, code="does_not_exist"
+            )
+        if original.pk == request.pk:
+            raise serializers.ValidationError(SELF_DUPLICATE, code="self")
+        if original.duplicate_of_id is not None:
+            raise serializers.ValidationError(
+                _("%(reference)s is itself a duplicate of %(original)s: choose that one.")
+                % {"reference": original.reference, "original": original.duplicate_of.reference},
+                code="duplicate",
+            )
+        return original
+
+
+class NoteSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=NOTE_MAX_LENGTH)
+    visibility = serializers.ChoiceField(
+        choices=RequestEvent.Visibility.choices,
+        default=RequestEvent.Visibility.ALL_PARTNERS,
+        help_text=_("All partners of the region, or your organisation only. The company never sees notes."),
+    )
+
+
+class MessageSerializer(VersionedSerializer):
+    body = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Shown on the company's status page and sent to its contact person by email."),
+    )
+
+
+# --- Errors ---------------------------------------------------------------------------------------
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request is not in a state that allows this.")
+    default_code = "conflict"
+
+
+class TransitionConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices, help_text=_("The request's status now."))
+    # Plain strings: a second enum of the same statuses would only confuse the schema.
+    target = serializers.CharField(help_text=_("The status you asked for."))
+    allowed = serializers.ListField(
+        child=serializers.CharField(), help_text=_("The statuses it may move to from here.")
+    )
+
+
+def transition_conflict(refused: services.TransitionNotAllowed) -> Response:
+    allowed = services.ALLOWED_TRANSITIONS.get(refused.current, set())
+    detail = _("The request is “%(current)s” and cannot move to “%(target)s”.") % {
+        "current": Status(refused.current).label,
+        "target": Status(refused.target).label,
+    }
+    return Response(
+        {
+            "detail": detail,
+            "status": refused.current,
+            "target": refused.target,
+            "allowed": [value for value in Status.values if value in allowed],
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def invalid_assignee(
+    request: AdviceRequest, *, organisation=None, advisor=None
+) -> exceptions.ValidationError:
+    """Why `services.assign` refused, as a field error on the field that was sent."""
+    field = "advisor" if advisor is not None else "organisation"
+    if advisor is not None:
+        organisation = advisor.organisation
+        if organisation is None:
+            message = _("%(name)s belongs to no partner organisation.") % {"name": advisor.full_name}
+            return exceptions.ValidationError({field: [message]})
+    if not organisation.is_active or request.region_id is None:
+        message = _("%(organisation)s is not active.") % {"organisation": organisation.name}
+    else:
+        message = _("%(organisation)s does not serve %(region)s.") % {
+            "organisation": organisation.name,
+            "region": request.region.name,
+        }
+    return exceptions.ValidationError({field: [message]})
+
+
+# --- Documentation --------------------------------------------------------------------------------
+
+CHANGED = {200: RequestSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND}
+VERSIONED = {**CHANGED, 412: STALE, 428: VERSION_MISSING}
+VERSIONED_PARAMETERS = [IF_MATCH, etag_header(200)]
+TRANSITION_REFUSED = OpenApiResponse(
+    TransitionConflictSerializer, description=_("The request cannot move to this status from its status now.")
+)
+
+
+# --- Views ----------------------------------------------------------------------------------------
+
+
+class RequestPermission(BasePermission):
+    """Asks `access.can()` for what the viewset says the action needs; an undeclared action is closed."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        needed = view.access_action()
+        return needed is not None and access.can(request.user, needed, obj)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List requests"),
+        description=_("The requests of your regions, filtered like the inbox."),
+    ),
+    retrieve=extend_schema(
+        summary=_("Show a request"),
+        responses={200: RequestSerializer, 404: NOT_FOUND},
+        parameters=[etag_header(200)],
+    ),
+)
 class RequestViewSet(viewsets.ReadOnlyModelViewSet):
-    """The region's requests ("no wrong door": every advisor of the region sees them)."""
+    """The region's requests ("no wrong door": every advisor of the region sees them), and the actions
+    of the shared inbox."""
 
     serializer_class = RequestSerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
+    permission_classes = [IsAuthenticated, RequestPermission]
     filterset_class = RequestFilter
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
 
+    # What each write needs of advisors.access; every read needs "view".
+    write_access = {
+        "claim": access.Action.CLAIM,
+        "assign": access.Action.ASSIGN,
+        "transition": access.Action.CHANGE_STATUS,
+        "priority": access.Action.CHANGE_STATUS,
+        "duplicate": access.Action.CHANGE_STATUS,
+        "notes": access.Action.ADD_NOTE,
+        "messages": access.Action.WRITE_TO_COMPANY,
+    }
+
+    def access_action(self) -> access.Action | None:
+        if self.request.method in SAFE_METHODS:
+            return access.Action.VIEW
+        return self.write_access.get(self.action)
+
     def get_queryset(self):
-        return selectors.with_list_relations(selectors.visible_requests(self.request.user)).order_by(
-            "-created_at", "-pk"
+        return (
+            selectors.with_list_relations(selectors.visible_requests(self.request.user))
+            .select_related("duplicate_of")
+            .order_by("-created_at", "-pk")
         )
+
+    def filter_queryset(self, queryset):
+        # The list's filters are for the list: they must not turn a request's actions into 404s.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def _context(self, **extra) -> dict:
+        return {**self.get_serializer_context(), **extra}
+
+    def _validated(self, serializer_class, **context) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self._context(**context))
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _respond(self, advice_request: AdviceRequest) -> Response:
+        """The request as it is now, with its version as the ETag."""
+        current = self.get_queryset().get(pk=advice_request.pk)
+        return Response(self.get_serializer(current).data, headers={"ETag": etag(current)})
+
+    def retrieve(self, request, *args, **kwargs):
+        advice_request = self.get_object()
+        return Response(self.get_serializer(advice_request).data, headers={"ETag": etag(advice_request)})
+
+    @extend_schema(
+        summary=_("Take a request"),
+        description=_(
+            "You become its advisor and your organisation its owner; a new request becomes triaged. "
+            "Needs no version: of two advisors who take it at once, one gets it and the other a 409."
+        ),
+        request=None,
+        responses={
+            200: RequestSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(ErrorSerializer, description=_("Someone else has it.")),
+        },
+        parameters=[etag_header(200)],
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request, public_id=None):
+        advice_request = self.get_object()
+        try:
+            advice_request = services.claim(request=advice_request, advisor=request.user)
+        except services.AlreadyClaimed:
+            current = self.get_queryset().get(pk=advice_request.pk)
+            if current.owner_advisor_id != request.user.pk:  # taking what one has is no conflict
+                if current.owner_advisor_id is None:
+                    raise Conflict(_("This request can no longer be taken.")) from None
+                raise Conflict(
+                    _("%(name)s has already taken this request.") % {"name": current.owner_advisor.full_name}
+                ) from None
+            advice_request = current
+        return self._respond(advice_request)
+
+    @extend_schema(
+        summary=_("Assign a request"),
+        description=_(
+            "To a partner organisation's queue (`organisation`) or to an advisor (`advisor`): send exactly "
+            "one. The organisation must serve the request's region."
+        ),
+        request=AssignSerializer,
+        responses=VERSIONED,
+        parameters=VERSIONED_PARAMETERS,
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, public_id=None):
+        advice_request = self.get_object()
+        version = require_version(request, advice_request)
+        data = self._validated(AssignSerializer)
+        organisation, advisor = data.get("organisation"), data.get("advisor")
+        try:
+            advice_request = services.assign(
+                request=advice_request,
+                by=request.user,
+                expected_version=version,
+                organisation=organisation,
+                advisor=advisor,
+            )
+        except services.StaleRequest:
+            raise PreconditionFailed from None
+        except services.InvalidAssignee:
+            raise invalid_assignee(advice_request, organisation=organisation, advisor=advisor) from None
+        return self._respond(advice_request)
+
+    @extend_schema(
+        summary=_("Change a request's status"),
+        description=_(
+            "new → triaged → in progress ⇄ waiting for the company → closed; a closed request can be "
+            "reopened (in progress). Closing needs an outcome."
+        ),
+        request=TransitionSerializer,
+        responses={**VERSIONED, 409: TRANSITION_REFUSED},
+        parameters=VERSIONED_PARAMETERS,
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, public_id=None):
+        advice_request = self.get_object()
+        version = require_version(request, advice_request)
+        data = self._validated(TransitionSerializer)
+        try:
+            advice_request = services.transition(
+                request=advice_request,
+                to_status=data["status"],
+                by=request.user,
+                expected_version=version,
+                outcome=data.get("outcome", ""),
+                comment=data.get("comment", ""),
+            )
+        except services.StaleRequest:
+            raise PreconditionFailed from None
+        except services.TransitionNotAllowed as refused:
+            return transition_conflict(refused)
+        except ValueError:
+            raise exceptions.ValidationError(
+                {"outcome": [_("Choose an outcome to close the request.")]}
+            ) from None
+        return self._respond(advice_request)
+
+    @extend_schema(
+        summary=_("Change a request's priority"),
+        request=PrioritySerializer,
+        responses=VERSIONED,
+        parameters=VERSIONED_PARAMETERS,
+    )
+    @action(detail=True, methods=["post"])
+    def priority(self, request, public_id=None):
+        advice_request = self.get_object()
+        version = require_version(request, advice_request)
+        data = self._validated(PrioritySerializer)
+        try:
+            advice_request = services.set_priority(
+                request=advice_request, by=request.user, priority=data["priority"], expected_version=version
+            )
+        except services.StaleRequest:
+            raise PreconditionFailed from None
+        return self._respond(advice_request)
+
+    @extend_schema(
+        summary=_("Close a request as a duplicate"),
+        description=_(
+            "Closes this request as a duplicate of `of`, a request you may see. Its timeline and needs "
+            "move to `of`."
+        ),
+        request=DuplicateSerializer,
+        responses={
+            **VERSIONED,
+            409: OpenApiResponse(ErrorSerializer, description=_("The request is closed already.")),
+        },
+        parameters=VERSIONED_PARAMETERS,
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, public_id=None):
+        advice_request = self.get_object()
+        version = require_version(request, advice_request)
+        data = self._validated(DuplicateSerializer, advice_request=advice_request)
+        try:
+            advice_request = services.mark_duplicate(
+                request=advice_request, of=data["of"], by=request.user, expected_version=version
+            )
+        except services.StaleRequest:
+            raise PreconditionFailed from None
+        except services.TransitionNotAllowed:
+            raise Conflict(_("The request is closed: reopen it before closing it as a duplicate.")) from None
+        except ValueError:
+            raise exceptions.ValidationError({"of": [SELF_DUPLICATE]}) from None
+        return self._respond(advice_request)
+
+    @extend_schema(
+        methods=["GET"],
+        summary=_("List a request's notes"),
+        description=_("The internal notes you may see (another organisation's own notes are left out)."),
+        responses={200: EventSerializer(many=True), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary=_("Add a note to a request"),
+        description=_("An internal note, for all partners or for your organisation only. Needs no version."),
+        request=NoteSerializer,
+        responses={201: EventSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def notes(self, request, public_id=None):
+        advice_request = self.get_object()
+        if request.method == "GET":
+            notes = selectors.timeline(request.user, advice_request).filter(kind=RequestEvent.Kind.NOTE)
+            return Response(EventSerializer(notes, many=True, context=self._context()).data)
+        data = self._validated(NoteSerializer)
+        note = services.add_note(
+            request=advice_request, by=request.user, body=data["body"], visibility=data["visibility"]
+        )
+        return Response(EventSerializer(note, context=self._context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Write to the company"),
+        description=_(
+            "The message appears on the company's status page and is emailed to its contact person. "
+            "The first message is the request's first response."
+        ),
+        request=MessageSerializer,
+        responses=VERSIONED,
+        parameters=VERSIONED_PARAMETERS,
+    )
+    @action(detail=True, methods=["post"])
+    def messages(self, request, public_id=None):
+        advice_request = self.get_object()
+        version = require_version(request, advice_request)
+        data = self._validated(MessageSerializer)
+        try:
+            services.message_company(
+                request=advice_request, by=request.user, body=data["body"], expected_version=version
+            )
+        except services.StaleRequest:
+            raise PreconditionFailed from None
+        return self._respond(advice_request)
+
+    @extend_schema(
+        summary=_("Show a request's timeline"),
+        description=_(
+            "Everything that happened to the request that you may see, oldest first (another "
+            "organisation's own notes are left out)."
+        ),
+        responses={200: EventSerializer(many=True), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request, public_id=None):
+        advice_request = self.get_object()
+        events = selectors.timeline(request.user, advice_request)
+        return Response(EventSerializer(events, many=True, context=self._context()).data)

@@ -1,17 +1,94 @@
 """Filters of request lists, shared by the inbox and the REST API."""
 
+from datetime import datetime, time, timedelta
+
 import django_filters
-from django.db.models import Q
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import F, Func, Q, TextField, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from advisors.models import Organisation
+from advisors import access
+from advisors.models import Organisation, User
+from companies import selectors as company_selectors
 from companies.identifiers import looks_like_number
-from companies.models import County, Municipality
+from companies.models import Company, County, Municipality
+from exportcenter.workdays import STOCKHOLM, local_date
 
 from .models import AdviceRequest, NeedCategory
 
 MAX_SEARCH_LENGTH = 200
+
+
+AGE_CHOICES = [
+    ("day", _("Under a day")),
+    ("week", _("1–7 days")),
+    ("month", _("7–30 days")),
+    ("older", _("Over 30 days")),
+]
+AGE_BOUNDS = {"day": (0, 1), "week": (1, 7), "month": (7, 30), "older": (30, None)}
+
+DEADLINE_CHOICES = [
+    ("overdue", _("Overdue")),
+    ("due_today", _("Due today")),
+    ("open", _("Due later")),
+    ("responded", _("Responded")),
+]
+
+SORT_CHOICES = [("newest", _("Newest first")), ("oldest", _("Oldest first")), ("deadline", _("Deadline"))]
+SORT_ORDER = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "deadline": ("first_response_due_at", "pk"),
+}
+
+
+def _start_of_local_day(day):
+    return datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+
+
+def deadline_state_q(state: str, now=None) -> Q:
+    """The requests whose deadline badge is `state` (see AdviceRequest.deadline_state), as a filter."""
+    now = now or timezone.now()
+    if state == "responded":
+        return Q(first_response_at__isnull=False)
+    pending = Q(first_response_at__isnull=True)
+    if state == "overdue":
+        return pending & Q(first_response_due_at__lt=now)
+    tomorrow = _start_of_local_day(local_date(now) + timedelta(days=1))
+    if state == "due_today":
+        return pending & Q(first_response_due_at__gte=now, first_response_due_at__lt=tomorrow)
+    return pending & Q(first_response_due_at__gte=tomorrow)
+
+
+def search_requests(queryset, text: str):
+    """Reference, company name, organisation number and description.
+
+    PostgreSQL: the company search (full text + pg_trgm) and full text on the description, both on GIN
+    indexes. SQLite: every word must occur in the company name or the description.
+    """
+    text = " ".join((text or "").split())[:MAX_SEARCH_LENGTH]
+    if not text:
+        return queryset
+    query = Q(reference__iexact=text)
+    if digits := looks_like_number(text):
+        query |= Q(company__org_number__startswith=digits) | Q(reference__endswith=digits)
+        return queryset.filter(query)
+    if settings.USING_POSTGRES:
+        companies = company_selectors.search(Company.objects.all(), text).order_by().values("pk")
+        document = SearchVector("description", config="simple")
+        return queryset.alias(document=document).filter(
+            query
+            | Q(company__in=companies)
+            | Q(document=SearchQuery(text, config="simple", search_type="websearch"))
+        )
+    words = Q()
+    for word in text.split():
+        words &= Q(company__name__icontains=word) | Q(description__icontains=word)
+    return queryset.filter(query | words)
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -19,7 +96,7 @@ class RequestFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=MAX_SEARCH_LENGTH,
-        help_text=_("Reference, company name or organisation number"),
+        help_text=_("Reference, company name, organisation number or words from the description"),
     )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=AdviceRequest.Status.choices)
     need = django_filters.ModelChoiceFilter(
@@ -37,8 +114,18 @@ class RequestFilter(django_filters.FilterSet):
     owner_organisation = django_filters.ModelChoiceFilter(
         label=_("Owning organisation"), queryset=Organisation.objects.all(), field_name="owner_organisation"
     )
+    owner_advisor = django_filters.ModelChoiceFilter(
+        label=_("Advisor"), queryset=User.objects.filter(is_active=True), field_name="owner_advisor"
+    )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=AdviceRequest.Channel.choices)
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=AdviceRequest.Priority.choices)
+    age = django_filters.ChoiceFilter(label=_("Age"), choices=AGE_CHOICES, method="filter_age")
+    deadline_state = django_filters.ChoiceFilter(
+        label=_("Deadline"), choices=DEADLINE_CHOICES, method="filter_deadline_state"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None
+    )
 
     class Meta:
         model = AdviceRequest
@@ -50,18 +137,52 @@ class RequestFilter(django_filters.FilterSet):
             "county",
             "municipality",
             "owner_organisation",
+            "owner_advisor",
             "channel",
+            "priority",
+            "age",
+            "deadline_state",
+            "sort",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Only the organisations and people the user works with are offered (and accepted).
+            organisations = Organisation.objects.active()
+            if not user.is_superuser:
+                organisations = organisations.filter(regions__in=access.region_ids(user)).distinct()
+            self.filters["owner_organisation"].queryset = organisations
+            self.filters["owner_advisor"].queryset = access.visible(
+                user, User.objects.filter(is_active=True)
+            ).select_related("organisation")
+
     def filter_search(self, queryset, name, value):
-        text = " ".join(value.split())[:MAX_SEARCH_LENGTH]
-        if not text:
-            return queryset
-        query = Q(reference__iexact=text) | Q(company__name__icontains=text)
-        if digits := looks_like_number(text):
-            query |= Q(company__org_number__startswith=digits) | Q(reference__icontains=digits)
-        return queryset.filter(query)
+        return search_requests(queryset, value)
 
     def filter_target_market(self, queryset, name, value: str):
+        if settings.USING_POSTGRES:  # the array form has a GIN index (migration 0005)
+            markets = Func(
+                F("target_markets"),
+                Value(","),
+                function="string_to_array",
+                output_field=ArrayField(TextField()),
+            )
+            return queryset.alias(markets=markets).filter(markets__contains=[value])
         # Country codes are two letters joined by commas, so a substring match is exact.
         return queryset.filter(target_markets__contains=value)
+
+    def filter_age(self, queryset, name, value):
+        min_days, max_days = AGE_BOUNDS[value]
+        now = timezone.now()
+        queryset = queryset.filter(created_at__lte=now - timedelta(days=min_days))
+        if max_days is not None:
+            queryset = queryset.filter(created_at__gt=now - timedelta(days=max_days))
+        return queryset
+
+    def filter_deadline_state(self, queryset, name, value):
+        return queryset.filter(deadline_state_q(value))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORT_ORDER.get(value, SORT_ORDER["newest"]))

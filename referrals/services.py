@@ -4,12 +4,14 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from advisors import access
 from advisors.selectors import region_for_county, triage_recipients
 from companies import services as company_services
 from companies.models import Company, CompanySource, Contact
@@ -275,6 +277,14 @@ class AlreadyClaimed(Exception):
     """Someone else took the request first."""
 
 
+class SelfDuplicate(ValueError):
+    """A request cannot be a duplicate of itself."""
+
+
+class InvalidAssignee(Exception):
+    """The organisation does not serve the request's region, or the advisor is not active there."""
+
+
 def _locked(request: AdviceRequest, expected_version: int | None) -> AdviceRequest:
     current = (
         AdviceRequest.objects.select_for_update(of=("self",)).select_related("region").get(pk=request.pk)
@@ -376,7 +386,13 @@ def assign(
         raise ValueError("Assign to an organisation or an advisor.")
     request = _locked(request, expected_version)
     if advisor is not None:
+        if not advisor.is_active or advisor.organisation_id is None:
+            raise InvalidAssignee
         organisation = advisor.organisation
+    if not organisation.is_active or (
+        request.region_id is not None and not organisation.regions.filter(pk=request.region_id).exists()
+    ):
+        raise InvalidAssignee
     before = {"organisation": request.owner_organisation_id, "advisor": request.owner_advisor_id}
     request.owner_organisation, request.owner_advisor = organisation, advisor
     _save(request, "owner_organisation", "owner_advisor")
@@ -387,6 +403,9 @@ def assign(
         data={
             "from": before,
             "to": {"organisation": organisation.pk, "advisor": getattr(advisor, "pk", None)},
+            # Names as they were, so that the timeline reads without a query per event.
+            "organisation_name": organisation.name,
+            "advisor_name": advisor.full_name if advisor is not None else "",
         },
     )
     return request
@@ -440,9 +459,11 @@ def mark_duplicate(
 ) -> AdviceRequest:
     """Close `request` as a duplicate of `of`. Its timeline moves onto `of`; nothing is lost."""
     if request.pk == of.pk:
-        raise ValueError("A request cannot duplicate itself.")
+        raise SelfDuplicate
     original = AdviceRequest.objects.select_for_update().get(pk=of.pk)
     request = _locked(request, expected_version)
+    if request.status == Status.CLOSED:
+        raise TransitionNotAllowed(request.status, Status.CLOSED)
     moved = RequestEvent.objects.filter(request=request).update(request=original)
     original.needs.add(*request.needs.all())
     request.duplicate_of = original
@@ -456,3 +477,120 @@ def mark_duplicate(
     _event(original, RequestEvent.Kind.MERGED, by, data={"from": request.reference, "moved_events": moved})
     _save(original)
     return request
+
+
+# --- Bulk actions -----------------------------------------------------------------------------------
+
+
+class BulkAction(models.TextChoices):
+    ASSIGN = "assign", gettext_lazy("Assign")
+    STATUS = "status", gettext_lazy("Change status")
+    SPAM = "spam", gettext_lazy("Close as spam")
+    DUPLICATE = "duplicate", gettext_lazy("Close as duplicate")
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the references changed, and those refused with the reason."""
+
+    done: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+_BULK_PERMISSION = {
+    BulkAction.ASSIGN: access.Action.ASSIGN,
+    BulkAction.STATUS: access.Action.CHANGE_STATUS,
+    BulkAction.SPAM: access.Action.CHANGE_STATUS,
+    BulkAction.DUPLICATE: access.Action.CHANGE_STATUS,
+}
+
+
+def bulk_apply(
+    *,
+    by,
+    items: list[tuple[AdviceRequest, int]],
+    action: str,
+    to_status: str = "",
+    organisation=None,
+    advisor=None,
+    duplicate_of: AdviceRequest | None = None,
+) -> BulkResult:
+    """Apply one action to each (request, version the advisor saw) on its own.
+
+    Each item is checked against the access rules and its version, and changed in its own transaction,
+    so one refusal never undoes the others.
+    """
+    result = BulkResult()
+    for request, version in items:
+        try:
+            if not access.can(by, _BULK_PERMISSION[action], request):
+                raise PermissionError
+            if action == BulkAction.ASSIGN:
+                assign(
+                    request=request,
+                    by=by,
+                    expected_version=version,
+                    organisation=organisation,
+                    advisor=advisor,
+                )
+            elif action == BulkAction.STATUS:
+                transition(request=request, to_status=to_status, by=by, expected_version=version)
+            elif action == BulkAction.SPAM:
+                transition(
+                    request=request,
+                    to_status=Status.CLOSED,
+                    by=by,
+                    expected_version=version,
+                    outcome=AdviceRequest.Outcome.SPAM,
+                )
+            else:
+                mark_duplicate(request=request, of=duplicate_of, by=by, expected_version=version)
+        except PermissionError:
+            result.refused.append((request.reference, _("you may not change it")))
+        except StaleRequest:
+            result.refused.append((request.reference, _("it changed since you opened the list")))
+        except TransitionNotAllowed as refused:
+            result.refused.append(
+                (
+                    request.reference,
+                    _("it cannot move from “%(current)s” to “%(target)s”")
+                    % {"current": Status(refused.current).label, "target": Status(refused.target).label},
+                )
+            )
+        except InvalidAssignee:
+            result.refused.append((request.reference, _("the organisation does not serve its region")))
+        except SelfDuplicate:
+            result.refused.append((request.reference, _("a request cannot duplicate itself")))
+        else:
+            result.done.append(request.reference)
+    return result
+
+
+# --- Deadlines --------------------------------------------------------------------------------------
+
+
+def record_missed_deadlines(*, now=None, limit: int = 1000) -> int:
+    """Write a "deadline missed" event, once, on each open request whose first response is overdue.
+
+    The conditional UPDATE claims each request, so two sweeps never write the event twice.
+    """
+    now = now or timezone.now()
+    overdue = (
+        AdviceRequest.objects.filter(
+            first_response_at__isnull=True, first_response_due_at__lt=now, deadline_missed_at__isnull=True
+        )
+        .exclude(status=Status.CLOSED)
+        .order_by("first_response_due_at")
+        .values_list("pk", "first_response_due_at")[:limit]
+    )
+    written = 0
+    for pk, due in overdue:
+        with transaction.atomic():
+            if AdviceRequest.objects.filter(pk=pk, deadline_missed_at__isnull=True).update(
+                deadline_missed_at=now
+            ):
+                RequestEvent.objects.create(
+                    request_id=pk, kind=RequestEvent.Kind.DEADLINE_MISSED, data={"due": due.isoformat()}
+                )
+                written += 1
+    return written

@@ -1,16 +1,25 @@
 from django.urls import path
 
-from . import views
+from .views import inbox, intake
 
 app_name = "referrals"
 
 urlpatterns = [
-    path("help-me-export/", views.request_help, name="request_help"),
-    path("help-me-export/sent/<str:token>/", views.request_sent, name="request_sent"),
-    path("status/<str:token>/", views.status, name="status"),
-    path("privacy/", views.privacy, name="privacy"),
-    path("advisor/requests/unassigned/", views.unassigned_requests, name="unassigned"),
-    path("advisor/needs/", views.need_categories, name="need_categories"),
-    path("advisor/needs/new/", views.need_category_form, name="need_category_create"),
-    path("advisor/needs/<slug:slug>/", views.need_category_form, name="need_category_edit"),
+    # The SME's side
+    path("help-me-export/", intake.request_help, name="request_help"),
+    path("help-me-export/sent/<str:token>/", intake.request_sent, name="request_sent"),
+    path("status/<str:token>/", intake.status, name="status"),
+    path("privacy/", intake.privacy, name="privacy"),
+    # The advisors' shared inbox
+    path("advisor/requests/", inbox.inbox, name="inbox"),
+    path("advisor/requests/bulk/", inbox.bulk, name="bulk"),
+    path("advisor/requests/views/", inbox.save_view, name="save_view"),
+    path("advisor/requests/views/<int:pk>/delete/", inbox.delete_view, name="delete_view"),
+    path("advisor/requests/unassigned/", inbox.unassigned_requests, name="unassigned"),
+    path("advisor/requests/<uuid:public_id>/", inbox.request_detail, name="request_detail"),
+    path("advisor/requests/<uuid:public_id>/<slug:action>/", inbox.request_action, name="request_action"),
+    # Need categories (regional staff)
+    path("advisor/needs/", intake.need_categories, name="need_categories"),
+    path("advisor/needs/new/", intake.need_category_form, name="need_category_create"),
+    path("advisor/needs/<slug:slug>/", intake.need_category_form, name="need_category_edit"),
 ]

@@ -89,6 +89,21 @@ def demo(reference_data, settings):
 
 
 @pytest.fixture
+def intake(demo, settings):
+    """The demo region, the need categories (the flush removed the migration's), no fill time, no limit."""
+    from django.core.cache import cache
+
+    from referrals.need_categories import seed_need_categories
+
+    settings.INTAKE_MIN_FILL_SECONDS = 0
+    settings.INTAKE_RATE_LIMIT = 1000
+    cache.clear()
+    seed_need_categories()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def swedish_catalogue():
     """Skip assertions on Swedish text until the compiled catalogue exists (it is git-ignored).
 

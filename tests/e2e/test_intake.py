@@ -13,16 +13,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from notifications.models import OutboundEmail
-from referrals import services, status_links, views
+from referrals import services, status_links
 from referrals.models import AdviceRequest, NeedCategory, RequestEvent
-from referrals.need_categories import seed_need_categories
+from referrals.views import intake as views
 
 ORG_NUMBER = "556677-8899"
 COMPANY_NAME = "Uppsala Utsikt AB"
@@ -30,17 +29,6 @@ CONTACT_NAME = "Karin Berg"
 CONTACT_EMAIL = "karin@konsult.example"
 DESCRIPTION = "We sell garden furniture and want to find distributors in Germany."
 REPLY = "Thank you! We are available on Tuesdays and Thursdays.\nBest regards, Karin"
-
-
-@pytest.fixture
-def intake(demo, settings):
-    """The demo region, the need categories (the flush removed the migration's), no fill time, no limit."""
-    settings.INTAKE_MIN_FILL_SECONDS = 0
-    settings.INTAKE_RATE_LIMIT = 1000
-    cache.clear()
-    seed_need_categories()
-    yield
-    cache.clear()
 
 
 def expected_reference(number: int = 1) -> str:

@@ -1,5 +1,5 @@
 """The SME's side (the "help me export" form, its confirmation, the private status page, privacy) and
-two staff pages: the unassigned queue and the need categories."""
+the need categories behind the form, which regional staff maintain."""
 
 from functools import wraps
 
@@ -15,11 +15,10 @@ from django.views.decorators.http import require_http_methods
 
 from advisors import access
 from advisors.selectors import current_region, partners_of, region_for_county
-from exportcenter.pagination import paginate
 
-from . import abuse, selectors, services, status_links
-from .forms import HelpMeExportForm, NeedCategoryForm, ReplyForm
-from .models import AdviceRequest, NeedCategory, RequestEvent
+from .. import abuse, services, status_links
+from ..forms import HelpMeExportForm, NeedCategoryForm, ReplyForm
+from ..models import AdviceRequest, NeedCategory, RequestEvent
 
 
 def _private(view):
@@ -176,16 +175,6 @@ def privacy(request):
             "status_link_days": settings.STATUS_LINK_DAYS_AFTER_CLOSE,
         },
     )
-
-
-# --- The unassigned queue -------------------------------------------------------------------------
-
-
-@login_required
-def unassigned_requests(request):
-    """Requests from counties no export center serves. Regional staff of every region see them."""
-    page = paginate(request, selectors.unassigned_requests(request.user))
-    return render(request, "referrals/unassigned.html", {"page": page})
 
 
 # --- Need categories (regional staff) ----------------------------------------------------------------
