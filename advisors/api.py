@@ -1,9 +1,36 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.decorators import api_view
-from rest_framework.response import Response
+"""REST API of the advisors app: the signed-in user, the partner organisations and their services.
 
-from .models import User
+Serializers only validate and render; writes go through `advisors.services`, access decisions come from
+`advisors.access`.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from companies.models import EmployeeBand, SNISection, TurnoverClass
+from exportcenter.api_concurrency import (
+    FORBIDDEN,
+    IF_MATCH,
+    NOT_FOUND,
+    STALE,
+    VALIDATION_ERROR,
+    VERSION_MISSING,
+    PreconditionFailed,
+    etag,
+    etag_header,
+    require_version,
+)
+from referrals.models import NeedCategory
+
+from . import access, selectors, services
+from .models import Organisation, Region, Service, User
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -18,3 +45,291 @@ class MeSerializer(serializers.ModelSerializer):
 @api_view(["GET"])
 def me(request):
     return Response(MeSerializer(request.user).data)
+
+
+# --- Partner organisations and their services -----------------------------------------------------
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    regions = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text=_("The regions (export centers) it serves.")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "email",
+            "website",
+            "description_sv",
+            "description_en",
+            "regions",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        field_name="regions",
+        to_field_name="slug",
+        help_text=_("A region's slug: the partners serving it."),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organisation.Kind.choices)
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Organisation
+        fields = ["region", "kind", "is_active"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List partner organisations"),
+        description=_(
+            "Every partner organisation, with its kind and the regions it serves: a shared directory."
+        ),
+    ),
+    retrieve=extend_schema(summary=_("Show a partner organisation")),
+)
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganisationSerializer
+    permission_classes = [IsAuthenticated, access.AccessPermission]
+    filterset_class = OrganisationFilter
+    lookup_field = "slug"
+    lookup_value_converter = "slug"
+
+    def get_queryset(self):
+        return selectors.visible_organisations(self.request.user)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^(" + "|".join(code.replace("+", "\\+") for code in EmployeeBand.values) + ")$",
+        "description": "An SCB employee band",
+        "example": "10-19",
+    }
+)
+class EmployeeBandField(serializers.ChoiceField):
+    """An employee band. Documented as a pattern: the same enum under a second name confuses the schema."""
+
+
+def _reference_codes(model, field: str) -> set:
+    return set(model.objects.values_list(field, flat=True))
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        help_text=_("The organisation's slug. Cannot be changed later."),
+    )
+    needs = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        queryset=NeedCategory.objects.all(),
+        help_text=_("Slugs of the need categories the service covers (at least one)."),
+    )
+    employee_bands = serializers.ListField(
+        child=EmployeeBandField(choices=EmployeeBand.choices),
+        required=False,
+        help_text=_("SCB employee bands the service is for. Empty: any size."),
+    )
+    turnover_classes = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        help_text=_("SCB turnover class codes the service is for. Empty: any turnover."),
+    )
+    sni_sections = serializers.ListField(
+        child=serializers.RegexField(r"^[A-Z]$", max_length=1),
+        required=False,
+        help_text=_("SNI 2025 section letters the service is for. Empty: any industry."),
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Increases with every change. To update, send back the version you read (or use If-Match)."
+        ),
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "organisation",
+            "name_sv",
+            "name_en",
+            "description_sv",
+            "description_en",
+            "needs",
+            "employee_bands",
+            "turnover_classes",
+            "sni_sections",
+            "url",
+            "is_active",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # The services check the name per organisation and turn the constraint into a field error.
+        validators = []
+
+    def validate_organisation(self, organisation):
+        if isinstance(self.instance, Service) and organisation.pk != self.instance.organisation_id:
+            raise serializers.ValidationError(_("A service cannot move to another organisation."))
+        return organisation
+
+    def validate_turnover_classes(self, codes):
+        unknown = sorted(set(codes) - _reference_codes(TurnoverClass, "code"))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown turnover class: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+            )
+        return codes
+
+    def validate_sni_sections(self, codes):
+        unknown = sorted(set(codes) - _reference_codes(SNISection, "code"))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown SNI section: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return codes
+
+    def create(self, validated_data):  # pragma: no cover - the viewset calls the services
+        raise NotImplementedError("Use advisors.services.create_service.")
+
+    def update(self, instance, validated_data):  # pragma: no cover
+        raise NotImplementedError("Use advisors.services.update_service.")
+
+
+class ServiceFilter(django_filters.FilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        help_text=_("An organisation's slug."),
+    )
+    need = django_filters.ModelChoiceFilter(
+        label=_("Need"),
+        queryset=NeedCategory.objects.all(),
+        field_name="needs",
+        to_field_name="slug",
+        help_text=_("A need category's slug: the services covering it."),
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Service
+        fields = ["organisation", "need", "is_active"]
+
+
+SERVICE_UPDATE_RESPONSES = {
+    200: ServiceSerializer,
+    400: VALIDATION_ERROR,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    412: STALE,
+    428: VERSION_MISSING,
+}
+
+
+def _field_errors(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's Django ValidationError as DRF field errors (HTTP 400)."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+
+
+def _service_data(serializer) -> dict:
+    data = dict(serializer.validated_data)
+    data.pop("organisation", None)
+    data.pop("version", None)
+    return data
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List services"),
+        description=_(
+            "The partners' service catalogue: every active service, and the inactive ones you maintain."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary=_("Show a service"),
+        responses={200: ServiceSerializer, 404: NOT_FOUND},
+        parameters=[etag_header(200)],
+    ),
+    create=extend_schema(
+        summary=_("Add a service"),
+        description=_("For the organisation's lead and for regional staff of a region it serves."),
+        responses={201: ServiceSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
+        parameters=[etag_header(201)],
+    ),
+    update=extend_schema(
+        summary=_("Change a service"),
+        parameters=[IF_MATCH, etag_header(200)],
+        responses=SERVICE_UPDATE_RESPONSES,
+    ),
+    partial_update=extend_schema(
+        summary=_("Change some fields of a service"),
+        parameters=[IF_MATCH, etag_header(200)],
+        responses=SERVICE_UPDATE_RESPONSES,
+    ),
+)
+class ServiceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The partners' service catalogue. Services are switched off (`is_active: false`), never deleted."""
+
+    serializer_class = ServiceSerializer
+    permission_classes = [IsAuthenticated, access.AccessPermission]
+    filterset_class = ServiceFilter
+
+    def get_queryset(self):
+        return selectors.visible_services(self.request.user).order_by("organisation__name", "name_sv", "pk")
+
+    def retrieve(self, request, *args, **kwargs):
+        service = self.get_object()
+        return Response(self.get_serializer(service).data, headers={"ETag": etag(service)})
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation = serializer.validated_data["organisation"]
+        access.require(request.user, access.Action.CREATE, Service(organisation=organisation))
+        try:
+            service = services.create_service(
+                organisation=organisation, by=request.user, data=_service_data(serializer)
+            )
+        except DjangoValidationError as error:
+            raise _field_errors(error) from None
+        return Response(
+            self.get_serializer(service).data, status=status.HTTP_201_CREATED, headers={"ETag": etag(service)}
+        )
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        service = self.get_object()  # 404 if invisible, 403 without "change"
+        version = require_version(request, service)
+        serializer = self.get_serializer(service, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        try:
+            service = services.update_service(
+                service=service, by=request.user, data=_service_data(serializer), expected_version=version
+            )
+        except services.StaleService:
+            raise PreconditionFailed from None
+        except DjangoValidationError as error:
+            raise _field_errors(error) from None
+        return Response(self.get_serializer(service).data, headers={"ETag": etag(service)})

@@ -19,4 +19,9 @@ urlpatterns = [
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("advisor/", views.home, name="home"),
     path("advisor/profile/", views.profile, name="profile"),
+    path("advisor/organisations/<slug:slug>/services/", views.service_list, name="services"),
+    path("advisor/organisations/<slug:slug>/services/new/", views.service_create, name="service_create"),
+    path(
+        "advisor/organisations/<slug:slug>/services/<int:pk>/edit/", views.service_edit, name="service_edit"
+    ),
 ]

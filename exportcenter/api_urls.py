@@ -12,6 +12,8 @@ router = SimpleRouter(use_regex_path=False)
 router.register("companies", companies_api.CompanyViewSet, basename="api-company")
 router.register("contacts", companies_api.ContactViewSet, basename="api-contact")
 router.register("requests", referrals_api.RequestViewSet, basename="api-request")
+router.register("organisations", advisors_api.OrganisationViewSet, basename="api-organisation")
+router.register("services", advisors_api.ServiceViewSet, basename="api-service")
 
 urlpatterns = [
     path("me/", advisors_api.me, name="api-me"),

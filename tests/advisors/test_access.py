@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from advisors import access
-from advisors.models import Organisation, Region, User
+from advisors.models import Organisation, Region, Service, User
+from tests.advisors.factories import ServiceFactory
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
 
 ROLES = [
@@ -55,9 +56,21 @@ def world(db):
         "colleague": UserFactory(email="colleague@a.example", organisation=org_a),
         "partner_person": UserFactory(email="colleague@b.example", organisation=org_b),
         "far_person": UserFactory(email="colleague@far.example", organisation=org_far),
+        "service_a": ServiceFactory(organisation=org_a, name_sv="a-active"),
+        "inactive_service_a": ServiceFactory(organisation=org_a, name_sv="a-inactive", is_active=False),
+        "service_b": ServiceFactory(organisation=org_b, name_sv="b-active"),
+        "inactive_service_b": ServiceFactory(organisation=org_b, name_sv="b-inactive", is_active=False),
+        "service_far": ServiceFactory(organisation=org_far, name_sv="far-active"),
+        "inactive_service_far": ServiceFactory(organisation=org_far, name_sv="far-inactive", is_active=False),
+        # "create" is asked about an unsaved service of the organisation it would belong to.
+        "new_service_a": Service(organisation=org_a),
+        "new_service_b": Service(organisation=org_b),
+        "new_service_far": Service(organisation=org_far),
     }
     return people, objects
 
+
+SIGNED_IN = {"advisor", "lead", "other_org_advisor", "regional_staff", "other_region_advisor", "superuser"}
 
 # (object, action) -> the roles that are allowed. Every other role is refused.
 MATRIX = {
@@ -90,6 +103,22 @@ MATRIX = {
     ("partner_person", "change"): {"superuser"},
     ("far_person", "view"): {"other_region_advisor", "superuser"},
     ("far_person", "change"): {"superuser"},
+    # The service catalogue: a shared directory; the organisation's lead and its regions' staff maintain it.
+    ("service_a", "view"): SIGNED_IN,
+    ("service_a", "change"): {"lead", "regional_staff", "superuser"},
+    ("service_a", "delete"): {"superuser"},
+    ("inactive_service_a", "view"): {"lead", "regional_staff", "superuser"},
+    ("inactive_service_a", "change"): {"lead", "regional_staff", "superuser"},
+    ("service_b", "view"): SIGNED_IN,
+    ("service_b", "change"): {"regional_staff", "superuser"},
+    ("inactive_service_b", "view"): {"regional_staff", "superuser"},
+    ("service_far", "view"): SIGNED_IN,
+    ("service_far", "change"): {"superuser"},
+    ("inactive_service_far", "view"): {"superuser"},
+    ("inactive_service_far", "change"): {"superuser"},
+    ("new_service_a", "create"): {"lead", "regional_staff", "superuser"},
+    ("new_service_b", "create"): {"regional_staff", "superuser"},
+    ("new_service_far", "create"): {"superuser"},
 }
 
 
@@ -183,3 +212,41 @@ def test_need_categories_are_maintained_by_regional_staff(world, role, view, cha
     assert access.can(people[role], "view", category) is view
     assert access.can(people[role], "change", category) is change
     assert access.can(people[role], "create", NeedCategory) is change
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", set()),
+        ("inactive", set()),
+        ("advisor", {"a-active", "b-active", "far-active"}),
+        ("other_region_advisor", {"a-active", "b-active", "far-active"}),
+        ("lead", {"a-active", "b-active", "far-active", "a-inactive"}),
+        ("regional_staff", {"a-active", "b-active", "far-active", "a-inactive", "b-inactive"}),
+        ("superuser", {"a-active", "b-active", "far-active", "a-inactive", "b-inactive", "far-inactive"}),
+    ],
+)
+def test_visible_services(world, role, expected):
+    """Everyone signed in sees the active catalogue; inactive services only those who maintain them."""
+    people, _ = world
+    visible = access.visible(people[role], Service.objects.all())
+    names = list(visible.values_list("name_sv", flat=True))
+    assert len(names) == len(set(names))  # no duplicate rows from the region join
+    assert set(names) == expected
+
+
+def test_scope_and_can_agree_for_services(world):
+    people, objects = world
+    services = [obj for name, obj in objects.items() if name.startswith(("service", "inactive_service"))]
+    for role in ROLES:
+        visible = set(access.visible(people[role], Service.objects.all()).values_list("pk", flat=True))
+        for service in services:
+            assert (service.pk in visible) is access.can(people[role], "view", service), (role, service)
+
+
+def test_creating_a_service_needs_an_organisation(world):
+    """Asked about the model rather than a service of an organisation, "create" is refused."""
+    people, _ = world
+    for role in ["lead", "regional_staff", "advisor"]:
+        assert not access.can(people[role], "create", Service)
+    assert access.can(people["superuser"], "create", Service)
