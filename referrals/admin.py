@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AdviceRequest, NeedCategory, ReferenceCounter, RequestEvent
+from .models import AdviceRequest, NeedCategory, ReferenceCounter, RequestEvent, SavedView
 
 
 @admin.register(NeedCategory)
@@ -62,3 +62,12 @@ class ReferenceCounterAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "organisation", "is_shared", "view", "created_at"]
+    list_filter = ["is_shared", "view", "organisation"]
+    list_select_related = ["owner", "organisation"]
+    search_fields = ["name", "owner__email", "owner__full_name"]
+    raw_id_fields = ["owner"]
