@@ -1,6 +1,7 @@
 """Pagination for long lists: never count millions of rows for one page view."""
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -16,7 +17,11 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            # Only the keys are counted: annotations (e.g. a subquery per row) and the order cost nothing.
+            rows = rows.order_by().values("pk")
+        return rows[: self.cap + 1].count()
 
     @property
     def count_is_capped(self) -> bool:
