@@ -32,6 +32,10 @@ class Action(StrEnum):
     ADD_NOTE = "add_note"
     CHANGE_STATUS = "change_status"
     WRITE_TO_COMPANY = "write_to_company"
+    REFER = "refer"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"
 
 
 def _is_signed_in(user) -> bool:
@@ -285,20 +289,46 @@ class AdviceRequestPolicy(Policy):
     """No wrong door: every advisor of a region sees the region's requests.
 
     A request from a county no region serves waits in the unassigned queue, which regional staff of every
-    region see, so that someone picks it up.
+    region see, so that someone picks it up. Regions cooperate: an organisation also sees, whatever its
+    regions, the requests it owns, that are referred to it (pending or accepted), that it referred, and
+    whose needs it co-handles.
     """
 
-    def can_view(self, user, request):
+    # The referral statuses that open a request to the receiving organisation.
+    REFERRED_STATUSES = ("pending", "accepted")
+
+    def _in_region(self, user, request) -> bool:
+        """Seen as one of the region's partners (or, unassigned, as regional staff)."""
         if request.region_id is None:
             return user.is_regional_staff
         return request.region_id in region_ids(user)
+
+    def can_view(self, user, request):
+        return self._in_region(user, request) or self._involves_organisation(user, request)
+
+    def _involves_organisation(self, user, request) -> bool:
+        """Owned by, referred to or from, or co-handled by the user's organisation (another region's)."""
+        organisation_id = user.organisation_id
+        if organisation_id is None:
+            return False
+        if request.owner_organisation_id == organisation_id:
+            return True
+        if request.pk is None:
+            return False
+        return (
+            request.referrals.filter(
+                Q(to_organisation_id=organisation_id, status__in=self.REFERRED_STATUSES)
+                | Q(from_organisation_id=organisation_id)
+            ).exists()
+            or request.co_handlings.filter(organisation_id=organisation_id).exists()
+        )
 
     def _handles(self, user, request) -> bool:
         """The owning organisation's advisors, or, before anyone owns it, the triage function (the
         organisation that runs the center); regional staff always."""
         if not self.can_view(user, request):
             return False
-        if user.is_regional_staff:
+        if user.is_regional_staff and self._in_region(user, request):
             return True
         if request.owner_organisation_id is not None:
             return request.owner_organisation_id == user.organisation_id
@@ -309,16 +339,17 @@ class AdviceRequestPolicy(Policy):
         return self.can_view(user, request)  # every partner may comment and propose routing
 
     def can_claim(self, user, request):
-        return (
-            self.can_view(user, request)
-            and not request.is_closed
-            and request.owner_organisation_id in (None, user.organisation_id)
-        )
+        if request.is_closed:
+            return False
+        if request.owner_organisation_id == user.organisation_id:
+            return self.can_view(user, request)
+        # An unowned request is taken by the region's partners; another region's partner accepts a referral.
+        return request.owner_organisation_id is None and self._in_region(user, request)
 
     def can_assign(self, user, request):
         # No wrong door: before a request has an owner, any advisor of the region may route it.
         if request.owner_organisation_id is None:
-            return self.can_view(user, request) and not request.is_closed
+            return self._in_region(user, request) and not request.is_closed
         return self._handles(user, request)
 
     def can_change_status(self, user, request):
@@ -326,10 +357,29 @@ class AdviceRequestPolicy(Policy):
 
     can_write_to_company = can_change_status
 
+    def can_refer(self, user, request):
+        return not request.is_closed and self._handles(user, request)
+
     def scope(self, user, queryset):
         query = Q(region_id__in=region_ids(user))
         if user.is_regional_staff:
             query |= Q(region__isnull=True)
+        organisation_id = user.organisation_id
+        if organisation_id is not None:
+            # Subqueries, not joins: one row per request, and no query per row.
+            model = queryset.model
+            referrals = model._meta.get_field("referrals").related_model.objects.filter(
+                Q(to_organisation_id=organisation_id, status__in=self.REFERRED_STATUSES)
+                | Q(from_organisation_id=organisation_id)
+            )
+            co_handled = model._meta.get_field("co_handlings").related_model.objects.filter(
+                organisation_id=organisation_id
+            )
+            query |= (
+                Q(owner_organisation_id=organisation_id)
+                | Q(pk__in=referrals.values("request_id"))
+                | Q(pk__in=co_handled.values("request_id"))
+            )
         return queryset.filter(query)
 
 
@@ -349,6 +399,43 @@ class RequestEventPolicy(Policy):
         return queryset.filter(request__in=requests).filter(
             ~Q(visibility="organisation") | Q(organisation_id=user.organisation_id)
         )
+
+
+@policy("referrals.Referral")
+class ReferralPolicy(Policy):
+    """A referral is seen by both organisations and by everyone who sees its request (regional staff see
+    everything in their region). Only the receiving organisation accepts or declines it; the sending
+    organisation or the request's owner withdraws it. Whether it is still pending is the services' check.
+    """
+
+    def can_view(self, user, referral):
+        organisation_id = user.organisation_id
+        if organisation_id is not None and organisation_id in (
+            referral.from_organisation_id,
+            referral.to_organisation_id,
+        ):
+            return True
+        return AdviceRequestPolicy().can_view(user, referral.request)
+
+    def can_accept(self, user, referral):
+        return user.organisation_id is not None and user.organisation_id == referral.to_organisation_id
+
+    can_decline = can_accept
+
+    def can_withdraw(self, user, referral):
+        organisation_id = user.organisation_id
+        if organisation_id is None:
+            return False
+        return organisation_id == referral.from_organisation_id or (
+            organisation_id == referral.request.owner_organisation_id
+        )
+
+    def scope(self, user, queryset):
+        requests = AdviceRequestPolicy().scope(user, queryset.model.request.field.related_model.objects.all())
+        query = Q(request__in=requests)
+        if user.organisation_id is not None:
+            query |= Q(from_organisation_id=user.organisation_id) | Q(to_organisation_id=user.organisation_id)
+        return queryset.filter(query)
 
 
 @policy("referrals.SavedView")
@@ -386,6 +473,121 @@ class NeedCategoryPolicy(Policy):
         return queryset
 
 
+@policy("outreach.Campaign")
+class CampaignPolicy(Policy):
+    """Advisors see their regions' campaigns. The owning organisation runs a campaign: its people change it
+    and its target list, and so do regional staff of the region. For "create", ask about
+    `Campaign(region=..., organisation=...)`: advisors and leads create for their own organisation, regional
+    staff for any organisation serving the region."""
+
+    def can_view(self, user, campaign):
+        return campaign.region_id in region_ids(user)
+
+    def can_change(self, user, campaign):
+        return self.can_view(user, campaign) and (
+            user.is_regional_staff or campaign.organisation_id == user.organisation_id
+        )
+
+    def can_create(self, user, campaign):
+        if isinstance(campaign, type):
+            return bool(region_ids(user))
+        if campaign.region_id not in region_ids(user):
+            return False
+        if campaign.organisation_id == user.organisation_id:
+            return True
+        return user.is_regional_staff and campaign.organisation.regions.filter(pk=campaign.region_id).exists()
+
+    def scope(self, user, queryset):
+        return queryset.filter(region_id__in=region_ids(user))
+
+
+@policy("outreach.CampaignMember")
+class CampaignMemberPolicy(Policy):
+    """Contacting the target list is shared work: everyone who sees the campaign records how far the
+    contact with a company has come ("change_status"). Taking a company off the list ("delete") is for
+    those who may change the campaign."""
+
+    def can_view(self, user, member):
+        return CampaignPolicy().can_view(user, member.campaign)
+
+    can_change_status = can_view
+
+    def can_delete(self, user, member):
+        return CampaignPolicy().can_change(user, member.campaign)
+
+    def scope(self, user, queryset):
+        return queryset.filter(campaign__region_id__in=region_ids(user))
+
+
+@policy("outreach.Activity")
+class ActivityPolicy(Policy):
+    """Activities are the region's, like the companies they are about. Whoever may change a company logs
+    activities on it (ask about `Activity(company=...)`); the author and the author's organisation's leads
+    change one."""
+
+    def can_view(self, user, activity):
+        return CompanyPolicy()._in_region(user, activity.company)
+
+    def can_create(self, user, activity):
+        return not isinstance(activity, type) and CompanyPolicy().can_change(user, activity.company)
+
+    def can_change(self, user, activity):
+        if not self.can_view(user, activity):
+            return False
+        return activity.created_by_id == user.pk or (
+            user.is_organisation_lead and activity.organisation_id == user.organisation_id
+        )
+
+    def scope(self, user, queryset):
+        return queryset.filter(company__municipality__county_id__in=county_ids(user))
+
+
+@policy("outreach.FollowUp")
+class FollowUpPolicy(Policy):
+    """A follow-up is seen by its owner and the owner's organisation. The owner and the organisation's
+    leads change it; only they reassign it ("assign"). For "create", ask about
+    `FollowUp(owner=..., company=...)`: for oneself on a company of one's regions, or, as a lead, for a
+    colleague."""
+
+    def can_view(self, user, follow_up):
+        return follow_up.owner_id == user.pk or (
+            user.organisation_id is not None and follow_up.organisation_id == user.organisation_id
+        )
+
+    def can_change(self, user, follow_up):
+        return follow_up.owner_id == user.pk or (
+            user.is_organisation_lead and follow_up.organisation_id == user.organisation_id
+        )
+
+    can_assign = can_change
+
+    def can_create(self, user, follow_up):
+        if isinstance(follow_up, type) or not CompanyPolicy()._in_region(user, follow_up.company):
+            return False
+        if follow_up.owner_id == user.pk:
+            return True
+        return user.is_organisation_lead and follow_up.owner.organisation_id == user.organisation_id
+
+    def scope(self, user, queryset):
+        query = Q(owner_id=user.pk)
+        if user.organisation_id is not None:
+            query |= Q(organisation_id=user.organisation_id)
+        return queryset.filter(query)
+
+
+@policy("notifications.Notification")
+class NotificationPolicy(Policy):
+    """A notification is its recipient's alone."""
+
+    def can_view(self, user, notification):
+        return notification.recipient_id == user.pk
+
+    can_change = can_view
+
+    def scope(self, user, queryset):
+        return queryset.filter(recipient_id=user.pk)
+
+
 # --- Adapters -------------------------------------------------------------------------------------
 
 
@@ -399,3 +601,24 @@ class AccessPermission(BasePermission):
             request.method, Action.DELETE if request.method == "DELETE" else Action.CHANGE
         )
         return can(request.user, action, obj)
+
+
+@policy("dashboards.RegionalGoal")
+class RegionalGoalPolicy(Policy):
+    """Everyone working in a region sees its goals (the dashboards measure against them); its regional staff
+    set them. For "create", ask about `RegionalGoal(region=...)`.
+    """
+
+    def can_view(self, user, goal):
+        return isinstance(goal, type) or goal.region_id in region_ids(user)
+
+    def can_change(self, user, goal):
+        if isinstance(goal, type):
+            return user.is_regional_staff and bool(region_ids(user))
+        return user.is_regional_staff and goal.region_id in region_ids(user)
+
+    can_create = can_change
+    can_delete = can_change
+
+    def scope(self, user, queryset):
+        return queryset.filter(region__in=region_ids(user))

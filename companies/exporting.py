@@ -158,9 +158,9 @@ def _xlsx_cell(value) -> str:
     return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
 
 
-def xlsx_response(rows: Iterable[list], filename: str) -> HttpResponse:
+def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str | None = None) -> HttpResponse:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Companies"))
+    sheet = workbook.create_sheet(title=(sheet_title or _("Companies"))[:31])
     for row in rows:
         sheet.append([_xlsx_cell(cell) for cell in row])
     buffer = io.BytesIO()

@@ -1,6 +1,7 @@
 """The company list's filters, shared by the advisor page, the exports and the REST API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -42,6 +43,13 @@ class CompanyFilter(django_filters.FilterSet):
         label=_("Industry (SNI section)"), queryset=SNISection.objects.all(), field_name="sni_code__section"
     )
     employee_band = django_filters.ChoiceFilter(label=_("Employees"), choices=EmployeeBand.choices)
+    employee_bands = django_filters.MultipleChoiceFilter(
+        label=_("Employees (one or more bands)"),
+        choices=EmployeeBand.choices,
+        field_name="employee_band",
+        help_text=_("For a range such as 10–49 employees, choose 10–19 and 20–49."),
+        widget=forms.CheckboxSelectMultiple,
+    )
     export_experience = django_filters.ChoiceFilter(
         label=_("Export experience"), choices=ExportExperience.choices
     )

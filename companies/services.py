@@ -214,6 +214,9 @@ def merge_companies(*, survivor: Company, duplicate: Company, by) -> MergeResult
     for relation in Company._meta.related_objects:
         if relation.related_model in (Contact, Company) or not relation.one_to_many:
             continue
+        # A model whose rows may clash on the survivor (a unique constraint with the company) resolves that.
+        if prepare := getattr(relation.related_model, "before_company_merge", None):
+            prepare(survivor=survivor, duplicate=duplicate)
         name = relation.related_model._meta.label
         moved[name] = relation.related_model._base_manager.filter(**{relation.field.name: duplicate}).update(
             **{relation.field.name: survivor}

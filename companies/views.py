@@ -13,6 +13,7 @@ from advisors.access import Action
 from advisors.models import Organisation, User
 from exportcenter import search_params
 from exportcenter.pagination import paginate
+from outreach import selectors as outreach_selectors
 from referrals import selectors as request_selectors
 
 from . import exporting, importing, selectors, services
@@ -133,6 +134,7 @@ def company_detail(request, public_id):
             "can_change": access.can(request.user, Action.CHANGE, company),
             "can_merge": access.can(request.user, Action.MERGE, company),
             "can_view_personal_data": access.can(request.user, Action.VIEW_PERSONAL_DATA, company),
+            "outreach": outreach_selectors.company_outreach(request.user, company),
         },
     )
 

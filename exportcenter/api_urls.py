@@ -1,22 +1,30 @@
 """The REST API, version 1. Not language-prefixed: clients send Accept-Language."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from advisors import api as advisors_api
 from companies import api as companies_api
+from notifications import api as notifications_api
+from outreach import api as outreach_api
 from referrals import api as referrals_api
 
 router = SimpleRouter(use_regex_path=False)
 router.register("companies", companies_api.CompanyViewSet, basename="api-company")
 router.register("contacts", companies_api.ContactViewSet, basename="api-contact")
 router.register("requests", referrals_api.RequestViewSet, basename="api-request")
+router.register("referrals", referrals_api.ReferralViewSet, basename="api-referral")
 router.register("organisations", advisors_api.OrganisationViewSet, basename="api-organisation")
 router.register("services", advisors_api.ServiceViewSet, basename="api-service")
+router.register("campaigns", outreach_api.CampaignViewSet, basename="api-campaign")
+router.register("activities", outreach_api.ActivityViewSet, basename="api-activity")
+router.register("follow-ups", outreach_api.FollowUpViewSet, basename="api-follow-up")
+router.register("notifications", notifications_api.NotificationViewSet, basename="api-notification")
 
 urlpatterns = [
     path("me/", advisors_api.me, name="api-me"),
+    path("", include("dashboards.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

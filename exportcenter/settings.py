@@ -7,6 +7,7 @@ DEBUG=false, SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS and EMAIL_URL. S
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "advisors",
     "notifications",
     "referrals",
+    "outreach",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exportcenter.context_processors.portal",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -149,6 +153,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -162,6 +167,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.record_missed_deadlines",
         "schedule": env.float("DEADLINE_SWEEP_INTERVAL_SECONDS", default=300.0),
     },
+}
+# The reminders (outreach.reminders): one generic sweep task, one schedule entry per kind. A sweep that
+# waited in the queue for hours is dropped (`expires`): the next day's sweep catches up on what is missing.
+REMINDER_TIME = env.str("REMINDER_TIME", default="08:00")  # Stockholm time, working days
+WEEKLY_DIGEST_TIME = env.str("WEEKLY_DIGEST_TIME", default="07:30")  # Stockholm time, Mondays
+OVERDUE_ESCALATION_WORKING_DAYS = env.int("OVERDUE_ESCALATION_WORKING_DAYS", default=3)
+REMINDER_CHUNK_SIZE = env.int("REMINDER_CHUNK_SIZE", default=500)  # targets per child task
+_reminder_hour, _reminder_minute = REMINDER_TIME.split(":")
+_digest_hour, _digest_minute = WEEKLY_DIGEST_TIME.split(":")
+for _kind in (
+    "follow_up_due",
+    "follow_ups_overdue",
+    "overdue_escalation",
+    "request_not_triaged",
+    "referral_not_answered",
+):
+    CELERY_BEAT_SCHEDULE[f"reminders-{_kind.replace('_', '-')}"] = {
+        "task": "outreach.tasks.sweep_reminders",
+        "schedule": crontab(minute=_reminder_minute, hour=_reminder_hour, day_of_week="mon-fri"),
+        "kwargs": {"kind": _kind},
+        "options": {"expires": 6 * 60 * 60},
+    }
+CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {
+    "task": "outreach.tasks.sweep_reminders",
+    "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week="mon"),
+    "kwargs": {"kind": "weekly_digest"},
+    "options": {"expires": 6 * 60 * 60},
 }
 
 # --- Auth -----------------------------------------------------------------------------------------
@@ -263,7 +295,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # One name for the language choices that several models share.
-    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "exportcenter.settings.LANGUAGES"},
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "exportcenter.settings.LANGUAGES",
+        "ConsentMethodEnum": "referrals.models.Referral.ConsentMethod",
+        "ReferralScopeEnum": "referrals.models.Referral.Scope",
+        "RequestStatusEnum": "referrals.models.AdviceRequest.Status",
+        "ActivityKindEnum": "outreach.models.Activity.Kind",
+        "CampaignMemberStatusEnum": "outreach.models.CampaignMember.Status",
+        "FollowUpStatusEnum": "outreach.models.FollowUp.Status",
+        "NotificationKindEnum": "notifications.models.NOTIFICATION_KINDS",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------
@@ -277,6 +318,7 @@ LOGGING = {
 }
 
 # --- Domain settings ------------------------------------------------------------------------------
+WORKING_DAY_STARTS_AT = env.str("WORKING_DAY_STARTS_AT", default="08:00")  # Stockholm time
 WORKING_DAY_ENDS_AT = env.str("WORKING_DAY_ENDS_AT", default="17:00")  # Stockholm time, for deadlines
 # The public "help me export" form.
 INTAKE_RATE_LIMIT = env.int("INTAKE_RATE_LIMIT", default=5)  # requests per IP address ...

@@ -21,5 +21,8 @@ urlpatterns += i18n_patterns(
     path("", include("advisors.urls")),
     path("", include("companies.urls")),
     path("", include("referrals.urls")),
+    path("", include("outreach.urls")),
+    path("", include("notifications.urls")),
+    path("", include("dashboards.urls")),
     prefix_default_language=False,
 )

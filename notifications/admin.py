@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, OutboundEmail
+from .models import EmailPreference, Notification, OutboundEmail, Reminder
 
 
 @admin.register(OutboundEmail)
@@ -22,3 +22,32 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["title", "recipient__email"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The ledger is written by the reminder sweeps only: read it, never edit it (a deleted row would be
+    sent again)."""
+
+    list_display = ["created_at", "kind", "recipient", "target_type", "target_id", "occurrence"]
+    list_filter = ["kind", "occurrence"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__email"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailPreference)
+class EmailPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "email", "updated_at"]
+    list_filter = ["kind", "email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

@@ -55,17 +55,33 @@ class OutboundEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
+class ReminderKind(models.TextChoices):
+    """The reminders of the outreach app. Each is an in-app notification (always) and an email (if the
+    person's preferences allow it). The same values are notification kinds."""
+
+    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+    FOLLOW_UPS_OVERDUE = "follow_ups_overdue", _("Overdue follow-ups")
+    OVERDUE_ESCALATION = "overdue_escalation", _("Overdue follow-ups in my organisation")
+    REQUEST_NOT_TRIAGED = "request_not_triaged", _("Request not triaged in time")
+    REFERRAL_NOT_ANSWERED = "referral_not_answered", _("Referral not answered in time")
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
+
+
 class Notification(models.Model):
     """An in-app notification for one person (the bell). Always on, whatever their email preferences."""
 
     class Kind(models.TextChoices):
         NEW_REQUEST = "new_request", _("New request")
         COMPANY_REPLIED = "company_replied", _("The company replied")
+        REFERRAL_RECEIVED = "referral_received", _("New referral")
+        REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+        REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+        REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
 
     recipient = models.ForeignKey(
         "advisors.User", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices + ReminderKind.choices)
     title = models.CharField(_("title"), max_length=300)
     url = models.CharField(_("link"), max_length=500, blank=True)
     key = models.CharField(
@@ -82,8 +98,70 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
         indexes = [
-            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list_idx"),
         ]
 
     def __str__(self):
         return self.title
+
+
+NOTIFICATION_KINDS = Notification.Kind.choices + ReminderKind.choices
+
+
+class Reminder(models.Model):
+    """The ledger of reminders: one row per (recipient, kind, target, occurrence date), ever.
+
+    The unique constraint is what makes a reminder exactly-once: the sender inserts the row first
+    (INSERT … ON CONFLICT DO NOTHING) and writes the notification and the email only for the rows it
+    inserted, in the same transaction. A second sweep, an overlapping one or a re-run after a crash finds
+    the row and sends nothing.
+    """
+
+    recipient = models.ForeignKey(
+        "advisors.User", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    target_type = models.CharField(
+        _("about (type)"), max_length=60, help_text=_("The model label of what it is about.")
+    )
+    target_id = models.PositiveBigIntegerField(_("about (id)"))
+    occurrence = models.DateField(
+        _("occurrence"), help_text=_("The day it is for, e.g. the day a follow-up reminds on.")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reminder (ledger)")
+        verbose_name_plural = _("reminders (ledger)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "kind", "occurrence", "recipient"],
+                name="reminder_once",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="reminder_recipient_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.target_type}:{self.target_id} ({self.occurrence})"
+
+
+class EmailPreference(models.Model):
+    """Whether a person wants a kind of reminder by email too. No row means yes; in-app is always on."""
+
+    user = models.ForeignKey(
+        "advisors.User", on_delete=models.CASCADE, related_name="email_preferences", verbose_name=_("person")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    email = models.BooleanField(_("by email"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_preference_once")]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} ({'on' if self.email else 'off'})"

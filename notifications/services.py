@@ -1,14 +1,17 @@
 """Queue and deliver email through the outbox. Delivery runs in Celery tasks, never in a web request."""
 
+import hashlib
 import logging
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .models import OutboundEmail
+from .models import EmailPreference, Notification, OutboundEmail, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +47,54 @@ def queue_email(
     return email
 
 
-def _enqueue(task, email_id: int) -> None:
-    """Hand the email to the broker. If the broker is down, the periodic sweep sends it later."""
+@dataclass(frozen=True)
+class EmailDraft:
+    key: str
+    to: str
+    subject: str
+    body_text: str
+    body_html: str = ""
+
+
+def queue_emails(drafts: list[EmailDraft]) -> list[int]:
+    """Write many emails to the outbox at once and deliver them in one task after commit.
+
+    Like `queue_email`, a key that is queued already is not queued again. Returns the outbox ids of the
+    drafts' keys (new or not).
+    """
+    from .tasks import deliver_emails
+
+    if not drafts:
+        return []
+    OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                key=draft.key,
+                to=draft.to,
+                subject=" ".join(draft.subject.split())[:300],
+                body_text=draft.body_text,
+                body_html=draft.body_html,
+            )
+            for draft in drafts
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    ids = list(
+        OutboundEmail.objects.filter(
+            key__in=[draft.key for draft in drafts], status=OutboundEmail.Status.PENDING
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: _enqueue(deliver_emails, ids))
+    return ids
+
+
+def _enqueue(task, email_id) -> None:
+    """Hand the email (or a list of them) to the broker. If the broker is down, the periodic sweep sends
+    it later."""
     try:
         task.delay(email_id)
     except Exception:  # broker unreachable: the row stays pending and the sweep picks it up
@@ -56,41 +105,171 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 240))
 
 
+def message_id(email: OutboundEmail) -> str:
+    """A Message-ID that stays the same for every attempt at one outbox row.
+
+    If a worker dies after the mail server accepted a message but before the row was marked sent, the
+    retry sends the same Message-ID, which mail systems treat as the same message.
+    """
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "exportcenter.localhost"
+    digest = hashlib.sha256((email.key or str(email.pk)).encode()).hexdigest()[:16]
+    return f"<outbox.{email.pk}.{digest}@{domain}>"
+
+
+SENT, SKIPPED, FAILED = "sent", "skipped", "failed"
+
+
 def deliver(email_id: int) -> bool:
     """Send one pending email. Returns True when this call sent it.
 
     The row is locked while sending and marked sent in the same transaction, so two workers never
     send the same email. A failure leaves it pending with a back-off, until MAX_ATTEMPTS.
     """
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
-            .first()
-        )
-        if email is None:
-            return False
-        message = EmailMultiAlternatives(
-            subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        email.attempts += 1
+    return _deliver(email_id) == SENT
+
+
+class _NotSent(Exception):
+    pass
+
+
+def _claim_sql() -> str:
+    """Mark one pending email sent and lock it until the transaction ends, returning what to send."""
+    q = connection.ops.quote_name
+    table = q(OutboundEmail._meta.db_table)
+    returning = ", ".join(q(column) for column in ("id", "key", "to", "subject", "body_text", "body_html"))
+    return (
+        f"UPDATE {table} SET {q('status')} = %s, {q('sent_at')} = %s, {q('attempts')} = {q('attempts')} + 1, "  # noqa: S608
+        f"{q('last_error')} = '' WHERE {q('id')} = %s AND {q('status')} = %s RETURNING {returning}"
+    )
+
+
+def _deliver(email_id: int, mail_connection=None) -> str:
+    """SENT, SKIPPED (no longer pending) or FAILED (the mail server said no).
+
+    One statement marks the row sent and locks it; the email is handed to the mail server; the commit
+    makes the mark permanent. A failure rolls the mark back and records the attempt. A worker that dies
+    before the commit leaves the row pending, to be sent again (with the same Message-ID). A second
+    worker waits for the lock and then finds the row sent.
+    """
+    Status = OutboundEmail.Status
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _claim_sql(),
+                    [
+                        Status.SENT,
+                        connection.ops.adapt_datetimefield_value(timezone.now()),
+                        email_id,
+                        Status.PENDING,
+                    ],
+                )
+                row = cursor.fetchone()
+            if row is None:
+                return SKIPPED
+            email = OutboundEmail(
+                pk=row[0], key=row[1], to=row[2], subject=row[3], body_text=row[4], body_html=row[5]
+            )
+            message = EmailMultiAlternatives(
+                subject=email.subject,
+                body=email.body_text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[email.to],
+                headers={"Message-ID": message_id(email)},
+                connection=mail_connection,
+            )
+            if email.body_html:
+                message.attach_alternative(email.body_html, "text/html")
+            try:
+                message.send()
+            except Exception as exc:  # SMTP and socket errors: undo the mark, record the attempt
+                raise _NotSent(f"{exc.__class__.__name__}: {exc}"[:500]) from exc
+    except _NotSent as failure:
+        _record_failure(email_id, str(failure))
+        return FAILED
+    return SENT
+
+
+@transaction.atomic
+def _record_failure(email_id: int, error: str) -> None:
+    email = (
+        OutboundEmail.objects.select_for_update()
+        .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+        .first()
+    )
+    if email is None:
+        return
+    email.attempts += 1
+    email.last_error = error
+    email.next_attempt_at = timezone.now() + _backoff(email.attempts)
+    if email.attempts >= MAX_ATTEMPTS:
+        email.status = OutboundEmail.Status.FAILED
+    email.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+    logger.warning("Email %s not sent (attempt %s): %s", email.pk, email.attempts, error)
+
+
+@dataclass
+class Delivery:
+    """What `deliver_many` did: the emails it sent, and those to try again later (mail server errors)."""
+
+    sent: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+
+
+def deliver_many(email_ids: list[int]) -> Delivery:
+    """Send several pending emails over one mail-server connection (a reminder sweep sends thousands).
+
+    Each email is still locked, sent and marked in its own transaction, exactly like `deliver`. At the
+    first mail-server error the rest are not tried: they are returned in `retry`, with the failed one.
+    """
+    result = Delivery()
+    pending = list(
+        OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not pending:
+        return result
+    mail_connection = get_connection()
+    try:
+        mail_connection.open()
+    except Exception as exc:  # the mail server is unreachable: nothing was attempted
+        logger.warning("Mail server unavailable (%s); %s emails wait for a retry.", exc, len(pending))
+        result.retry = pending
+        return result
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Marking an email sent need not wait for the disk flush: a sweep of thousands would feel those
+        # milliseconds. The mark is still atomic and survives a crash of the worker; only a crash of the
+        # database server in the next fraction of a second could lose it, and then that one email is sent
+        # again, with the same Message-ID.
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        for position, email_id in enumerate(pending):
+            outcome = _deliver(email_id, mail_connection)
+            if outcome == SENT:
+                result.sent.append(email_id)
+            elif outcome == FAILED:
+                # After MAX_ATTEMPTS an email has failed for good and is not retried; the rest are.
+                again = OutboundEmail.objects.filter(
+                    pk=email_id, status=OutboundEmail.Status.PENDING
+                ).exists()
+                result.retry = ([email_id] if again else []) + pending[position + 1 :]
+                break
+    finally:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
         try:
-            message.send()
-        except Exception as exc:  # SMTP and socket errors: retry later
-            email.last_error = f"{exc.__class__.__name__}: {exc}"[:500]
-            email.next_attempt_at = timezone.now() + _backoff(email.attempts)
-            if email.attempts >= MAX_ATTEMPTS:
-                email.status = OutboundEmail.Status.FAILED
-            email.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
-            logger.warning("Email %s not sent (attempt %s): %s", email.pk, email.attempts, email.last_error)
-            return False
-        email.status = OutboundEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return True
+            mail_connection.close()
+        except Exception:  # closing a broken connection must not hide what was sent
+            logger.warning("Could not close the mail connection cleanly.")
+    return result
+
+
+def retry_delay(retries: int) -> int:
+    """Seconds before retry number `retries + 1` of a delivery task: 1, 2, 4, … minutes, at most 4 hours."""
+    return min(60 * 2**retries, 4 * 60 * 60)
 
 
 def flush_outbox(*, limit: int = 500) -> int:
@@ -101,11 +280,100 @@ def flush_outbox(*, limit: int = 500) -> int:
     return sum(deliver(email_id) for email_id in due_ids)
 
 
+def notify_each(notifications: list[Notification]) -> int:
+    """Create different notifications for different people at once; existing (recipient, key) pairs are
+    left alone."""
+    return len(Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=500))
+
+
 def notify(*, recipients, kind: str, title: str, url: str = "", key: str) -> int:
     """Create one in-app notification per recipient; a second call with the same key adds nothing."""
-    from .models import Notification
-
     rows = [
         Notification(recipient=user, kind=kind, title=title[:300], url=url, key=key) for user in recipients
     ]
     return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+# --- The notification centre ------------------------------------------------------------------------
+
+
+def mark_read(*, user, notification_ids=None) -> int:
+    """Mark the person's own notifications read (all unread ones without `notification_ids`)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+# --- Email preferences ------------------------------------------------------------------------------
+
+
+def email_wanted(user_ids, kind: str) -> set[int]:
+    """Of these people, those who want `kind` by email (everyone without a preference saying no)."""
+    ids = set(user_ids)
+    refused = EmailPreference.objects.filter(user_id__in=ids, kind=kind, email=False).values_list(
+        "user_id", flat=True
+    )
+    return ids - set(refused)
+
+
+@transaction.atomic
+def set_email_preferences(*, user, wanted: dict[str, bool]) -> None:
+    """Save which reminder kinds the person wants by email; kinds not mentioned keep their setting."""
+    for kind, email in wanted.items():
+        EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
+
+
+# --- The reminder ledger ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One reminder: who gets it, which kind, what it is about and the day it is for."""
+
+    recipient_id: int
+    kind: str
+    target_type: str
+    target_id: int
+    occurrence: date
+
+
+def record_reminders(entries: list[LedgerEntry]) -> set[LedgerEntry]:
+    """Insert the entries into the ledger and return those this call inserted.
+
+    INSERT … ON CONFLICT DO NOTHING RETURNING (PostgreSQL, and SQLite since 3.35): an entry that is
+    there already, or that a concurrent transaction is inserting, is not returned. Call it in the
+    transaction that writes the notifications and emails, so that they exist exactly when the entry does.
+    """
+    entries = list(dict.fromkeys(entries))
+    if not entries:
+        return set()
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    columns = ["recipient_id", "kind", "target_type", "target_id", "occurrence", "created_at"]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    batch_size = min(500, (connection.features.max_query_params or 65535) // len(columns))
+    inserted: set[LedgerEntry] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), batch_size):
+            batch = entries[start : start + batch_size]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
+            params = []
+            for entry in batch:
+                params += [
+                    entry.recipient_id,
+                    entry.kind,
+                    entry.target_type,
+                    entry.target_id,
+                    connection.ops.adapt_datefield_value(entry.occurrence),
+                    now,
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "  # noqa: S608 - no user input
+                "ON CONFLICT DO NOTHING RETURNING recipient_id, kind, target_type, target_id, occurrence",
+                params,
+            )
+            for recipient_id, kind, target_type, target_id, occurrence in cursor.fetchall():
+                if isinstance(occurrence, str):  # SQLite returns the date as text
+                    occurrence = date.fromisoformat(occurrence)
+                inserted.add(LedgerEntry(recipient_id, kind, target_type, target_id, occurrence))
+    return inserted

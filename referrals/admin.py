@@ -71,3 +71,50 @@ class SavedViewAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "organisation"]
     search_fields = ["name", "owner__email", "owner__full_name"]
     raw_id_fields = ["owner"]
+
+
+# --- Referrals ---------------------------------------------------------------------------------------
+# Imported here so that this section stands on its own at the end of the file.
+from .models import CoHandling, Referral  # noqa: E402
+
+
+class CoHandlingInline(admin.TabularInline):
+    model = CoHandling
+    extra = 0
+    fields = ["organisation", "need", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    """For support, read-only: referrals change through `referrals.services`, which keep the timelines,
+    the ownership and the notifications in step."""
+
+    list_display = [
+        "request",
+        "from_organisation",
+        "to_organisation",
+        "scope",
+        "status",
+        "due_at",
+        "created_at",
+    ]
+    list_filter = ["status", "scope", "to_organisation", "from_organisation"]
+    list_select_related = ["request", "from_organisation", "to_organisation"]
+    search_fields = ["request__reference", "request__company__name", "public_id"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [CoHandlingInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Referral._meta.fields] + ["needs"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,5 @@
-"""REST API of advice requests: the shared inbox's list, detail, timeline and actions.
+"""REST API of advice requests (the shared inbox's list, detail, timeline and actions, the routing
+suggestions and referring) and of the referrals between partners (list, detail, accept, decline, withdraw).
 
 Serializers only validate and render; every change goes through `referrals.services`, and every access
 decision comes from `advisors.access` (`RequestViewSet.write_access` declares what each action needs).
@@ -9,6 +10,7 @@ Changes that bump the request's version need the version the client read (see
 import re
 import uuid
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
@@ -32,9 +34,9 @@ from exportcenter.api_concurrency import (
     require_version,
 )
 
-from . import selectors, services
+from . import routing, selectors, services
 from .filters import RequestFilter
-from .models import AdviceRequest, RequestEvent
+from .models import AdviceRequest, NeedCategory, Referral, RequestEvent
 
 Status = AdviceRequest.Status
 
@@ -303,6 +305,195 @@ def invalid_assignee(
     return exceptions.ValidationError({field: [message]})
 
 
+# --- Routing suggestions and referring ------------------------------------------------------------
+
+
+class SuggestionSerializer(serializers.Serializer):
+    organisation = OrganisationSummarySerializer(read_only=True, help_text=_("A partner serving the region."))
+    score = serializers.IntegerField(
+        read_only=True, help_text=_("Higher is a better fit; 0: nothing points to it.")
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("Why, in words, in your language.")
+    )
+    open_requests = serializers.IntegerField(
+        read_only=True, help_text=_("Its current workload: the open requests it owns.")
+    )
+
+
+class ConsentSerializer(serializers.Serializer):
+    confirmed = serializers.BooleanField(
+        help_text=_("The company agreed that its information is shared with the receiving organisation.")
+    )
+    method = serializers.ChoiceField(
+        choices=Referral.ConsentMethod.choices, help_text=_("How the company agreed.")
+    )
+    details = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text=_("Who agreed and when, e.g. “Karin Berg, by phone on 3 March”."),
+    )
+
+    def validate_confirmed(self, value):
+        if not value:
+            raise serializers.ValidationError(
+                _("A request is referred only when the company has agreed."), code="consent"
+            )
+        return value
+
+
+class ReferSerializer(VersionedSerializer):
+    to_organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.active(),
+        help_text=_("The receiving partner organisation (its slug), in this region or a cooperating one."),
+        error_messages={"does_not_exist": _("There is no active partner organisation “{value}”.")},
+    )
+    scope = serializers.ChoiceField(
+        choices=Referral.Scope.choices,
+        default=Referral.Scope.WHOLE,
+        help_text=_("The whole request (the receiver takes it over) or selected needs (it co-handles them)."),
+    )
+    needs = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        queryset=NeedCategory.objects.all(),
+        required=False,
+        help_text=_("With the scope “needs”: slugs of the request's needs to refer."),
+    )
+    note = serializers.CharField(
+        max_length=3000, help_text=_("The handover note. Never shown to the company.")
+    )
+    consent = ConsentSerializer()
+
+    def validate(self, attrs):
+        needs = attrs.get("needs") or []
+        if attrs["scope"] == Referral.Scope.NEEDS and not needs:
+            raise serializers.ValidationError(
+                {"needs": [_("Choose at least one need, or refer the whole request.")]}, code="required"
+            )
+        if attrs["scope"] == Referral.Scope.WHOLE and needs:
+            raise serializers.ValidationError(
+                {"needs": [_("Needs are only sent with the scope “needs”.")]}, code="invalid"
+            )
+        return attrs
+
+
+class ReferralRequestSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    reference = serializers.CharField(read_only=True)
+    company = serializers.CharField(source="company.name", read_only=True)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    request = ReferralRequestSerializer(read_only=True)
+    from_organisation = OrganisationSummarySerializer(read_only=True)
+    to_organisation = OrganisationSummarySerializer(read_only=True)
+    created_by = PersonSerializer(read_only=True, allow_null=True, help_text=_("Who referred it."))
+    needs = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text=_("The needs referred (scope “needs”).")
+    )
+    consent = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text=_("pending, accepted, declined or withdrawn."))
+    is_overdue = serializers.BooleanField(read_only=True, help_text=_("Pending after its answer-by time."))
+    answered_by = PersonSerializer(
+        read_only=True, allow_null=True, help_text=_("Who accepted, declined or withdrew it.")
+    )
+    advisor = PersonSerializer(
+        read_only=True, allow_null=True, help_text=_("The receiver's advisor who took it on.")
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "request",
+            "from_organisation",
+            "to_organisation",
+            "created_by",
+            "scope",
+            "needs",
+            "note",
+            "consent",
+            "status",
+            "due_at",
+            "is_overdue",
+            "answered_at",
+            "answered_by",
+            "advisor",
+            "decline_reason",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ConsentSerializer)
+    def get_consent(self, obj):
+        return {
+            "confirmed": obj.consent_confirmed,
+            "method": obj.consent_method,
+            "details": obj.consent_details,
+        }
+
+
+class AcceptSerializer(VersionedSerializer):
+    advisor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("Optional: the user id of your organisation's advisor who takes it on."),
+        error_messages={
+            "does_not_exist": _("There is no active advisor with id {pk_value} in your organisation.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        referral = self.context.get("referral")  # absent when the schema is generated
+        if referral is not None:
+            self.fields["advisor"].queryset = selectors.organisation_advisors(referral.to_organisation_id)
+
+
+class DeclineSerializer(VersionedSerializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text=_("Why: it goes back to the sender, on the request's timeline.")
+    )
+
+
+REFERRAL_REFUSAL_FIELDS = {
+    services.ReferralRefused.SAME_ORGANISATION: "to_organisation",
+    services.ReferralRefused.INACTIVE_ORGANISATION: "to_organisation",
+    services.ReferralRefused.UNKNOWN_NEEDS: "needs",
+    services.ReferralRefused.NO_SENDER: "to_organisation",
+}
+
+
+def referral_refused(refused: services.ReferralRefused) -> exceptions.APIException:
+    """A refusal about the input is a field error (400); one about the request's state a conflict (409)."""
+    field = REFERRAL_REFUSAL_FIELDS.get(refused.code)
+    if field is not None:
+        return exceptions.ValidationError({field: [refused.message]})
+    return Conflict(refused.message)
+
+
+class ReferralConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    status = serializers.CharField(help_text=_("The referral's status now."))
+
+
+def not_pending(answered: services.ReferralNotPending) -> Response:
+    return Response(
+        {
+            "detail": _("The referral is no longer waiting for an answer: it is “%(status)s”.")
+            % {"status": Referral.Status(answered.status).label},
+            "status": answered.status,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 # --- Documentation --------------------------------------------------------------------------------
 
 CHANGED = {200: RequestSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND}
@@ -354,6 +545,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         "duplicate": access.Action.CHANGE_STATUS,
         "notes": access.Action.ADD_NOTE,
         "messages": access.Action.WRITE_TO_COMPANY,
+        "refer": access.Action.REFER,
     }
 
     def access_action(self) -> access.Action | None:
@@ -594,3 +786,242 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         advice_request = self.get_object()
         events = selectors.timeline(request.user, advice_request)
         return Response(EventSerializer(events, many=True, context=self._context()).data)
+
+    @extend_schema(
+        summary=_("Refer a request to a partner"),
+        description=_(
+            "To a partner organisation of this region or a cooperating one: the whole request (the receiver "
+            "takes it over if it accepts) or some of its needs (it co-handles them). Needs the company's "
+            "consent and the request's version. The receiver has one Swedish working day to answer "
+            "(`due_at`)."
+        ),
+        request=ReferSerializer,
+        responses={
+            201: ReferralSerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=_("The request is closed, or already referred to them or as a whole."),
+            ),
+            412: STALE,
+            428: VERSION_MISSING,
+        },
+        parameters=[IF_MATCH, etag_header(201)],
+    )
+    @action(detail=True, methods=["post"])
+    def refer(self, request, public_id=None):
+        advice_request = self.get_object()
+        version = require_version(request, advice_request)
+        data = self._validated(ReferSerializer)
+        try:
+            referral = services.refer_request(
+                request=advice_request,
+                to_organisation=data["to_organisation"],
+                by=request.user,
+                needs=data.get("needs") or [],
+                note=data["note"],
+                consent=services.Consent(
+                    method=data["consent"]["method"], details=data["consent"].get("details", "")
+                ),
+                expected_version=version,
+            )
+        except services.StaleRequest:
+            raise PreconditionFailed from None
+        except services.ReferralRefused as refused:
+            raise referral_refused(refused) from None
+        referral = selectors.with_referral_relations(Referral.objects.filter(pk=referral.pk)).get()
+        return Response(
+            ReferralSerializer(referral, context=self._context()).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": etag(referral)},
+        )
+
+    @extend_schema(
+        summary=_("Routing suggestions for a request"),
+        description=_(
+            "Every active partner serving the request's region, best first, with the reasons in words and "
+            "its open workload. Empty for a request without a region."
+        ),
+        responses={200: SuggestionSerializer(many=True), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def suggestions(self, request, public_id=None):
+        advice_request = self.get_object()
+        return Response(SuggestionSerializer(routing.suggestions_for(advice_request), many=True).data)
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+
+class ReferralFilter(django_filters.FilterSet):
+    direction = django_filters.ChoiceFilter(
+        label=_("Direction"),
+        choices=selectors.ReferralDirection.choices,
+        method="filter_direction",
+        help_text=_(
+            "to_us: sent to your organisation; from_us: sent by it; region: all in your regions (regional "
+            "staff). Without it: every referral you may see."
+        ),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Referral.Status.choices)
+
+    class Meta:
+        model = Referral
+        fields = ["direction", "status"]
+
+    def filter_direction(self, queryset, name, value):
+        user = self.request.user
+        if value == selectors.ReferralDirection.REGION and not (user.is_regional_staff or user.is_superuser):
+            return queryset.none()
+        return queryset.filter(selectors.direction_filter(user, value))
+
+
+class ReferralPermission(BasePermission):
+    """Asks `access.can()` for what the viewset says the action needs; an undeclared action is closed."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        needed = view.access_action()
+        return needed is not None and access.can(request.user, needed, obj)
+
+
+REFERRAL_ANSWERED = {
+    200: ReferralSerializer,
+    400: VALIDATION_ERROR,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: OpenApiResponse(
+        ReferralConflictSerializer,
+        description=_("It is no longer pending (answered or withdrawn), or its request is closed."),
+    ),
+    412: STALE,
+    428: VERSION_MISSING,
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List referrals"),
+        description=_(
+            "The referrals you may see, newest first: those to and from your organisation, and those of the "
+            "requests you see."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary=_("Show a referral"),
+        responses={200: ReferralSerializer, 404: NOT_FOUND},
+        parameters=[etag_header(200)],
+    ),
+)
+class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
+    """Referrals between partners. The receiving organisation accepts or declines; the sending
+    organisation or the request's owner withdraws. Each answer needs the version read (If-Match)."""
+
+    serializer_class = ReferralSerializer
+    permission_classes = [IsAuthenticated, ReferralPermission]
+    filterset_class = ReferralFilter
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    write_access = {
+        "accept": access.Action.ACCEPT,
+        "decline": access.Action.DECLINE,
+        "withdraw": access.Action.WITHDRAW,
+    }
+
+    def access_action(self) -> access.Action | None:
+        if self.request.method in SAFE_METHODS:
+            return access.Action.VIEW
+        return self.write_access.get(self.action)
+
+    def get_queryset(self):
+        return selectors.with_referral_relations(selectors.visible_referrals(self.request.user)).order_by(
+            "-created_at", "-pk"
+        )
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def _respond(self, referral: Referral) -> Response:
+        current = self.get_queryset().get(pk=referral.pk)
+        return Response(self.get_serializer(current).data, headers={"ETag": etag(current)})
+
+    def retrieve(self, request, *args, **kwargs):
+        referral = self.get_object()
+        return Response(self.get_serializer(referral).data, headers={"ETag": etag(referral)})
+
+    def _answer(self, request, serializer_class, answer):
+        referral = self.get_object()
+        version = require_version(request, referral)
+        serializer = serializer_class(
+            data=request.data, context={**self.get_serializer_context(), "referral": referral}
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            referral = answer(referral, serializer.validated_data, version)
+        except services.StaleReferral:
+            raise PreconditionFailed from None
+        except services.ReferralNotPending as answered:
+            return not_pending(answered)
+        except services.ReferralRefused as refused:
+            raise referral_refused(refused) from None
+        except services.InvalidAssignee:
+            raise exceptions.ValidationError(
+                {"advisor": [_("Choose an active advisor of your organisation.")]}
+            ) from None
+        return self._respond(referral)
+
+    @extend_schema(
+        summary=_("Accept a referral"),
+        description=_(
+            "For the receiving organisation. The whole request: your organisation becomes its owner (its "
+            "queue, or the advisor you name). Selected needs: your organisation co-handles them."
+        ),
+        request=AcceptSerializer,
+        responses=REFERRAL_ANSWERED,
+        parameters=VERSIONED_PARAMETERS,
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, public_id=None):
+        return self._answer(
+            request,
+            AcceptSerializer,
+            lambda referral, data, version: services.accept_referral(
+                referral=referral, by=request.user, advisor=data.get("advisor"), expected_version=version
+            ),
+        )
+
+    @extend_schema(
+        summary=_("Decline a referral"),
+        description=_("For the receiving organisation, with a reason; the request goes back to the sender."),
+        request=DeclineSerializer,
+        responses=REFERRAL_ANSWERED,
+        parameters=VERSIONED_PARAMETERS,
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, public_id=None):
+        return self._answer(
+            request,
+            DeclineSerializer,
+            lambda referral, data, version: services.decline_referral(
+                referral=referral, by=request.user, reason=data["reason"], expected_version=version
+            ),
+        )
+
+    @extend_schema(
+        summary=_("Withdraw a referral"),
+        description=_("For the sending organisation or the request's owner, while it is pending."),
+        request=VersionedSerializer,
+        responses=REFERRAL_ANSWERED,
+        parameters=VERSIONED_PARAMETERS,
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, public_id=None):
+        return self._answer(
+            request,
+            VersionedSerializer,
+            lambda referral, data, version: services.withdraw_referral(
+                referral=referral, by=request.user, expected_version=version
+            ),
+        )

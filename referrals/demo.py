@@ -1,15 +1,17 @@
-"""Demo advice requests from the demo company register. Idempotent, deterministic, and they send no email."""
+"""Demo advice requests from the demo company register, and referrals between the demo partners.
+Idempotent, deterministic, and they send no email."""
 
 import random
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from advisors.models import Organisation, User
 from companies.models import Company
 from notifications.models import OutboundEmail
 
 from . import services, status_links
-from .models import AdviceRequest, NeedCategory
+from .models import AdviceRequest, NeedCategory, Referral
 from .need_categories import seed_need_categories
 
 DESCRIPTIONS = [
@@ -29,6 +31,7 @@ MARKETS = ["DE", "NO", "DK", "FI", "NL", "GB", "US", "JP", "PL", "FR"]
 class DemoRequests:
     requests: int
     status_url: str
+    referrals: int = 0
 
 
 def seed(*, count: int = 24) -> DemoRequests:
@@ -76,4 +79,102 @@ def seed(*, count: int = 24) -> DemoRequests:
     return DemoRequests(
         requests=AdviceRequest.objects.filter(pk__in=[r.pk for r in created]).count(),
         status_url=status_links.status_url(first) if first else "",
+        referrals=seed_referrals(created),
     )
+
+
+# Who refers and who answers: the demo people of advisors.demo.
+REFERRER = "anna.advisor@almi.example"
+ANSWERERS = {
+    "ekn": "eva.advisor@ekn.example",
+    "business-sweden": "bo.advisor@business-sweden.example",
+    "sek": "sara.advisor@sek.example",
+}
+
+
+def _quietly(referral: Referral) -> None:
+    """Demo referrals email nobody: drop what the services queued, before the worker sees it."""
+    OutboundEmail.objects.filter(key__startswith="referral-", key__endswith=f":{referral.pk}").delete()
+
+
+def _refer(request: AdviceRequest, to: Organisation, by: User, *, needs=(), note: str) -> Referral:
+    request.refresh_from_db()
+    referral = services.refer_request(
+        request=request,
+        to_organisation=to,
+        by=by,
+        needs=list(needs),
+        note=note,
+        consent=services.Consent(
+            method=Referral.ConsentMethod.PHONE, details="Kontaktpersonen, per telefon."
+        ),
+        expected_version=request.version,
+    )
+    _quietly(referral)
+    return referral
+
+
+def seed_referrals(requests: list[AdviceRequest]) -> int:
+    """A few referrals of the demo requests, all from Almi (which runs the center and takes them first):
+
+    - one about buyer credit risk, waiting for EKN's answer;
+    - one of a whole request, accepted by Business Sweden;
+    - one declined by SEK (with its reason), then referred to EKN instead.
+
+    Nothing is added when the demo people are missing or the requests have referrals already.
+    """
+    people = {user.email: user for user in User.objects.filter(email__in=[REFERRER, *ANSWERERS.values()])}
+    organisations = {org.slug: org for org in Organisation.objects.filter(slug__in=ANSWERERS)}
+    if len(people) < 1 + len(ANSWERERS) or len(organisations) < len(ANSWERERS):
+        return 0
+    requests = sorted(requests, key=lambda request: request.reference)
+    if Referral.objects.filter(request__in=requests).exists():
+        return Referral.objects.filter(request__in=requests).count()
+    credit_risk = NeedCategory.objects.filter(slug="buyer-credit-risk").first()
+    about_credit_risk = next((r for r in requests if credit_risk in r.needs.all()), None)
+    others = [r for r in requests if r != about_credit_risk]
+    if about_credit_risk is None or len(others) < 2:
+        return 0
+    anna = people[REFERRER]
+    with transaction.atomic():
+        for request in (about_credit_risk, *others[:2]):
+            services.claim(request=request, advisor=anna)
+
+        _refer(
+            about_credit_risk,
+            organisations["ekn"],
+            anna,
+            needs=[credit_risk],
+            note="Kunden i Tyskland vill ha 90 dagars kredit. Företaget undrar hur de kan säkra betalningen.",
+        )
+
+        accepted = _refer(
+            others[0],
+            organisations["business-sweden"],
+            anna,
+            note="Företaget behöver en marknadsanalys och kontakter med distributörer. Vi har haft ett "
+            "behovssamtal; de är redo att börja.",
+        )
+        bo = people[ANSWERERS["business-sweden"]]
+        services.accept_referral(referral=accepted, by=bo, advisor=bo)
+        _quietly(accepted)
+
+        declined = _refer(
+            others[1],
+            organisations["sek"],
+            anna,
+            note="En stor order från Finland som behöver finansieras.",
+        )
+        services.decline_referral(
+            referral=declined,
+            by=people[ANSWERERS["sek"]],
+            reason="Affären är för liten för SEK. En garanti från EKN via banken passar bättre.",
+        )
+        _quietly(declined)
+        _refer(
+            others[1],
+            organisations["ekn"],
+            anna,
+            note="SEK tyckte att affären är för liten för dem. Kan en rörelsekreditgaranti via banken passa?",
+        )
+    return Referral.objects.filter(request__in=requests).count()

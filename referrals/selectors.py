@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from companies.identifiers import format_number, mask_number
 from companies.models import Company, EmployeeBand, ExportExperience, Municipality
 
 from .filters import RequestFilter, deadline_state_q
-from .models import AdviceRequest, InboxView, NeedCategory, RequestEvent, SavedView
+from .models import AdviceRequest, CoHandling, InboxView, NeedCategory, Referral, RequestEvent, SavedView
 
 # The related rows a request list shows: one query for the page, whatever its length.
 REQUEST_LIST_RELATED = ["company__municipality", "region", "owner_organisation", "owner_advisor"]
@@ -108,14 +109,18 @@ def timeline(user, request: AdviceRequest) -> QuerySet[RequestEvent]:
     are left out)."""
     return (
         access.visible(user, RequestEvent.objects.filter(request=request))
-        .select_related("actor", "organisation")
+        .select_related("actor", "organisation", "referral")
+        .prefetch_related(Prefetch("referral__needs", queryset=NeedCategory.objects.order_by("position")))
         .order_by("created_at", "pk")
     )
 
 
 # --- The shared inbox ---------------------------------------------------------------------------------
 
-VIEW_COUNT_CAP = 1000  # a view's count stops here ("1000+"): never count a whole table per page view
+# Never count a whole table per page view: a view's count stops at VIEW_COUNT_CAP ("500+"), the count of
+# the filtered results at RESULT_COUNT_CAP ("more than 1000 requests").
+VIEW_COUNT_CAP = 500
+RESULT_COUNT_CAP = 1000
 
 
 def view_filter(view: str, user, now=None) -> Q:
@@ -197,10 +202,12 @@ def request_detail(user, public_id) -> AdviceRequest | None:
 
 
 def assignable_organisations(request: AdviceRequest):
-    """The active partners that serve the request's region (its queue can take the request)."""
+    """The active partners that serve the request's region (its queue can take the request), and its owner
+    (after a referral, perhaps a cooperating region's partner)."""
     organisations = Organisation.objects.active()
     if request.region_id is not None:
-        organisations = organisations.filter(regions=request.region_id)
+        serving = Q(pk__in=Organisation.objects.filter(regions=request.region_id).values("pk"))
+        organisations = organisations.filter(serving | Q(pk=request.owner_organisation_id))
     return organisations.order_by("name")
 
 
@@ -210,3 +217,130 @@ def assignable_advisors(request: AdviceRequest):
         .select_related("organisation")
         .order_by("organisation__name", "full_name")
     )
+
+
+# --- Referrals ------------------------------------------------------------------------------------------
+
+# The related rows a referral list shows: one query for the page (and one for the needs), whatever its length.
+REFERRAL_LIST_RELATED = [
+    "request__company",
+    "from_organisation",
+    "to_organisation",
+    "created_by",
+    "answered_by",
+    "advisor",
+]
+
+
+class ReferralDirection(models.TextChoices):
+    TO_US = "to_us", _("Referrals to us")
+    FROM_US = "from_us", _("Referrals from us")
+    REGION = "region", _("All in our regions")
+
+
+def visible_referrals(user) -> QuerySet[Referral]:
+    return access.visible(user, Referral.objects.all())
+
+
+def with_referral_relations(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    return queryset.select_related(*REFERRAL_LIST_RELATED).prefetch_related(
+        Prefetch("needs", queryset=NeedCategory.objects.order_by("position", "slug"))
+    )
+
+
+def referral_directions(user) -> list[str]:
+    """The lists the user has: to and from their organisation; regional staff also their regions' all."""
+    directions = [ReferralDirection.TO_US, ReferralDirection.FROM_US]
+    if user.is_regional_staff or user.is_superuser:
+        directions.append(ReferralDirection.REGION)
+    return directions
+
+
+def direction_filter(user, direction: str) -> Q:
+    if direction == ReferralDirection.TO_US:
+        return Q(to_organisation_id=user.organisation_id)
+    if direction == ReferralDirection.FROM_US:
+        return Q(from_organisation_id=user.organisation_id)
+    if user.is_superuser:
+        return Q()
+    return Q(request__region_id__in=access.region_ids(user))
+
+
+def referrals_for(user, *, direction: str, status: str = "") -> QuerySet[Referral]:
+    """One of the referral lists, newest first, with what a row shows."""
+    referrals = visible_referrals(user).filter(direction_filter(user, direction))
+    if status:
+        referrals = referrals.filter(status=status)
+    return with_referral_relations(referrals).order_by("-created_at", "-pk")
+
+
+def pending_counts(user) -> dict[str, int]:
+    """How many referrals wait for an answer in each of the user's lists (one query each)."""
+    pending = visible_referrals(user).filter(status=Referral.Status.PENDING)
+    return {
+        direction: pending.filter(direction_filter(user, direction))[: VIEW_COUNT_CAP + 1].count()
+        for direction in referral_directions(user)
+    }
+
+
+def referral_detail(user, public_id) -> Referral | None:
+    return with_referral_relations(visible_referrals(user)).filter(public_id=public_id).first()
+
+
+def request_referrals(user, request: AdviceRequest) -> list[Referral]:
+    """The request's referral chain, oldest first."""
+    return list(
+        with_referral_relations(visible_referrals(user).filter(request=request)).order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CoHandler:
+    organisation: Organisation
+    needs: list[NeedCategory]
+
+
+def co_handlers(request: AdviceRequest) -> list[CoHandler]:
+    """The partners that help with some of the request's needs, each with those needs (one query)."""
+    rows = (
+        CoHandling.objects.filter(request=request)
+        .select_related("organisation", "need")
+        .order_by("organisation__name", "need__position", "need__slug")
+    )
+    grouped: dict[int, CoHandler] = {}
+    for row in rows:
+        grouped.setdefault(row.organisation_id, CoHandler(row.organisation, [])).needs.append(row.need)
+    return list(grouped.values())
+
+
+def referral_receivers(request: AdviceRequest, *, exclude=None) -> list[tuple[str, list[Organisation]]]:
+    """Whom a request may be referred to, in groups: the partners of its region first, then the partners of
+    each other region (regions cooperate), then partners that serve no region. Each organisation once."""
+    organisations = [
+        organisation
+        for organisation in Organisation.objects.active().prefetch_related("regions").order_by("name", "pk")
+        if exclude is None or organisation.pk != exclude.pk
+    ]
+    own, groups, others = [], {}, []
+    for organisation in organisations:
+        regions = sorted(organisation.regions.all(), key=lambda region: (region.name, region.pk))
+        if request.region_id is not None and any(region.pk == request.region_id for region in regions):
+            own.append(organisation)
+        elif regions:
+            groups.setdefault(regions[0].name, []).append(organisation)
+        else:
+            others.append(organisation)
+    result = []
+    if own:
+        result.append((_("Partners of %(region)s") % {"region": request.region.name}, own))
+    result += [
+        (_("Partners of %(region)s") % {"region": name}, members) for name, members in sorted(groups.items())
+    ]
+    if others:
+        result.append((_("Other partners"), others))
+    return result
+
+
+def organisation_advisors(organisation_id) -> QuerySet[User]:
+    """The active people of an organisation, e.g. to name the one who takes on a referral."""
+    return User.objects.filter(is_active=True, organisation_id=organisation_id).order_by("full_name", "pk")

@@ -4,9 +4,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from advisors import access
 from advisors.selectors import region_for_county, triage_recipients
 from companies import services as company_services
-from companies.models import Company, CompanySource, Contact
-from exportcenter.workdays import end_of_next_working_day, local_date
+from companies.models import Company, CompanyEvent, CompanySource, Contact
+from exportcenter.workdays import end_of_next_working_day, local_date, one_working_day_after
 from notifications.models import Notification
 from notifications.services import notify, queue_email
 
 from . import status_links
-from .models import AdviceRequest, ReferenceCounter, RequestEvent
+from .models import AdviceRequest, CoHandling, ReferenceCounter, Referral, RequestEvent
 
 
 def next_reference(year: int) -> tuple[int, str]:
@@ -362,8 +364,16 @@ def claim(*, request: AdviceRequest, advisor) -> AdviceRequest:
     taken = AdviceRequest.objects.filter(own_or_unowned, pk=request.pk, owner_advisor__isnull=True).exclude(
         status=Status.CLOSED
     )
+    # The UPDATE reads the old row: the organisation's clock starts only when the organisation changes.
+    owner_since = Case(
+        When(owner_organisation_id=advisor.organisation_id, owner_since__isnull=False, then=F("owner_since")),
+        default=Value(timezone.now()),
+    )
     if not taken.update(
-        owner_advisor=advisor, owner_organisation_id=advisor.organisation_id, version=F("version") + 1
+        owner_advisor=advisor,
+        owner_organisation_id=advisor.organisation_id,
+        owner_since=owner_since,
+        version=F("version") + 1,
     ):
         raise AlreadyClaimed
     request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
@@ -389,13 +399,21 @@ def assign(
         if not advisor.is_active or advisor.organisation_id is None:
             raise InvalidAssignee
         organisation = advisor.organisation
-    if not organisation.is_active or (
-        request.region_id is not None and not organisation.regions.filter(pk=request.region_id).exists()
-    ):
+    # The region's partners, or the owner itself (after a referral, a cooperating region's partner).
+    serves = (
+        request.region_id is None
+        or organisation.pk == request.owner_organisation_id
+        or organisation.regions.filter(pk=request.region_id).exists()
+    )
+    if not organisation.is_active or not serves:
         raise InvalidAssignee
     before = {"organisation": request.owner_organisation_id, "advisor": request.owner_advisor_id}
+    fields = ["owner_organisation", "owner_advisor"]
+    if organisation.pk != request.owner_organisation_id or request.owner_since is None:
+        request.owner_since = timezone.now()
+        fields.append("owner_since")
     request.owner_organisation, request.owner_advisor = organisation, advisor
-    _save(request, "owner_organisation", "owner_advisor")
+    _save(request, *fields)
     _event(
         request,
         RequestEvent.Kind.ASSIGNED,
@@ -594,3 +612,396 @@ def record_missed_deadlines(*, now=None, limit: int = 1000) -> int:
                 )
                 written += 1
     return written
+
+
+# --- Referrals between partners ----------------------------------------------------------------------
+#
+# The owner (or, before anyone owns it, whoever handles it) refers the request, or some of its needs, to
+# another partner, in its region or a cooperating one. The receiver accepts or declines; the sender or
+# the owner may withdraw while it waits. Each function locks the request and then the referral (always in
+# that order, so two of them never deadlock), checks, changes, bumps the versions and appends the events
+# to the request's and the company's timelines, in one transaction. Permission checks are the callers'.
+
+RStatus = Referral.Status
+
+
+class ReferralRefused(Exception):
+    """The referral cannot be sent (or accepted) like this; `message` says why, for people."""
+
+    SAME_ORGANISATION = "same_organisation"
+    INACTIVE_ORGANISATION = "inactive_organisation"
+    REQUEST_CLOSED = "request_closed"
+    UNKNOWN_NEEDS = "unknown_needs"
+    ALREADY_PENDING = "already_pending"
+    WHOLE_REQUEST_PENDING = "whole_request_pending"
+    NO_SENDER = "no_sender"
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return {
+            self.SAME_ORGANISATION: _("A request cannot be referred to the organisation that has it."),
+            self.INACTIVE_ORGANISATION: _("This organisation is no longer active."),
+            self.REQUEST_CLOSED: _("The request is closed. Reopen it first."),
+            self.UNKNOWN_NEEDS: _("Choose needs of this request."),
+            self.ALREADY_PENDING: _("This organisation already has a referral of the request to answer."),
+            self.WHOLE_REQUEST_PENDING: _(
+                "The whole request is already referred and waiting for an answer. "
+                "Withdraw that referral first."
+            ),
+            self.NO_SENDER: _("Only a partner organisation can refer a request."),
+        }[self.code]
+
+
+class ReferralNotPending(Exception):
+    """The referral was answered or withdrawn already (perhaps a moment ago, by someone else)."""
+
+    def __init__(self, status: str):
+        super().__init__(status)
+        self.status = status
+
+
+class StaleReferral(Exception):
+    """The referral changed since the page or client read it; nothing was written."""
+
+
+class DeclineNeedsReason(ValueError):
+    """A referral is declined with a reason, which goes back to the sender."""
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The company's agreement that its information is shared with the receiving organisation.
+
+    Having one is the confirmation; `method` (a `Referral.ConsentMethod`) and `details` say how and when.
+    """
+
+    method: str
+    details: str = ""
+
+    def __post_init__(self):
+        if self.method not in Referral.ConsentMethod.values:
+            raise ValueError(f"Unknown consent method: {self.method}")
+
+
+def _locked_referral(referral: Referral, expected_version: int | None) -> tuple[AdviceRequest, Referral]:
+    request = _locked(AdviceRequest(pk=referral.request_id), None)
+    current = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("from_organisation", "to_organisation", "created_by")
+        .get(pk=referral.pk)
+    )
+    current.request = request
+    if current.status != RStatus.PENDING:  # says more than "stale": it was answered or withdrawn
+        raise ReferralNotPending(current.status)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleReferral
+    return request, current
+
+
+def _referral_data(referral: Referral, needs=None) -> dict[str, Any]:
+    """What a timeline event keeps of a referral: ids and names as they were (no query per event)."""
+    needs = list(referral.needs.all()) if needs is None else needs
+    return {
+        "referral": str(referral.public_id),
+        "from": referral.from_organisation.slug,
+        "to": referral.to_organisation.slug,
+        "from_name": referral.from_organisation.name,
+        "to_name": referral.to_organisation.name,
+        "scope": referral.scope,
+        "needs": [need.slug for need in needs],
+    }
+
+
+def _company_event(referral: Referral, kind: str, by) -> CompanyEvent:
+    """The chain on the company's timeline. Its summary (a reference and names) reads in every language."""
+    request = referral.request
+    return CompanyEvent.objects.create(
+        company_id=request.company_id,
+        kind=kind,
+        actor=by,
+        summary=f"{request.reference}: {referral.from_organisation.name} → {referral.to_organisation.name}"[
+            :500
+        ],
+        data={
+            "request": str(request.public_id),
+            "referral": str(referral.public_id),
+            "status": referral.status,
+        },
+    )
+
+
+@transaction.atomic
+def refer_request(
+    *,
+    request: AdviceRequest,
+    to_organisation,
+    by,
+    needs,
+    note: str,
+    consent: Consent,
+    expected_version: int | None,
+) -> Referral:
+    """Refer the request to another partner: the whole request (no `needs`), or the given needs of it.
+
+    It is sent from the request's owner, or, before anyone owns it, from the referrer's organisation. The
+    receiver has one Swedish working day to answer (`exportcenter.workdays.one_working_day_after`).
+    """
+    if not isinstance(consent, Consent):
+        raise ValueError("A referral needs the company's consent.")
+    request = _locked(request, expected_version)
+    if request.is_closed:
+        raise ReferralRefused(ReferralRefused.REQUEST_CLOSED)
+    from_organisation = request.owner_organisation or getattr(by, "organisation", None)
+    if from_organisation is None:
+        raise ReferralRefused(ReferralRefused.NO_SENDER)
+    if to_organisation.pk == from_organisation.pk:
+        raise ReferralRefused(ReferralRefused.SAME_ORGANISATION)
+    if not to_organisation.is_active:
+        raise ReferralRefused(ReferralRefused.INACTIVE_ORGANISATION)
+    needs = sorted(set(needs or []), key=lambda need: (need.position, need.slug))
+    if needs and not {need.pk for need in needs} <= set(request.needs.values_list("pk", flat=True)):
+        raise ReferralRefused(ReferralRefused.UNKNOWN_NEEDS)
+    scope = Referral.Scope.NEEDS if needs else Referral.Scope.WHOLE
+    pending = Referral.objects.filter(request=request, status=RStatus.PENDING)
+    if pending.filter(to_organisation=to_organisation).exists():
+        raise ReferralRefused(ReferralRefused.ALREADY_PENDING)
+    if scope == Referral.Scope.WHOLE and pending.filter(scope=Referral.Scope.WHOLE).exists():
+        raise ReferralRefused(ReferralRefused.WHOLE_REQUEST_PENDING)
+    try:
+        with transaction.atomic():  # the unique constraints back the checks above
+            referral = Referral.objects.create(
+                request=request,
+                from_organisation=from_organisation,
+                to_organisation=to_organisation,
+                created_by=by,
+                scope=scope,
+                note=note,
+                consent_confirmed=True,
+                consent_method=consent.method,
+                consent_details=consent.details,
+                due_at=one_working_day_after(timezone.now()),
+            )
+    except IntegrityError:
+        raise ReferralRefused(ReferralRefused.ALREADY_PENDING) from None
+    referral.needs.set(needs)
+    _save(request)
+    _event(
+        request,
+        RequestEvent.Kind.REFERRED,
+        by,
+        body=note,
+        referral=referral,
+        data={
+            **_referral_data(referral, needs),
+            "due": referral.due_at.isoformat(),
+            "consent_method": consent.method,
+            "consent_details": consent.details,
+        },
+    )
+    _company_event(referral, CompanyEvent.Kind.REFERRED, by)
+    _notify_referral_received(referral)
+    return referral
+
+
+@transaction.atomic
+def accept_referral(*, referral: Referral, by, advisor=None, expected_version: int | None = None) -> Referral:
+    """The receiver takes it on, optionally naming one of its advisors.
+
+    The whole request: the receiver becomes the owner (its queue, or the advisor) and the clock of
+    "the right partner" stops (`owner_since`). Selected needs: the receiver co-handles them; the owner stays.
+    """
+    request, referral = _locked_referral(referral, expected_version)
+    if request.is_closed:
+        raise ReferralRefused(ReferralRefused.REQUEST_CLOSED)
+    if advisor is not None and (
+        not advisor.is_active or advisor.organisation_id != referral.to_organisation_id
+    ):
+        raise InvalidAssignee
+    now = timezone.now()
+    referral.status, referral.answered_at, referral.answered_by, referral.advisor = (
+        RStatus.ACCEPTED,
+        now,
+        by,
+        advisor,
+    )
+    referral.version += 1
+    referral.save(update_fields=["status", "answered_at", "answered_by", "advisor", "version", "updated_at"])
+    needs = list(referral.needs.all())
+    data = {**_referral_data(referral, needs), "advisor_name": advisor.full_name if advisor else ""}
+    if referral.is_whole_request:
+        data["owner_before"] = {
+            "organisation": request.owner_organisation_id,
+            "advisor": request.owner_advisor_id,
+        }
+        request.owner_organisation, request.owner_advisor = referral.to_organisation, advisor
+        request.owner_since = now
+        _save(request, "owner_organisation", "owner_advisor", "owner_since")
+    else:
+        CoHandling.objects.bulk_create(
+            [
+                CoHandling(
+                    request=request, organisation=referral.to_organisation, need=need, referral=referral
+                )
+                for need in needs
+            ],
+            ignore_conflicts=True,
+        )
+        _save(request)
+    _event(request, RequestEvent.Kind.REFERRAL_ACCEPTED, by, referral=referral, data=data)
+    _company_event(referral, CompanyEvent.Kind.REFERRAL_ACCEPTED, by)
+    _notify_referral_answered(referral)
+    return referral
+
+
+@transaction.atomic
+def decline_referral(*, referral: Referral, by, reason: str, expected_version: int | None = None) -> Referral:
+    """The receiver says no, with a reason. The request goes back to the sender, who is told why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DeclineNeedsReason("A referral is declined with a reason.")
+    request, referral = _locked_referral(referral, expected_version)
+    referral.status, referral.answered_at, referral.answered_by, referral.decline_reason = (
+        RStatus.DECLINED,
+        timezone.now(),
+        by,
+        reason,
+    )
+    referral.version += 1
+    referral.save(
+        update_fields=["status", "answered_at", "answered_by", "decline_reason", "version", "updated_at"]
+    )
+    _save(request)
+    _event(
+        request,
+        RequestEvent.Kind.REFERRAL_DECLINED,
+        by,
+        body=reason,
+        referral=referral,
+        data=_referral_data(referral),
+    )
+    _company_event(referral, CompanyEvent.Kind.REFERRAL_DECLINED, by)
+    _notify_referral_answered(referral)
+    return referral
+
+
+@transaction.atomic
+def withdraw_referral(*, referral: Referral, by, expected_version: int | None = None) -> Referral:
+    """The sender (or the request's owner) takes a waiting referral back; the receiver is told."""
+    request, referral = _locked_referral(referral, expected_version)
+    referral.status, referral.answered_at, referral.answered_by = RStatus.WITHDRAWN, timezone.now(), by
+    referral.version += 1
+    referral.save(update_fields=["status", "answered_at", "answered_by", "version", "updated_at"])
+    _save(request)
+    _event(
+        request, RequestEvent.Kind.REFERRAL_WITHDRAWN, by, referral=referral, data=_referral_data(referral)
+    )
+    _company_event(referral, CompanyEvent.Kind.REFERRAL_WITHDRAWN, by)
+    _notify_referral_withdrawn(referral)
+    return referral
+
+
+# --- Referral notifications: in-app for people, email (in Swedish) for organisations' shared addresses ---
+
+
+def _active_members(organisation):
+    from advisors.models import User
+
+    return list(User.objects.filter(is_active=True, organisation=organisation))
+
+
+def _notify_each_language(people, *, kind: str, key: str, title, request: AdviceRequest) -> None:
+    """One notification per person, its title in the person's language; `title()` is called per language."""
+    for language in sorted({person.preferred_language for person in people}):
+        with translation.override(language):
+            notify(
+                recipients=[person for person in people if person.preferred_language == language],
+                kind=kind,
+                title=title(),
+                url=reverse("referrals:request_detail", kwargs={"public_id": request.public_id}),
+                key=key,
+            )
+
+
+def _email_organisation(organisation, *, key: str, template: str, context: dict[str, Any]) -> None:
+    if not organisation.email:
+        return
+    with translation.override("sv"):  # a functional address of a Swedish organisation
+        context = {**context, "referrals_url": f"{settings.SITE_URL}{reverse('referrals:referrals')}"}
+        queue_email(
+            key=key,
+            to=organisation.email,
+            subject=render_to_string(f"referrals/email/{template}_subject.txt", context),
+            body_text=render_to_string(f"referrals/email/{template}.txt", context),
+        )
+
+
+def _notify_referral_received(referral: Referral) -> None:
+    request = referral.request
+    names = {
+        "reference": request.reference,
+        "company": request.company.name,
+        "organisation": referral.from_organisation.name,
+    }
+    _notify_each_language(
+        _active_members(referral.to_organisation),
+        kind=Notification.Kind.REFERRAL_RECEIVED,
+        key=f"referral-received:{referral.pk}",
+        title=lambda: _("%(organisation)s referred %(reference)s (%(company)s) to you") % names,
+        request=request,
+    )
+    _email_organisation(
+        referral.to_organisation,
+        key=f"referral-received:{referral.pk}",
+        template="referral_received",
+        context={"referral": referral, "request": request, "needs": list(referral.needs.all())},
+    )
+
+
+def _notify_referral_answered(referral: Referral) -> None:
+    """The sender hears of the answer: the person who referred, in-app, and the organisation, by email."""
+    request = referral.request
+    sender = referral.created_by
+    people = (
+        [sender] if sender is not None and sender.is_active else _active_members(referral.from_organisation)
+    )
+    names = {"reference": request.reference, "organisation": referral.to_organisation.name}
+    accepted = referral.status == RStatus.ACCEPTED
+    _notify_each_language(
+        people,
+        kind=Notification.Kind.REFERRAL_ACCEPTED if accepted else Notification.Kind.REFERRAL_DECLINED,
+        key=f"referral-{referral.status}:{referral.pk}",
+        title=(
+            (lambda: _("%(organisation)s accepted your referral of %(reference)s") % names)
+            if accepted
+            else (lambda: _("%(organisation)s declined your referral of %(reference)s") % names)
+        ),
+        request=request,
+    )
+    _email_organisation(
+        referral.from_organisation,
+        key=f"referral-{referral.status}:{referral.pk}",
+        template="referral_answered",
+        context={"referral": referral, "request": request},
+    )
+
+
+def _notify_referral_withdrawn(referral: Referral) -> None:
+    request = referral.request
+    names = {"reference": request.reference, "organisation": referral.from_organisation.name}
+    _notify_each_language(
+        _active_members(referral.to_organisation),
+        kind=Notification.Kind.REFERRAL_WITHDRAWN,
+        key=f"referral-withdrawn:{referral.pk}",
+        title=lambda: _("%(organisation)s withdrew its referral of %(reference)s") % names,
+        request=request,
+    )
+    _email_organisation(
+        referral.to_organisation,
+        key=f"referral-withdrawn:{referral.pk}",
+        template="referral_answered",
+        context={"referral": referral, "request": request},
+    )

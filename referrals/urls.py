@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import inbox, intake
+from .views import inbox, intake, referrals
 
 app_name = "referrals"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("advisor/requests/unassigned/", inbox.unassigned_requests, name="unassigned"),
     path("advisor/requests/<uuid:public_id>/", inbox.request_detail, name="request_detail"),
     path("advisor/requests/<uuid:public_id>/<slug:action>/", inbox.request_action, name="request_action"),
+    # Referrals between partners
+    path("advisor/referrals/", referrals.referral_list, name="referrals"),
+    path(
+        "advisor/referrals/<uuid:public_id>/<slug:action>/", referrals.referral_action, name="referral_action"
+    ),
     # Need categories (regional staff)
     path("advisor/needs/", intake.need_categories, name="need_categories"),
     path("advisor/needs/new/", intake.need_category_form, name="need_category_create"),

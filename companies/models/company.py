@@ -342,6 +342,10 @@ class CompanyEvent(models.Model):
         CONTACT_UPDATED = "contact_updated", _("Contact updated")
         IMPORTED = "imported", _("Updated by import")
         MERGED = "merged", _("Merged")
+        REFERRED = "referred", _("Request referred")
+        REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+        REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+        REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
 
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="events", verbose_name=_("company")

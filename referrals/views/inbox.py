@@ -12,7 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from advisors import access
@@ -30,10 +33,11 @@ from ..forms import (
     MessageForm,
     NoteForm,
     PriorityForm,
+    ReferForm,
     SavedViewForm,
     StatusForm,
 )
-from ..models import AdviceRequest, InboxView, SavedView
+from ..models import AdviceRequest, InboxView, Referral, SavedView
 
 INBOX_PARAMS_EXCLUDED = ("view", "page", "search")
 
@@ -46,7 +50,7 @@ def _view_of(params) -> str:
 def _inbox_context(request, params: QueryDict) -> dict[str, Any]:
     view = _view_of(params)
     inbox = selectors.inbox_for(request.user, view, params, http_request=request)
-    page = paginate(request, inbox.requests)
+    page = paginate(request, inbox.requests, cap=selectors.RESULT_COUNT_CAP)
     filters = params.copy()
     for key in INBOX_PARAMS_EXCLUDED:
         filters.pop(key, None)
@@ -128,7 +132,15 @@ def bulk(request):
         )
         if missing:
             summary.refused.append(
-                ("–", _("%(count)s selected requests could not be found") % {"count": missing})
+                (
+                    "–",
+                    ngettext(
+                        "%(count)s selected request could not be found",
+                        "%(count)s selected requests could not be found",
+                        missing,
+                    )
+                    % {"count": missing},
+                )
             )
     if not request.htmx:
         if summary is not None:
@@ -152,7 +164,11 @@ def _flash_summary(request, summary: services.BulkResult) -> None:
     if summary.done:
         messages.success(
             request,
-            _("Done for %(count)s: %(references)s.")
+            ngettext(
+                "Done for %(count)s request: %(references)s.",
+                "Done for %(count)s requests: %(references)s.",
+                len(summary.done),
+            )
             % {"count": len(summary.done), "references": ", ".join(summary.done)},
         )
     for reference, reason in summary.refused:
@@ -217,14 +233,16 @@ def unassigned_requests(request):
 # --- The request page -------------------------------------------------------------------------------
 
 
-def _request_or_404(user, public_id) -> AdviceRequest:
+def request_or_404(user, public_id) -> AdviceRequest:
     advice_request = selectors.request_detail(user, public_id)
     if advice_request is None:
         raise Http404
     return advice_request
 
 
-def _forms(user, advice_request: AdviceRequest, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+def _forms(
+    user, advice_request: AdviceRequest, bound: dict[str, Any] | None = None, refer_to=None
+) -> dict[str, Any]:
     """Every action form of the request page, unbound with the current version, except the `bound` one."""
     version = {"version": advice_request.version}
     initial = {
@@ -234,6 +252,7 @@ def _forms(user, advice_request: AdviceRequest, bound: dict[str, Any] | None = N
         "status": version,
         "assign": {**version, "organisation": advice_request.owner_organisation_id},
         "duplicate": version,
+        "refer": {**version, "scope": Referral.Scope.WHOLE, "to_organisation": refer_to},
     }
     forms = {
         action: _form(action, user, advice_request, initial=initial[action])
@@ -255,10 +274,18 @@ def _form(action: str, user, advice_request: AdviceRequest, data=None, initial=N
     elif action == "duplicate":
         kwargs["candidates"] = selectors.visible_requests(user)
         kwargs["advice_request"] = advice_request
+    elif action == "refer":
+        # From the owner, or (before anyone owns it) from the referrer's organisation: never to itself.
+        sender = advice_request.owner_organisation or user.organisation
+        kwargs["organisations"] = selectors.referral_receivers(advice_request, exclude=sender)
+        kwargs["needs"] = advice_request.needs.order_by("position", "slug")
     return form_class(data, **kwargs)
 
 
-def _workspace_context(user, advice_request: AdviceRequest, bound=None) -> dict[str, Any]:
+def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to=None) -> dict[str, Any]:
+    # Imported here: the referral views import this module (for the request page they answer with).
+    from .referrals import workspace_context as referral_context
+
     can = {
         action: access.can(user, action, advice_request)
         for action in (
@@ -269,29 +296,37 @@ def _workspace_context(user, advice_request: AdviceRequest, bound=None) -> dict[
             Action.ADD_NOTE,
         )
     }
+    action_bound = {key: form for key, form in (bound or {}).items() if isinstance(key, str)}
     return {
         "advice_request": advice_request,
         "timeline": selectors.timeline(user, advice_request),
-        "forms": _forms(user, advice_request, bound),
+        "forms": _forms(user, advice_request, action_bound, refer_to),
         "may": {
             "claim": can[Action.CLAIM] and advice_request.owner_advisor_id is None,
             "assign": can[Action.ASSIGN],
             "change_status": can[Action.CHANGE_STATUS],
             "write": can[Action.WRITE_TO_COMPANY] and not advice_request.is_closed,
             "note": can[Action.ADD_NOTE],
+            "view_company": access.can(user, Action.VIEW, advice_request.company),
         },
+        **referral_context(user, advice_request, may_assign=can[Action.ASSIGN], bound=bound),
     }
 
 
 @login_required
 def request_detail(request, public_id):
-    advice_request = _request_or_404(request.user, public_id)
-    return render(request, "referrals/request_detail.html", _detail_context(request, advice_request))
+    advice_request = request_or_404(request.user, public_id)
+    refer_to = None
+    if slug := request.GET.get("refer_to", "")[:80]:  # "Refer" from a routing suggestion: a prefilled form
+        refer_to = Organisation.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    return render(
+        request, "referrals/request_detail.html", _detail_context(request, advice_request, refer_to=refer_to)
+    )
 
 
-def _detail_context(request, advice_request, bound=None) -> dict[str, Any]:
+def _detail_context(request, advice_request, bound=None, refer_to=None) -> dict[str, Any]:
     return {
-        **_workspace_context(request.user, advice_request, bound),
+        **_workspace_context(request.user, advice_request, bound, refer_to),
         "differences": selectors.submitted_differences(advice_request),
         "status_link_sent": advice_request.contact_id is not None,
     }
@@ -325,19 +360,40 @@ def _do_status(user, advice_request, data):
 
 
 def _do_assign(user, advice_request, data):
-    services.assign(
+    assigned = services.assign(
         request=advice_request,
         by=user,
         expected_version=data["version"],
         organisation=data.get("organisation"),
         advisor=data.get("advisor"),
     )
+    if data.get("advisor") is None:
+        return _("The request is now in the queue of %(organisation)s.") % {
+            "organisation": assigned.owner_organisation.name
+        }
+    return None
 
 
 def _do_duplicate(user, advice_request, data):
     services.mark_duplicate(
         request=advice_request, of=data["reference"], by=user, expected_version=data["version"]
     )
+
+
+def _do_refer(user, advice_request, data):
+    referral = services.refer_request(
+        request=advice_request,
+        to_organisation=data["to_organisation"],
+        by=user,
+        needs=data["needs"],
+        note=data["note"],
+        consent=services.Consent(method=data["consent_method"], details=data["consent_details"]),
+        expected_version=data["version"],
+    )
+    return _("The request was referred to %(organisation)s. They have until %(due)s to answer.") % {
+        "organisation": referral.to_organisation.name,
+        "due": date_format(timezone.localtime(referral.due_at), "SHORT_DATETIME_FORMAT"),
+    }
 
 
 # action: (the access it needs, its form, the service call)
@@ -348,6 +404,16 @@ ACTIONS = {
     "status": (Action.CHANGE_STATUS, StatusForm, _do_status),
     "assign": (Action.ASSIGN, AssignForm, _do_assign),
     "duplicate": (Action.CHANGE_STATUS, DuplicateForm, _do_duplicate),
+    "refer": (Action.REFER, ReferForm, _do_refer),
+}
+
+# Why a referral was refused, shown next to the field it is about (else above the forms).
+REFERRAL_REFUSAL_FIELDS = {
+    services.ReferralRefused.SAME_ORGANISATION: "to_organisation",
+    services.ReferralRefused.INACTIVE_ORGANISATION: "to_organisation",
+    services.ReferralRefused.ALREADY_PENDING: "to_organisation",
+    services.ReferralRefused.WHOLE_REQUEST_PENDING: "scope",
+    services.ReferralRefused.UNKNOWN_NEEDS: "needs",
 }
 
 
@@ -363,13 +429,14 @@ def _success_text(action: str) -> str:
     }[action]
 
 
-STALE_TEXT = _(
+# Lazy: module constants are read per request, in the request's language.
+STALE_TEXT = gettext_lazy(
     "This request changed since you opened it. Nothing was saved: check the timeline, then send again if it "
     "still applies. Your text is kept."
 )
 
 
-RELOAD_TEXT = _("The page was out of date. Nothing was saved: check the request and send again.")
+RELOAD_TEXT = gettext_lazy("The page was out of date. Nothing was saved: check the request and send again.")
 
 
 @login_required
@@ -378,7 +445,7 @@ def request_action(request, public_id, action):
     """Claim, assign, move status, set priority, add a note, write to the company, mark as duplicate."""
     if action not in {*ACTIONS, "claim"}:
         raise Http404
-    advice_request = _request_or_404(request.user, public_id)
+    advice_request = request_or_404(request.user, public_id)
     if action == "claim":
         return _claim(request, advice_request)
     permission, _form_class, do = ACTIONS[action]
@@ -387,7 +454,7 @@ def request_action(request, public_id, action):
     problem, status = None, 400
     if form.is_valid():
         try:
-            do(request.user, advice_request, form.cleaned_data)
+            done = do(request.user, advice_request, form.cleaned_data)
         except services.StaleRequest:
             problem, status = STALE_TEXT, 409
         except services.TransitionNotAllowed as refused:
@@ -404,18 +471,23 @@ def request_action(request, public_id, action):
             )
         except services.InvalidAssignee:
             form.add_error("organisation", _("This organisation does not serve the request's region."))
+        except services.ReferralRefused as refused:
+            if refused.code in REFERRAL_REFUSAL_FIELDS:
+                form.add_error(REFERRAL_REFUSAL_FIELDS[refused.code], refused.message)
+            else:
+                problem, status = refused.message, 409
         else:
-            return _after(request, advice_request, _success_text(action))
+            return after_action(request, advice_request, done or _success_text(action))
     elif "version" in form.errors:  # a tampered or truncated form: its fields are kept, the version renewed
         problem, status = RELOAD_TEXT, 409
     # Show the form again, with the typed text, on the current request (fresh version, timeline and status).
-    advice_request = _request_or_404(request.user, public_id)
+    advice_request = request_or_404(request.user, public_id)
     if problem and "version" in form.fields:
         data = form.data.copy()
         data["version"] = advice_request.version
         form = _form(action, request.user, advice_request, data=data)
         form.is_valid()
-    return _again(request, advice_request, {action: form}, problem, status)
+    return show_again(request, advice_request, {action: form}, problem, status)
 
 
 def _claim(request, advice_request):
@@ -423,22 +495,22 @@ def _claim(request, advice_request):
     try:
         services.claim(request=advice_request, advisor=request.user)
     except services.AlreadyClaimed:
-        fresh = _request_or_404(request.user, advice_request.public_id)
+        fresh = request_or_404(request.user, advice_request.public_id)
         text = _("Someone else took this request a moment ago: %(owner)s.") % {
             "owner": fresh.owner_advisor or fresh.owner_organisation or "–"
         }
         if request.POST.get("from") == "inbox":
             return _after_row(request, fresh, text, level=messages.WARNING)
-        return _again(request, fresh, {}, text, 409)
+        return show_again(request, fresh, {}, text, 409)
     if request.POST.get("from") == "inbox":
         return _after_row(request, advice_request, _success_text("claim"))
-    return _after(request, advice_request, _success_text("claim"))
+    return after_action(request, advice_request, _success_text("claim"))
 
 
-def _after(request, advice_request, text):
+def after_action(request, advice_request, text):
     """Success: the changed workspace for htmx, else back to the request page (post/redirect/get)."""
     if request.htmx:
-        fresh = _request_or_404(request.user, advice_request.public_id)
+        fresh = request_or_404(request.user, advice_request.public_id)
         context = {**_workspace_context(request.user, fresh), "notice": text}
         return render(request, "referrals/partials/request_workspace.html", context)
     messages.success(request, text)
@@ -464,7 +536,8 @@ def _after_row(request, advice_request, text, level=messages.SUCCESS):
     return HttpResponseRedirect(f"{reverse('referrals:inbox')}?{request.POST.get('return_query', '')[:2000]}")
 
 
-def _again(request, advice_request, bound, problem, status):
+def show_again(request, advice_request, bound, problem, status):
+    """The request page (or, for htmx, its workspace) again, with `bound` forms and their errors."""
     if request.htmx:
         # htmx swaps 2xx answers only: the problem is shown in the swapped part, next to the form.
         context = {**_workspace_context(request.user, advice_request, bound), "problem": problem}

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 from advisors import access
 from advisors.selectors import current_region, partners_of, region_for_county
 
-from .. import abuse, services, status_links
+from .. import abuse, selectors, services, status_links
 from ..forms import HelpMeExportForm, NeedCategoryForm, ReplyForm
-from ..models import AdviceRequest, NeedCategory, RequestEvent
+from ..models import AdviceRequest, NeedCategory, Referral, RequestEvent
 
 
 def _private(view):
@@ -159,7 +159,22 @@ def status(request, token):
             "form": form,
             "operator": _operator_of(advice_request.region),
             "center_name": advice_request.region.name if advice_request.region else "",
+            "handed_over": _handed_over(advice_request),
+            "co_handlers": selectors.co_handlers(advice_request),
         },
+    )
+
+
+def _handed_over(advice_request) -> bool:
+    """Whether its owner took the request over from another partner (an accepted referral): the page then
+    says who handles it *now*."""
+    return (
+        advice_request.owner_organisation_id is not None
+        and advice_request.referrals.filter(
+            status=Referral.Status.ACCEPTED,
+            scope=Referral.Scope.WHOLE,
+            to_organisation_id=advice_request.owner_organisation_id,
+        ).exists()
     )
 
 

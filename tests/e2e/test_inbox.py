@@ -154,7 +154,7 @@ def test_the_inbox_works_without_javascript(browser, live_server, intake, page, 
         nojs.get_by_label("New status").select_option(value="in_progress")
         with nojs.expect_navigation():
             nojs.get_by_role("button", name="Apply to selected").click()
-        expect(nojs.locator(".messages")).to_contain_text(f"Done for 1: {advice_request.reference}.")
+        expect(nojs.locator(".messages")).to_contain_text(f"Done for 1 request: {advice_request.reference}.")
 
         nojs.get_by_role("link", name=advice_request.reference).click()
         nojs.get_by_label("New status").select_option(value="closed")

@@ -58,3 +58,82 @@ def make_submission(need_categories, reference_data):
         return Submission(**fields)
 
     return make
+
+
+# --- Referrals ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ekn(region):
+    """EKN, a partner of the same region (Uppsala)."""
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(name="EKN", slug="ekn", kind="ekn", email="info@ekn.example", regions=[region])
+
+
+@pytest.fixture
+def ekn_advisor(ekn):
+    return UserFactory(email="eva@ekn.example", full_name="Eva Ek", organisation=ekn)
+
+
+@pytest.fixture
+def far_region(db):
+    """A cooperating region (seed 002: Dalarna, Gävleborg and Värmland work together)."""
+    from tests.factories import RegionFactory
+
+    return RegionFactory(name="Exportcenter Gävleborg", slug="gavleborg")
+
+
+@pytest.fixture
+def far_partner(far_region):
+    """A partner that serves only the cooperating region."""
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(
+        name="Sandbacka Science Park",
+        slug="sandbacka",
+        kind="innovation_centre",
+        email="hej@sandbacka.example",
+        regions=[far_region],
+    )
+
+
+@pytest.fixture
+def far_advisor(far_partner):
+    return UserFactory(email="sven@sandbacka.example", full_name="Sven Sand", organisation=far_partner)
+
+
+@pytest.fixture
+def consent():
+    from referrals.services import Consent
+
+    return Consent(method="phone", details="Karin Berg, by phone on 3 March")
+
+
+@pytest.fixture
+def owned_request(make_submission, operator, advisor):
+    """A request about buyer credit risk and market selection, taken by Almi's advisor (Almi owns it)."""
+    from referrals import services
+
+    request = services.submit_request(submission=make_submission())
+    return services.claim(request=request, advisor=advisor)
+
+
+@pytest.fixture
+def refer(consent):
+    """`refer(request, to, by, needs=(), note=...)`: a referral by the service, at the current version."""
+    from referrals import services
+
+    def make(request, to, by, needs=(), note="Please help with the credit risk."):
+        request.refresh_from_db()
+        return services.refer_request(
+            request=request,
+            to_organisation=to,
+            by=by,
+            needs=list(needs),
+            note=note,
+            consent=consent,
+            expected_version=request.version,
+        )
+
+    return make

@@ -123,7 +123,7 @@ def test_the_row_shows_reference_company_needs_markets_age_deadline_owner_and_la
     assert request.reference in row and "Radhuset Rör AB" in row
     assert "Buyer credit risk" in row or "Kreditrisk" in row  # the need's name
     assert ">DE<" in row and ">NO<" in row
-    assert "Due" in row  # the deadline badge
+    assert "Respond by" in row  # the deadline badge
     assert "Nobody yet" in row
     assert "Note" in row  # the last event
     assert f'value="{request.public_id}:{request.version}"' in row  # the bulk checkbox carries the version

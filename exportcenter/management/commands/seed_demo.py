@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from advisors import demo as advisors_demo
 from companies import demo as companies_demo
+from dashboards import demo as dashboards_demo
+from outreach import demo as outreach_demo
 from referrals import demo as referrals_demo
 
 
@@ -32,7 +34,14 @@ class Command(BaseCommand):
         )
         requests = referrals_demo.seed()
         self.stdout.write(
-            f"Requests: {requests.requests} demo requests. An SME's status page: {requests.status_url}"
+            f"Requests: {requests.requests} demo requests, {requests.referrals} referrals between partners. "
+            f"An SME's status page: {requests.status_url}"
+        )
+        self.stdout.write(f"Regional goals: {dashboards_demo.seed()} for the demo region.")
+        outreach = outreach_demo.seed()
+        self.stdout.write(
+            f"Outreach: a campaign with {outreach.members} companies, {outreach.activities} activities, "
+            f"{outreach.follow_ups} follow-ups (overdue, today, tomorrow)."
         )
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
         width = max(len(login.email) for login in logins)

@@ -1,0 +1,150 @@
+"""The dashboard's period selector and filters, shared by the page, the downloads and the REST API."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from advisors import access
+from advisors.models import Organisation, Region
+from companies.models import County, EmployeeBand, Municipality, SNISection
+from referrals.models import NeedCategory
+
+from .models import RegionalGoal
+from .selectors import Filters, Period, Scope, scopes_for
+
+PERIOD_CHOICES = [
+    ("month", _("Month")),
+    ("quarter", _("Quarter")),
+    ("year", _("Year")),
+    ("custom", _("Custom")),
+]
+SCOPE_CHOICES = [("region", _("The region")), ("organisation", _("My organisation")), ("mine", _("My work"))]
+MAX_CUSTOM_DAYS = 3 * 366
+
+
+def period_around(kind: str, day: date) -> Period:
+    if kind == "month":
+        start = day.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    elif kind == "quarter":
+        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        end = (start + timedelta(days=95)).replace(day=1) - timedelta(days=1)
+    else:
+        start, end = date(day.year, 1, 1), date(day.year, 12, 31)
+    return Period(start, end)
+
+
+class DashboardQueryForm(forms.Form):
+    region = forms.ModelChoiceField(
+        Region.objects.none(), label=_("Region"), required=False, to_field_name="slug"
+    )
+    scope = forms.ChoiceField(label=_("Figures for"), choices=SCOPE_CHOICES, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    day = forms.DateField(
+        label=_("A day in the period"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The month, quarter or year around this day. Empty: today."),
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(), label=_("Organisation"), required=False, to_field_name="slug"
+    )
+    county = forms.ModelChoiceField(County.objects.none(), label=_("County"), required=False)
+    municipality = forms.ModelChoiceField(
+        Municipality.objects.none(), label=_("Municipality"), required=False
+    )
+    need = forms.ModelChoiceField(
+        NeedCategory.objects.filter(is_active=True), label=_("Need"), required=False, to_field_name="slug"
+    )
+    sni_section = forms.ModelChoiceField(
+        SNISection.objects.all(), label=_("Industry (SNI section)"), required=False
+    )
+    size_band = forms.ChoiceField(
+        label=_("Size (employees)"), choices=[("", "---------"), *EmployeeBand.choices], required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        regions = access.visible(user, Region.objects.filter(is_active=True)).order_by("name")
+        self.fields["region"].queryset = regions
+        region = self._chosen_region()
+        if region is not None:
+            self.fields["organisation"].queryset = Organisation.objects.filter(regions=region).order_by(
+                "name"
+            )
+            self.fields["county"].queryset = County.objects.filter(regions=region).order_by("code")
+            self.fields["municipality"].queryset = Municipality.objects.filter(
+                county__regions=region
+            ).order_by("name")
+            allowed = {self._scope_key(scope) for scope in scopes_for(user, region)}
+            self.fields["scope"].choices = [(key, label) for key, label in SCOPE_CHOICES if key in allowed]
+
+    def _chosen_region(self) -> Region | None:
+        regions = self.fields["region"].queryset
+        slug = self.data.get("region") if self.is_bound else None
+        return (regions.filter(slug=slug).first() if slug else None) or regions.first()
+
+    @staticmethod
+    def _scope_key(scope: Scope) -> str:
+        return "mine" if scope.advisor_id else "organisation" if scope.organisation_id else "region"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom":
+            start, end = data.get("start"), data.get("end")
+            if not start or not end:
+                raise forms.ValidationError(_("A custom period needs a start and an end."))
+            if end < start:
+                self.add_error("end", _("The end must not be before the start."))
+            elif (end - start).days > MAX_CUSTOM_DAYS:
+                self.add_error("end", _("A custom period may be at most three years."))
+        return data
+
+    # --- What the figures need ------------------------------------------------------------------
+
+    def resolved(self) -> tuple[Scope | None, Period, Filters]:
+        """The scope, period and filters of a valid (or unbound) form; None scope: nothing to show."""
+        data = self.cleaned_data if self.is_bound else {}
+        region = data.get("region") or self._chosen_region()
+        scopes = scopes_for(self.user, region) if region else []
+        wanted = data.get("scope") or ""
+        scope = next((s for s in scopes if self._scope_key(s) == wanted), scopes[0] if scopes else None)
+        kind = data.get("period") or "year"
+        if kind == "custom":
+            period = Period(data["start"], data["end"])
+        else:
+            period = period_around(kind, data.get("day") or timezone.localdate())
+        filters = Filters(
+            organisation_id=data["organisation"].pk if data.get("organisation") else None,
+            county=data["county"].pk if data.get("county") else None,
+            municipality=data["municipality"].pk if data.get("municipality") else None,
+            need=data["need"].slug if data.get("need") else None,
+            sni_section=data["sni_section"].pk if data.get("sni_section") else None,
+            size_band=data.get("size_band") or None,
+        )
+        return scope, period, filters
+
+
+class RegionalGoalForm(forms.ModelForm):
+    class Meta:
+        model = RegionalGoal
+        fields = ["region", "year", "kind", "name", "baseline", "target"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = access.visible(user, Region.objects.all())
+
+    def clean(self):
+        data = super().clean()
+        kind, name = data.get("kind"), (data.get("name") or "").strip()
+        if kind == RegionalGoal.Kind.CUSTOM and not name:
+            self.add_error("name", _("A custom goal needs a name."))
+        elif kind and kind != RegionalGoal.Kind.CUSTOM and name:
+            self.add_error("name", _("Only custom goals have a name."))
+        data["name"] = name
+        return data

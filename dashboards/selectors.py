@@ -1,0 +1,529 @@
+"""The dashboards' figures. Every figure is one or a few aggregate queries; no loop over rows in Python.
+
+A figure reads the requests of a *scope* (a region, an organisation or an advisor), received in a *period*
+(Stockholm calendar days) and narrowed by *filters* (organisation, county or municipality, need, SNI
+section, size band). The definitions are in the README ("Dashboards") and in each figure's panel.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from advisors import access
+from advisors.models import Region
+from companies.models import Company, EmployeeBand
+from exportcenter.workdays import STOCKHOLM
+from referrals.models import AdviceRequest, Referral
+
+from .models import RegionalGoal
+
+
+class Median(Aggregate):
+    """PostgreSQL's `percentile_cont(0.5)`: the median of numbers or intervals."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+
+# --- Scope, period, filters -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Stockholm calendar days from `start` up to and including `end`."""
+
+    start: date
+    end: date
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=STOCKHOLM)
+
+    @property
+    def ends_at(self) -> datetime:
+        """The first moment after the period (exclusive bound)."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
+
+    def contains(self, prefix: str = "created_at") -> Q:
+        return Q(**{f"{prefix}__gte": self.starts_at, f"{prefix}__lt": self.ends_at})
+
+
+@dataclass(frozen=True)
+class Filters:
+    organisation_id: int | None = None
+    county: str | None = None
+    municipality: str | None = None
+    need: str | None = None  # a need category's slug
+    sni_section: str | None = None
+    size_band: str | None = None
+
+    def company_q(self, prefix: str = "company__") -> Q:
+        q = Q()
+        if self.municipality:
+            q &= Q(**{f"{prefix}municipality": self.municipality})
+        elif self.county:
+            q &= Q(**{f"{prefix}municipality__county": self.county})
+        if self.sni_section:
+            q &= Q(**{f"{prefix}sni_code__section": self.sni_section})
+        if self.size_band:
+            q &= Q(**{f"{prefix}employee_band": self.size_band})
+        return q
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: a region's, an organisation's (within the region) or one advisor's."""
+
+    region: Region
+    organisation_id: int | None = None
+    advisor_id: int | None = None
+    label: str = field(default="", compare=False)
+
+
+def scopes_for(user, region: Region) -> list[Scope]:
+    """The dashboards a user may see for a region, widest first (README: "Dashboards", access rules).
+
+    Regional staff: the region. Organisation leads: their organisation, plus the region's totals.
+    Advisors: their own work, plus their organisation's. Nobody sees a region they do not work in.
+    """
+    if not access.can(user, "view", region):
+        return []
+    if user.is_superuser or user.is_regional_staff:
+        return [Scope(region)]
+    if user.organisation_id is None:
+        return []
+    organisation = Scope(region, organisation_id=user.organisation_id)
+    if user.is_organisation_lead:
+        return [Scope(region), organisation]
+    return [organisation, Scope(region, organisation_id=user.organisation_id, advisor_id=user.pk)]
+
+
+def requests_for(scope: Scope, filters: Filters) -> QuerySet[AdviceRequest]:
+    """The requests a figure counts, before the period: scope and filters."""
+    qs = AdviceRequest.objects.filter(region=scope.region).filter(filters.company_q())
+    if scope.advisor_id:
+        qs = qs.filter(owner_advisor_id=scope.advisor_id)
+    elif scope.organisation_id:
+        qs = qs.filter(owner_organisation_id=scope.organisation_id)
+    if filters.organisation_id:
+        qs = qs.filter(owner_organisation_id=filters.organisation_id)
+    if filters.need:
+        # A subquery, not a join: a request with two needs is still one request.
+        qs = qs.filter(
+            Exists(
+                AdviceRequest.needs.through.objects.filter(
+                    advicerequest_id=OuterRef("pk"), needcategory__slug=filters.need
+                )
+            )
+        )
+    return qs
+
+
+def received(scope: Scope, period: Period, filters: Filters) -> QuerySet[AdviceRequest]:
+    return requests_for(scope, filters).filter(period.contains())
+
+
+# --- Figures ----------------------------------------------------------------------------------------
+
+DIMENSIONS = {
+    # dimension -> (key, Swedish label, English label); choices are labelled in Python, per group
+    "channel": ("channel", None, None),
+    "need": ("needs__slug", "needs__name_sv", "needs__name_en"),
+    "municipality": ("company__municipality", "company__municipality__short_name", None),
+    "sni_section": (
+        "company__sni_code__section",
+        "company__sni_code__section__name_sv",
+        "company__sni_code__section__name_en",
+    ),
+    "size_band": ("company__employee_band", None, None),
+}
+CHOICE_LABELS = {"channel": AdviceRequest.Channel, "size_band": EmployeeBand}
+
+
+def _label(dimension: str, row: dict) -> str:
+    if not row["key"]:
+        return str(_("Not known"))
+    if dimension in CHOICE_LABELS:
+        choices = dict(CHOICE_LABELS[dimension].choices)
+        return str(choices.get(row["key"], row["key"]))
+    english = row.get("label_en") if (get_language() or "sv").startswith("en") else None
+    label = english or row.get("label_sv") or row["key"]
+    return f"{row['key']} {label}" if dimension == "sni_section" else label
+
+
+def requests_by(dimension: str, scope: Scope, period: Period, filters: Filters) -> list[dict]:
+    """Requests received in the period, counted per value of `dimension`, largest first.
+
+    A request with two needs counts once under each need; every other dimension sums to the total.
+    """
+    key, label_sv, label_en = DIMENSIONS[dimension]
+    fields = {"key": F(key)}
+    if label_sv:
+        fields["label_sv"] = F(label_sv)
+    if label_en:
+        fields["label_en"] = F(label_en)
+    rows = (
+        received(scope, period, filters)
+        .values(**fields)
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", "key")
+    )
+    # One row per group (a handful of channels, needs, municipalities), not per request.
+    return [{"key": row["key"] or "", "label": _label(dimension, row), "count": row["count"]} for row in rows]
+
+
+# The target markets are one comma-separated column (django-countries, multiple=True): the database splits
+# it. PostgreSQL with unnest(); SQLite with a recursive common table expression.
+_MARKETS_SQL = {
+    "postgresql": (
+        "SELECT market, COUNT(*) FROM (SELECT unnest(string_to_array(sub.target_markets, ',')) AS market "
+        "FROM ({requests}) sub) markets WHERE market <> '' GROUP BY market ORDER BY 2 DESC, 1"
+    ),
+    "sqlite": (
+        "WITH RECURSIVE split(market, rest) AS ("
+        "SELECT '', sub.target_markets || ',' FROM ({requests}) sub "
+        "UNION ALL SELECT substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1) "
+        "FROM split WHERE rest <> '') "
+        "SELECT market, COUNT(*) FROM split WHERE market <> '' GROUP BY market ORDER BY 2 DESC, 1"
+    ),
+}
+
+
+def requests_by_target_market(scope: Scope, period: Period, filters: Filters) -> list[dict]:
+    """Requests received in the period per target market, most wanted first (the top target markets).
+
+    A request with three target markets counts once under each of them.
+    """
+    sql, params = received(scope, period, filters).values("target_markets").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_MARKETS_SQL[connection.vendor].format(requests=sql), params)
+        rows = cursor.fetchall()
+    return [{"key": code, "label": str(countries.name(code)) or code, "count": n} for code, n in rows]
+
+
+def requests_by_month(scope: Scope, period: Period, filters: Filters) -> list[dict]:
+    """Requests received per calendar month in Stockholm time (a request at 00:30 on 1 April, Swedish
+    summer time, belongs to April although it is still March in UTC)."""
+    rows = (
+        received(scope, period, filters)
+        .annotate(month=TruncMonth("created_at", tzinfo=STOCKHOLM))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    return [
+        {
+            "key": row["month"].strftime("%Y-%m"),
+            "label": row["month"].strftime("%Y-%m"),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def new_international_companies(region: Region, period: Period, filters: Filters) -> int:
+    """Companies in the region whose first sign of international business was recorded in the period."""
+    return (
+        international_companies(region, filters)
+        .filter(became_international_on__gte=period.start, became_international_on__lte=period.end)
+        .count()
+    )
+
+
+def requests_received(scope: Scope, period: Period, filters: Filters) -> int:
+    return received(scope, period, filters).count()
+
+
+def companies_reached(scope: Scope, period: Period, filters: Filters) -> int:
+    """Distinct companies with a request received, or a referral made, in the period.
+
+    A company merged into another counts as the company it was merged into, so the pair counts once.
+    """
+    requests = requests_for(scope, filters)
+    in_period = requests.filter(period.contains()) | requests.filter(
+        Exists(Referral.objects.filter(request=OuterRef("pk")).filter(period.contains()))
+    )
+    return in_period.aggregate(n=Count(Coalesce("company__merged_into_id", "company_id"), distinct=True))["n"]
+
+
+def _duration_seconds(value) -> float | None:
+    return None if value is None else value.total_seconds()
+
+
+def _median_duration(queryset: QuerySet, expression) -> float | None:
+    """The median of a duration expression over `queryset`, in seconds.
+
+    PostgreSQL: `percentile_cont(0.5)` in one query. SQLite (development only): two small queries, the
+    count and the one or two middle values by ORDER BY/OFFSET, so it is still computed in the database.
+    """
+    annotated = queryset.annotate(_d=ExpressionWrapper(expression, output_field=DurationField()))
+    if connection.vendor == "postgresql":
+        return _duration_seconds(annotated.aggregate(m=Median("_d", output_field=DurationField()))["m"])
+    total = annotated.count()
+    if not total:
+        return None
+    middle = list(annotated.order_by("_d").values_list("_d", flat=True)[(total - 1) // 2 : total // 2 + 1])
+    return sum(_duration_seconds(d) for d in middle) / len(middle)
+
+
+def speed(scope: Scope, period: Period, filters: Filters, *, now: datetime | None = None) -> dict:
+    """Median time to first response, and the share that reached the final owner within one working day.
+
+    - Median: over requests received in the period that have a first response, of
+      `first_response_at - created_at` (calendar time, in seconds).
+    - Within one working day: a request counts when its current owner got it (`owner_since`) no later than
+      its first-response deadline (`first_response_due_at`: the end of the next Swedish working day after
+      it arrived). The denominator is the requests received in the period that are decided: owned, or
+      past that deadline without an owner.
+    """
+    now = now or timezone.now()
+    requests = received(scope, period, filters)
+    decided = requests.filter(Q(owner_since__isnull=False) | Q(first_response_due_at__lt=now))
+    counts = decided.aggregate(
+        decided=Count("pk"), on_time=Count("pk", filter=Q(owner_since__lte=F("first_response_due_at")))
+    )
+    median = _median_duration(
+        requests.filter(first_response_at__isnull=False), F("first_response_at") - F("created_at")
+    )
+    share = round(100 * counts["on_time"] / counts["decided"], 1) if counts["decided"] else None
+    return {
+        "median_first_response_seconds": median,
+        "median_first_response_hours": None if median is None else round(median / 3600, 1),
+        "decided": counts["decided"],
+        "owner_within_one_working_day": counts["on_time"],
+        "owner_within_one_working_day_percent": share,
+    }
+
+
+def workload(scope: Scope, filters: Filters, *, now: datetime | None = None) -> dict:
+    """Open and overdue requests now, per organisation and per advisor (the period does not apply).
+
+    Overdue: open, no first response yet, and the first-response deadline has passed.
+    """
+    now = now or timezone.now()
+    open_requests = requests_for(scope, filters).exclude(status=AdviceRequest.Status.CLOSED)
+    overdue = Q(first_response_at__isnull=True, first_response_due_at__lt=now)
+    per_organisation = (
+        open_requests.values(key=F("owner_organisation__slug"), label=F("owner_organisation__name"))
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
+        .order_by("-open", "label")
+    )
+    per_advisor = (
+        open_requests.filter(owner_advisor__isnull=False)
+        .values(key=F("owner_advisor_id"), label=F("owner_advisor__full_name"))
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
+        .order_by("-open", "label")
+    )
+    return {"per_organisation": list(per_organisation), "per_advisor": list(per_advisor)}
+
+
+def referral_matrix(scope: Scope, period: Period, filters: Filters) -> list[dict]:
+    """Referrals sent in the period between partners, from → to, for requests in scope.
+
+    Each referral counts, so one declined and then made again counts twice. Acceptance rate: accepted
+    among the answered (accepted or declined). Median time to answer: `answered_at - created_at` over the
+    answered ones (PostgreSQL; SQLite shows none per pair).
+    """
+    referrals = Referral.objects.filter(period.contains(), request__in=requests_for(scope, filters))
+    answered = Q(status__in=[Referral.Status.ACCEPTED, Referral.Status.DECLINED])
+    annotations = {
+        "count": Count("pk"),
+        "answered": Count("pk", filter=answered),
+        "accepted": Count("pk", filter=Q(status=Referral.Status.ACCEPTED)),
+    }
+    if connection.vendor == "postgresql":
+        annotations["median"] = Median(
+            ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField()),
+            filter=answered,
+            output_field=DurationField(),
+        )
+    rows = (
+        referrals.values(
+            from_key=F("from_organisation__slug"),
+            from_label=F("from_organisation__name"),
+            to_key=F("to_organisation__slug"),
+            to_label=F("to_organisation__name"),
+        )
+        .annotate(**annotations)
+        .order_by("from_label", "to_label")
+    )
+    result = []
+    for row in rows:  # one row per pair of organisations, not per referral
+        median = _duration_seconds(row.pop("median", None))
+        row["acceptance_percent"] = (
+            round(100 * row["accepted"] / row["answered"], 1) if row["answered"] else None
+        )
+        row["median_answer_hours"] = None if median is None else round(median / 3600, 1)
+        result.append(row)
+    return result
+
+
+def outreach_funnel(scope: Scope, period: Period, filters: Filters) -> list[dict]:
+    """Per campaign of the region that runs during the period: the companies on its target list and how
+    many were contacted, went on to a request and became exporters (one query, grouped by campaign).
+
+    - Targeted: on the target list (not removed).
+    - Contacted: an activity logged for the membership, or a status other than "to contact".
+    - Went on to a request: the company (or the company it was merged into) has a request received on
+      or after the campaign's first day, or the status says so.
+    - Became exporters: the company's first sign of international business is on or after the
+      campaign's first day, or the status is "now exporting".
+    """
+    from outreach.models import Activity, CampaignMember
+
+    Status = CampaignMember.Status
+    members = CampaignMember.objects.filter(
+        removed_at__isnull=True,
+        campaign__region=scope.region,
+        campaign__starts_on__lte=period.end,
+        campaign__ends_on__gte=period.start,
+    ).filter(filters.company_q())
+    if scope.organisation_id:
+        members = members.filter(campaign__organisation_id=scope.organisation_id)
+    if filters.organisation_id:
+        members = members.filter(campaign__organisation_id=filters.organisation_id)
+    has_activity = Exists(Activity.objects.filter(campaign_member=OuterRef("pk")))
+    company = Q(company=OuterRef("company")) | Q(company__merged_into=OuterRef("company"))
+    has_request = Exists(
+        AdviceRequest.objects.filter(company, created_at__date__gte=OuterRef("campaign__starts_on"))
+    )
+    contacted = has_activity | ~Q(status=Status.TO_CONTACT)
+    requested = has_request | Q(status__in=[Status.REQUEST_CREATED, Status.NOW_EXPORTING])
+    exporting = Q(company__became_international_on__gte=F("campaign__starts_on")) | Q(
+        status=Status.NOW_EXPORTING
+    )
+    rows = (
+        members.values(key=F("campaign__public_id"), label=F("campaign__name"))
+        .annotate(
+            targeted=Count("pk"),
+            contacted=Count("pk", filter=contacted),
+            requested=Count("pk", filter=requested),
+            exporting=Count("pk", filter=exporting),
+        )
+        .order_by("label", "key")
+    )
+    return [{**row, "key": str(row["key"])} for row in rows]
+
+
+def international_companies(region: Region, filters: Filters) -> QuerySet[Company]:
+    """Companies in the region's counties, not merged away, with a sign of international business."""
+    return Company.objects.active().filter(
+        filters.company_q(prefix=""),
+        municipality__county__in=region.counties.all(),
+        became_international_on__isnull=False,
+    )
+
+
+def goal_tracker(region: Region, year: int, filters: Filters) -> dict:
+    """Companies doing international business in the region against the year's goal, with a monthly trend.
+
+    Actual: companies in the region, not merged into another, with `became_international_on` on or before
+    the end of the year. Progress: (actual − baseline) / (target − baseline).
+    The trend is the running total at the end of each month of the year.
+    """
+    goal = RegionalGoal.objects.filter(
+        region=region, year=year, kind=RegionalGoal.Kind.INTERNATIONAL_COMPANIES, name=""
+    ).first()
+    companies = international_companies(region, filters)
+    year_start = date(year, 1, 1)
+    before = companies.filter(became_international_on__lt=year_start).count()
+    monthly = (
+        companies.filter(
+            became_international_on__gte=year_start, became_international_on__lt=date(year + 1, 1, 1)
+        )
+        .annotate(month=TruncMonth("became_international_on"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    new_by_month = {row["month"].month if row["month"] else None: row["count"] for row in monthly}
+    trend, running = [], before
+    for month in range(1, 13):  # twelve months, not rows
+        running += new_by_month.get(month, 0)
+        trend.append({"month": f"{year}-{month:02d}", "new": new_by_month.get(month, 0), "total": running})
+    actual = running
+    progress = None
+    if goal and goal.target != goal.baseline:
+        progress = round(100 * (actual - goal.baseline) / (goal.target - goal.baseline), 1)
+    return {
+        "year": year,
+        "baseline": goal.baseline if goal else None,
+        "target": goal.target if goal else None,
+        "actual": actual,
+        "new_this_year": actual - before,
+        "progress_percent": progress,
+        "trend": trend,
+    }
+
+
+def goals_overview(region: Region, year: int, filters: Filters, *, international_actual: int) -> list[dict]:
+    """Every goal of the region for the year, with the actual value where the portal can count it:
+    companies doing international business (the goal tracker's actual) and companies reached in the whole
+    year (region-wide). Custom goals are reported against their baseline and target only."""
+    goals = list(RegionalGoal.objects.filter(region=region, year=year).order_by("kind", "name"))
+    reached = None
+    if any(goal.kind == RegionalGoal.Kind.COMPANIES_REACHED for goal in goals):
+        reached = companies_reached(Scope(region), Period(date(year, 1, 1), date(year, 12, 31)), filters)
+    actuals = {
+        RegionalGoal.Kind.INTERNATIONAL_COMPANIES: international_actual,
+        RegionalGoal.Kind.COMPANIES_REACHED: reached,
+    }
+    rows = []
+    for goal in goals:  # a handful of goals, not data rows
+        actual = actuals.get(goal.kind)
+        progress = None
+        if actual is not None and goal.target != goal.baseline:
+            progress = round(100 * (actual - goal.baseline) / (goal.target - goal.baseline), 1)
+        rows.append(
+            {
+                "kind": goal.kind,
+                "label": goal.name or str(goal.get_kind_display()),
+                "baseline": goal.baseline,
+                "target": goal.target,
+                "actual": actual,
+                "progress_percent": progress,
+            }
+        )
+    return rows
+
+
+def summary(scope: Scope, period: Period, filters: Filters, *, now: datetime | None = None) -> dict:
+    """Every figure of the dashboard for one scope."""
+    tracker = goal_tracker(scope.region, period.end.year, filters)
+    return {
+        "requests_received": requests_received(scope, period, filters),
+        "companies_reached": companies_reached(scope, period, filters),
+        "new_international_companies": new_international_companies(scope.region, period, filters),
+        "requests_by_month": requests_by_month(scope, period, filters),
+        "speed": speed(scope, period, filters, now=now),
+        "requests_by": {
+            **{dimension: requests_by(dimension, scope, period, filters) for dimension in DIMENSIONS},
+            "target_market": requests_by_target_market(scope, period, filters),
+        },
+        "workload": workload(scope, filters, now=now),
+        "referral_matrix": referral_matrix(scope, period, filters),
+        "outreach_funnel": outreach_funnel(scope, period, filters),
+        "goal_tracker": tracker,
+        "goals": goals_overview(
+            scope.region, period.end.year, filters, international_actual=tracker["actual"]
+        ),
+    }

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("advisor/dashboard/", views.dashboard, name="dashboard"),
+    path("advisor/dashboard/report/", views.report, name="report"),
+    path("advisor/dashboard/<slug:figure>.<str:file_format>", views.download, name="download"),
+    path("advisor/goals/", views.goals, name="goals"),
+    path("advisor/goals/new/", views.goal_form, name="goal_create"),
+    path("advisor/goals/<int:pk>/", views.goal_form, name="goal_edit"),
+]

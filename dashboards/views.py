@@ -1,0 +1,96 @@
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from advisors import access
+from companies.exporting import csv_response, xlsx_response
+
+from . import selectors
+from .forms import DashboardQueryForm, RegionalGoalForm
+from .models import RegionalGoal
+from .tables import figures
+
+
+def _dashboard_context(request) -> dict:
+    form = DashboardQueryForm(request.GET or None, user=request.user)
+    valid = form.is_valid() if form.is_bound else True
+    if not valid:
+        form_for_defaults = DashboardQueryForm(user=request.user)
+        scope, period, filters = form_for_defaults.resolved()
+    else:
+        scope, period, filters = form.resolved()
+    if scope is None:
+        raise Http404(_("There is no dashboard for you here."))
+    summary = selectors.summary(scope, period, filters)
+    if scope.advisor_id:
+        scope_label = _("My work in {organisation}").format(organisation=request.user.organisation)
+    elif scope.organisation_id:
+        scope_label = str(request.user.organisation)
+    else:
+        scope_label = str(scope.region)
+    return {
+        "form": form,
+        "form_valid": valid,
+        "scope": scope,
+        "scope_label": scope_label,
+        "period": period,
+        "summary": summary,
+        "figures": figures(summary),
+        "query": request.GET.urlencode(),
+        "generated_at": timezone.now(),
+    }
+
+
+@login_required
+def dashboard(request):
+    return render(request, "dashboards/dashboard.html", _dashboard_context(request))
+
+
+@login_required
+def report(request):
+    """The same figures as an A4 report for printing: tables only, no controls."""
+    return render(request, "dashboards/report.html", _dashboard_context(request))
+
+
+@login_required
+def download(request, figure: str, file_format: str):
+    context = _dashboard_context(request)
+    chosen = next((f for f in context["figures"] if f.key == figure), None)
+    if chosen is None or file_format not in ("csv", "xlsx"):
+        raise Http404
+    period = context["period"]
+    filename = f"{figure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{file_format}"
+    if file_format == "csv":
+        return csv_response(chosen.download_rows(), filename)
+    # A sheet's title may not hold any of []:*?/\ (Excel's rule).
+    title = re.sub(r"[\[\]:*?/\\]", "", chosen.title).strip()
+    return xlsx_response(chosen.download_rows(), filename, sheet_title=title)
+
+
+@login_required
+def goals(request):
+    access.require(request.user, access.Action.VIEW, RegionalGoal)
+    items = access.visible(request.user, RegionalGoal.objects.select_related("region"))
+    may_create = access.can(request.user, access.Action.CREATE, RegionalGoal)
+    return render(request, "dashboards/goals.html", {"goals": items, "may_create": may_create})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_form(request, pk=None):
+    goal = get_object_or_404(RegionalGoal, pk=pk) if pk else None
+    access.require(request.user, access.Action.CHANGE if goal else access.Action.CREATE, goal or RegionalGoal)
+    form = RegionalGoalForm(request.POST or None, instance=goal, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        # The region field only offers the user's regions, so this is checked by the access rules too.
+        access.require(request.user, access.Action.CHANGE, form.instance)
+        form.save()
+        messages.success(request, _("The goal was saved."))
+        return redirect("dashboards:goals")
+    return render(request, "dashboards/goal_form.html", {"form": form, "goal": goal})

@@ -1,0 +1,42 @@
+"""Read-side queries of the notification centre."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .models import EmailPreference, Notification, ReminderKind
+
+BELL_CAP = 99  # the bell says "99+" beyond this: a page view never counts a whole table
+
+
+@dataclass(frozen=True)
+class Bell:
+    unread: int
+    capped: bool
+
+    @property
+    def label(self) -> str:
+        return f"{BELL_CAP}+" if self.capped else str(self.unread)
+
+
+def unread_count(user, *, cap: int = BELL_CAP) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)[: cap + 1].count()
+
+
+def bell_for(user) -> Bell:
+    count = unread_count(user)
+    return Bell(unread=min(count, BELL_CAP), capped=count > BELL_CAP)
+
+
+def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """The person's own notifications, newest first. Nobody sees another person's, whatever their role."""
+    notifications = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications
+
+
+def email_preferences_for(user) -> dict[str, bool]:
+    """Every reminder kind and whether the person wants it by email (yes unless they said no)."""
+    saved = dict(EmailPreference.objects.filter(user=user).values_list("kind", "email"))
+    return {kind: saved.get(kind, True) for kind in ReminderKind.values}

@@ -1,0 +1,289 @@
+"""The reminder machinery: one generic sweep for every kind of reminder.
+
+A kind (`outreach.reminder_kinds`) says three things: which targets are due on a run date
+(`candidates`), who gets what about each of them (`plan`), and what the reminder says (`content`).
+Everything else is shared:
+
+1. `sweep(kind, run_date)` runs under an advisory lock per kind (`exportcenter.locks`), so that an
+   overlapping sweep or a second beat returns at once. It walks the candidates' primary keys in
+   keyset-paginated chunks and, after commit, queues one `send_reminders` task per chunk with the ids and
+   the run date. The run date is fixed by the sweep: a chunk that waited in a backlog still works for the
+   day it was meant for.
+2. `send(kind, run_date, ids)` (the child task) plans the chunk's reminders and, in one transaction,
+   inserts them into the ledger (`notifications.Reminder`, INSERT … ON CONFLICT DO NOTHING). Only the
+   rows this call inserted get an in-app notification (always) and an outbox email (if the recipient's
+   preferences allow it). A second sweep, an overlapping one, or the re-run after a worker died in the
+   middle, inserts nothing for what was sent, and sends what was not.
+3. The outbox delivers the emails in one task per chunk after commit (`notifications.tasks.deliver_emails`),
+   retrying mail-server errors with exponential back-off.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from exportcenter.locks import advisory_lock
+from exportcenter.workdays import is_working_day
+from notifications.models import Notification, Reminder
+from notifications.services import (
+    EmailDraft,
+    LedgerEntry,
+    email_wanted,
+    notify_each,
+    queue_emails,
+    record_reminders,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a reminder: what, a detail (a date, a company) and a link."""
+
+    text: str
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    items: list[Item]
+    more: int = 0  # how many more there are than listed
+
+    @property
+    def more_text(self) -> str:
+        return ngettext("… and %(count)s more", "… and %(count)s more", self.more) % {"count": self.more}
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a reminder says, in the recipient's language: the notification's title and link, and the
+    email's introduction and sections."""
+
+    title: str
+    url: str
+    intro: str
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who gets a reminder: what the sender needs of a person, without a model instance per row."""
+
+    pk: int
+    email: str
+    full_name: str
+    preferred_language: str
+
+    FIELDS = ("pk", "email", "full_name", "preferred_language")
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @classmethod
+    def in_bulk(cls, ids) -> dict[int, "Recipient"]:
+        from advisors.models import User
+
+        return {row[0]: cls(*row) for row in User.objects.filter(pk__in=ids).values_list(*cls.FIELDS)}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One reminder a chunk would send: its ledger entry, the person, and what the kind needs to word it."""
+
+    entry: LedgerEntry
+    recipient: Any
+    payload: Any
+
+
+class ReminderKind:
+    """A kind of reminder. Subclasses set `kind` and `target` and implement the three methods."""
+
+    kind: str = ""
+    target: str = ""  # the model label of the targets, e.g. "outreach.followup"
+    working_days_only = True  # a sweep on a weekend or holiday sends nothing
+
+    def candidates(self, run_date: date) -> QuerySet:
+        """The targets (a queryset of the target model) that may be due on `run_date`."""
+        raise NotImplementedError
+
+    def plan(self, run_date: date, ids: list[int]) -> list[Planned]:
+        """The reminders for these targets, checked again: they may have changed since the sweep."""
+        raise NotImplementedError
+
+    def content(self, planned: Planned, run_date: date) -> Content:
+        """The reminder's words. Called in the recipient's language."""
+        raise NotImplementedError
+
+    # Helpers for kinds.
+
+    def entry(self, recipient, target_id: int, occurrence: date) -> LedgerEntry:
+        return LedgerEntry(recipient.pk, self.kind, self.target, target_id, occurrence)
+
+    def not_sent_for_target(self, **match) -> Exists:
+        """A filter for candidates: nobody was reminded of this target yet (optionally: for this
+        occurrence and recipient, e.g. `occurrence=OuterRef("remind_on")`)."""
+        return ~Exists(
+            Reminder.objects.filter(
+                kind=self.kind, target_type=self.target, target_id=OuterRef("pk"), **match
+            )
+        )
+
+
+REGISTRY: dict[str, ReminderKind] = {}
+
+
+def register(cls):
+    """Class decorator: add a kind to the registry under its `kind`."""
+    REGISTRY[cls.kind] = cls()
+    return cls
+
+
+def kind_for(kind: str) -> ReminderKind:
+    from . import reminder_kinds  # noqa: F401 - registers the kinds
+
+    try:
+        return REGISTRY[kind]
+    except KeyError:
+        raise ValueError(f"Unknown reminder kind: {kind!r}") from None
+
+
+# --- The sweep --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    kind: str
+    run_date: date
+    locked_out: bool = False
+    chunks: int = 0
+    targets: int = 0
+
+
+def sweep(kind: str, run_date: date | None = None, *, chunk_size: int | None = None) -> SweepResult:
+    """Queue the reminders of `kind` that are due on `run_date` (default: today in Stockholm)."""
+    from .tasks import send_reminders
+
+    spec = kind_for(kind)
+    run_date = run_date or timezone.localdate()
+    if spec.working_days_only and not is_working_day(run_date):
+        return SweepResult(kind, run_date)
+    size = chunk_size or settings.REMINDER_CHUNK_SIZE
+    with advisory_lock(f"reminders:{kind}") as acquired:
+        if not acquired:
+            logger.info("Reminder sweep %s skipped: another sweep holds the lock.", kind)
+            return SweepResult(kind, run_date, locked_out=True)
+        chunks = targets = 0
+        last = 0
+        candidates = spec.candidates(run_date)
+        while True:
+            ids = list(candidates.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
+            if not ids:
+                break
+            transaction.on_commit(_queue(send_reminders, kind, run_date, ids))
+            chunks, targets, last = chunks + 1, targets + len(ids), ids[-1]
+    logger.info("Reminder sweep %s for %s: %s targets in %s chunks.", kind, run_date, targets, chunks)
+    return SweepResult(kind, run_date, chunks=chunks, targets=targets)
+
+
+def _queue(task, kind: str, run_date: date, ids: list[int]):
+    def publish():
+        try:
+            task.delay(kind, run_date.isoformat(), ids)
+        except Exception:  # broker unreachable: the next sweep finds these targets still unsent
+            logger.warning("Broker unavailable; %s %s reminders wait for the next sweep.", len(ids), kind)
+
+    return publish
+
+
+# --- One chunk --------------------------------------------------------------------------------------
+
+
+def reminder_key(entry: LedgerEntry) -> str:
+    return f"reminder:{entry.kind}:{entry.target_type}:{entry.target_id}:{entry.occurrence.isoformat()}"
+
+
+def send(kind: str, run_date: date, ids: Iterable[int]) -> int:
+    """Send the reminders of one chunk that nobody sent yet. Returns how many this call sent."""
+    spec = kind_for(kind)
+    planned = spec.plan(run_date, list(ids))
+    if not planned:
+        return 0
+    with transaction.atomic():
+        inserted = record_reminders([item.entry for item in planned])
+        new = [item for item in planned if item.entry in inserted]
+        if not new:
+            return 0
+        wanted = email_wanted({item.entry.recipient_id for item in new}, kind)
+        templates = (get_template(EMAIL_TEXT), get_template(EMAIL_HTML))
+        notifications, drafts = [], []
+        new.sort(key=lambda item: item.recipient.preferred_language)
+        for language, items in groupby(new, key=lambda item: item.recipient.preferred_language):
+            with translation.override(language):
+                texts = {
+                    **email_texts(),
+                    "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+                }
+                for item in items:
+                    content = spec.content(item, run_date)
+                    key = reminder_key(item.entry)
+                    notifications.append(
+                        Notification(
+                            recipient_id=item.entry.recipient_id,
+                            kind=kind,
+                            title=content.title[:300],
+                            url=content.url,
+                            key=key,
+                        )
+                    )
+                    if item.entry.recipient_id in wanted and item.recipient.email:
+                        drafts.append(_email(item, content, key, templates, texts))
+        notify_each(notifications)
+        queue_emails(drafts)
+    return len(new)
+
+
+EMAIL_TEXT = "notifications/email/reminder.txt"
+EMAIL_HTML = "notifications/email/reminder.html"
+
+
+def email_texts() -> dict[str, str]:
+    """The reminder email's fixed sentences, in the active language. A sweep renders thousands of emails:
+    translating these once per language per chunk, instead of in every rendering, halves its cost."""
+    return {
+        "greeting": gettext("Hello %(name)s,"),
+        "open": gettext("Open the portal"),
+        "why": gettext("You get this email because of your reminder settings."),
+        "choose": gettext("Choose which reminders you get by email"),
+    }
+
+
+def _email(item: Planned, content: Content, key: str, templates, texts: dict) -> EmailDraft:
+    context = {
+        "greeting": texts["greeting"] % {"name": item.recipient.get_short_name()},
+        "content": content,
+        "site_url": settings.SITE_URL,
+        "texts": texts,
+        "language": translation.get_language(),
+    }
+    text, html = templates
+    return EmailDraft(
+        key=f"{key}:{item.entry.recipient_id}",
+        to=item.recipient.email,
+        subject=content.title,
+        body_text=text.render(context),
+        body_html=html.render(context),
+    )

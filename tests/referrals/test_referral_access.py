@@ -1,0 +1,231 @@
+"""Who may do what with referrals (advisors/access.py), and who sees a request once it is referred across
+regions: the receiver, the sender, a third partner, another region's partner, regional staff."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from advisors import access
+from advisors.models import User
+from referrals import services
+from referrals.models import AdviceRequest, NeedCategory, Referral, RequestEvent
+from tests.factories import OrganisationFactory, RegionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(region, operator, advisor, ekn, ekn_advisor, far_advisor):
+    business_sweden = OrganisationFactory(
+        name="Business Sweden", slug="bs", kind="business_sweden", regions=[region]
+    )
+    region_org = OrganisationFactory(
+        name="Region Uppsala", slug="region-uppsala", kind="region", regions=[region]
+    )
+    elsewhere = OrganisationFactory(slug="elsewhere", regions=[RegionFactory(slug="elsewhere")])
+    return {
+        "anonymous": AnonymousUser(),
+        "sender": advisor,  # Almi: owns the request and refers it
+        "sender_colleague": UserFactory(organisation=operator),
+        "receiver": ekn_advisor,
+        "receiver_lead": UserFactory(organisation=ekn, role=User.Role.ORGANISATION_LEAD),
+        "third_partner": UserFactory(organisation=business_sweden),
+        "staff": UserFactory(organisation=region_org, role=User.Role.REGIONAL_STAFF),
+        "other_region": UserFactory(organisation=elsewhere),
+        "other_region_staff": UserFactory(organisation=elsewhere, role=User.Role.REGIONAL_STAFF),
+        "far_receiver": far_advisor,
+    }
+
+
+ROLES = [
+    "anonymous",
+    "sender",
+    "sender_colleague",
+    "receiver",
+    "receiver_lead",
+    "third_partner",
+    "staff",
+    "other_region",
+    "other_region_staff",
+    "far_receiver",
+]
+
+# A pending referral of a request owned by Almi, to EKN (both in Uppsala): (action) -> who may.
+REFERRAL_MATRIX = {
+    "view": {"sender", "sender_colleague", "receiver", "receiver_lead", "third_partner", "staff"},
+    "accept": {"receiver", "receiver_lead"},
+    "decline": {"receiver", "receiver_lead"},
+    "withdraw": {"sender", "sender_colleague"},
+    "change": set(),
+    "delete": set(),
+}
+
+
+@pytest.mark.parametrize("action", sorted(REFERRAL_MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_the_referral_access_matrix(owned_request, ekn, advisor, people, refer, role, action):
+    referral = refer(owned_request, ekn, advisor)
+    assert access.can(people[role], action, referral) is (role in REFERRAL_MATRIX[action])
+    visible = access.visible(people[role], Referral.objects.all()).filter(pk=referral.pk).exists()
+    assert visible is (role in REFERRAL_MATRIX["view"])
+
+
+def test_a_superuser_may_do_everything(owned_request, ekn, advisor, refer):
+    admin = User.objects.create_superuser("root@example.com", "x")
+    referral = refer(owned_request, ekn, advisor)
+    assert all(access.can(admin, action, referral) for action in ("view", "accept", "decline", "withdraw"))
+
+
+def test_the_owner_may_withdraw_a_referral_it_did_not_send(
+    owned_request, ekn, ekn_advisor, advisor, people, refer
+):
+    needs = [NeedCategory.objects.get(slug="buyer-credit-risk")]
+    referral = refer(owned_request, people["third_partner"].organisation, advisor, needs=needs)
+    request = AdviceRequest.objects.get(pk=owned_request.pk)
+    services.assign(request=request, by=advisor, organisation=ekn, expected_version=request.version)
+    referral.refresh_from_db()
+    assert access.can(ekn_advisor, "withdraw", referral)  # the owner now
+    assert access.can(advisor, "withdraw", referral)  # the sender still
+    assert not access.can(people["third_partner"], "withdraw", referral)  # the receiver answers instead
+
+
+# Who may refer a request: those who handle it.
+REFER_OWNED = {"sender", "sender_colleague", "staff"}
+REFER_UNOWNED = {"sender", "sender_colleague", "staff"}  # Almi runs the center: its people triage
+
+
+@pytest.mark.parametrize("owned", [True, False])
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_refer(make_submission, owned_request, people, role, owned):
+    request = owned_request if owned else services.submit_request(submission=make_submission(number=None))
+    expected = role in (REFER_OWNED if owned else REFER_UNOWNED)
+    assert access.can(people[role], "refer", request) is expected
+
+
+def test_a_closed_request_is_not_referred(owned_request, advisor):
+    closed = services.transition(
+        request=owned_request,
+        to_status="closed",
+        by=advisor,
+        expected_version=owned_request.version,
+        outcome="helped",
+    )
+    assert not access.can(advisor, "refer", closed)
+
+
+# --- Across regions ---------------------------------------------------------------------------------------
+
+
+def sees(user, request) -> bool:
+    """Both questions of the access module must agree."""
+    by_object = access.can(user, "view", AdviceRequest.objects.get(pk=request.pk))
+    by_scope = access.visible(user, AdviceRequest.objects.all()).filter(pk=request.pk).exists()
+    assert by_object is by_scope
+    return by_object
+
+
+def test_a_referral_to_another_regions_partner_opens_the_request_to_it(
+    owned_request, advisor, far_advisor, far_partner, people, refer
+):
+    assert not sees(far_advisor, owned_request)
+    referral = refer(owned_request, far_partner, advisor)
+    assert sees(far_advisor, owned_request)
+    assert not sees(people["other_region"], owned_request)  # other partners of other regions still do not
+    request = AdviceRequest.objects.get(pk=owned_request.pk)
+    assert access.can(far_advisor, "add_note", request)
+    assert access.can(far_advisor, "accept", referral)
+    for action in ("change_status", "write_to_company", "refer", "claim", "assign"):
+        assert not access.can(far_advisor, action, request), action
+    # The timeline comes with it (but not another organisation's own notes).
+    services.add_note(request=request, by=advisor, body="Only for Almi.", visibility="organisation")
+    events = access.visible(far_advisor, RequestEvent.objects.filter(request=request))
+    assert events.filter(kind="referred").exists() and not events.filter(body="Only for Almi.").exists()
+
+
+def test_accepted_across_regions_the_receiver_handles_the_request(
+    owned_request, advisor, far_advisor, far_partner, refer
+):
+    referral = refer(owned_request, far_partner, advisor)
+    services.accept_referral(referral=referral, by=far_advisor, advisor=far_advisor)
+    request = AdviceRequest.objects.get(pk=owned_request.pk)
+    assert sees(far_advisor, request)
+    for action in ("change_status", "write_to_company", "refer", "assign", "add_note"):
+        assert access.can(far_advisor, action, request), action
+    # It may hand the request to a colleague although it does not serve the request's region.
+    colleague = UserFactory(organisation=far_partner)
+    services.assign(request=request, by=far_advisor, advisor=colleague, expected_version=request.version)
+    # The region's partners still see it ("no wrong door"); Almi no longer works it.
+    assert sees(advisor, request)
+    assert not access.can(advisor, "change_status", AdviceRequest.objects.get(pk=request.pk))
+
+
+def test_declined_or_withdrawn_the_request_closes_to_the_receiver(
+    owned_request, advisor, far_advisor, far_partner, refer
+):
+    declined = refer(owned_request, far_partner, advisor)
+    services.decline_referral(referral=declined, by=far_advisor, reason="Not our region's kind of case.")
+    assert not sees(far_advisor, owned_request)
+    withdrawn = refer(owned_request, far_partner, advisor)
+    assert sees(far_advisor, owned_request)
+    services.withdraw_referral(referral=withdrawn, by=advisor)
+    assert not sees(far_advisor, owned_request)
+    # The referrals themselves stay visible to both organisations (their history).
+    assert access.visible(far_advisor, Referral.objects.all()).count() == 2
+
+
+def test_co_handled_needs_keep_the_request_open_to_the_co_handler(
+    owned_request, advisor, far_advisor, far_partner, refer
+):
+    needs = [NeedCategory.objects.get(slug="buyer-credit-risk")]
+    referral = refer(owned_request, far_partner, advisor, needs=needs)
+    services.accept_referral(referral=referral, by=far_advisor)
+    assert sees(far_advisor, owned_request)
+    request = AdviceRequest.objects.get(pk=owned_request.pk)
+    assert not access.can(far_advisor, "change_status", request)  # Almi still owns it
+    assert access.can(far_advisor, "add_note", request)
+
+
+def test_a_sender_from_another_region_still_sees_what_it_referred(
+    owned_request, advisor, far_advisor, far_partner, ekn, ekn_advisor, refer
+):
+    services.accept_referral(referral=refer(owned_request, far_partner, advisor), by=far_advisor)
+    onward = refer(owned_request, ekn, far_advisor)
+    assert onward.from_organisation == far_partner
+    services.accept_referral(referral=onward, by=ekn_advisor)
+    assert sees(far_advisor, owned_request)
+    assert not access.can(far_advisor, "change_status", AdviceRequest.objects.get(pk=owned_request.pk))
+
+
+def test_regional_staff_see_every_referral_of_their_region(
+    owned_request, advisor, ekn, far_partner, people, refer
+):
+    in_region = refer(owned_request, ekn, advisor, needs=[NeedCategory.objects.get(slug="buyer-credit-risk")])
+    across = refer(owned_request, far_partner, advisor)
+    staff = people["staff"]
+    assert set(access.visible(staff, Referral.objects.all())) == {in_region, across}
+    assert not access.visible(people["other_region_staff"], Referral.objects.all()).exists()
+    # Staff of the far region: their organisation is involved, so they see the request and its referrals
+    # (as its timeline shows them) ...
+    far_staff = UserFactory(organisation=far_partner, role=User.Role.REGIONAL_STAFF)
+    assert set(access.visible(far_staff, Referral.objects.all())) == {in_region, across}
+    request = AdviceRequest.objects.get(pk=owned_request.pk)
+    assert not access.can(far_staff, "change_status", request)  # staff, but of another region
+    # ... and once it declined, only the referral to their organisation.
+    services.decline_referral(referral=across, by=far_staff, reason="Not ours.")
+    assert set(access.visible(far_staff, Referral.objects.all())) == {across}
+    assert not access.can(far_staff, "view", in_region)
+
+
+def test_the_request_scope_costs_one_query_however_many_referrals(
+    make_submission, operator, advisor, far_advisor, far_partner, refer, django_assert_num_queries
+):
+    for n in range(5):
+        request = services.claim(
+            request=services.submit_request(
+                submission=make_submission(contact_email=f"s{n}@konsult.example")
+            ),
+            advisor=advisor,
+        )
+        refer(request, far_partner, advisor)
+    access.region_ids(far_advisor)  # cached on the user, as after the first question of a page
+    with django_assert_num_queries(1):
+        assert len(list(access.visible(far_advisor, AdviceRequest.objects.all()))) == 5
