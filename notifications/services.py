@@ -133,14 +133,39 @@ class _NotSent(Exception):
 
 
 def _claim_sql() -> str:
-    """Mark one pending email sent and lock it until the transaction ends, returning what to send."""
+    """Mark one pending email sent and lock it until the transaction ends, returning what to send.
+
+    On PostgreSQL the row is found by its primary key alone and its status checked afterwards: with
+    `status = 'pending'` in the same condition, stale statistics (a sweep has just added thousands of
+    rows) can make the planner walk the partial index of pending emails for every single email.
+    """
     q = connection.ops.quote_name
     table = q(OutboundEmail._meta.db_table)
-    returning = ", ".join(q(column) for column in ("id", "key", "to", "subject", "body_text", "body_html"))
-    return (
-        f"UPDATE {table} SET {q('status')} = %s, {q('sent_at')} = %s, {q('attempts')} = {q('attempts')} + 1, "  # noqa: S608
-        f"{q('last_error')} = '' WHERE {q('id')} = %s AND {q('status')} = %s RETURNING {returning}"
+    columns = ("id", "key", "to", "subject", "body_text", "body_html")
+    changes = (
+        f"{q('status')} = %s, {q('sent_at')} = %s, {q('attempts')} = {table}.{q('attempts')} + 1, "
+        f"{q('last_error')} = ''"
     )
+    if connection.vendor == "postgresql":
+        returning = ", ".join(f"{table}.{q(column)}" for column in columns)
+        return (
+            f"WITH target AS (SELECT {q('id')}, {q('status')} FROM {table} WHERE {q('id')} = %s FOR UPDATE) "  # noqa: S608
+            f"UPDATE {table} SET {changes} FROM target WHERE {table}.{q('id')} = target.{q('id')} "
+            f"AND target.{q('status')} = %s RETURNING {returning}"
+        )
+    returning = ", ".join(q(column) for column in columns)
+    return (
+        f"UPDATE {table} SET {changes} WHERE {q('id')} = %s AND {q('status')} = %s "  # noqa: S608
+        f"RETURNING {returning}"
+    )
+
+
+def _claim_params(email_id: int) -> list:
+    Status = OutboundEmail.Status
+    sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    if connection.vendor == "postgresql":
+        return [email_id, Status.SENT, sent_at, Status.PENDING]
+    return [Status.SENT, sent_at, email_id, Status.PENDING]
 
 
 def _deliver(email_id: int, mail_connection=None) -> str:
@@ -151,19 +176,10 @@ def _deliver(email_id: int, mail_connection=None) -> str:
     before the commit leaves the row pending, to be sent again (with the same Message-ID). A second
     worker waits for the lock and then finds the row sent.
     """
-    Status = OutboundEmail.Status
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute(
-                    _claim_sql(),
-                    [
-                        Status.SENT,
-                        connection.ops.adapt_datetimefield_value(timezone.now()),
-                        email_id,
-                        Status.PENDING,
-                    ],
-                )
+                cursor.execute(_claim_sql(), _claim_params(email_id))
                 row = cursor.fetchone()
             if row is None:
                 return SKIPPED

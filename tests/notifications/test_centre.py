@@ -116,10 +116,10 @@ def test_preferences_switch_email_per_kind(client, advisor):
         "request_not_triaged",
         "referral_not_answered",
     ]
-    response = client.post(PREFERENCES, {kind: "on" for kind in on})
+    response = client.post(PREFERENCES, dict.fromkeys(on, "on"))
     assert response.status_code == 302
     assert dict(EmailPreference.objects.filter(user=advisor).values_list("kind", "email")) == {
-        **{kind: True for kind in on},
+        **dict.fromkeys(on, True),
         "weekly_digest": False,
     }
     assert services.email_wanted({advisor.pk}, "weekly_digest") == set()

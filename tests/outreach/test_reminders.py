@@ -75,7 +75,10 @@ def test_a_follow_up_due_today_is_reminded_once_in_app_and_by_email(sweep, advis
     assert "http://127.0.0.1:8000/en/advisor/notifications/preferences/" in message.body
     html = message.alternatives[0][0]
     assert 'href="http://127.0.0.1:8000/en/advisor/notifications/preferences/"' in html
-    assert f'<a href="http://127.0.0.1:8000/en/companies/{company.public_id}/">Ring Karin om offerten</a>' in html
+    assert (
+        f'<a href="http://127.0.0.1:8000/en/companies/{company.public_id}/">Ring Karin om offerten</a>'
+        in html
+    )
     assert message.extra_headers["Message-ID"].startswith(f"<outbox.{email.pk}.")
 
 
