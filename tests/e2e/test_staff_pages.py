@@ -74,7 +74,7 @@ def test_the_unassigned_queue_and_a_company_with_requests(
     # A company page with requests (the demo requests are in Uppsala län): the requests section.
     demo_request = request.__class__.objects.filter(region__isnull=False).select_related("company").first()
     page.goto(f"/en/companies/{demo_request.company.public_id}/")
-    assert page.get_by_text(demo_request.reference).is_visible()
+    assert page.get_by_text(demo_request.reference, exact=True).is_visible()
     assert_no_axe_violations(page)
 
 
