@@ -23,6 +23,7 @@ from advisors.access import Action
 from advisors.models import Organisation
 from exportcenter import search_params
 from exportcenter.pagination import paginate
+from outreach import selectors as outreach_selectors
 
 from .. import selectors, services
 from ..filters import RequestFilter
@@ -329,6 +330,7 @@ def _detail_context(request, advice_request, bound=None, refer_to=None) -> dict[
         **_workspace_context(request.user, advice_request, bound, refer_to),
         "differences": selectors.submitted_differences(advice_request),
         "status_link_sent": advice_request.contact_id is not None,
+        "outreach": outreach_selectors.request_outreach(request.user, advice_request),
     }
 
 

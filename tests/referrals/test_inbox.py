@@ -535,3 +535,15 @@ def test_missed_deadlines_are_recorded_once(submit, advisor):
         RequestEvent.objects.filter(kind=RequestEvent.Kind.DEADLINE_MISSED).values_list("request", flat=True)
     ) == [late.pk]
     assert not on_time.events.filter(kind=RequestEvent.Kind.DEADLINE_MISSED).exists()
+
+
+def test_the_request_page_lists_its_activities_and_follow_ups(client, submit, advisor):
+    from tests.outreach.factories import ActivityFactory, FollowUpFactory
+
+    request = submit()
+    ActivityFactory(company=request.company, request=request, created_by=advisor, notes="Ringde om Tyskland")
+    FollowUpFactory(owner=advisor, company=request.company, request=request, description="Skicka offert")
+    client.force_login(advisor)
+    html = client.get(detail_url(request)).content.decode()
+    assert "Activities and follow-ups" in html
+    assert "Ringde om Tyskland" in html and "Skicka offert" in html
