@@ -214,6 +214,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates the European way (7 Dec 2026 17:00), not the American 12/07/2026 5 p.m.
+FORMAT_MODULE_PATH = ["exportcenter.formats"]
 USE_I18N = True
 USE_TZ = True
 COUNTRIES_FIRST = ["SE", "NO", "DK", "FI", "DE", "GB", "US"]
