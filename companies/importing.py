@@ -185,7 +185,7 @@ def _municipality(value: str, reference: _ReferenceData) -> Municipality:
 def _sni_code(value: str, reference: _ReferenceData) -> SNICode:
     sni = reference.sni_codes.get(value.replace(".", "").replace(" ", ""))
     if sni is None:
-        raise ValidationError(_("Unknown SNI 2025 code. Write its five digits, like 62.010."))
+        raise ValidationError(_("Unknown SNI 2025 code. Write its five digits, like 62.100."))
     return sni
 
 

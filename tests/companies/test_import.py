@@ -387,3 +387,14 @@ def test_read_upload_does_not_trust_the_reported_size():
 
     with pytest.raises(ValidationError):
         read_upload(uploaded)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_sni_hint_gives_an_example_that_the_importer_accepts(reference_data, language):
+    import re
+
+    reference = importing._ReferenceData.load()
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        importing._sni_code("62.010", reference)  # an SNI 2007 code
+    example = re.search(r"\d\d\.\d{3}", refused.value.messages[0]).group()
+    assert importing._sni_code(example, reference).code == example.replace(".", "")
