@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from advisors.models import Organisation
 from exportcenter.i18n import TranslatedField
 
 
@@ -39,6 +40,20 @@ class NeedCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def primary_partner_kind_labels(self) -> list[str]:
+        return _kind_labels(self.primary_partner_kinds)
+
+    @property
+    def secondary_partner_kind_labels(self) -> list[str]:
+        return _kind_labels(self.secondary_partner_kinds)
+
+
+def _kind_labels(kinds: list[str]) -> list[str]:
+    """The labels of organisation kinds, in the active language; an unknown stored value as it is."""
+    labels = dict(Organisation.Kind.choices)
+    return [str(labels.get(kind, kind)) for kind in kinds]
 
 
 class ReferenceCounter(models.Model):

@@ -85,3 +85,21 @@ def test_the_list_query_count_does_not_grow(client, staff, need_categories, djan
     )
     with django_assert_max_num_queries(8):
         assert client.get("/en/advisor/needs/").status_code == 200
+
+
+def test_the_list_shows_partner_kind_labels_and_marks_the_swedish_names(client, staff, need_categories):
+    category = NeedCategory.objects.get(slug="buyer-credit-risk")
+    category.primary_partner_kinds = ["business_sweden", "innovation_centre"]
+    category.secondary_partner_kinds = ["other"]
+    category.save()
+    client.force_login(staff)
+    html = client.get("/en/advisor/needs/").content.decode()
+    assert "Business Sweden, Innovation centre" in html
+    assert "<td>Other</td>" in html
+    assert "business_sweden" not in html and "innovation_centre" not in html
+    assert (
+        f'<th scope="row" lang="sv"><a href="/en/advisor/needs/{category.slug}/">{category.name_sv}</a>'
+        in html
+    )
+    swedish = client.get("/advisor/needs/").content.decode()
+    assert "Business Sweden, Innovationscenter" in swedish
