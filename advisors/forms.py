@@ -44,7 +44,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
         from notifications.services import queue_email
 
-        with translation.override(context["user"].preferred_language):
+        with translation.override(context.get("language") or context["user"].preferred_language):
             subject = loader.render_to_string(subject_template_name, context)
             body = loader.render_to_string(email_template_name, context)
         queue_email(to=to_email, subject=subject, body_text=body)

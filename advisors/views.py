@@ -20,9 +20,15 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        # Land in the language the advisor prefers; an explicit ?next= wins.
-        with translation.override(self.request.user.preferred_language):
+        # Land in the language of the sign-in page when its address names one (/en/login/), else in the
+        # language the advisor prefers; an explicit ?next= wins.
+        with translation.override(_language_of(self.request) or self.request.user.preferred_language):
             return reverse("advisors:home")
+
+
+def _language_of(request) -> str | None:
+    """The language the address names (/en/...), or None on the unprefixed default-language pages."""
+    return translation.get_language_from_path(request.path_info)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -35,6 +41,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "advisors/email/password_reset.txt"
     subject_template_name = "advisors/email/password_reset_subject.txt"
     success_url = reverse_lazy("advisors:password_reset_done")
+
+    def form_valid(self, form):
+        # Asked for on /en/: the email and its link are in English whatever the advisor's preference.
+        self.extra_email_context = {"language": _language_of(self.request)}
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

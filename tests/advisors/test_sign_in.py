@@ -174,3 +174,52 @@ def test_the_admin_is_at_admin(client, db):
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/advisors/organisation/").status_code == 200
+
+
+# --- The language is kept through sign-in, sign-out and password reset ---------------------------------
+
+
+def test_signing_in_on_the_english_page_lands_on_the_english_start_page(client, advisor):
+    assert advisor.preferred_language == "sv"
+    response = client.post("/en/login/", {"username": advisor.email, "password": TEST_PASSWORD})
+    assert response["Location"] == "/en/advisor/"
+    assert '<html lang="en">' in client.get(response["Location"]).content.decode()
+
+
+def test_a_page_that_needs_sign_in_sends_english_readers_to_the_english_sign_in(client, advisor):
+    response = client.get("/en/advisor/profile/")
+    assert response["Location"] == "/en/login/?next=/en/advisor/profile/"
+    response = client.post(response["Location"], {"username": advisor.email, "password": TEST_PASSWORD})
+    assert response["Location"] == "/en/advisor/profile/"
+
+
+def test_signing_out_on_an_english_page_stays_in_english(client, advisor):
+    client.force_login(advisor)
+    page = client.get("/en/advisor/").content.decode()
+    assert 'action="/en/logout/"' in page
+    response = client.post("/en/logout/")
+    assert response["Location"] == "/en/"
+    assert "_auth_user_id" not in client.session
+    assert client.post("/logout/")["Location"] == "/"
+
+
+def test_a_password_reset_asked_for_in_english_stays_in_english(
+    client, advisor, django_capture_on_commit_callbacks
+):
+    assert advisor.preferred_language == "sv"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/password/reset/", {"email": advisor.email})
+    assert response["Location"] == "/en/password/reset/sent/"
+    message = mail.outbox[0]
+    assert message.subject.startswith("Reset your password")
+    link = re.search(r"http://testserver(/\S+/)", message.body).group(1)
+    assert link.startswith("/en/password/reset/")
+    form_page = client.get(link, follow=True)
+    assert '<html lang="en">' in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "A-brand-new-passw0rd", "new_password2": "A-brand-new-passw0rd"},
+    )
+    assert done["Location"] == "/en/password/reset/done/"
+    complete = client.get(done["Location"]).content.decode()
+    assert 'href="/en/login/"' in complete
