@@ -27,6 +27,11 @@ def _upsert(model, objects: list, update_fields: list[str]) -> int:
     return len(objects)
 
 
+def division_names_en() -> dict[str, str]:
+    """The NACE Rev. 2.1 titles of the SNI 2025 divisions, by two-digit code."""
+    return _by_code("sni2025_divisions_en.csv", "name_en")
+
+
 @dataclass(frozen=True)
 class LoadResult:
     counties: int
@@ -40,6 +45,7 @@ class LoadResult:
 def load_reference_data() -> LoadResult:
     section_en = _by_code("sni2025_sections_en.csv", "name_en")
     turnover_en = _by_code("scb_turnover_classes_en.csv", "label_en")
+    division_en = division_names_en()
     return LoadResult(
         counties=_upsert(
             County,
@@ -70,10 +76,16 @@ def load_reference_data() -> LoadResult:
         sni_codes=_upsert(
             SNICode,
             [
-                SNICode(code=r["code"], name_sv=r["name_sv"], division=r["division"], section_id=r["section"])
+                SNICode(
+                    code=r["code"],
+                    name_sv=r["name_sv"],
+                    division=r["division"],
+                    division_name_en=division_en.get(r["division"], ""),
+                    section_id=r["section"],
+                )
                 for r in _rows("sni2025_codes.csv")
             ],
-            ["name_sv", "division", "section"],
+            ["name_sv", "division", "division_name_en", "section"],
         ),
         turnover_classes=_upsert(
             TurnoverClass,

@@ -5,6 +5,7 @@ Loaded (idempotently) by `manage.py load_reference_data` from `companies/data/`.
 """
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from exportcenter.i18n import TranslatedField
@@ -62,9 +63,14 @@ class SNISection(models.Model):
 
 
 class SNICode(models.Model):
+    """A five-digit SNI 2025 code (detaljgrupp). Its name is Swedish only: the national detail level has no
+    English title, so the English interface names the division (NACE Rev. 2.1) and adds the Swedish detail."""
+
     code = models.CharField(_("code"), max_length=5, primary_key=True)
     name_sv = models.CharField(_("name (Swedish)"), max_length=300)
     division = models.CharField(_("division"), max_length=2, db_index=True)
+    # Kept on every code (the reference data is read-only and loaded whole), so no list needs a join for it.
+    division_name_en = models.CharField(_("division name (English)"), max_length=300, blank=True)
     section = models.ForeignKey(
         SNISection, on_delete=models.PROTECT, related_name="codes", verbose_name=_("section")
     )
@@ -75,7 +81,20 @@ class SNICode(models.Model):
         verbose_name_plural = _("SNI codes")
 
     def __str__(self):
-        return f"{self.code[:2]}.{self.code[2:]} {self.name_sv}"
+        if self.english_name:
+            return f"{self.dotted_code} {self.english_name} ({self.name_sv})"
+        return f"{self.dotted_code} {self.name_sv}"
+
+    @property
+    def dotted_code(self) -> str:
+        return f"{self.code[:2]}.{self.code[2:]}"
+
+    @property
+    def english_name(self) -> str:
+        """In the English interface, the division's English name; else (Swedish, or none known) empty."""
+        if (get_language() or "sv").startswith("en"):
+            return self.division_name_en
+        return ""
 
 
 class TurnoverClass(models.Model):
