@@ -36,6 +36,7 @@ from exportcenter.api_concurrency import (
 
 from . import routing, selectors, services
 from .filters import RequestFilter
+from .forms import DUPLICATE_NEEDS_ORIGINAL
 from .models import AdviceRequest, NeedCategory, Referral, RequestEvent
 
 Status = AdviceRequest.Status
@@ -166,14 +167,52 @@ class AssignSerializer(VersionedSerializer):
         return attrs
 
 
+def original_for(user, advice_request: AdviceRequest, value: str) -> AdviceRequest:
+    """The request that `advice_request` duplicates: a reference or an id of a request the user may see."""
+    requests = selectors.visible_requests(user).select_related("duplicate_of")
+    if _REFERENCE.match(value):
+        original = requests.filter(reference__iexact=value).first()
+    else:
+        try:
+            original = requests.filter(public_id=uuid.UUID(value)).first()
+        except ValueError:
+            raise serializers.ValidationError(
+                _("Enter a reference like EC-2026-000012, or a request id."), code="invalid"
+            ) from None
+    if original is None:
+        raise serializers.ValidationError(
+            _("There is no request “%(of)s” that you may see.") % {"of": value}, code="does_not_exist"
+        )
+    if original.pk == advice_request.pk:
+        raise serializers.ValidationError(SELF_DUPLICATE, code="self")
+    if original.duplicate_of_id is not None:
+        raise serializers.ValidationError(chained_duplicate(original), code="duplicate")
+    return original
+
+
+def chained_duplicate(original: AdviceRequest) -> str:
+    return _("%(reference)s is itself a duplicate of %(original)s: choose that one.") % {
+        "reference": original.reference,
+        "original": original.duplicate_of.reference,
+    }
+
+
 class TransitionSerializer(VersionedSerializer):
     status = serializers.ChoiceField(choices=Status.choices, help_text=_("The new status."))
     outcome = serializers.ChoiceField(
-        # A duplicate is closed with the duplicate action, which says which request it duplicates.
-        choices=[c for c in AdviceRequest.Outcome.choices if c[0] != AdviceRequest.Outcome.DUPLICATE],
+        choices=AdviceRequest.Outcome.choices,
         required=False,
         allow_blank=True,
         help_text=_("Required when closing, and only then."),
+    )
+    duplicate_of = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Required with the outcome “duplicate”, and only then: the original request, its reference "
+            "(EC-2026-000012) or its id."
+        ),
     )
     comment = serializers.CharField(
         max_length=COMMENT_MAX_LENGTH,
@@ -192,6 +231,23 @@ class TransitionSerializer(VersionedSerializer):
             raise serializers.ValidationError(
                 {"outcome": [_("An outcome is only given when closing the request.")]}, code="invalid"
             )
+        reference = attrs.pop("duplicate_of", "").strip()
+        if attrs.get("outcome") == AdviceRequest.Outcome.DUPLICATE:
+            if not reference:
+                raise serializers.ValidationError(
+                    {"duplicate_of": [DUPLICATE_NEEDS_ORIGINAL]}, code="required"
+                )
+            try:
+                attrs["duplicate_of"] = original_for(
+                    self.context["request"].user, self.context["advice_request"], reference
+                )
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError({"duplicate_of": error.detail}) from None
+        elif reference:
+            raise serializers.ValidationError(
+                {"duplicate_of": [_("An original is only given when closing the request as a duplicate.")]},
+                code="invalid",
+            )
         return attrs
 
 
@@ -206,31 +262,7 @@ class DuplicateSerializer(VersionedSerializer):
     )
 
     def validate_of(self, value):
-        user = self.context["request"].user
-        request = self.context["advice_request"]
-        requests = selectors.visible_requests(user).select_related("duplicate_of")
-        if _REFERENCE.match(value):
-            original = requests.filter(reference__iexact=value).first()
-        else:
-            try:
-                original = requests.filter(public_id=uuid.UUID(value)).first()
-            except ValueError:
-                raise serializers.ValidationError(
-                    _("Enter a reference like EC-2026-000012, or a request id."), code="invalid"
-                ) from None
-        if original is None:
-            raise serializers.ValidationError(
-                _("There is no request “%(of)s” that you may see.") % {"of": value}, code="does_not_exist"
-            )
-        if original.pk == request.pk:
-            raise serializers.ValidationError(SELF_DUPLICATE, code="self")
-        if original.duplicate_of_id is not None:
-            raise serializers.ValidationError(
-                _("%(reference)s is itself a duplicate of %(original)s: choose that one.")
-                % {"reference": original.reference, "original": original.duplicate_of.reference},
-                code="duplicate",
-            )
-        return original
+        return original_for(self.context["request"].user, self.context["advice_request"], value)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -656,7 +688,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     def transition(self, request, public_id=None):
         advice_request = self.get_object()
         version = require_version(request, advice_request)
-        data = self._validated(TransitionSerializer)
+        data = self._validated(TransitionSerializer, advice_request=advice_request)
         try:
             advice_request = services.transition(
                 request=advice_request,
@@ -665,11 +697,16 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
                 expected_version=version,
                 outcome=data.get("outcome", ""),
                 comment=data.get("comment", ""),
+                duplicate_of=data.get("duplicate_of"),
             )
         except services.StaleRequest:
             raise PreconditionFailed from None
         except services.TransitionNotAllowed as refused:
             return transition_conflict(refused)
+        except services.OriginalIsDuplicate as chained:  # closed as a duplicate a moment ago
+            raise exceptions.ValidationError(
+                {"duplicate_of": [chained_duplicate(chained.original)]}, code="duplicate"
+            ) from None
         except ValueError:
             raise exceptions.ValidationError(
                 {"outcome": [_("Choose an outcome to close the request.")]}
@@ -721,6 +758,8 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             raise PreconditionFailed from None
         except services.TransitionNotAllowed:
             raise Conflict(_("The request is closed: reopen it before closing it as a duplicate.")) from None
+        except services.OriginalIsDuplicate as chained:  # closed as a duplicate a moment ago
+            raise exceptions.ValidationError({"of": [chained_duplicate(chained.original)]}) from None
         except ValueError:
             raise exceptions.ValidationError({"of": [SELF_DUPLICATE]}) from None
         return self._respond(advice_request)

@@ -395,6 +395,24 @@ class PriorityForm(VersionedForm):
     priority = forms.ChoiceField(label=_("Priority"), choices=AdviceRequest.Priority.choices)
 
 
+DUPLICATE_NEEDS_ORIGINAL = _("Give the reference of the request this one duplicates, e.g. EC-2026-000123.")
+
+
+def original_request(reference: str, *, candidates, advice_request: AdviceRequest) -> AdviceRequest:
+    """The request that `advice_request` duplicates, by its reference, among the requests one may see."""
+    original = candidates.select_related("duplicate_of").filter(reference=reference.strip().upper()).first()
+    if original is None:
+        raise forms.ValidationError(_("There is no request with this reference that you can see."))
+    if original.pk == advice_request.pk:
+        raise forms.ValidationError(_("A request cannot be a duplicate of itself."))
+    if original.duplicate_of_id is not None:
+        raise forms.ValidationError(
+            _("%(reference)s is itself a duplicate of %(original)s: choose that one.")
+            % {"reference": original.reference, "original": original.duplicate_of.reference}
+        )
+    return original
+
+
 class StatusForm(VersionedForm):
     """Move the status; the choices are the transitions allowed from the current status."""
 
@@ -405,10 +423,18 @@ class StatusForm(VersionedForm):
         required=False,
         help_text=_("Needed when you close the request."),
     )
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of request"),
+        max_length=20,
+        required=False,
+        help_text=_("Needed when the outcome is “Duplicate”: the reference of the request to keep."),
+    )
     comment = _body_field(_("Comment"), _("At most 2,000 characters."), limit=2000, required=False)
 
-    def __init__(self, *args, advice_request: AdviceRequest, **kwargs):
+    def __init__(self, *args, advice_request: AdviceRequest, candidates, **kwargs):
         super().__init__(*args, **kwargs)
+        self.advice_request = advice_request
+        self.candidates = candidates
         allowed = ALLOWED_TRANSITIONS.get(advice_request.status, set())
         self.fields["status"].choices = [
             (value, label) for value, label in AdviceRequest.Status.choices if value in allowed
@@ -416,10 +442,23 @@ class StatusForm(VersionedForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == AdviceRequest.Status.CLOSED and not data.get("outcome"):
+        closing = data.get("status") == AdviceRequest.Status.CLOSED
+        if closing and not data.get("outcome"):
             self.add_error("outcome", _("Choose an outcome to close the request."))
-        if data.get("status") != AdviceRequest.Status.CLOSED:
+        if not closing:
             data["outcome"] = ""
+        data["duplicate_request"] = None
+        if data.get("outcome") == AdviceRequest.Outcome.DUPLICATE and not self.has_error("duplicate_of"):
+            reference = data.get("duplicate_of", "")
+            if not reference.strip():
+                self.add_error("duplicate_of", DUPLICATE_NEEDS_ORIGINAL)
+            else:
+                try:
+                    data["duplicate_request"] = original_request(
+                        reference, candidates=self.candidates, advice_request=self.advice_request
+                    )
+                except forms.ValidationError as error:
+                    self.add_error("duplicate_of", error)
         return data
 
 
@@ -463,13 +502,9 @@ class DuplicateForm(VersionedForm):
         self.advice_request = advice_request
 
     def clean_reference(self):
-        reference = self.cleaned_data["reference"].strip().upper()
-        original = self.candidates.filter(reference=reference).first()
-        if original is None:
-            raise forms.ValidationError(_("There is no request with this reference that you can see."))
-        if original.pk == self.advice_request.pk:
-            raise forms.ValidationError(_("A request cannot be a duplicate of itself."))
-        return original
+        return original_request(
+            self.cleaned_data["reference"], candidates=self.candidates, advice_request=self.advice_request
+        )
 
 
 # --- The shared inbox: bulk actions and saved views ----------------------------------------------------

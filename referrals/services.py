@@ -283,6 +283,18 @@ class SelfDuplicate(ValueError):
     """A request cannot be a duplicate of itself."""
 
 
+class DuplicateNeedsOriginal(ValueError):
+    """Closing as a duplicate names the request it duplicates."""
+
+
+class OriginalIsDuplicate(ValueError):
+    """The named original is itself closed as a duplicate: name the request it duplicates instead."""
+
+    def __init__(self, original: AdviceRequest):
+        super().__init__(original.reference)
+        self.original = original
+
+
 class InvalidAssignee(Exception):
     """The organisation does not serve the request's region, or the advisor is not active there."""
 
@@ -325,8 +337,19 @@ def transition(
     expected_version: int | None,
     outcome: str = "",
     comment: str = "",
+    duplicate_of: AdviceRequest | None = None,
 ) -> AdviceRequest:
-    """Move a request along the allowed transitions; closing needs an outcome."""
+    """Move a request along the allowed transitions; closing needs an outcome.
+
+    Closing as a duplicate names the original (`duplicate_of`) on every path, and is `mark_duplicate`:
+    the timeline moves to the original.
+    """
+    if to_status == Status.CLOSED and outcome == AdviceRequest.Outcome.DUPLICATE:
+        return mark_duplicate(
+            request=request, of=duplicate_of, by=by, expected_version=expected_version, comment=comment
+        )
+    if duplicate_of is not None:
+        raise ValueError("Only a request closed as a duplicate names an original.")
     request = _locked(request, expected_version)
     current = request.status
     if to_status not in ALLOWED_TRANSITIONS.get(current, set()):
@@ -473,25 +496,41 @@ def message_company(*, request: AdviceRequest, by, body: str, expected_version: 
 
 @transaction.atomic
 def mark_duplicate(
-    *, request: AdviceRequest, of: AdviceRequest, by, expected_version: int | None
+    *, request: AdviceRequest, of: AdviceRequest | None, by, expected_version: int | None, comment: str = ""
 ) -> AdviceRequest:
-    """Close `request` as a duplicate of `of`. Its timeline moves onto `of`; nothing is lost."""
+    """Close `request` as a duplicate of `of`. Its timeline moves onto `of`; nothing is lost.
+
+    The original must be another request that is not itself a duplicate (so chains never form).
+    """
+    if of is None:
+        raise DuplicateNeedsOriginal
     if request.pk == of.pk:
         raise SelfDuplicate
-    original = AdviceRequest.objects.select_for_update().get(pk=of.pk)
+    original = (
+        AdviceRequest.objects.select_for_update(of=("self",)).select_related("duplicate_of").get(pk=of.pk)
+    )
+    if original.duplicate_of_id is not None:
+        raise OriginalIsDuplicate(original)
     request = _locked(request, expected_version)
     if request.status == Status.CLOSED:
         raise TransitionNotAllowed(request.status, Status.CLOSED)
     moved = RequestEvent.objects.filter(request=request).update(request=original)
     original.needs.add(*request.needs.all())
     request.duplicate_of = original
-    request.status, request.outcome, request.closed_at = (
+    request.status, request.outcome, request.outcome_comment, request.closed_at = (
         Status.CLOSED,
         AdviceRequest.Outcome.DUPLICATE,
+        comment,
         timezone.now(),
     )
-    _save(request, "duplicate_of", "status", "outcome", "closed_at")
-    _event(request, RequestEvent.Kind.MERGED, by, data={"into": original.reference, "moved_events": moved})
+    _save(request, "duplicate_of", "status", "outcome", "outcome_comment", "closed_at")
+    _event(
+        request,
+        RequestEvent.Kind.MERGED,
+        by,
+        body=comment,
+        data={"into": original.reference, "moved_events": moved},
+    )
     _event(original, RequestEvent.Kind.MERGED, by, data={"from": request.reference, "moved_events": moved})
     _save(original)
     return request
@@ -579,6 +618,17 @@ def bulk_apply(
             result.refused.append((request.reference, _("the organisation does not serve its region")))
         except SelfDuplicate:
             result.refused.append((request.reference, _("a request cannot duplicate itself")))
+        except OriginalIsDuplicate as chained:
+            result.refused.append(
+                (
+                    request.reference,
+                    _("%(reference)s is itself a duplicate of %(original)s")
+                    % {
+                        "reference": chained.original.reference,
+                        "original": chained.original.duplicate_of.reference,
+                    },
+                )
+            )
         else:
             result.done.append(request.reference)
     return result

@@ -28,6 +28,7 @@ from outreach import selectors as outreach_selectors
 from .. import selectors, services
 from ..filters import RequestFilter
 from ..forms import (
+    DUPLICATE_NEEDS_ORIGINAL,
     AssignForm,
     BulkForm,
     DuplicateForm,
@@ -269,6 +270,7 @@ def _form(action: str, user, advice_request: AdviceRequest, data=None, initial=N
     kwargs: dict[str, Any] = {"initial": initial, "auto_id": f"id_{action}_%s"}
     if action == "status":
         kwargs["advice_request"] = advice_request
+        kwargs["candidates"] = selectors.visible_requests(user)
     elif action == "assign":
         kwargs["organisations"] = selectors.assignable_organisations(advice_request)
         kwargs["advisors"] = selectors.assignable_advisors(advice_request)
@@ -358,6 +360,7 @@ def _do_status(user, advice_request, data):
         expected_version=data["version"],
         outcome=data["outcome"],
         comment=data["comment"],
+        duplicate_of=data["duplicate_request"],
     )
 
 
@@ -473,6 +476,12 @@ def request_action(request, public_id, action):
             )
         except services.InvalidAssignee:
             form.add_error("organisation", _("This organisation does not serve the request's region."))
+        except (
+            services.DuplicateNeedsOriginal,
+            services.SelfDuplicate,
+            services.OriginalIsDuplicate,
+        ) as error:
+            form.add_error("reference" if action == "duplicate" else "duplicate_of", _duplicate_error(error))
         except services.ReferralRefused as refused:
             if refused.code in REFERRAL_REFUSAL_FIELDS:
                 form.add_error(REFERRAL_REFUSAL_FIELDS[refused.code], refused.message)
@@ -490,6 +499,18 @@ def request_action(request, public_id, action):
         form = _form(action, request.user, advice_request, data=data)
         form.is_valid()
     return show_again(request, advice_request, {action: form}, problem, status)
+
+
+def _duplicate_error(error: ValueError) -> str:
+    """Why the service refused to close a request as a duplicate, in words for the field."""
+    if isinstance(error, services.OriginalIsDuplicate):
+        return _("%(reference)s is itself a duplicate of %(original)s: choose that one.") % {
+            "reference": error.original.reference,
+            "original": error.original.duplicate_of.reference,
+        }
+    if isinstance(error, services.SelfDuplicate):
+        return _("A request cannot be a duplicate of itself.")
+    return DUPLICATE_NEEDS_ORIGINAL
 
 
 def _claim(request, advice_request):

@@ -301,7 +301,9 @@ def test_the_conflict_names_the_statuses_in_swedish_by_default(api, request_):
         ({"status": "closed"}, "outcome"),
         ({"status": "closed", "outcome": ""}, "outcome"),
         ({"status": "closed", "outcome": "nonsense"}, "outcome"),
-        ({"status": "closed", "outcome": "duplicate"}, "outcome"),  # the duplicate action does that
+        ({"status": "closed", "outcome": "duplicate"}, "duplicate_of"),  # a duplicate names its original
+        ({"status": "closed", "outcome": "duplicate", "duplicate_of": "EC-1999-000001"}, "duplicate_of"),
+        ({"status": "closed", "outcome": "helped", "duplicate_of": "EC-1999-000001"}, "duplicate_of"),
         ({"status": "triaged", "outcome": "helped"}, "outcome"),
         ({"status": "closed", "outcome": "helped", "comment": "x" * 2001}, "comment"),
     ],
@@ -311,6 +313,26 @@ def test_bad_transitions_are_field_errors(api, request_, body, field):
     assert response.status_code == 400
     assert field in response.json()
     assert (reload(request_).status, reload(request_).version) == ("new", 1)
+
+
+def test_closing_as_a_duplicate_by_transition_names_the_original(api, original, request_):
+    """The same rule as the page: a duplicate names its original, and its timeline moves there."""
+    response = post(
+        api,
+        request_,
+        "transition",
+        {"status": "closed", "outcome": "duplicate", "duplicate_of": original.reference, "comment": "Igen"},
+        version=1,
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["status"], body["outcome"], body["duplicate_of"], body["outcome_comment"]) == (
+        "closed",
+        "duplicate",
+        original.reference,
+        "Igen",
+    )
+    assert "merged" in kinds(api, original)
 
 
 def test_a_closing_comment_may_be_2000_characters(api, request_):

@@ -387,6 +387,40 @@ def test_mark_duplicate_moves_the_timeline(client, submit, advisor):
     assert "Samma företag igen" in client.get(detail_url(original)).content.decode()
 
 
+def test_closing_as_duplicate_through_the_status_form_names_the_original(client, submit, advisor):
+    """The page used to close a request as "duplicate" without naming the original."""
+    original, duplicate = submit(), submit()
+    client.force_login(advisor)
+    close = {"version": 1, "status": "closed", "outcome": "duplicate"}
+
+    response = client.post(action_url(duplicate, "status"), close)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_status_duplicate_of_error"' in html
+    assert "Give the reference of the request this one duplicates" in html
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.version) == (Status.NEW, 1)
+
+    chained = submit()
+    services.mark_duplicate(request=chained, of=original, by=advisor, expected_version=chained.version)
+    response = client.post(action_url(duplicate, "status"), {**close, "duplicate_of": chained.reference})
+    assert response.status_code == 400
+    assert f"is itself a duplicate of {original.reference}" in response.content.decode()
+
+    response = client.post(
+        action_url(duplicate, "status"), {**close, "duplicate_of": original.reference, "comment": "Samma"}
+    )
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.outcome, duplicate.duplicate_of) == (
+        Status.CLOSED,
+        "duplicate",
+        original,
+    )
+    assert duplicate.outcome_comment == "Samma"
+
+
 def test_the_request_page_query_count_does_not_grow_with_events(client, submit, advisor):
     request = submit()
     client.force_login(advisor)

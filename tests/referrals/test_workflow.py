@@ -161,6 +161,37 @@ def test_mark_duplicate_merges_the_timelines(make_submission, operator, advisor)
     assert original.events.filter(body="Samma företag igen.").exists()
 
 
+def test_a_duplicate_names_its_original_on_every_path(make_submission, operator, advisor):
+    """`transition` refuses to close as a duplicate without the original, and with one it merges."""
+    original = services.submit_request(submission=make_submission())
+    duplicate = services.submit_request(submission=make_submission(contact_email="other@konsult.example"))
+    close = {"to_status": Status.CLOSED, "by": advisor, "outcome": AdviceRequest.Outcome.DUPLICATE}
+
+    with pytest.raises(services.DuplicateNeedsOriginal):
+        services.transition(request=duplicate, expected_version=duplicate.version, **close)
+    with pytest.raises(services.SelfDuplicate):
+        services.transition(request=duplicate, expected_version=1, duplicate_of=duplicate, **close)
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.version) == (Status.NEW, 1)
+
+    closed = services.transition(request=duplicate, expected_version=1, duplicate_of=original, **close)
+    assert (closed.status, closed.outcome, closed.duplicate_of) == (Status.CLOSED, "duplicate", original)
+    assert original.events.filter(kind=RequestEvent.Kind.MERGED).exists()
+
+    # No chains: a duplicate is never the original of another.
+    third = services.submit_request(submission=make_submission(contact_email="third@konsult.example"))
+    with pytest.raises(services.OriginalIsDuplicate):
+        services.transition(request=third, expected_version=third.version, duplicate_of=duplicate, **close)
+    with pytest.raises(ValueError):  # an original only with the duplicate outcome
+        services.transition(
+            request=third,
+            to_status=Status.TRIAGED,
+            by=advisor,
+            expected_version=third.version,
+            duplicate_of=original,
+        )
+
+
 @pytest.fixture
 def people(request_, operator, region):
     ekn = OrganisationFactory(slug="ekn-people", regions=[region])
