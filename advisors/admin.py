@@ -78,13 +78,16 @@ class ServiceAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "organisation", "role", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "is_staff", "organisation"]
+    list_display = ["email", "full_name", "organisation", "role", "handles_triage", "is_active", "last_login"]
+    list_filter = ["role", "handles_triage", "is_active", "is_staff", "organisation"]
     list_select_related = ["organisation"]
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["full_name", "organisation", "role", "preferred_language"]}),
+        (
+            _("Person"),
+            {"fields": ["full_name", "organisation", "role", "handles_triage", "preferred_language"]},
+        ),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

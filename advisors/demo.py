@@ -342,6 +342,9 @@ PEOPLE = [
     ("carl.advisor@connect.example", "Carl Cederlund", "connect", User.Role.ADVISOR),
     ("rita.staff@regionuppsala.example", "Rita Rosén", "region-uppsala", User.Role.REGIONAL_STAFF),
 ]
+# The organisations' queues ("function before person"): who hears of new requests and of replies on
+# requests nobody in the organisation has taken.
+TRIAGE_DUTY = {"anna.advisor@almi.example", "eva.advisor@ekn.example"}
 ADMIN_EMAIL = "admin@exportcenter.example"
 
 
@@ -382,7 +385,12 @@ def seed() -> list[DemoLogin]:
     for email, full_name, org_slug, role in PEOPLE:
         user, created = User.objects.get_or_create(
             email=email,
-            defaults={"full_name": full_name, "organisation": organisations[org_slug], "role": role},
+            defaults={
+                "full_name": full_name,
+                "organisation": organisations[org_slug],
+                "role": role,
+                "handles_triage": email in TRIAGE_DUTY,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -137,6 +137,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.ADVISOR)
+    handles_triage = models.BooleanField(
+        _("triage duty"),
+        default=False,
+        help_text=_(
+            "Hears of new requests and of replies on requests that nobody in the organisation has taken: "
+            "the organisation's queue. Without anyone on triage duty, its leads do; without leads, everyone."
+        ),
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

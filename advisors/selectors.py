@@ -1,5 +1,6 @@
 """Read-side queries about regions, organisations and people."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,17 +44,43 @@ def region_for_county(county_code: str) -> Region | None:
     )
 
 
-def triage_recipients(region: Region | None):
-    """Who hears of a new request: the people of the organisation that runs the center.
+def queues(organisation_ids) -> dict[int, list]:
+    """The people behind each organisation's queue ("function before person"): those on triage duty;
+    without any, its leads; without leads, every active member. One query for all the organisations."""
+    from .models import User
 
-    Without a region (an unserved county) the portal's administrators hear of it.
+    members = defaultdict(list)
+    for person in User.objects.filter(
+        is_active=True, organisation_id__in=set(organisation_ids), organisation__is_active=True
+    ).order_by("pk"):
+        members[person.organisation_id].append(person)
+    return {
+        organisation_id: (
+            [person for person in people if person.handles_triage]
+            or [person for person in people if person.is_organisation_lead]
+            or people
+        )
+        for organisation_id, people in members.items()
+    }
+
+
+def queue_people(organisation_id: int | None) -> list:
+    """The people behind one organisation's queue (see `queues`)."""
+    if organisation_id is None:
+        return []
+    return queues([organisation_id]).get(organisation_id, [])
+
+
+def triage_recipients(region: Region | None) -> list:
+    """Who hears of a new request: the queue of the organisation that runs the center.
+
+    Without a region (an unserved county), or a region without an operator, the portal's administrators.
     """
     from .models import User
 
-    people = User.objects.filter(is_active=True)
     if region is None or region.operator_id is None:
-        return people.filter(is_superuser=True)
-    return people.filter(organisation_id=region.operator_id)
+        return list(User.objects.filter(is_active=True, is_superuser=True))
+    return queue_people(region.operator_id)
 
 
 # --- The service catalogue ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EmailPreference, Notification, OutboundEmail, Reminder
+from .models import Notification, NotificationPreference, OutboundEmail, Reminder
 
 
 @admin.register(OutboundEmail)
@@ -20,7 +20,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient"]
-    search_fields = ["title", "recipient__email"]
+    search_fields = ["key", "recipient__email"]
     raw_id_fields = ["recipient"]
 
 
@@ -45,9 +45,9 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(EmailPreference)
-class EmailPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "email", "updated_at"]
-    list_filter = ["kind", "email"]
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "in_app", "email", "updated_at"]
+    list_filter = ["kind", "in_app", "email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]

@@ -15,11 +15,15 @@ from .models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True, help_text=_("Worded in the language of the answer."))
+    url = serializers.CharField(
+        read_only=True, help_text=_("The page of what it is about, in the language of the answer.")
+    )
     is_read = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "url", "is_read", "read_at", "created_at"]
+        fields = ["id", "kind", "params", "title", "url", "is_read", "read_at", "created_at"]
         read_only_fields = fields
 
     def get_is_read(self, notification) -> bool:

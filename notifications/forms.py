@@ -1,28 +1,29 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReminderKind
-
-HELP = {
-    ReminderKind.FOLLOW_UP_DUE: _(
-        "On the morning a follow-up of yours is due (the working day before a holiday)."
-    ),
-    ReminderKind.FOLLOW_UPS_OVERDUE: _("Every working day while you have overdue follow-ups."),
-    ReminderKind.OVERDUE_ESCALATION: _(
-        "For organisation leads: follow-ups of your organisation that are several working days overdue."
-    ),
-    ReminderKind.REQUEST_NOT_TRIAGED: _("A request that was not triaged within one working day."),
-    ReminderKind.REFERRAL_NOT_ANSWERED: _("A referral to your organisation that was not answered in time."),
-    ReminderKind.WEEKLY_DIGEST: _("Monday morning: your open follow-ups, requests and referrals."),
-}
+from . import kinds
 
 
 class PreferencesForm(forms.Form):
-    """One checkbox per reminder kind: "also by email"."""
+    """Two checkboxes per kind of notification: "in the portal" and "by email"."""
 
-    def __init__(self, *args, current: dict[str, bool], **kwargs):
+    def __init__(self, *args, current: dict[str, tuple[bool, bool]], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, label in ReminderKind.choices:
-            self.fields[kind] = forms.BooleanField(
-                label=label, required=False, initial=current.get(kind, True), help_text=HELP[kind]
+        self.kinds = kinds.registered()
+        for kind in self.kinds:
+            in_app, email = current.get(kind.value, (True, kind.email_default))
+            self.fields[f"{kind.value}__in_app"] = forms.BooleanField(
+                label=_("In the portal"), required=False, initial=in_app
             )
+            self.fields[f"{kind.value}__email"] = forms.BooleanField(
+                label=_("By email"), required=False, initial=email
+            )
+
+    def rows(self):
+        """One row per kind for the template: the kind, and its two fields."""
+        return [(kind, self[f"{kind.value}__in_app"], self[f"{kind.value}__email"]) for kind in self.kinds]
+
+    def choices(self) -> tuple[dict[str, bool], dict[str, bool]]:
+        in_app = {kind.value: self.cleaned_data[f"{kind.value}__in_app"] for kind in self.kinds}
+        email = {kind.value: self.cleaned_data[f"{kind.value}__email"] for kind in self.kinds}
+        return in_app, email

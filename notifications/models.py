@@ -4,6 +4,7 @@ A Celery task delivers it after commit; a periodic sweep retries what is still p
 server down). The optional `key` is unique, so queueing the same email twice is a no-op.
 """
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,11 +69,17 @@ class ReminderKind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """An in-app notification for one person (the bell). Always on, whatever their email preferences."""
+    """An in-app notification for one person (the bell), stored as a kind and its parameters.
+
+    It is worded when it is shown, in the reader's language (`notifications.kinds`), so that a person who
+    reads the portal in English never sees a Swedish title, whatever the language it was created in.
+    """
 
     class Kind(models.TextChoices):
         NEW_REQUEST = "new_request", _("New request")
         COMPANY_REPLIED = "company_replied", _("The company replied")
+        STATUS_CHANGED = "status_changed", _("Status of my request changed")
+        DEADLINE_MISSED = "deadline_missed", _("First-response deadline missed")
         REFERRAL_RECEIVED = "referral_received", _("New referral")
         REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
         REFERRAL_DECLINED = "referral_declined", _("Referral declined")
@@ -82,8 +89,13 @@ class Notification(models.Model):
         "advisors.User", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices + ReminderKind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    url = models.CharField(_("link"), max_length=500, blank=True)
+    params = models.JSONField(
+        _("parameters"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("What the notification is about (references, names, dates); worded when it is read."),
+    )
     key = models.CharField(
         _("idempotency key"),
         max_length=200,
@@ -104,6 +116,22 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def rendered(self):
+        from .kinds import render
+
+        return render(self.kind, self.params)
+
+    @property
+    def title(self) -> str:
+        """The title in the active language."""
+        return self.rendered.title
+
+    @property
+    def url(self) -> str:
+        """The link to what it is about, in the active language."""
+        return self.rendered.url
 
 
 NOTIFICATION_KINDS = Notification.Kind.choices + ReminderKind.choices
@@ -147,21 +175,26 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()}: {self.target_type}:{self.target_id} ({self.occurrence})"
 
 
-class EmailPreference(models.Model):
-    """Whether a person wants a kind of reminder by email too. No row means yes; in-app is always on."""
+class NotificationPreference(models.Model):
+    """Whether a person wants a kind of notification in the portal, and by email. No row means the kind's
+    default (`notifications.kinds`): in the portal always, by email for most kinds."""
 
     user = models.ForeignKey(
-        "advisors.User", on_delete=models.CASCADE, related_name="email_preferences", verbose_name=_("person")
+        "advisors.User",
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("person"),
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=NOTIFICATION_KINDS)
+    in_app = models.BooleanField(_("in the portal"), default=True)
     email = models.BooleanField(_("by email"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["user", "kind"]
-        verbose_name = _("email preference")
-        verbose_name_plural = _("email preferences")
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_preference_once")]
 
     def __str__(self):
-        return f"{self.user}: {self.get_kind_display()} ({'on' if self.email else 'off'})"
+        return f"{self.user}: {self.get_kind_display()}"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .models import EmailPreference, Notification, ReminderKind
+from .models import Notification, NotificationPreference
 
 BELL_CAP = 99  # the bell says "99+" beyond this: a page view never counts a whole table
 
@@ -36,7 +36,11 @@ def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notificati
     return notifications
 
 
-def email_preferences_for(user) -> dict[str, bool]:
-    """Every reminder kind and whether the person wants it by email (yes unless they said no)."""
-    saved = dict(EmailPreference.objects.filter(user=user).values_list("kind", "email"))
-    return {kind: saved.get(kind, True) for kind in ReminderKind.values}
+def preferences_for(user) -> dict[str, tuple[bool, bool]]:
+    """Every kind the person has chosen for, as (in the portal, by email); other kinds take their default."""
+    return {
+        kind: (in_app, email)
+        for kind, in_app, email in NotificationPreference.objects.filter(user=user).values_list(
+            "kind", "in_app", "email"
+        )
+    }

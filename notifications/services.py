@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .models import EmailPreference, Notification, OutboundEmail, Reminder
+from .models import Notification, NotificationPreference, OutboundEmail, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -298,16 +298,86 @@ def flush_outbox(*, limit: int = 500) -> int:
 
 def notify_each(notifications: list[Notification]) -> int:
     """Create different notifications for different people at once; existing (recipient, key) pairs are
-    left alone."""
+    left alone. The caller leaves out people who turned the kind off (`muted`)."""
     return len(Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=500))
 
 
-def notify(*, recipients, kind: str, title: str, url: str = "", key: str) -> int:
-    """Create one in-app notification per recipient; a second call with the same key adds nothing."""
-    rows = [
-        Notification(recipient=user, kind=kind, title=title[:300], url=url, key=key) for user in recipients
-    ]
-    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+def tell(*, recipients, kind: str, params: dict, key: str) -> list:
+    """Tell these people about something: in the portal, unless they turned the kind off, and by email
+    where their preferences (or the kind's default) say so. A second call with the same key adds nothing.
+
+    Returns the people told in the portal. The email is worded in each person's language, with a link to
+    what it is about and to the preferences.
+    """
+    people = list(
+        {person.pk: person for person in recipients if person is not None and person.is_active}.values()
+    )
+    if not people:
+        return []
+    ids = {person.pk for person in people}
+    silent = muted(ids, kind)
+    told = [person for person in people if person.pk not in silent]
+    notify_each([Notification(recipient=person, kind=kind, params=params, key=key) for person in told])
+    by_email = email_wanted(ids, kind)
+    for person in people:
+        if person.pk in by_email and person.email:
+            _email_notification(person, kind=kind, params=params, key=f"{key}:{person.pk}")
+    return told
+
+
+def notify(*, recipients, kind: str, params: dict, key: str) -> int:
+    """In the portal only: one notification per recipient who has not turned the kind off."""
+    people = list(recipients)
+    silent = muted({person.pk for person in people}, kind)
+    return notify_each(
+        [
+            Notification(recipient=person, kind=kind, params=params, key=key)
+            for person in people
+            if person.pk not in silent
+        ]
+    )
+
+
+def email_address(*, to: str, kind: str, params: dict, key: str, language: str = "sv") -> None:
+    """An organisation's functional address hears of it by email (in Swedish, a Swedish organisation's)."""
+    if to:
+        _queue_notification_email(to=to, name="", kind=kind, params=params, key=key, language=language)
+
+
+def _email_notification(person, *, kind: str, params: dict, key: str) -> None:
+    _queue_notification_email(
+        to=person.email,
+        name=person.get_short_name(),
+        kind=kind,
+        params=params,
+        key=key,
+        language=person.preferred_language,
+    )
+
+
+def _queue_notification_email(*, to: str, name: str, kind: str, params: dict, key: str, language: str):
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .kinds import render
+
+    with translation.override(language):
+        rendered = render(kind, params)
+        context = {
+            "name": name,
+            "title": rendered.title,
+            "url": f"{settings.SITE_URL}{rendered.url}" if rendered.url else "",
+            "preferences_url": f"{settings.SITE_URL}{reverse('notifications:preferences')}" if name else "",
+            "site_url": settings.SITE_URL,
+        }
+        queue_email(
+            key=f"notification:{key}"[:200],
+            to=to,
+            subject=rendered.title,
+            body_text=render_to_string("notifications/email/notification.txt", context),
+            body_html=render_to_string("notifications/email/notification.html", context),
+        )
 
 
 # --- The notification centre ------------------------------------------------------------------------
@@ -321,23 +391,45 @@ def mark_read(*, user, notification_ids=None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-# --- Email preferences ------------------------------------------------------------------------------
+# --- Preferences -------------------------------------------------------------------------------------
+
+
+def _email_default(kind: str) -> bool:
+    from .kinds import get
+
+    spec = get(kind)
+    return spec.email_default if spec is not None else True
 
 
 def email_wanted(user_ids, kind: str) -> set[int]:
-    """Of these people, those who want `kind` by email (everyone without a preference saying no)."""
+    """Of these people, those who want `kind` by email: their preference, else the kind's default."""
     ids = set(user_ids)
-    refused = EmailPreference.objects.filter(user_id__in=ids, kind=kind, email=False).values_list(
-        "user_id", flat=True
+    saved = dict(
+        NotificationPreference.objects.filter(user_id__in=ids, kind=kind).values_list("user_id", "email")
     )
-    return ids - set(refused)
+    default = _email_default(kind)
+    return {pk for pk in ids if saved.get(pk, default)}
+
+
+def muted(user_ids, kind: str) -> set[int]:
+    """Of these people, those who turned `kind` off in the portal."""
+    return set(
+        NotificationPreference.objects.filter(user_id__in=set(user_ids), kind=kind, in_app=False).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 @transaction.atomic
-def set_email_preferences(*, user, wanted: dict[str, bool]) -> None:
-    """Save which reminder kinds the person wants by email; kinds not mentioned keep their setting."""
-    for kind, email in wanted.items():
-        EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
+def set_preferences(*, user, in_app: dict[str, bool], email: dict[str, bool]) -> None:
+    """Save which kinds the person wants in the portal and by email; kinds not mentioned keep theirs."""
+    for kind in set(in_app) | set(email):
+        defaults = {}
+        if kind in in_app:
+            defaults["in_app"] = in_app[kind]
+        if kind in email:
+            defaults["email"] = email[kind]
+        NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults=defaults)
 
 
 # --- The reminder ledger ----------------------------------------------------------------------------

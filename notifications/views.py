@@ -63,9 +63,10 @@ def _back(request) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    form = PreferencesForm(request.POST or None, current=selectors.email_preferences_for(request.user))
+    form = PreferencesForm(request.POST or None, current=selectors.preferences_for(request.user))
     if request.method == "POST" and form.is_valid():
-        services.set_email_preferences(user=request.user, wanted=form.cleaned_data)
-        messages.success(request, _("Your email preferences were saved."))
+        in_app, email = form.choices()
+        services.set_preferences(user=request.user, in_app=in_app, email=email)
+        messages.success(request, _("Your notification settings were saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -12,17 +12,19 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from advisors.models import Organisation, User
+from advisors.selectors import queues
 from companies.models import Company
 from exportcenter.workdays import latest_day_overdue_by, local_date, moment
+from notifications import kinds
 from notifications.models import ReminderKind as Kind
 from referrals.models import AdviceRequest
 
 from .models import FollowUp
-from .reminders import Content, Item, Planned, Recipient, ReminderKind, Section, register
+from .reminders import REGISTRY, Content, Item, Planned, Recipient, ReminderKind, Section, register
 
 LISTED = 10  # items listed per section of a digest; the rest are counted
 
@@ -60,8 +62,8 @@ def _follow_up_item(follow_up: FollowUp) -> Item:
     )
 
 
-def _follow_ups_url() -> str:
-    return _url("outreach:follow_ups")
+def _request_link(params) -> str:
+    return kinds.link("referrals:request_detail", params["request"])
 
 
 def _first_per(queryset, partition: str, order: list, limit: int = LISTED):
@@ -127,16 +129,26 @@ class FollowUpDue(ReminderKind):
             planned.append(Planned(self.entry(owners[owner_id], pk, reminds_on), owners[owner_id], follow_up))
         return planned
 
+    def params(self, planned, run_date):
+        follow_up = planned.payload
+        return {
+            "date": follow_up.due_on.isoformat(),
+            "description": follow_up.description[:120],
+            "company": follow_up.company.name,
+        }
+
+    @staticmethod
+    def title(params):
+        return _("Follow-up due %(date)s: %(description)s (%(company)s)") % {
+            **params,
+            "date": kinds.day(params["date"]),
+        }
+
     def content(self, planned, run_date):
         follow_up = planned.payload
         return Content(
-            title=_("Follow-up due %(date)s: %(description)s (%(company)s)")
-            % {
-                "date": _day(follow_up.due_on),
-                "description": follow_up.description[:120],
-                "company": follow_up.company.name,
-            },
-            url=_follow_ups_url(),
+            title=self.title(self.params(planned, run_date)),
+            url=self.link({}),
             intro=_("You have a follow-up due on %(date)s.") % {"date": _day(follow_up.due_on)},
             sections=[Section(_("Follow-up"), [_follow_up_item(follow_up)])],
         )
@@ -170,14 +182,25 @@ class FollowUpsOverdue(ReminderKind):
             if totals.get(person.pk)
         ]
 
+    def params(self, planned, run_date):
+        return {"count": planned.payload[1]}
+
+    @staticmethod
+    def title(params):
+        return (
+            ngettext(
+                "You have %(count)s overdue follow-up",
+                "You have %(count)s overdue follow-ups",
+                params["count"],
+            )
+            % params
+        )
+
     def content(self, planned, run_date):
         follow_ups, total = planned.payload
-        title = ngettext(
-            "You have %(count)s overdue follow-up", "You have %(count)s overdue follow-ups", total
-        ) % {"count": total}
         return Content(
-            title=title,
-            url=_follow_ups_url(),
+            title=self.title(self.params(planned, run_date)),
+            url=self.link({}),
             intro=_("These follow-ups were due before %(date)s and are still open.")
             % {"date": _day(run_date)},
             sections=[
@@ -228,21 +251,35 @@ class OverdueEscalation(ReminderKind):
             if totals.get(lead.organisation_id)
         ]
 
+    def params(self, planned, run_date):
+        organisation, _follow_ups, total = planned.payload
+        return {
+            "count": total,
+            "organisation": organisation.name,
+            "days": settings.OVERDUE_ESCALATION_WORKING_DAYS,
+        }
+
+    @staticmethod
+    def title(params):
+        return (
+            ngettext(
+                "%(count)s follow-up in %(organisation)s is overdue by %(days)s working days or more",
+                "%(count)s follow-ups in %(organisation)s are overdue by %(days)s working days or more",
+                params["count"],
+            )
+            % params
+        )
+
     def content(self, planned, run_date):
         organisation, follow_ups, total = planned.payload
-        days = settings.OVERDUE_ESCALATION_WORKING_DAYS
-        title = ngettext(
-            "%(count)s follow-up in %(organisation)s is overdue by %(days)s working days or more",
-            "%(count)s follow-ups in %(organisation)s are overdue by %(days)s working days or more",
-            total,
-        ) % {"count": total, "organisation": organisation.name, "days": days}
+        title = self.title(self.params(planned, run_date))
         items = [
             Item(text=item.text, detail=f"{item.detail} – {f.owner.full_name}", url=item.url)
             for f, item in ((f, _follow_up_item(f)) for f in follow_ups)
         ]
         return Content(
             title=title,
-            url=_follow_ups_url(),
+            url=self.link({}),
             intro=_("You are a lead of %(organisation)s. These follow-ups of your colleagues need attention.")
             % {"organisation": organisation.name},
             sections=[Section(_("Overdue follow-ups"), items, more=total - len(items))],
@@ -251,9 +288,9 @@ class OverdueEscalation(ReminderKind):
 
 @register
 class RequestNotTriaged(ReminderKind):
-    """A request still new after its first-response deadline (one working day): to the region's triage
-    function (the people of the organisation that runs the center) and, when it was routed to an
-    organisation's queue, that organisation's leads."""
+    """A request still new after its first-response deadline (one working day): to whoever owns it now
+    (the owner advisor, else the owning organisation's queue, else the queue of the organisation that runs
+    the center) and the owning organisation's leads."""
 
     kind = Kind.REQUEST_NOT_TRIAGED
     target = "referrals.advicerequest"
@@ -270,31 +307,33 @@ class RequestNotTriaged(ReminderKind):
         requests = list(
             self._late(run_date)
             .filter(pk__in=ids)
-            .select_related("region", "company", "owner_organisation")
+            .select_related("region", "company", "owner_organisation", "owner_advisor")
             .order_by("pk")
         )
         operators = {r.region.operator_id for r in requests if r.region_id and r.region.operator_id}
         owners = {r.owner_organisation_id for r in requests if r.owner_organisation_id}
-        people = User.objects.filter(_active_people()).filter(
-            Q(organisation__in=operators) | Q(organisation__in=owners, role=User.Role.ORGANISATION_LEAD)
-        )
-        by_organisation = defaultdict(list)
-        for person in people.order_by("pk"):
-            by_organisation[person.organisation_id].append(person)
+        queue = queues(operators | owners)
+        leads = defaultdict(list)
+        for person in User.objects.filter(
+            _active_people(), organisation__in=owners, role=User.Role.ORGANISATION_LEAD
+        ).order_by("pk"):
+            leads[person.organisation_id].append(person)
         administrators = None
         planned = []
         for request in requests:
+            # Whoever owns it now (the README's "who is told"), and the owning organisation's leads.
             operator = request.region.operator_id if request.region_id else None
-            if operator is None:  # an unserved county: the portal's administrators hear of it
+            if request.owner_advisor_id and request.owner_advisor.is_active:
+                recipients = [request.owner_advisor]
+            elif request.owner_organisation_id:
+                recipients = list(queue.get(request.owner_organisation_id, []))
+            elif operator is not None:
+                recipients = list(queue.get(operator, []))
+            else:  # an unserved county: the portal's administrators hear of it
                 if administrators is None:
                     administrators = list(User.objects.filter(is_active=True, is_superuser=True))
                 recipients = list(administrators)
-            else:
-                recipients = list(by_organisation[operator])
-            if request.owner_organisation_id and request.owner_organisation_id != operator:
-                recipients += [
-                    p for p in by_organisation[request.owner_organisation_id] if p.is_organisation_lead
-                ]
+            recipients += leads.get(request.owner_organisation_id, [])
             occurrence = local_date(request.first_response_due_at)
             seen = set()
             for person in recipients:
@@ -303,12 +342,25 @@ class RequestNotTriaged(ReminderKind):
                     planned.append(Planned(self.entry(person, request.pk, occurrence), person, request))
         return planned
 
+    def params(self, planned, run_date):
+        request = planned.payload
+        return {
+            "request": str(request.public_id),
+            "reference": request.reference,
+            "company": request.company.name,
+        }
+
+    @staticmethod
+    def title(params):
+        return _("Request %(reference)s from %(company)s was not triaged in time") % params
+
+    link = staticmethod(_request_link)
+
     def content(self, planned, run_date):
         request = planned.payload
         url = _url("referrals:request_detail", request.public_id)
         return Content(
-            title=_("Request %(reference)s from %(company)s was not triaged in time")
-            % {"reference": request.reference, "company": request.company.name},
+            title=self.title(self.params(planned, run_date)),
             url=url,
             intro=_(
                 "The company should have reached the right partner within one working day, by %(deadline)s. "
@@ -330,8 +382,8 @@ def referral_model():
 
 @register
 class ReferralNotAnswered(ReminderKind):
-    """A referral still waiting for an answer after its deadline: to the receiving organisation's leads
-    (to all its people when it has no lead)."""
+    """A referral still waiting for an answer after its deadline: to the receiving organisation's queue
+    and its leads."""
 
     kind = Kind.REFERRAL_NOT_ANSWERED
     target = "referrals.referral"
@@ -350,26 +402,41 @@ class ReferralNotAnswered(ReminderKind):
             .select_related("request__company", "to_organisation", "from_organisation")
             .order_by("pk")
         )
-        people = defaultdict(list)
+        receivers = {r.to_organisation_id for r in referrals}
+        queue = queues(receivers)
+        leads = defaultdict(list)
         for person in User.objects.filter(
-            _active_people(), organisation__in={r.to_organisation_id for r in referrals}
+            _active_people(), organisation__in=receivers, role=User.Role.ORGANISATION_LEAD
         ).order_by("pk"):
-            people[person.organisation_id].append(person)
+            leads[person.organisation_id].append(person)
         planned = []
         for referral in referrals:
-            members = people[referral.to_organisation_id]
-            recipients = [p for p in members if p.is_organisation_lead] or members
+            queued = queue.get(referral.to_organisation_id, [])
+            recipients = queued + [p for p in leads[referral.to_organisation_id] if p not in queued]
             occurrence = local_date(referral.due_at)
             planned += [Planned(self.entry(p, referral.pk, occurrence), p, referral) for p in recipients]
         return planned
+
+    def params(self, planned, run_date):
+        referral = planned.payload
+        return {
+            "request": str(referral.request.public_id),
+            "reference": referral.request.reference,
+            "organisation": referral.from_organisation.name,
+        }
+
+    @staticmethod
+    def title(params):
+        return _("The referral of %(reference)s from %(organisation)s has not been answered") % params
+
+    link = staticmethod(_request_link)
 
     def content(self, planned, run_date):
         referral = planned.payload
         request = referral.request
         url = _url("referrals:request_detail", request.public_id)
         return Content(
-            title=_("The referral of %(reference)s from %(organisation)s has not been answered")
-            % {"reference": request.reference, "organisation": referral.from_organisation.name},
+            title=self.title(self.params(planned, run_date)),
             url=url,
             intro=_("%(organisation)s should have accepted or declined it by %(deadline)s.")
             % {
@@ -432,6 +499,29 @@ class WeeklyDigest(ReminderKind):
                 planned.append(Planned(self.entry(person, person.pk, run_date), person, digest))
         return planned
 
+    def params(self, planned, run_date):
+        digest = planned.payload
+        return {
+            "date": run_date.isoformat(),
+            "follow_ups": digest["follow_ups"][1],
+            "requests": digest["requests"][1],
+            "referrals": digest["referrals"][1],
+        }
+
+    @staticmethod
+    def title(params):
+        return _("Your week from %(date)s: %(follow_ups)s, %(requests)s, %(referrals)s") % {
+            "date": kinds.day(params["date"]),
+            "follow_ups": ngettext(
+                "%(count)s open follow-up", "%(count)s open follow-ups", params["follow_ups"]
+            )
+            % {"count": params["follow_ups"]},
+            "requests": ngettext("%(count)s request", "%(count)s requests", params["requests"])
+            % {"count": params["requests"]},
+            "referrals": ngettext("%(count)s referral", "%(count)s referrals", params["referrals"])
+            % {"count": params["referrals"]},
+        }
+
     def content(self, planned, run_date):
         digest = planned.payload
         follow_ups, follow_up_count = digest["follow_ups"]
@@ -480,19 +570,38 @@ class WeeklyDigest(ReminderKind):
                 )
             )
         return Content(
-            title=_("Your week from %(date)s: %(follow_ups)s, %(requests)s, %(referrals)s")
-            % {
-                "date": _day(run_date),
-                "follow_ups": ngettext(
-                    "%(count)s open follow-up", "%(count)s open follow-ups", follow_up_count
-                )
-                % {"count": follow_up_count},
-                "requests": ngettext("%(count)s request", "%(count)s requests", request_count)
-                % {"count": request_count},
-                "referrals": ngettext("%(count)s referral", "%(count)s referrals", referral_count)
-                % {"count": referral_count},
-            },
-            url=_follow_ups_url(),
+            title=self.title(self.params(planned, run_date)),
+            url=self.link({}),
             intro=_("This is what waits for you this week."),
             sections=sections,
+        )
+
+
+HELP = {
+    Kind.FOLLOW_UP_DUE: gettext_lazy(
+        "On the morning a follow-up of yours is due (the working day before a holiday)."
+    ),
+    Kind.FOLLOW_UPS_OVERDUE: gettext_lazy("Every working day while you have overdue follow-ups."),
+    Kind.OVERDUE_ESCALATION: gettext_lazy(
+        "For organisation leads: follow-ups of your organisation that are several working days overdue."
+    ),
+    Kind.REQUEST_NOT_TRIAGED: gettext_lazy("A request that was not triaged within one working day."),
+    Kind.REFERRAL_NOT_ANSWERED: gettext_lazy(
+        "A referral to your organisation that was not answered in time."
+    ),
+    Kind.WEEKLY_DIGEST: gettext_lazy("Monday morning: your open follow-ups, requests and referrals."),
+}
+
+
+def register_notification_kinds() -> None:
+    """Tell the notification centre how each reminder reads and where it links (OutreachConfig.ready)."""
+    for spec in REGISTRY.values():
+        kinds.register(
+            kinds.NotificationKind(
+                spec.kind,
+                Kind(spec.kind).label,
+                title=spec.title,
+                url=spec.link,
+                help_text=HELP[spec.kind],
+            )
         )

@@ -40,6 +40,7 @@ from notifications.services import (
     EmailDraft,
     LedgerEntry,
     email_wanted,
+    muted,
     notify_each,
     queue_emails,
     record_reminders,
@@ -125,8 +126,21 @@ class ReminderKind:
         raise NotImplementedError
 
     def content(self, planned: Planned, run_date: date) -> Content:
-        """The reminder's words. Called in the recipient's language."""
+        """The reminder's words for the email. Called in the recipient's language."""
         raise NotImplementedError
+
+    def params(self, planned: Planned, run_date: date) -> dict:
+        """What the in-app notification stores (plain values); `title` and `link` word it when it is read."""
+        raise NotImplementedError
+
+    @staticmethod
+    def title(params: dict) -> str:
+        raise NotImplementedError
+
+    @staticmethod
+    def link(params: dict) -> str:
+        """The path the reminder links to, in the active language. Most go to the person's follow-ups."""
+        return reverse("outreach:follow_ups")
 
     # Helpers for kinds.
 
@@ -227,7 +241,8 @@ def send(kind: str, run_date: date, ids: Iterable[int]) -> int:
         new = [item for item in planned if item.entry in inserted]
         if not new:
             return 0
-        wanted = email_wanted({item.entry.recipient_id for item in new}, kind)
+        recipient_ids = {item.entry.recipient_id for item in new}
+        wanted, silent = email_wanted(recipient_ids, kind), muted(recipient_ids, kind)
         templates = (get_template(EMAIL_TEXT), get_template(EMAIL_HTML))
         notifications, drafts = [], []
         new.sort(key=lambda item: item.recipient.preferred_language)
@@ -240,15 +255,15 @@ def send(kind: str, run_date: date, ids: Iterable[int]) -> int:
                 for item in items:
                     content = spec.content(item, run_date)
                     key = reminder_key(item.entry)
-                    notifications.append(
-                        Notification(
-                            recipient_id=item.entry.recipient_id,
-                            kind=kind,
-                            title=content.title[:300],
-                            url=content.url,
-                            key=key,
+                    if item.entry.recipient_id not in silent:
+                        notifications.append(
+                            Notification(
+                                recipient_id=item.entry.recipient_id,
+                                kind=kind,
+                                params=spec.params(item, run_date),
+                                key=key,
+                            )
                         )
-                    )
                     if item.entry.recipient_id in wanted and item.recipient.email:
                         drafts.append(_email(item, content, key, templates, texts))
         notify_each(notifications)

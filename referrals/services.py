@@ -4,24 +4,21 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from advisors import access
-from advisors.selectors import region_for_county, triage_recipients
+from advisors.selectors import region_for_county
 from companies import services as company_services
 from companies.models import Company, CompanyEvent, CompanySource, Contact
 from exportcenter.workdays import end_of_next_working_day, local_date, one_working_day_after
-from notifications.models import Notification
-from notifications.services import notify, queue_email
+from notifications.services import queue_email
 
-from . import status_links
+from . import notices, status_links
 from .models import AdviceRequest, CoHandling, ReferenceCounter, Referral, RequestEvent
 
 
@@ -176,47 +173,9 @@ def _create_request(submission: Submission, key: str | None) -> AdviceRequest:
     RequestEvent.objects.create(
         request=request, kind=RequestEvent.Kind.CREATED, data={"channel": request.channel}
     )
-    _send_confirmation(request)
-    _notify_triage(request)
+    notices.confirmation_to_company(request)
+    notices.new_request(request)
     return request
-
-
-def _send_confirmation(request: AdviceRequest) -> None:
-    if request.contact is None or not request.contact.email:
-        return
-    context = {"request": request, "status_url": status_links.status_url(request)}
-    with translation.override(request.language):
-        queue_email(
-            key=f"request-confirmation:{request.pk}",
-            to=request.contact.email,
-            subject=render_to_string("referrals/email/confirmation_subject.txt", context),
-            body_text=render_to_string("referrals/email/confirmation.txt", context),
-            body_html=render_to_string("referrals/email/confirmation.html", context),
-        )
-
-
-def _notify_triage(request: AdviceRequest) -> None:
-    """The organisation that runs the center hears of the request: in the portal and at its shared address."""
-    recipients = list(triage_recipients(request.region))
-    for language in {person.preferred_language for person in recipients}:
-        with translation.override(language):
-            notify(
-                recipients=[person for person in recipients if person.preferred_language == language],
-                kind=Notification.Kind.NEW_REQUEST,
-                title=_("New request %(reference)s from %(company)s")
-                % {"reference": request.reference, "company": request.company.name},
-                key=f"new-request:{request.pk}",
-            )
-    operator = request.region.operator if request.region else None
-    if operator is not None and operator.email:
-        context = {"request": request, "operator": operator}
-        with translation.override("sv"):  # a functional address of a Swedish organisation
-            queue_email(
-                key=f"request-triage:{request.pk}",
-                to=operator.email,
-                subject=render_to_string("referrals/email/triage_subject.txt", context),
-                body_text=render_to_string("referrals/email/triage.txt", context),
-            )
 
 
 @transaction.atomic
@@ -235,16 +194,7 @@ def reply_from_company(*, request: AdviceRequest, body: str) -> RequestEvent:
             kind=RequestEvent.Kind.STATUS_CHANGED,
             data={"from": AdviceRequest.Status.WAITING_FOR_COMPANY, "to": AdviceRequest.Status.IN_PROGRESS},
         )
-    recipients = (
-        [request.owner_advisor] if request.owner_advisor_id else list(triage_recipients(request.region))
-    )
-    notify(
-        recipients=recipients,
-        kind=Notification.Kind.COMPANY_REPLIED,
-        title=_("%(company)s replied on %(reference)s")
-        % {"company": request.company.name, "reference": request.reference},
-        key=f"company-replied:{event.pk}",
-    )
+    notices.company_replied(request, event)
     return event
 
 
@@ -367,13 +317,14 @@ def transition(
     if current == Status.NEW and to_status != Status.CLOSED:
         fields += _stamp_first_response(request, by)
     _save(request, *fields)
-    _event(
+    event = _event(
         request,
         RequestEvent.Kind.STATUS_CHANGED,
         by,
         body=comment,
         data={"from": current, "to": to_status, **({"outcome": outcome} if outcome else {})},
     )
+    notices.status_changed(request, event, by=by)
     return request
 
 
@@ -660,6 +611,11 @@ def record_missed_deadlines(*, now=None, limit: int = 1000) -> int:
                 RequestEvent.objects.create(
                     request_id=pk, kind=RequestEvent.Kind.DEADLINE_MISSED, data={"due": due.isoformat()}
                 )
+                notices.deadline_missed(
+                    AdviceRequest.objects.select_related(
+                        "company", "region__operator", "owner_organisation", "owner_advisor"
+                    ).get(pk=pk)
+                )
                 written += 1
     return written
 
@@ -853,7 +809,7 @@ def refer_request(
         },
     )
     _company_event(referral, CompanyEvent.Kind.REFERRED, by)
-    _notify_referral_received(referral)
+    notices.referral_received(referral)
     return referral
 
 
@@ -903,7 +859,7 @@ def accept_referral(*, referral: Referral, by, advisor=None, expected_version: i
         _save(request)
     _event(request, RequestEvent.Kind.REFERRAL_ACCEPTED, by, referral=referral, data=data)
     _company_event(referral, CompanyEvent.Kind.REFERRAL_ACCEPTED, by)
-    _notify_referral_answered(referral)
+    notices.referral_answered(referral, by=by)
     return referral
 
 
@@ -934,7 +890,7 @@ def decline_referral(*, referral: Referral, by, reason: str, expected_version: i
         data=_referral_data(referral),
     )
     _company_event(referral, CompanyEvent.Kind.REFERRAL_DECLINED, by)
-    _notify_referral_answered(referral)
+    notices.referral_answered(referral, by=by)
     return referral
 
 
@@ -950,108 +906,5 @@ def withdraw_referral(*, referral: Referral, by, expected_version: int | None = 
         request, RequestEvent.Kind.REFERRAL_WITHDRAWN, by, referral=referral, data=_referral_data(referral)
     )
     _company_event(referral, CompanyEvent.Kind.REFERRAL_WITHDRAWN, by)
-    _notify_referral_withdrawn(referral)
+    notices.referral_withdrawn(referral)
     return referral
-
-
-# --- Referral notifications: in-app for people, email (in Swedish) for organisations' shared addresses ---
-
-
-def _active_members(organisation):
-    from advisors.models import User
-
-    return list(User.objects.filter(is_active=True, organisation=organisation))
-
-
-def _notify_each_language(people, *, kind: str, key: str, title, request: AdviceRequest) -> None:
-    """One notification per person, its title in the person's language; `title()` is called per language."""
-    for language in sorted({person.preferred_language for person in people}):
-        with translation.override(language):
-            notify(
-                recipients=[person for person in people if person.preferred_language == language],
-                kind=kind,
-                title=title(),
-                url=reverse("referrals:request_detail", kwargs={"public_id": request.public_id}),
-                key=key,
-            )
-
-
-def _email_organisation(organisation, *, key: str, template: str, context: dict[str, Any]) -> None:
-    if not organisation.email:
-        return
-    with translation.override("sv"):  # a functional address of a Swedish organisation
-        context = {**context, "referrals_url": f"{settings.SITE_URL}{reverse('referrals:referrals')}"}
-        queue_email(
-            key=key,
-            to=organisation.email,
-            subject=render_to_string(f"referrals/email/{template}_subject.txt", context),
-            body_text=render_to_string(f"referrals/email/{template}.txt", context),
-        )
-
-
-def _notify_referral_received(referral: Referral) -> None:
-    request = referral.request
-    names = {
-        "reference": request.reference,
-        "company": request.company.name,
-        "organisation": referral.from_organisation.name,
-    }
-    _notify_each_language(
-        _active_members(referral.to_organisation),
-        kind=Notification.Kind.REFERRAL_RECEIVED,
-        key=f"referral-received:{referral.pk}",
-        title=lambda: _("%(organisation)s referred %(reference)s (%(company)s) to you") % names,
-        request=request,
-    )
-    _email_organisation(
-        referral.to_organisation,
-        key=f"referral-received:{referral.pk}",
-        template="referral_received",
-        context={"referral": referral, "request": request, "needs": list(referral.needs.all())},
-    )
-
-
-def _notify_referral_answered(referral: Referral) -> None:
-    """The sender hears of the answer: the person who referred, in-app, and the organisation, by email."""
-    request = referral.request
-    sender = referral.created_by
-    people = (
-        [sender] if sender is not None and sender.is_active else _active_members(referral.from_organisation)
-    )
-    names = {"reference": request.reference, "organisation": referral.to_organisation.name}
-    accepted = referral.status == RStatus.ACCEPTED
-    _notify_each_language(
-        people,
-        kind=Notification.Kind.REFERRAL_ACCEPTED if accepted else Notification.Kind.REFERRAL_DECLINED,
-        key=f"referral-{referral.status}:{referral.pk}",
-        title=(
-            (lambda: _("%(organisation)s accepted your referral of %(reference)s") % names)
-            if accepted
-            else (lambda: _("%(organisation)s declined your referral of %(reference)s") % names)
-        ),
-        request=request,
-    )
-    _email_organisation(
-        referral.from_organisation,
-        key=f"referral-{referral.status}:{referral.pk}",
-        template="referral_answered",
-        context={"referral": referral, "request": request},
-    )
-
-
-def _notify_referral_withdrawn(referral: Referral) -> None:
-    request = referral.request
-    names = {"reference": request.reference, "organisation": referral.from_organisation.name}
-    _notify_each_language(
-        _active_members(referral.to_organisation),
-        kind=Notification.Kind.REFERRAL_WITHDRAWN,
-        key=f"referral-withdrawn:{referral.pk}",
-        title=lambda: _("%(organisation)s withdrew its referral of %(reference)s") % names,
-        request=request,
-    )
-    _email_organisation(
-        referral.to_organisation,
-        key=f"referral-withdrawn:{referral.pk}",
-        template="referral_answered",
-        context={"referral": referral, "request": request},
-    )

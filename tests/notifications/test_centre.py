@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from notifications import selectors, services
-from notifications.models import EmailPreference, Notification
+from notifications.kinds import registered
+from notifications.models import Notification, NotificationPreference
 from tests.factories import UserFactory
 
 LIST = "/en/advisor/notifications/"
@@ -22,8 +23,7 @@ def notify(person, n=1, kind="follow_up_due", **fields):
         Notification.objects.create(
             recipient=person,
             kind=kind,
-            title=f"Påminnelse {i}",
-            url="/advisor/follow-ups/",
+            params={"title": f"Påminnelse {i}", "url": "/advisor/follow-ups/"},
             key=f"k{i}",
             **fields,
         )
@@ -59,7 +59,9 @@ def test_no_bell_for_visitors(client, db):
 
 def test_the_list_shows_only_my_notifications_newest_first(client, advisor, other):
     notify(advisor, 2)
-    Notification.objects.create(recipient=other, kind="follow_up_due", title="Någon annans", key="theirs")
+    Notification.objects.create(
+        recipient=other, kind="follow_up_due", params={"title": "Någon annans"}, key="theirs"
+    )
     client.force_login(advisor)
     html = client.get(LIST).content.decode()
     assert html.index("Påminnelse 1") < html.index("Påminnelse 0")
@@ -104,27 +106,42 @@ def test_mark_all_as_read(client, advisor, other):
     assert "Nothing unread." in client.get(LIST + "?show=unread").content.decode()
 
 
-def test_preferences_switch_email_per_kind(client, advisor):
+def test_preferences_switch_each_kind_in_the_portal_and_by_email(client, advisor):
     client.force_login(advisor)
     page = client.get(PREFERENCES).content.decode()
-    assert "Follow-up due" in page and "Weekly digest" in page and "checked" in page
-    # Everything on except the weekly digest (an unticked checkbox is not sent).
-    on = [
-        "follow_up_due",
-        "follow_ups_overdue",
-        "overdue_escalation",
-        "request_not_triaged",
-        "referral_not_answered",
-    ]
-    response = client.post(PREFERENCES, dict.fromkeys(on, "on"))
+    assert "Follow-up due" in page and "Weekly digest" in page and "New referral" in page
+    assert "checked" in page
+    kinds = [kind.value for kind in registered()]
+    # Everything on except the weekly digest by email and new requests in the portal (an unticked
+    # checkbox is not sent).
+    data = {f"{kind}__in_app": "on" for kind in kinds if kind != "new_request"}
+    data |= {f"{kind}__email": "on" for kind in kinds if kind != "weekly_digest"}
+    response = client.post(PREFERENCES, data)
     assert response.status_code == 302
-    assert dict(EmailPreference.objects.filter(user=advisor).values_list("kind", "email")) == {
-        **dict.fromkeys(on, True),
-        "weekly_digest": False,
+    saved = {
+        kind: (in_app, email)
+        for kind, in_app, email in NotificationPreference.objects.filter(user=advisor).values_list(
+            "kind", "in_app", "email"
+        )
     }
+    assert saved["weekly_digest"] == (True, False) and saved["new_request"] == (False, True)
+    assert saved["follow_up_due"] == (True, True)
     assert services.email_wanted({advisor.pk}, "weekly_digest") == set()
     assert services.email_wanted({advisor.pk}, "follow_up_due") == {advisor.pk}
-    assert selectors.email_preferences_for(advisor)["weekly_digest"] is False
+    assert services.muted({advisor.pk}, "new_request") == {advisor.pk}
+    assert selectors.preferences_for(advisor)["weekly_digest"] == (True, False)
+
+
+def test_a_kind_turned_off_in_the_portal_is_not_notified(advisor, other):
+    NotificationPreference.objects.create(user=advisor, kind="company_replied", in_app=False, email=False)
+    told = services.tell(
+        recipients=[advisor, other],
+        kind="company_replied",
+        params={"request": "x", "reference": "EC-2026-000001", "company": "Acme AB"},
+        key="k",
+    )
+    assert told == [other]
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [other.pk]
 
 
 def test_nobody_has_preferences_until_they_choose(advisor, other):

@@ -68,7 +68,7 @@ def world(db):
         "follow_up_b": FollowUpFactory(owner=people["other_org_advisor"], company=home_company),
         "follow_up_far": FollowUpFactory(owner=far_person, company=far_company),
         "notification_advisor": Notification.objects.create(
-            recipient=people["advisor"], kind="follow_up_due", title="t", key="k"
+            recipient=people["advisor"], kind="follow_up_due", params={"title": "t"}, key="k"
         ),
         # "create" is asked about an unsaved object of what it would belong to.
         "new_campaign_a": Campaign(region=home, organisation=org_a),

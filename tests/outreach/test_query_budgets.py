@@ -95,7 +95,9 @@ def test_my_follow_ups(client, advisor, company, campaign):
 def test_notifications(client, advisor):
     def notify(n, start=0):
         for i in range(start, start + n):
-            Notification.objects.create(recipient=advisor, kind="follow_up_due", title=f"t{i}", key=f"k{i}")
+            Notification.objects.create(
+                recipient=advisor, kind="follow_up_due", params={"title": f"t{i}"}, key=f"k{i}"
+            )
 
     notify(3)
     client.force_login(advisor)
@@ -193,11 +195,15 @@ def test_api_follow_ups(client, advisor, company, campaign):
 
 def test_api_notifications(client, advisor):
     for i in range(3):
-        Notification.objects.create(recipient=advisor, kind="follow_up_due", title=f"t{i}", key=f"k{i}")
+        Notification.objects.create(
+            recipient=advisor, kind="follow_up_due", params={"title": f"t{i}"}, key=f"k{i}"
+        )
     client.force_login(advisor)
 
     def grow():
         for i in range(3, 40):
-            Notification.objects.create(recipient=advisor, kind="weekly_digest", title=f"t{i}", key=f"k{i}")
+            Notification.objects.create(
+                recipient=advisor, kind="weekly_digest", params={"title": f"t{i}"}, key=f"k{i}"
+            )
 
     assert_flat(client, "/api/v1/notifications/", grow, budget=5)

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from companies.models import CompanyEvent
 from notifications.models import Notification, OutboundEmail
-from referrals import services
+from referrals import notices, services
 from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -443,15 +443,18 @@ def test_a_new_referral_notifies_the_receiver(
     notes = Notification.objects.filter(kind=Notification.Kind.REFERRAL_RECEIVED)
     assert set(notes.values_list("recipient", flat=True)) == {ekn_advisor.pk, colleague.pk}
     english = notes.get(recipient=colleague)
-    assert english.title.startswith("Almi Uppsala referred") and str(owned_request.public_id) in english.url
-    assert english.url.startswith("/en/")
+    with translation.override("en"):  # worded in the reader's language when it is read
+        assert english.title.startswith("Almi Uppsala referred")
+        assert str(owned_request.public_id) in english.url and english.url.startswith("/en/")
+    with translation.override("sv"):
+        assert english.title.startswith("Almi Uppsala har hänvisat")
     assert not notes.filter(recipient=advisor).exists()
 
 
 def test_notifications_are_idempotent(owned_request, ekn, ekn_advisor, advisor, refer):
     referral = refer(owned_request, ekn, advisor)
     emails, notes = OutboundEmail.objects.count(), Notification.objects.count()
-    services._notify_referral_received(referral)  # a retry of the same side effects
+    notices.referral_received(referral)  # a retry of the same side effects
     assert (OutboundEmail.objects.count(), Notification.objects.count()) == (emails, notes)
 
 

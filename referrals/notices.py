@@ -1,0 +1,313 @@
+"""Who is told about a request and its referrals, and in which words ("who is told" in the README).
+
+One rule runs through all of it: **whoever owns the request now is told.** That is the owner advisor;
+with no owner advisor, the owning organisation's queue (its people on triage duty); before anyone owns
+the request, the queue of the organisation that runs the center. Co-handling organisations hear of the
+company's replies. People are told in the portal unless they turned a kind off, and by email where their
+preferences say so; an organisation's functional address gets the email when no person owns the request.
+
+Every function here is called inside the transaction of the change it reports, after the change, so it
+sees the current owner. Notifications and emails are keyed, so a retried call adds nothing.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from advisors.selectors import queue_people, triage_recipients
+from notifications import kinds
+from notifications.models import Notification
+from notifications.services import email_address, queue_email, tell
+
+from . import status_links
+from .models import AdviceRequest, Referral
+
+Kind = Notification.Kind
+
+
+# --- Who owns the request now ---------------------------------------------------------------------
+
+
+def owners_of(request: AdviceRequest) -> list:
+    """The people who answer for the request now: the owner advisor, else the owning organisation's
+    queue, else (nobody owns it yet) the queue of the organisation that runs the center."""
+    advisor = request.owner_advisor
+    if advisor is not None and advisor.is_active:
+        return [advisor]
+    if request.owner_organisation_id:
+        return queue_people(request.owner_organisation_id)
+    return triage_recipients(request.region)
+
+
+def owner_address(request: AdviceRequest) -> str:
+    """The functional address that hears of it when no person owns the request (else "")."""
+    if request.owner_advisor_id and request.owner_advisor.is_active:
+        return ""
+    organisation = request.owner_organisation or (request.region.operator if request.region else None)
+    return organisation.email if organisation is not None and organisation.is_active else ""
+
+
+def co_handlers_of(request: AdviceRequest) -> list:
+    """The queues of the organisations that co-handle some of the request's needs."""
+    people = []
+    organisations = set(request.co_handlings.values_list("organisation_id", flat=True))
+    for organisation_id in sorted(organisations - {request.owner_organisation_id}):
+        people += queue_people(organisation_id)
+    return people
+
+
+def _without(people, *excluded) -> list:
+    gone = {person.pk for person in excluded if person is not None}
+    return [person for person in people if person.pk not in gone]
+
+
+def _request_params(request: AdviceRequest, **extra) -> dict[str, Any]:
+    return {
+        "request": str(request.public_id),
+        "reference": request.reference,
+        "company": request.company.name,
+        **extra,
+    }
+
+
+# --- Requests ---------------------------------------------------------------------------------------
+
+
+def new_request(request: AdviceRequest) -> None:
+    """A new request: the operating organisation's queue, and its functional address."""
+    tell(
+        recipients=triage_recipients(request.region),
+        kind=Kind.NEW_REQUEST,
+        params=_request_params(request),
+        key=f"new-request:{request.pk}",
+    )
+    operator = request.region.operator if request.region else None
+    if operator is not None and operator.email:
+        context = {"request": request, "operator": operator}
+        with translation.override("sv"):  # a functional address of a Swedish organisation
+            queue_email(
+                key=f"request-triage:{request.pk}",
+                to=operator.email,
+                subject=render_to_string("referrals/email/triage_subject.txt", context),
+                body_text=render_to_string("referrals/email/triage.txt", context),
+            )
+
+
+def company_replied(request: AdviceRequest, event) -> None:
+    """The company wrote on its status page (or by email): the owner now, and the co-handlers."""
+    key = f"company-replied:{event.pk}"
+    params = _request_params(request)
+    tell(
+        recipients=owners_of(request) + co_handlers_of(request),
+        kind=Kind.COMPANY_REPLIED,
+        params=params,
+        key=key,
+    )
+    email_address(to=owner_address(request), kind=Kind.COMPANY_REPLIED, params=params, key=f"{key}:address")
+
+
+def status_changed(request: AdviceRequest, event, *, by) -> None:
+    """Someone other than the owner changed the status of an owned request: the owner hears of it."""
+    if not request.owner_organisation_id:
+        return
+    tell(
+        recipients=_without(owners_of(request), by),
+        kind=Kind.STATUS_CHANGED,
+        params=_request_params(request, status=request.status),
+        key=f"status-changed:{event.pk}",
+    )
+
+
+def deadline_missed(request: AdviceRequest) -> None:
+    """Nobody answered the company within one working day: whoever owns the request now."""
+    params = _request_params(request)
+    key = f"deadline-missed:{request.pk}"
+    tell(recipients=owners_of(request), kind=Kind.DEADLINE_MISSED, params=params, key=key)
+    email_address(to=owner_address(request), kind=Kind.DEADLINE_MISSED, params=params, key=f"{key}:address")
+
+
+# --- Referrals --------------------------------------------------------------------------------------
+
+
+def _referral_params(referral: Referral, organisation) -> dict[str, Any]:
+    return _request_params(referral.request, organisation=organisation.name, referral=referral.pk)
+
+
+def _email_organisation(organisation, *, key: str, template: str, context: dict[str, Any]) -> None:
+    if not organisation.email:
+        return
+    with translation.override("sv"):  # a functional address of a Swedish organisation
+        context = {**context, "referrals_url": f"{settings.SITE_URL}{reverse('referrals:referrals')}"}
+        queue_email(
+            key=key,
+            to=organisation.email,
+            subject=render_to_string(f"referrals/email/{template}_subject.txt", context),
+            body_text=render_to_string(f"referrals/email/{template}.txt", context),
+        )
+
+
+def referral_received(referral: Referral) -> None:
+    """The receiving organisation's queue, and its functional address."""
+    key = f"referral-received:{referral.pk}"
+    tell(
+        recipients=queue_people(referral.to_organisation_id),
+        kind=Kind.REFERRAL_RECEIVED,
+        params=_referral_params(referral, referral.from_organisation),
+        key=key,
+    )
+    _email_organisation(
+        referral.to_organisation,
+        key=key,
+        template="referral_received",
+        context={"referral": referral, "request": referral.request, "needs": list(referral.needs.all())},
+    )
+
+
+def referral_answered(referral: Referral, *, by) -> None:
+    """The sender hears of the answer (the person who referred, else the sending organisation's queue),
+    and so does whoever owns the request now, if that is somebody else; the sending organisation's
+    functional address gets the email. The receiver's own people are not told of their own answer."""
+    request = referral.request
+    sender = referral.created_by
+    people = (
+        [sender] if sender is not None and sender.is_active else queue_people(referral.from_organisation_id)
+    )
+    people += [
+        person for person in owners_of(request) if person.organisation_id != referral.to_organisation_id
+    ]
+    key = f"referral-{referral.status}:{referral.pk}"
+    tell(
+        recipients=_without(people, by),
+        kind=Kind.REFERRAL_ACCEPTED
+        if referral.status == Referral.Status.ACCEPTED
+        else Kind.REFERRAL_DECLINED,
+        params=_referral_params(referral, referral.to_organisation),
+        key=key,
+    )
+    _email_organisation(
+        referral.from_organisation,
+        key=key,
+        template="referral_answered",
+        context={"referral": referral, "request": request},
+    )
+
+
+def referral_withdrawn(referral: Referral) -> None:
+    """The receiving organisation's queue, and its functional address."""
+    key = f"referral-withdrawn:{referral.pk}"
+    tell(
+        recipients=queue_people(referral.to_organisation_id),
+        kind=Kind.REFERRAL_WITHDRAWN,
+        params=_referral_params(referral, referral.from_organisation),
+        key=key,
+    )
+    _email_organisation(
+        referral.to_organisation,
+        key=key,
+        template="referral_answered",
+        context={"referral": referral, "request": referral.request},
+    )
+
+
+# --- The company -----------------------------------------------------------------------------------
+
+
+def confirmation_to_company(request: AdviceRequest) -> None:
+    if request.contact is None or not request.contact.email:
+        return
+    context = {"request": request, "status_url": status_links.status_url(request)}
+    with translation.override(request.language):
+        queue_email(
+            key=f"request-confirmation:{request.pk}",
+            to=request.contact.email,
+            subject=render_to_string("referrals/email/confirmation_subject.txt", context),
+            body_text=render_to_string("referrals/email/confirmation.txt", context),
+            body_html=render_to_string("referrals/email/confirmation.html", context),
+        )
+
+
+# --- The words: registered with the notification centre (ReferralsConfig.ready) -----------------------
+
+
+def _request_link(params) -> str:
+    return kinds.link("referrals:request_detail", params["request"])
+
+
+def _status_label(params) -> str:
+    return str(AdviceRequest.Status(params["status"]).label)
+
+
+KINDS = [
+    kinds.NotificationKind(
+        Kind.NEW_REQUEST,
+        Kind.NEW_REQUEST.label,
+        title=lambda p: _("New request %(reference)s from %(company)s") % p,
+        url=_request_link,
+        help_text=gettext_lazy(
+            "A request arrived for your organisation's queue (people on triage duty). Its shared address "
+            "gets an email too."
+        ),
+        email_default=False,
+    ),
+    kinds.NotificationKind(
+        Kind.COMPANY_REPLIED,
+        Kind.COMPANY_REPLIED.label,
+        title=lambda p: _("%(company)s replied on %(reference)s") % p,
+        url=_request_link,
+        help_text=gettext_lazy("The company wrote on a request that you or your queue own, or co-handle."),
+    ),
+    kinds.NotificationKind(
+        Kind.STATUS_CHANGED,
+        Kind.STATUS_CHANGED.label,
+        title=lambda p: (
+            _("%(reference)s (%(company)s) is now: %(status)s") % {**p, "status": _status_label(p)}
+        ),
+        url=_request_link,
+        help_text=gettext_lazy("Somebody else changed the status of a request that you own."),
+    ),
+    kinds.NotificationKind(
+        Kind.DEADLINE_MISSED,
+        Kind.DEADLINE_MISSED.label,
+        title=lambda p: _("%(reference)s (%(company)s) has had no first response within one working day") % p,
+        url=_request_link,
+        help_text=gettext_lazy("A request you own was not answered within one working day."),
+    ),
+    kinds.NotificationKind(
+        Kind.REFERRAL_RECEIVED,
+        Kind.REFERRAL_RECEIVED.label,
+        title=lambda p: _("%(organisation)s referred %(reference)s (%(company)s) to you") % p,
+        url=_request_link,
+        help_text=gettext_lazy("Another partner referred a request to your organisation."),
+    ),
+    kinds.NotificationKind(
+        Kind.REFERRAL_ACCEPTED,
+        Kind.REFERRAL_ACCEPTED.label,
+        title=lambda p: _("%(organisation)s accepted your referral of %(reference)s") % p,
+        url=_request_link,
+        help_text=gettext_lazy("A partner accepted a referral that you sent, or of a request you own."),
+    ),
+    kinds.NotificationKind(
+        Kind.REFERRAL_DECLINED,
+        Kind.REFERRAL_DECLINED.label,
+        title=lambda p: _("%(organisation)s declined your referral of %(reference)s") % p,
+        url=_request_link,
+        help_text=gettext_lazy("A partner declined a referral that you sent, or of a request you own."),
+    ),
+    kinds.NotificationKind(
+        Kind.REFERRAL_WITHDRAWN,
+        Kind.REFERRAL_WITHDRAWN.label,
+        title=lambda p: _("%(organisation)s withdrew its referral of %(reference)s") % p,
+        url=_request_link,
+        help_text=gettext_lazy("A partner took back a referral to your organisation."),
+    ),
+]
+
+
+def register_kinds() -> None:
+    for kind in KINDS:
+        kinds.register(kind)
