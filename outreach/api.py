@@ -651,10 +651,6 @@ class FollowUpViewSet(
         new_status = data.pop("status", None)
         if "owner" in data and data["owner"].pk != follow_up.owner_id:
             access.require(request.user, access.Action.ASSIGN, follow_up)
-            if data["owner"].organisation_id != follow_up.organisation_id and not request.user.is_superuser:
-                raise exceptions.ValidationError(
-                    {"owner": [_("A follow-up is reassigned within the owner's organisation.")]}
-                )
         try:
             if data:
                 follow_up = services.update_follow_up(

@@ -238,7 +238,10 @@ def _locked(follow_up: FollowUp, expected_version: int | None) -> FollowUp:
 
 @transaction.atomic
 def update_follow_up(*, follow_up: FollowUp, by, expected_version: int | None, **changes) -> FollowUp:
-    """Change the description, due date, time or owner (reassigning: check `assign` access first)."""
+    """Change the description, due date, time or owner (reassigning: check `assign` access first).
+
+    A follow-up is reassigned within its organisation (a superuser may move it to another one).
+    """
     allowed = {"description", "due_on", "due_time", "owner"}
     unknown = set(changes) - allowed
     if unknown:
@@ -251,6 +254,11 @@ def update_follow_up(*, follow_up: FollowUp, by, expected_version: int | None, *
             fields.append(name)
     if "owner" in fields:
         _check_owner(follow_up.owner)
+        moved = follow_up.owner.organisation_id != follow_up.organisation_id
+        if moved and not getattr(by, "is_superuser", False):
+            raise ValidationError(
+                {"owner": [_("A follow-up is reassigned within the owner's organisation.")]}
+            )
         follow_up.organisation_id = follow_up.owner.organisation_id
         fields.append("organisation")
     if "due_on" in fields:

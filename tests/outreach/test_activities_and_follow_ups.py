@@ -239,6 +239,39 @@ def test_only_owners_and_leads_reassign(client, advisor, colleague, lead, compan
     assert follow_up.remind_on == date(2026, 12, 1)
 
 
+def test_a_follow_up_is_reassigned_within_its_organisation_by_the_service(lead, partner_advisor, company):
+    """The rule lives in the service, so the page and the API share it (it was checked in the API only)."""
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import UserFactory
+
+    follow_up = FollowUpFactory(owner=lead, company=company)
+    with pytest.raises(ValidationError) as refused:
+        services.update_follow_up(follow_up=follow_up, by=lead, expected_version=1, owner=partner_advisor)
+    assert list(refused.value.message_dict) == ["owner"]
+    follow_up.refresh_from_db()
+    assert (follow_up.owner, follow_up.version) == (lead, 1)
+    root = UserFactory(email="root@example.org", organisation=None, is_superuser=True, is_staff=True)
+    moved = services.update_follow_up(follow_up=follow_up, by=root, expected_version=1, owner=partner_advisor)
+    assert (moved.owner, moved.organisation) == (partner_advisor, partner_advisor.organisation)
+
+
+def test_the_api_refuses_a_reassignment_outside_the_organisation(client, lead, partner_advisor, company):
+    follow_up = FollowUpFactory(owner=lead, company=company)
+    client.force_login(lead)
+    response = client.patch(
+        f"/api/v1/follow-ups/{follow_up.public_id}/",
+        {"owner": partner_advisor.pk, "version": 1},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["owner"] == ["A follow-up is reassigned within the owner's organisation."]
+    follow_up.refresh_from_db()
+    assert (follow_up.owner, follow_up.version) == (lead, 1)
+
+
+# --- API --------------------------------------------------------------------------------------------
 # --- API --------------------------------------------------------------------------------------------
 
 
