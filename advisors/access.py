@@ -36,6 +36,7 @@ class Action(StrEnum):
     ACCEPT = "accept"
     DECLINE = "decline"
     WITHDRAW = "withdraw"
+    VIEW_UNASSIGNED = "view_unassigned"  # asked about the AdviceRequest model: the unassigned queue
 
 
 def _is_signed_in(user) -> bool:
@@ -305,6 +306,11 @@ class AdviceRequestPolicy(Policy):
 
     def can_view(self, user, request):
         return self._in_region(user, request) or self._involves_organisation(user, request)
+
+    def can_view_unassigned(self, user, model):
+        """The unassigned queue (requests from counties no region serves) is regional staff's to pick up;
+        partner advisors, leads and the triage function see only their regions' requests."""
+        return user.is_regional_staff
 
     def _involves_organisation(self, user, request) -> bool:
         """Owned by, referred to or from, or co-handled by the user's organisation (another region's)."""

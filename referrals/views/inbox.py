@@ -228,6 +228,7 @@ def delete_view(request, pk):
 @login_required
 def unassigned_requests(request):
     """Requests from counties no export center serves. Regional staff of every region see them."""
+    access.require(request.user, Action.VIEW_UNASSIGNED, AdviceRequest)
     page = paginate(request, selectors.unassigned_requests(request.user))
     return render(request, "referrals/unassigned.html", {"page": page})
 

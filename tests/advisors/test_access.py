@@ -4,6 +4,7 @@ Later issues add rows (companies, requests, referrals, ...) to MATRIX.
 """
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
 from advisors import access
@@ -66,6 +67,8 @@ def world(db):
         "new_service_a": Service(organisation=org_a),
         "new_service_b": Service(organisation=org_b),
         "new_service_far": Service(organisation=org_far),
+        # Pages about a kind of object rather than one object are asked about the model.
+        "advice_requests": apps.get_model("referrals", "AdviceRequest"),
     }
     return people, objects
 
@@ -119,6 +122,8 @@ MATRIX = {
     ("new_service_a", "create"): {"lead", "regional_staff", "superuser"},
     ("new_service_b", "create"): {"regional_staff", "superuser"},
     ("new_service_far", "create"): {"superuser"},
+    # The unassigned queue (requests from counties no region serves): regional staff, as the README says.
+    ("advice_requests", "view_unassigned"): {"regional_staff", "superuser"},
 }
 
 

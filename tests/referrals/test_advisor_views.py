@@ -69,10 +69,28 @@ def test_the_unassigned_queue_is_for_regional_staff(client, unassigned, advisor,
     assert not access.can(advisor, "view", unassigned)
     assert access.can(staff, "view", unassigned)
     client.force_login(advisor)
-    assert unassigned.reference not in client.get("/en/advisor/requests/unassigned/").content.decode()
+    response = client.get("/en/advisor/requests/unassigned/")
+    assert response.status_code == 403 and unassigned.reference not in response.content.decode()
     client.force_login(staff)
     html = client.get("/en/advisor/requests/unassigned/").content.decode()
     assert unassigned.reference in html and "Gävle" in html
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("sek_advisor", 403), ("sek_lead", 403), ("triage", 403), ("staff", 200), ("superuser", 200)],
+)
+def test_only_regional_staff_open_the_unassigned_queue(client, unassigned, operator, who, expected):
+    sek = OrganisationFactory(slug="sek", kind="sek", regions=list(operator.regions.all()))
+    people = {
+        "sek_advisor": lambda: UserFactory(organisation=sek),
+        "sek_lead": lambda: UserFactory(organisation=sek, role=User.Role.ORGANISATION_LEAD),
+        "triage": lambda: UserFactory(organisation=operator),  # the organisation that runs the center
+        "staff": lambda: UserFactory(organisation=operator, role=User.Role.REGIONAL_STAFF),
+        "superuser": lambda: UserFactory(organisation=None, is_superuser=True, is_staff=True),
+    }
+    client.force_login(people[who]())
+    assert client.get("/en/advisor/requests/unassigned/").status_code == expected
 
 
 def test_the_unassigned_queue_query_count_does_not_grow(client, make_submission, operator, organisation):
