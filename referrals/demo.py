@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from advisors.models import Organisation, User
 from companies.models import Company
@@ -72,7 +73,8 @@ def seed(*, count: int = 24) -> DemoRequests:
             request = services.submit_request(submission=submission)
             # Demo requests email nobody: drop what the intake queued, before the worker sees it.
             OutboundEmail.objects.filter(
-                key__in=[f"request-confirmation:{request.pk}", f"request-triage:{request.pk}"]
+                Q(key__in=[f"request-confirmation:{request.pk}", f"request-triage:{request.pk}"])
+                | Q(key__startswith=f"notification:new-request:{request.pk}:")
             ).delete()
         created.append(request)
     first = min(created, key=lambda r: r.pk) if created else None
@@ -94,7 +96,10 @@ ANSWERERS = {
 
 def _quietly(referral: Referral) -> None:
     """Demo referrals email nobody: drop what the services queued, before the worker sees it."""
-    OutboundEmail.objects.filter(key__startswith="referral-", key__endswith=f":{referral.pk}").delete()
+    OutboundEmail.objects.filter(
+        Q(key__startswith="referral-", key__endswith=f":{referral.pk}")
+        | Q(key__startswith="notification:referral-", key__contains=f":{referral.pk}:")
+    ).delete()
 
 
 def _refer(request: AdviceRequest, to: Organisation, by: User, *, needs=(), note: str) -> Referral:
