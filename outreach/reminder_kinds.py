@@ -100,13 +100,18 @@ class DueFollowUp:
 
 @register
 class FollowUpDue(ReminderKind):
-    """On the morning of the due date (the working day before a weekend or holiday), to the owner."""
+    """On the morning of the due date (the working day before a weekend or holiday), to the owner.
+
+    A run catches up on what earlier runs missed: a follow-up added after its reminder day's run (due
+    today, or on a day already past), or a day whose run never happened, is reminded by the next run.
+    The ledger keeps it to once per owner and reminder day.
+    """
 
     kind = Kind.FOLLOW_UP_DUE
     target = "outreach.followup"
 
     def _due(self, run_date):
-        return FollowUp.objects.open().filter(remind_on__lte=run_date, due_on__gte=run_date)
+        return FollowUp.objects.open().filter(remind_on__lte=run_date)
 
     def candidates(self, run_date):
         return self._due(run_date).filter(

@@ -136,17 +136,19 @@ def test_a_due_date_off_work_reminds_on_the_working_day_before(
     assert len(mail.outbox) == 1
 
 
-def test_a_missed_morning_is_caught_up_until_the_due_date(sweep, advisor, company):
-    """A follow-up whose reminder day has passed unswept (the worker was down) is reminded by the next
-    sweep up to its due date; after that, the overdue digest takes over."""
+def test_a_missed_morning_is_caught_up_by_the_next_sweep(sweep, advisor, company):
+    """A follow-up whose reminder day has passed unswept (the worker was down, or it was added after that
+    day's run) is reminded by the next sweep, once (tests/outreach/test_reminder_catch_up.py has more)."""
     friday = date(2026, 11, 27)
     due = follow_up(advisor, company, friday)
     late = follow_up(advisor, company, date(2026, 11, 28))  # Saturday: reminds Friday
     sweep(ReminderKind.FOLLOW_UP_DUE, friday)
     assert {row[3] for row in ledger()} == {due.pk, late.pk}
-    # After the due date, "due" reminders stop; the overdue digest takes over.
-    follow_up(advisor, company, date(2026, 11, 26))
+    # Due yesterday and never reminded: caught up today, and only once.
+    missed = follow_up(advisor, company, date(2026, 11, 26))
+    assert sweep(ReminderKind.FOLLOW_UP_DUE, friday).targets == 1
     assert sweep(ReminderKind.FOLLOW_UP_DUE, friday).targets == 0
+    assert {row[3] for row in ledger()} == {due.pk, late.pk, missed.pk}
 
 
 def test_the_chunk_uses_the_sweeps_run_date_not_today(advisor, company):
