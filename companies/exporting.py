@@ -1,23 +1,16 @@
-"""Export of the company register as CSV or XLSX.
+"""Export of the company register as CSV or XLSX (written by `exportcenter.spreadsheets`).
 
 The view passes `access.visible(user, ...)`, so only companies the user may see are exported; this module
 asks the access module again for what may be shown of each one (a sole trader's number, contacts).
 """
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from advisors import access
 
@@ -25,11 +18,8 @@ from .models import INTERNATIONAL_FLAGS, Company, Contact
 from .phones import display_phone
 from .selectors import COMPANY_LIST_RELATED
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_RELATED = [*COMPANY_LIST_RELATED, "municipality__county"]
 CHUNK_SIZE = 2000
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -95,12 +85,6 @@ CONTACT_EXPORT_COLUMNS: list[tuple[str, Callable[[Contact], str]]] = [
 ]
 
 
-def safe_cell(value) -> str:
-    """The value as text that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def export_rows(user, queryset: QuerySet[Company]) -> Iterator[list[str]]:
     """The header row, then one row per company of `queryset` (which the caller limits to visible ones)."""
     with_contacts = access.can(user, access.Action.EXPORT_PERSONAL_DATA, Company)
@@ -127,42 +111,3 @@ def _rows(user, queryset, with_contacts: bool, language: str) -> Iterator[list[s
                 contact = company.primary_contacts[0] if personal and company.primary_contacts else None
                 row += [value(contact) if contact else "" for _label, value in CONTACT_EXPORT_COLUMNS]
             yield row
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
-
-
-def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    """Streamed CSV, UTF-8 with a byte order mark so that Excel reads å, ä and ö."""
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff"
-        for row in rows:
-            yield writer.writerow([safe_cell(cell) for cell in row])
-
-    return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), filename)
-
-
-def _xlsx_cell(value) -> str:
-    # XML cannot hold most control characters; removed before the formula check so none can hide a "=".
-    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
-
-
-def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str | None = None) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(sheet_title or _("Companies"))[:31])
-    for row in rows:
-        sheet.append([_xlsx_cell(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), filename)

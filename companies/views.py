@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation, User
-from exportcenter import search_params
+from exportcenter import search_params, spreadsheets
 from exportcenter.pagination import paginate
 from outreach import selectors as outreach_selectors
 from referrals import selectors as request_selectors
@@ -76,6 +76,9 @@ def company_list(request):
 @login_required
 def company_export(request, file_format):
     access.require(request.user, Action.EXPORT, Company)
+    dialect = spreadsheets.dialect_from(request.GET)
+    if dialect is None:
+        return spreadsheets.unknown_dialect_response(request.GET)
     filterset = CompanyFilter(
         search_params.search_params(request) or None, queryset=selectors.visible_companies(request.user)
     )
@@ -84,8 +87,8 @@ def company_export(request, file_format):
         return redirect("companies:list")
     rows = exporting.export_rows(request.user, filterset.qs)
     if file_format == "xlsx":
-        return exporting.xlsx_response(rows, "companies.xlsx")
-    return exporting.csv_response(rows, "companies.csv")
+        return spreadsheets.xlsx_response(rows, "companies.xlsx", sheet_title=_("Companies"))
+    return spreadsheets.csv_response(rows, "companies.csv", dialect)
 
 
 @login_required

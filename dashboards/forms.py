@@ -21,7 +21,15 @@ PERIOD_CHOICES = [
     ("custom", _("Custom")),
 ]
 SCOPE_CHOICES = [("region", _("The region")), ("organisation", _("My organisation")), ("mine", _("My work"))]
+DEFAULT_PERIOD = "year"
 MAX_CUSTOM_DAYS = 3 * 366
+# Dates outside these years are typing errors (1900, 9999), and far ones would overflow the period maths.
+EARLIEST_DATE = date(2000, 1, 1)
+YEARS_AHEAD = 5
+
+
+def latest_date() -> date:
+    return date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
 
 
 def period_around(kind: str, day: date) -> Period:
@@ -67,8 +75,13 @@ class DashboardQueryForm(forms.Form):
         label=_("Size (employees)"), choices=[("", "---------"), *EmployeeBand.choices], required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user, **kwargs):
+        if data is not None and not data.get("period"):
+            # The form shows what the page shows: no period is the year, or a custom one when dates are given.
+            data = data.copy()
+            data["period"] = "custom" if data.get("start") or data.get("end") else DEFAULT_PERIOD
+        super().__init__(data, *args, **kwargs)
+        self.fields["period"].initial = DEFAULT_PERIOD
         self.user = user
         regions = access.visible(user, Region.objects.filter(is_active=True)).order_by("name")
         self.fields["region"].queryset = regions
@@ -93,15 +106,42 @@ class DashboardQueryForm(forms.Form):
     def _scope_key(scope: Scope) -> str:
         return "mine" if scope.advisor_id else "organisation" if scope.organisation_id else "region"
 
+    def _clean_date(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST_DATE <= value <= latest_date():
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s."),
+                code="out_of_range",
+                params={"earliest": EARLIEST_DATE.isoformat(), "latest": latest_date().isoformat()},
+            )
+        return value
+
+    def clean_day(self):
+        return self._clean_date("day")
+
+    def clean_start(self):
+        return self._clean_date("start")
+
+    def clean_end(self):
+        return self._clean_date("end")
+
     def clean(self):
         data = super().clean()
-        if data.get("period") == "custom":
+        kind = data.get("period")
+        dates_given = any(self.data.get(name) for name in ("start", "end"))
+        if kind and kind != "custom" and dates_given:
+            # Never show one period and compute another: From and To only make a custom period.
+            self.add_error(
+                "period", _("From and To are for a custom period: choose “Custom”, or leave them empty.")
+            )
+        elif kind == "custom":
             start, end = data.get("start"), data.get("end")
-            if not start or not end:
-                raise forms.ValidationError(_("A custom period needs a start and an end."))
-            if end < start:
+            for name in ("start", "end"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("A custom period needs a start and an end."))
+            if start and end and end < start:
                 self.add_error("end", _("The end must not be before the start."))
-            elif (end - start).days > MAX_CUSTOM_DAYS:
+            elif start and end and (end - start).days > MAX_CUSTOM_DAYS:
                 self.add_error("end", _("A custom period may be at most three years."))
         return data
 
@@ -114,7 +154,7 @@ class DashboardQueryForm(forms.Form):
         scopes = scopes_for(self.user, region) if region else []
         wanted = data.get("scope") or ""
         scope = next((s for s in scopes if self._scope_key(s) == wanted), scopes[0] if scopes else None)
-        kind = data.get("period") or "year"
+        kind = data.get("period") or DEFAULT_PERIOD
         if kind == "custom":
             period = Period(data["start"], data["end"])
         else:

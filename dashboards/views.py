@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from advisors import access
-from companies.exporting import csv_response, xlsx_response
+from exportcenter.spreadsheets import csv_response, dialect_from, unknown_dialect_response, xlsx_response
 
 from . import selectors
 from .forms import DashboardQueryForm, RegionalGoalForm
@@ -18,13 +18,14 @@ from .tables import figures
 
 
 def _dashboard_context(request) -> dict:
+    """The page's context. A query that is not valid computes nothing: the form shows its errors."""
     form = DashboardQueryForm(request.GET or None, user=request.user)
     valid = form.is_valid() if form.is_bound else True
     if not valid:
-        form_for_defaults = DashboardQueryForm(user=request.user)
-        scope, period, filters = form_for_defaults.resolved()
-    else:
-        scope, period, filters = form.resolved()
+        if DashboardQueryForm(user=request.user).resolved()[0] is None:
+            raise Http404(_("There is no dashboard for you here."))
+        return {"form": form, "form_valid": False, "figures": [], "query": request.GET.urlencode()}
+    scope, period, filters = form.resolved()
     if scope is None:
         raise Http404(_("There is no dashboard for you here."))
     summary = selectors.summary(scope, period, filters)
@@ -47,6 +48,11 @@ def _dashboard_context(request) -> dict:
     }
 
 
+def _not_valid(request, context):
+    """The dashboard with the query's errors next to its fields: nothing to print or download."""
+    return render(request, "dashboards/dashboard.html", context, status=400)
+
+
 @login_required
 def dashboard(request):
     return render(request, "dashboards/dashboard.html", _dashboard_context(request))
@@ -55,19 +61,29 @@ def dashboard(request):
 @login_required
 def report(request):
     """The same figures as an A4 report for printing: tables only, no controls."""
-    return render(request, "dashboards/report.html", _dashboard_context(request))
+    context = _dashboard_context(request)
+    if not context["form_valid"]:
+        return _not_valid(request, context)
+    return render(request, "dashboards/report.html", context)
 
 
 @login_required
 def download(request, figure: str, file_format: str):
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    dialect = dialect_from(request.GET)
+    if dialect is None:
+        return unknown_dialect_response(request.GET)
     context = _dashboard_context(request)
+    if not context["form_valid"]:
+        return _not_valid(request, context)
     chosen = next((f for f in context["figures"] if f.key == figure), None)
-    if chosen is None or file_format not in ("csv", "xlsx"):
+    if chosen is None:
         raise Http404
     period = context["period"]
     filename = f"{figure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{file_format}"
     if file_format == "csv":
-        return csv_response(chosen.download_rows(), filename)
+        return csv_response(chosen.download_rows(), filename, dialect)
     # A sheet's title may not hold any of []:*?/\ (Excel's rule).
     title = re.sub(r"[\[\]:*?/\\]", "", chosen.title).strip()
     return xlsx_response(chosen.download_rows(), filename, sheet_title=title)

@@ -9,16 +9,10 @@ from django.utils import translation
 
 from advisors import access
 from advisors.models import User
-from companies.exporting import (
-    EXPORT_COLUMNS,
-    XLSX_CONTENT_TYPE,
-    csv_response,
-    export_rows,
-    safe_cell,
-    xlsx_response,
-)
+from companies.exporting import EXPORT_COLUMNS, export_rows
 from companies.identifiers import LegalForm
 from companies.models import Company, Municipality, SNICode
+from exportcenter.spreadsheets import XLSX_CONTENT_TYPE, csv_response, safe_cell, xlsx_response
 from tests.factories import SOLE_TRADER_NUMBER, CompanyFactory, ContactFactory, UserFactory
 
 
@@ -52,7 +46,7 @@ def exported(user) -> list[list[str]]:
 def read_csv(response) -> list[list[str]]:
     content = b"".join(response.streaming_content)
     assert content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
 def read_xlsx(response) -> list[list[str]]:
@@ -87,7 +81,7 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(user):
 
     for response in (
         csv_response(exported(user), "companies.csv"),
-        xlsx_response(exported(user), "companies.xlsx"),
+        xlsx_response(exported(user), "companies.xlsx", sheet_title="Companies"),
     ):
         rows = read_csv(response) if response["Content-Type"].startswith("text/csv") else read_xlsx(response)
         names = sorted(row[NAME] for row in rows[1:])
@@ -99,7 +93,7 @@ def test_responses_are_attachments_with_the_right_types(user):
     CompanyFactory(name="Åkeri Öst AB")
 
     csv_file = csv_response(exported(user), "företag.csv")
-    xlsx_file = xlsx_response(exported(user), "företag.xlsx")
+    xlsx_file = xlsx_response(exported(user), "företag.xlsx", sheet_title="Companies")
 
     assert csv_file["Content-Type"] == "text/csv; charset=utf-8"
     assert csv_file["Content-Disposition"] == "attachment; filename*=utf-8''f%C3%B6retag.csv"
@@ -112,7 +106,7 @@ def test_responses_are_attachments_with_the_right_types(user):
 def test_control_characters_do_not_break_the_xlsx(user):
     CompanyFactory(name="\x01=cmd")
 
-    rows = read_xlsx(xlsx_response(exported(user), "companies.xlsx"))
+    rows = read_xlsx(xlsx_response(exported(user), "companies.xlsx", sheet_title="Companies"))
 
     assert rows[1][NAME] == "'=cmd"
 
@@ -179,7 +173,7 @@ def count_export_queries(user_id: int) -> int:
     user = User.objects.get(pk=user_id)  # a fresh user: the access module caches regions on it
     with CaptureQueriesContext(connection) as context:
         rows = export_rows(user, access.visible(user, Company.objects.all()))
-        xlsx_response(rows, "companies.xlsx")
+        xlsx_response(rows, "companies.xlsx", sheet_title="Companies")
     return len(context.captured_queries)
 
 
@@ -194,3 +188,23 @@ def test_the_number_of_queries_does_not_grow_with_the_companies(lead):
 
     assert many == few
     assert many <= 5
+
+
+def test_the_export_view_writes_both_csv_formats(client, user):
+    CompanyFactory(name="Åkeri Öst AB")
+    client.force_login(user)
+    excel = client.get("/en/companies/export.csv")
+    rows = read_csv(excel)
+    assert rows[1][NAME] == "Åkeri Öst AB"
+    plain = b"".join(client.get("/en/companies/export.csv", {"dialect": "comma"}).streaming_content)
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert list(csv.reader(io.StringIO(plain.decode("utf-8"), newline="")))[1][NAME] == "Åkeri Öst AB"
+    assert client.get("/en/companies/export.csv", {"dialect": "tab"}).status_code == 400
+
+
+def test_the_list_offers_both_csv_formats(client, user):
+    client.force_login(user)
+    html = client.get("/en/companies/").content.decode()
+    assert 'href="/en/companies/export.csv?"' in html
+    assert 'href="/en/companies/export.csv?dialect=comma"' in html
+    assert "CSV with commas" in html and 'id="csv-hint"' in html

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from advisors import access
 from advisors.models import User
+from dashboards import selectors
 from dashboards.models import RegionalGoal
 from dashboards.selectors import Scope, scopes_for
 from referrals.models import Referral
@@ -157,7 +158,8 @@ def test_an_advisor_cannot_ask_for_the_region_scope(march, client):
     response = client.get(reverse("dashboards:dashboard"), {**MARCH, "scope": "region"})
     assert response.status_code == 200
     assert response.context["form_valid"] is False
-    assert response.context["scope"] == Scope(march.region, organisation_id=march.almi.pk)
+    assert "scope" not in response.context and response.context["figures"] == []  # nothing computed
+    assert 'id="id_scope_error"' in response.content.decode()
     api = client.get("/api/v1/stats/summary/", {**MARCH, "scope": "region"})
     assert api.status_code == 400
 
@@ -203,7 +205,7 @@ def test_the_csv_download_has_the_tables_numbers(march, client):
     response = client.get(reverse("dashboards:download", args=["requests_by_channel", "csv"]), MARCH)
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["Kanal", "Ärenden"]
     assert dict(rows[1:]) == _table(html, "requests_by_channel")
     assert "requests_by_channel-20260301-20260331.csv" in response["Content-Disposition"]
@@ -214,7 +216,7 @@ def test_the_xlsx_download(march, client):
     response = client.get(reverse("dashboards:download", args=["referral_matrix", "xlsx"]), MARCH)
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[1][:4] == ["Almi Uppsala → EKN", "1", "1", "1"]
+    assert rows[1][:4] == ["Almi Uppsala → EKN", 1, 1, 1]  # numbers stay numbers
 
 
 def test_every_figure_downloads_as_xlsx(march, client):
@@ -256,6 +258,7 @@ def test_a_custom_period_needs_both_ends(march, client):
     client.force_login(march.staff)
     response = client.get(reverse("dashboards:dashboard"), {"period": "custom", "start": "2026-03-01"})
     assert response.context["form_valid"] is False
+    assert 'id="id_end_error"' in response.content.decode()
     response = client.get(
         reverse("dashboards:dashboard"), {"period": "custom", "start": "2026-02-27", "end": "2026-03-02"}
     )
@@ -354,3 +357,147 @@ def test_demo_goals_are_idempotent(demo_region_for_goals):
 @pytest.fixture
 def demo_region_for_goals(db):
     return RegionFactory(name="Exportcenter Uppsala län", slug="uppsala")
+
+
+# --- Downloads for Swedish Excel, and the plain comma format ----------------------------------------
+
+
+def _download(client, figure, params):
+    response = client.get(reverse("dashboards:download", args=[figure, "csv"]), params)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_the_csv_download_opens_in_swedish_excel_and_offers_commas(march, client):
+    RegionalGoal.objects.create(
+        region=march.region, year=2026, kind="companies_reached", baseline=10, target=20
+    )
+    client.force_login(march.staff)
+    page = client.get(reverse("dashboards:dashboard"), MARCH).content.decode()
+    assert _table(page, "goals") == {"Nådda företag": "10"}
+    assert '<td class="text-end">-60,0</td></tr>' in page  # (4 reached − 10) / (20 − 10)
+    progress = "-60.0"
+
+    excel = _download(client, "goals", MARCH)
+    assert excel.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(excel.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Mål"
+    assert rows[1][-1] == progress.replace(".", ",")  # a decimal comma, and no apostrophe: still a number
+
+    plain = _download(client, "goals", {**MARCH, "dialect": "comma"})
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(plain.decode("utf-8"))))
+    assert rows[1][-1] == progress
+
+    explicit = _download(client, "goals", {**MARCH, "dialect": "excel-sv"})
+    assert explicit == excel
+
+    xlsx = client.get(reverse("dashboards:download", args=["goals", "xlsx"]), MARCH)
+    cells = [
+        [cell.value for cell in row] for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows()
+    ]
+    assert cells[1][-1] == float(progress)
+
+
+def test_the_page_offers_both_csv_formats(march, client):
+    client.force_login(march.staff)
+    html = client.get(reverse("dashboards:dashboard"), MARCH).content.decode()
+    csv_url = reverse("dashboards:download", args=["requests_by_channel", "csv"])
+    assert f'href="{csv_url}?period=month&amp;day=2026-03-15"' in html
+    assert f'href="{csv_url}?period=month&amp;day=2026-03-15&amp;dialect=comma"' in html
+    assert 'id="csv-hint"' in html
+    assert client.get(csv_url + "?period=month&day=2026-03-15&dialect=comma").status_code == 200
+
+
+def test_an_unknown_csv_format_is_refused(march, client):
+    client.force_login(march.staff)
+    response = client.get(
+        reverse("dashboards:download", args=["requests_by_channel", "csv"]), {**MARCH, "dialect": "tab"}
+    )
+    assert response.status_code == 400
+    assert "excel-sv, comma" in response.content.decode()
+
+
+# --- The period box shows what is shown; a bad period computes nothing ---------------------------------
+
+
+def test_without_a_period_the_form_says_year(march, client):
+    client.force_login(march.staff)
+    for params in ({}, {"organisation": "ekn"}, {"period": ""}):
+        html = client.get(reverse("dashboards:dashboard"), params).content.decode()
+        assert '<option value="year" selected>' in html, params
+        assert '<option value="month" selected>' not in html
+
+
+def test_dates_without_a_period_make_a_custom_period(march, client):
+    client.force_login(march.staff)
+    response = client.get(reverse("dashboards:dashboard"), {"start": "2026-02-27", "end": "2026-03-02"})
+    html = response.content.decode()
+    assert '<option value="custom" selected>' in html
+    assert "2026-02-27 – 2026-03-02" in html
+    assert next(iter(_table(html, "key_figures").values())) == "2"
+
+
+BAD_PERIODS = [
+    ({"period": "custom", "start": "2026-03-31", "end": "2026-03-01"}, "end"),  # the end before the start
+    ({"period": "custom", "start": "2026-02-30", "end": "2026-03-31"}, "start"),  # no such day
+    ({"period": "custom", "start": "1900-01-01", "end": "1900-12-31"}, "start"),  # out of a sane range
+    ({"period": "custom", "start": "2026-01-01", "end": "9999-12-31"}, "end"),
+    ({"period": "month", "day": "9999-12-31"}, "day"),
+    ({"period": "month", "day": "2026-03-15", "start": "2026-01-01", "end": "2026-03-01"}, "period"),
+]
+
+
+@pytest.fixture
+def nothing_computed(monkeypatch):
+    """Every figure selector fails the test if it is called."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a figure was computed for a query that is not valid")
+
+    for name in ("summary", "requests_received", "companies_reached", "new_international_companies", "speed"):
+        monkeypatch.setattr(selectors, name, refuse)
+
+
+@pytest.mark.parametrize(("params", "field"), BAD_PERIODS)
+def test_a_bad_period_is_a_field_error_on_the_page(march, client, nothing_computed, params, field):
+    client.force_login(march.staff)
+    response = client.get("/en/advisor/dashboard/", params)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in html
+    assert f'href="#id_{field}"' in html  # the error summary links to the field
+    assert 'id="dashboard-scope"' not in html and 'id="table-' not in html
+
+
+@pytest.mark.parametrize(("params", "field"), BAD_PERIODS)
+def test_a_bad_period_is_a_field_error_on_the_downloads_and_the_report(
+    march, client, nothing_computed, params, field
+):
+    client.force_login(march.staff)
+    for url in (
+        reverse("dashboards:download", args=["requests_by_channel", "csv"]),
+        reverse("dashboards:download", args=["requests_by_channel", "xlsx"]),
+        reverse("dashboards:report"),
+    ):
+        response = client.get(url, params)
+        assert response.status_code == 400, url
+        assert f'id="id_{field}_error"' in response.content.decode()
+
+
+@pytest.mark.parametrize(("params", "field"), BAD_PERIODS)
+def test_a_bad_period_is_a_400_with_field_errors_in_the_api(march, client, nothing_computed, params, field):
+    client.force_login(march.staff)
+    for url in ("/api/v1/stats/summary/", "/api/v1/stats/requests-received/"):
+        response = client.get(url, params, HTTP_ACCEPT_LANGUAGE="sv")
+        assert response.status_code == 400, url
+        assert field in response.content.decode(), response.content
+
+
+def test_the_period_errors_are_localised(march, client, nothing_computed):
+    client.force_login(march.staff)
+    params = {"period": "custom", "start": "1900-01-01", "end": "2026-01-01"}
+    swedish = client.get(reverse("dashboards:dashboard"), params).content.decode()
+    english = client.get("/en/advisor/dashboard/", params).content.decode()
+    assert "Choose a date from 2000-01-01" in english
+    assert "Välj ett datum från 2000-01-01" in swedish

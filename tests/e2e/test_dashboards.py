@@ -96,6 +96,6 @@ def test_staff_choose_a_period_and_a_filter_and_download_the_csv(
     path = tmp_path / "requests_by_channel.csv"
     download_info.value.save_as(path)
     with path.open(encoding="utf-8-sig", newline="") as file:
-        rows = list(csv.reader(file))
+        rows = list(csv.reader(file, delimiter=";"))  # the default dialect, for Swedish Excel
     assert rows[0] == ["Channel", "Requests"]
     assert dict(rows[1:]) == shown
