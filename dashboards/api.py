@@ -19,11 +19,22 @@ STATS_PARAMETERS = [
         "scope", str, enum=[key for key, _label in SCOPE_CHOICES], description="Whose figures (by role)."
     ),
     OpenApiParameter(
-        "period", str, enum=[key for key, _label in PERIOD_CHOICES], description="Default: year."
+        "period",
+        str,
+        enum=[key for key, _label in PERIOD_CHOICES],
+        description="Default: year, or custom when start or end is given. Start and end only go with custom.",
     ),
     OpenApiParameter("day", OpenApiTypes.DATE, description="A day in the period; default today."),
     OpenApiParameter("start", OpenApiTypes.DATE, description="First day of a custom period."),
-    OpenApiParameter("end", OpenApiTypes.DATE, description="Last day of a custom period (inclusive)."),
+    OpenApiParameter(
+        "end",
+        OpenApiTypes.DATE,
+        description=(
+            "Last day of a custom period (inclusive). Dates run from 2000 to five years ahead; a period "
+            "is at most three years. A query that is not valid is a 400 with the errors per field; "
+            "nothing is computed."
+        ),
+    ),
     OpenApiParameter("organisation", str, description="Owning organisation (slug)."),
     OpenApiParameter("county", str, description="County code (2 digits)."),
     OpenApiParameter("municipality", str, description="Municipality code (4 digits)."),
