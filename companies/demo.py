@@ -1,8 +1,8 @@
 """Demo company register for Exportcenter Uppsala län: about 300 fictitious companies with contacts.
 
-Deterministic (`random.Random(2026)`) and idempotent: companies are keyed on their organisation number and
-contacts on (company, email). A company that already exists is left as it is; only its missing demo
-contacts are added. Depends on the reference data (loaded here if missing) and, for `created_by` and the
+Deterministic (`random.Random(2026)`) and idempotent: companies are keyed on their organisation number. A
+company that already exists is left as it is, contacts and all (someone may have edited them), so a second
+run creates nothing. Depends on the reference data (loaded here if missing) and, for `created_by` and the
 responsible partner, on the demo partners and people of `advisors.demo` (left empty if they are missing).
 
 Everything is meant to be fictitious:
@@ -851,8 +851,11 @@ def plan_companies(count: int, *, today: date, sni_codes: list[str]) -> list[Com
     return plans
 
 
+DEMO_COMPANIES = 300
+
+
 @transaction.atomic
-def seed(*, count: int = 300) -> DemoCompanies:
+def seed(*, count: int = DEMO_COMPANIES) -> DemoCompanies:
     """Create the demo companies that do not exist yet, their missing contacts and a CREATED event."""
     if not reference_data_loaded():
         load_reference_data()
@@ -862,9 +865,7 @@ def seed(*, count: int = 300) -> DemoCompanies:
     if missing or not TurnoverClass.objects.exists():
         raise LookupError(f"Reference data is incomplete (missing municipalities: {sorted(missing)}).")
 
-    plans = plan_companies(
-        count, today=timezone.localdate(), sni_codes=list(SNICode.objects.values_list("code", flat=True))
-    )
+    plans = demo_plans(count)
     partners = dict(
         Organisation.objects.filter(slug__in=PARTNER_WEIGHTS).values_list("slug", "pk").order_by("slug")
     )
@@ -906,33 +907,31 @@ def seed(*, count: int = 300) -> DemoCompanies:
         batch_size=500,
     )
 
-    ids = list(company_ids.values())
-    known = set(
-        Contact.objects.filter(company_id__in=ids).values_list("company_id", Lower("email")).order_by()
-    )
-    with_primary = set(
-        Contact.objects.filter(company_id__in=ids, is_primary=True).values_list("company_id", flat=True)
-    )
-    contacts = []
-    for plan in plans:
-        company_id = company_ids[plan.fields["org_number"]]
-        creator = users.get(plan.creator_email)
-        for contact in plan.contacts:
-            if (company_id, contact["email"].lower()) in known:
-                continue
-            is_primary = contact["is_primary"] and company_id not in with_primary
-            if is_primary:
-                with_primary.add(company_id)
-            contacts.append(
-                Contact(
-                    company_id=company_id,
-                    **{**contact, "is_primary": is_primary},
-                    created_by_id=creator,
-                    updated_by_id=creator,
-                )
+    # Contacts come with their company: those of a company that was there already are left alone.
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                company_id=company_ids[plan.fields["org_number"]],
+                **contact,
+                created_by_id=users.get(plan.creator_email),
+                updated_by_id=users.get(plan.creator_email),
             )
-    Contact.objects.bulk_create(contacts, batch_size=500)
-
-    return DemoCompanies(
-        companies=len(company_ids), contacts=Contact.objects.filter(company_id__in=ids).count()
+            for plan in plans
+            if plan.fields["org_number"] in created_numbers
+            for contact in plan.contacts
+        ],
+        batch_size=500,
     )
+
+    # The summary counts the demo's own contacts, not those people added since.
+    planned = {(company_ids[p.fields["org_number"]], c["email"].lower()) for p in plans for c in p.contacts}
+    present = Contact.objects.filter(company_id__in=company_ids.values()).values_list(
+        "company_id", Lower("email")
+    )
+    return DemoCompanies(companies=len(company_ids), contacts=len(planned & set(present.order_by())))
+
+
+def demo_plans(count: int = DEMO_COMPANIES) -> list[CompanyPlan]:
+    """The demo companies `seed` works from: the same list on every run with the same reference data."""
+    sni_codes = list(SNICode.objects.order_by("code").values_list("code", flat=True))
+    return plan_companies(count, today=timezone.localdate(), sni_codes=sni_codes)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from advisors.models import Organisation, Region, User
@@ -31,11 +32,28 @@ class DemoOutreach:
     follow_ups: int
 
 
+# The demo's activities and follow-ups, by what they say: the summary counts these, not what people add.
+VISIT_NOTES = "Besök i produktionen. De har fått förfrågningar från Norge men vet inte hur de ska prissätta."
+CALL_NOTES = "Kort samtal med vd. Vill ha ett möte efter semestern."
+FOLLOW_UPS = [
+    "Skicka offert på marknadsanalys Norge",
+    "Ring vd om mötestid",
+    "Förbered behovssamtal: ta med EKN:s broschyr",
+    "Följ upp besöket med Business Sweden",
+]
+LEAD_FOLLOW_UP = "Gå igenom kampanjens resultat med Region Uppsala"
+
+
 def _counts(campaign: Campaign) -> DemoOutreach:
     return DemoOutreach(
         members=campaign.members.count(),
-        activities=Activity.objects.filter(campaign_member__campaign=campaign).count(),
-        follow_ups=FollowUp.objects.filter(created_by__email__in=[ADVISOR, LEAD]).count(),
+        activities=Activity.objects.filter(
+            campaign_member__campaign=campaign, created_by__email=ADVISOR, notes__in=[VISIT_NOTES, CALL_NOTES]
+        ).count(),
+        follow_ups=FollowUp.objects.filter(
+            Q(created_by__email=ADVISOR, description__in=FOLLOW_UPS)
+            | Q(created_by__email=LEAD, description=LEAD_FOLLOW_UP)
+        ).count(),
     )
 
 
@@ -85,7 +103,7 @@ def seed() -> DemoOutreach:
         occurred_on=today - timedelta(days=7),
         participants=[anna, bo],
         contacts=[karin] if karin else [],
-        notes="Besök i produktionen. De har fått förfrågningar från Norge men vet inte hur de ska prissätta.",
+        notes=VISIT_NOTES,
         outcome="Intresserade av en marknadsanalys för Norge.",
         campaign_member=visited,
     )
@@ -95,26 +113,22 @@ def seed() -> DemoOutreach:
         kind=Activity.Kind.CALL,
         occurred_on=today - timedelta(days=3),
         participants=[anna],
-        notes="Kort samtal med vd. Vill ha ett möte efter semestern.",
+        notes=CALL_NOTES,
         campaign_member=called,
     )
     services.set_member_status(member=booked, status=CampaignMember.Status.MEETING_BOOKED, by=anna)
     services.set_member_status(member=uninterested, status=CampaignMember.Status.NOT_INTERESTED, by=anna)
-    for description, due_on, attachment in [
-        ("Skicka offert på marknadsanalys Norge", today - timedelta(days=4), {"activity": visit}),
-        ("Ring vd om mötestid", today, {"campaign_member": called}),
-        (
-            "Förbered behovssamtal: ta med EKN:s broschyr",
-            today + timedelta(days=1),
-            {"campaign_member": booked},
-        ),
-        ("Följ upp besöket med Business Sweden", today + timedelta(days=8), {"activity": visit}),
-    ]:
+    for description, due_on, attachment in zip(
+        FOLLOW_UPS,
+        [today - timedelta(days=4), today, today + timedelta(days=1), today + timedelta(days=8)],
+        [{"activity": visit}, {"campaign_member": called}, {"campaign_member": booked}, {"activity": visit}],
+        strict=True,
+    ):
         services.create_follow_up(by=anna, owner=anna, description=description, due_on=due_on, **attachment)
     services.create_follow_up(
         by=lars,
         owner=lars,
-        description="Gå igenom kampanjens resultat med Region Uppsala",
+        description=LEAD_FOLLOW_UP,
         due_on=today + timedelta(days=14),
         company=visited.company,
     )

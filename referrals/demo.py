@@ -1,5 +1,9 @@
 """Demo advice requests from the demo company register, and referrals between the demo partners.
-Idempotent, deterministic, and they send no email."""
+Idempotent, deterministic, and they send no email.
+
+Each demo request is keyed on the demo register's plan (`companies.demo.demo_plans`), never on what the
+register holds now: companies people add, and contacts they edit, change nothing on the next run.
+"""
 
 import random
 from dataclasses import dataclass
@@ -8,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from advisors.models import Organisation, User
+from companies import demo as companies_demo
 from companies.models import Company
 from notifications.models import OutboundEmail
 
@@ -39,16 +44,23 @@ def seed(*, count: int = 24) -> DemoRequests:
     seed_need_categories()
     rng = random.Random(2026)
     needs = list(NeedCategory.objects.filter(is_active=True))
-    companies = list(
-        Company.objects.active()
-        .filter(contacts__is_primary=True, municipality__county_id="03")
-        .select_related("municipality")
-        .order_by("org_number")[:count]
-    )
+    # The first demo companies by number (all in Uppsala län, each with a primary contact).
+    plans = sorted(companies_demo.demo_plans(), key=lambda plan: plan.fields["org_number"])[:count]
+    numbers = [plan.fields["org_number"] for plan in plans]
+    companies = {
+        company.org_number: company
+        for company in Company.objects.active().filter(org_number__in=numbers).select_related("municipality")
+    }
     created = []
-    for n, company in enumerate(companies):
-        contact = company.contacts.get(is_primary=True)
+    for n, plan in enumerate(plans):
+        company = companies.get(plan.fields["org_number"])
+        contact = next(contact for contact in plan.contacts if contact["is_primary"])
         language, description = DESCRIPTIONS[n % len(DESCRIPTIONS)]
+        sells = rng.choice(["goods", "services", "both"])
+        chosen_needs = rng.sample(needs, k=rng.randint(1, 3))
+        markets = rng.sample(MARKETS, k=rng.randint(1, 3))
+        if company is None:  # removed from the register since: its request, if any, stays
+            continue
         submission = services.Submission(
             org_number=company.org_number,
             legal_form=company.legal_form,
@@ -56,15 +68,15 @@ def seed(*, count: int = 24) -> DemoRequests:
             municipality=company.municipality,
             website=company.website,
             employee_band=company.employee_band,
-            sells=rng.choice(["goods", "services", "both"]),
+            sells=sells,
             export_experience=company.export_experience or "never",
             export_countries=[str(code) for code in company.export_countries],
-            needs=rng.sample(needs, k=rng.randint(1, 3)),
-            target_markets=rng.sample(MARKETS, k=rng.randint(1, 3)),
+            needs=chosen_needs,
+            target_markets=markets,
             description=description,
-            contact_name=contact.name,
-            contact_email=contact.email,
-            contact_phone=contact.phone,
+            contact_name=contact["name"],
+            contact_email=contact["email"],
+            contact_phone=contact["phone"],
             language=language,
             preferred_contact_method="email",
             idempotency_key=f"demo-request-{n:04d}",
@@ -91,6 +103,17 @@ ANSWERERS = {
     "ekn": "eva.advisor@ekn.example",
     "business-sweden": "bo.advisor@business-sweden.example",
     "sek": "sara.advisor@sek.example",
+}
+
+
+# What Almi writes when it refers; the notes also tell the demo's referrals from those people add later.
+NOTES = {
+    "credit_risk": "Kunden i Tyskland vill ha 90 dagars kredit. "
+    "Företaget undrar hur de kan säkra betalningen.",
+    "market": "Företaget behöver en marknadsanalys och kontakter med distributörer. Vi har haft ett "
+    "behovssamtal; de är redo att börja.",
+    "finance": "En stor order från Finland som behöver finansieras.",
+    "guarantee": "SEK tyckte att affären är för liten för dem. Kan en rörelsekreditgaranti via banken passa?",
 }
 
 
@@ -126,15 +149,17 @@ def seed_referrals(requests: list[AdviceRequest]) -> int:
     - one of a whole request, accepted by Business Sweden;
     - one declined by SEK (with its reason), then referred to EKN instead.
 
-    Nothing is added when the demo people are missing or the requests have referrals already.
+    Nothing is added when the demo people are missing or the requests have referrals already. Returns
+    how many of the demo's referrals there are (not those people made since).
     """
     people = {user.email: user for user in User.objects.filter(email__in=[REFERRER, *ANSWERERS.values()])}
     organisations = {org.slug: org for org in Organisation.objects.filter(slug__in=ANSWERERS)}
     if len(people) < 1 + len(ANSWERERS) or len(organisations) < len(ANSWERERS):
         return 0
     requests = sorted(requests, key=lambda request: request.reference)
+    demo_referrals = Referral.objects.filter(request__in=requests, note__in=NOTES.values())
     if Referral.objects.filter(request__in=requests).exists():
-        return Referral.objects.filter(request__in=requests).count()
+        return demo_referrals.count()
     credit_risk = NeedCategory.objects.filter(slug="buyer-credit-risk").first()
     about_credit_risk = next((r for r in requests if credit_risk in r.needs.all()), None)
     others = [r for r in requests if r != about_credit_risk]
@@ -150,15 +175,14 @@ def seed_referrals(requests: list[AdviceRequest]) -> int:
             organisations["ekn"],
             anna,
             needs=[credit_risk],
-            note="Kunden i Tyskland vill ha 90 dagars kredit. Företaget undrar hur de kan säkra betalningen.",
+            note=NOTES["credit_risk"],
         )
 
         accepted = _refer(
             others[0],
             organisations["business-sweden"],
             anna,
-            note="Företaget behöver en marknadsanalys och kontakter med distributörer. Vi har haft ett "
-            "behovssamtal; de är redo att börja.",
+            note=NOTES["market"],
         )
         bo = people[ANSWERERS["business-sweden"]]
         services.accept_referral(referral=accepted, by=bo, advisor=bo)
@@ -168,7 +192,7 @@ def seed_referrals(requests: list[AdviceRequest]) -> int:
             others[1],
             organisations["sek"],
             anna,
-            note="En stor order från Finland som behöver finansieras.",
+            note=NOTES["finance"],
         )
         services.decline_referral(
             referral=declined,
@@ -180,6 +204,6 @@ def seed_referrals(requests: list[AdviceRequest]) -> int:
             others[1],
             organisations["ekn"],
             anna,
-            note="SEK tyckte att affären är för liten för dem. Kan en rörelsekreditgaranti via banken passa?",
+            note=NOTES["guarantee"],
         )
-    return Referral.objects.filter(request__in=requests).count()
+    return demo_referrals.count()
