@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | md5sum | cut -c1
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links that `make run` prints and emails point at the server it starts (HOST and PORT; 0.0.0.0 is this
+# machine), unless SITE_URL is set in the environment or in .env.
+ENV_SITE_URL := $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null | tail -n 1 | tr -d "\"'")
+RUN_HOST := $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
+RUN_SITE_URL := $(or $(SITE_URL),$(ENV_SITE_URL),http://$(RUN_HOST):$(PORT))
 
 .PHONY: run test lint format messages check-translations migrations worker beat lock clean help
 
@@ -33,8 +38,8 @@ $(STAMP): requirements-dev.lock
 run: export DEBUG ?= true
 run: $(STAMP) $(MO_FILES)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) bin/run-embedded
+	SITE_URL='$(RUN_SITE_URL)' $(BIN)/python manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) SITE_URL='$(RUN_SITE_URL)' bin/run-embedded
 
 test: $(STAMP) $(MO_FILES)
 	@set +e; $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \

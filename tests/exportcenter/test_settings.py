@@ -37,7 +37,7 @@ def test_secret_key_is_required_without_debug(monkeypatch):
 def test_debug_has_an_embedded_default(monkeypatch):
     settings = load_settings(monkeypatch, DEBUG="true")
     assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert settings["CELERY_BROKER_URL"] == "filesystem://"
+    assert settings["CELERY_BROKER_URL"] == "filesystem://localhost/"
     assert settings["CELERY_BROKER_TRANSPORT_OPTIONS"]["data_folder_in"].endswith("queue")
     assert settings["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert settings["LANGUAGE_CODE"] == "sv"
