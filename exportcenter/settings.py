@@ -31,9 +31,13 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Stockholm")
 PORTAL_NAME = env.str("PORTAL_NAME", default="Exportcenter")
 PORTAL_REGION = env.str("PORTAL_REGION", default="")  # slug of the region this site speaks for
+# Where people report accessibility problems. With DEBUG off a .localhost (or other undeliverable) address
+# is refused by a system check (exportcenter/checks.py).
 ACCESSIBILITY_CONTACT_EMAIL = env.str(
     "ACCESSIBILITY_CONTACT_EMAIL", default="tillganglighet@exportcenter.localhost"
 )
+# The organisation responsible for the website, named by the accessibility statement (empty: the region).
+ACCESSIBILITY_RESPONSIBLE_BODY = env.str("ACCESSIBILITY_RESPONSIBLE_BODY", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
