@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "exportcenter.context_processors.portal",
                 "notifications.context_processors.bell",
+                "referrals.context_processors.menu",
             ],
         },
     },
@@ -178,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
 REMINDER_TIME = env.str("REMINDER_TIME", default="08:00")  # Stockholm time, working days
 WEEKLY_DIGEST_TIME = env.str("WEEKLY_DIGEST_TIME", default="07:30")  # Stockholm time, Mondays
 OVERDUE_ESCALATION_WORKING_DAYS = env.int("OVERDUE_ESCALATION_WORKING_DAYS", default=3)
+# How many working days back a run still sends a "due" reminder that earlier runs missed.
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=3)
 REMINDER_CHUNK_SIZE = env.int("REMINDER_CHUNK_SIZE", default=500)  # targets per child task
 _reminder_hour, _reminder_minute = REMINDER_TIME.split(":")
 _digest_hour, _digest_minute = WEEKLY_DIGEST_TIME.split(":")

@@ -3,7 +3,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 from django.apps import apps
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from advisors.models import Organisation, User
 from advisors.selectors import queues
 from companies.models import Company
-from exportcenter.workdays import latest_day_overdue_by, local_date, moment
+from exportcenter.workdays import latest_day_overdue_by, local_date, moment, previous_working_day
 from notifications import kinds
 from notifications.models import ReminderKind as Kind
 from referrals.models import AdviceRequest
@@ -103,15 +103,19 @@ class FollowUpDue(ReminderKind):
     """On the morning of the due date (the working day before a weekend or holiday), to the owner.
 
     A run catches up on what earlier runs missed: a follow-up added after its reminder day's run (due
-    today, or on a day already past), or a day whose run never happened, is reminded by the next run.
-    The ledger keeps it to once per owner and reminder day.
+    today, or on a day already past), or a day whose run never happened, is reminded by the next run,
+    up to `REMINDER_CATCH_UP_DAYS` working days back (older ones are in the overdue digest). The ledger
+    keeps it to once per owner and reminder day.
     """
 
     kind = Kind.FOLLOW_UP_DUE
     target = "outreach.followup"
 
     def _due(self, run_date):
-        return FollowUp.objects.open().filter(remind_on__lte=run_date)
+        earliest = run_date
+        for _day in range(settings.REMINDER_CATCH_UP_DAYS):
+            earliest = previous_working_day(earliest - timedelta(days=1))
+        return FollowUp.objects.open().filter(remind_on__lte=run_date, remind_on__gte=earliest)
 
     def candidates(self, run_date):
         return self._due(run_date).filter(

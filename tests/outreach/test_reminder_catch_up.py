@@ -94,3 +94,16 @@ def test_the_periodic_task_catches_up_on_its_own_day(
             sweep_reminders.delay(DUE).get()
     assert reminded() == [(due_today.pk, TUESDAY)]
     assert done.pk not in {target for target, _day in reminded()}
+
+
+def test_catching_up_looks_back_only_so_many_working_days(sweep, clock, advisor, company, settings):
+    """Older misses belong to the overdue digest: a first run after a long outage does not send a "due"
+    reminder for every follow-up ever entered."""
+    settings.REMINDER_CATCH_UP_DAYS = 2
+    clock(THURSDAY, 7)
+    old = FollowUpFactory(owner=advisor, company=company, due_on=MONDAY)  # three working days back
+    recent = FollowUpFactory(owner=advisor, company=company, due_on=TUESDAY)  # two working days back
+    clock(THURSDAY, 8)
+    assert sweep(THURSDAY).targets == 1
+    assert reminded() == [(recent.pk, TUESDAY)]
+    assert old.pk not in {target for target, _day in reminded()}
