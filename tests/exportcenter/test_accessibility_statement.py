@@ -50,11 +50,9 @@ def test_the_english_statement_has_every_part_of_digg_model(client):
         in html
     )
     # The known problems come from the data file, in the reader's language, with their WCAG criteria.
-    assert len(statement.known_problems) >= 4
+    assert statement.compliance != "full" or not statement.known_problems
     for problem in statement.known_problems:
         assert f"{problem.texts['en']} (WCAG {', '.join(problem.wcag)})" in html.replace("&#x27;", "'")
-    for open_item in ("keyboard focus", "contrast", "320 CSS pixels", "American order", "Swedish"):
-        assert open_item in html
     # Dates, and how it was assessed.
     assert "This statement was prepared on 22 November 2026." in html
     assert f"This statement was last reviewed on {statement.reviewed_on.day} December 2026." in html
