@@ -32,7 +32,7 @@ def test_almi_refers_to_ekn_ekn_accepts_and_the_sme_sees_it(
     page.goto(f"/en/advisor/requests/{advice_request.public_id}/")
     page.get_by_role("button", name="Take it").click()
     workspace = page.locator("#workspace")
-    expect(workspace.get_by_role("status")).to_contain_text("You have taken the request.")
+    expect(page.locator("#live-announcer")).to_have_text("You have taken the request.")
 
     # 2. The routing suggestions point to EKN for buyer credit risk, with the reasons in words.
     suggestions = page.get_by_role("region", name="Routing suggestions")
@@ -63,7 +63,8 @@ def test_almi_refers_to_ekn_ekn_accepts_and_the_sme_sees_it(
     form.get_by_label("How did the company agree?").select_option(value="phone")
     form.get_by_label("Who agreed, and when").fill("Karin Berg, by phone today")
     form.get_by_role("button", name="Send the referral").click()
-    expect(workspace.get_by_role("status")).to_contain_text(f"The request was referred to {EKN_NAME}.")
+    expect(workspace).to_contain_text(f"The request was referred to {EKN_NAME}.")
+    expect(page.locator("#live-announcer")).to_contain_text(f"The request was referred to {EKN_NAME}.")
     assert page.evaluate("() => window.__notReloaded === true")  # htmx swapped the workspace
     referrals = page.get_by_role("region", name="Referrals")
     expect(referrals).to_contain_text(f"Almi Uppsala → {EKN_NAME}")
