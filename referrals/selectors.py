@@ -283,6 +283,17 @@ def pending_counts(user) -> dict[str, int]:
     }
 
 
+def waiting_for_organisation(user) -> int:
+    """How many referrals to the user's organisation wait for an answer (the menu's count), up to
+    VIEW_COUNT_CAP + 1. One query: the receiving organisation sees every referral sent to it
+    (`ReferralPolicy`), so no visibility subquery is needed."""
+    if user.organisation_id is None:
+        return 0
+    return Referral.objects.filter(to_organisation_id=user.organisation_id, status=Referral.Status.PENDING)[
+        : VIEW_COUNT_CAP + 1
+    ].count()
+
+
 def referral_detail(user, public_id) -> Referral | None:
     return with_referral_relations(visible_referrals(user)).filter(public_id=public_id).first()
 

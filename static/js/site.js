@@ -48,7 +48,55 @@
     });
   }
 
+  // The menu's groups are <details class="nav-menu">: they open and close without JavaScript. With it, one
+  // is open at a time, and it closes on Escape (focus back on its summary), on a click elsewhere, or when
+  // the focus leaves it.
+  function setUpMenus() {
+    var menus = Array.prototype.slice.call(document.querySelectorAll("details.nav-menu"));
+    if (!menus.length) {
+      return;
+    }
+    menus.forEach(function (menu) {
+      menu.addEventListener("toggle", function () {
+        if (menu.open) {
+          menus.forEach(function (other) {
+            if (other !== menu) {
+              other.open = false;
+            }
+          });
+        }
+      });
+      menu.addEventListener("focusout", function (event) {
+        if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+          menu.open = false;
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      menus.forEach(function (menu) {
+        if (menu.open && !menu.contains(event.target)) {
+          menu.open = false;
+        }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") {
+        return;
+      }
+      menus.forEach(function (menu) {
+        if (menu.open) {
+          var hadFocus = menu.contains(document.activeElement);
+          menu.open = false;
+          if (hadFocus) {
+            menu.querySelector("summary").focus();
+          }
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpMenus();
     // Move focus to an error summary so screen-reader users hear what went wrong.
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {

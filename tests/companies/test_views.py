@@ -111,7 +111,7 @@ def test_list_query_count_does_not_grow_with_rows(signed_in, make_company, organ
             f"Small {n} AB", sni_code_id="16111", turnover_class_id=3, responsible_organisation=organisation
         )
     assert count_queries() == few
-    assert few <= 12
+    assert few <= 13  # 12, and the menu's count of referrals waiting for the organisation
 
 
 def test_register_a_company(signed_in, advisor):

@@ -36,9 +36,9 @@ def test_sign_in_and_out(page, live_server, demo, assert_no_axe_violations):
     expect(main.get_by_role("heading", level=1)).to_contain_text("Anna")
     expect(main).to_contain_text("Almi Uppsala")
     expect(page.get_by_role("banner")).to_contain_text("Exportcenter Uppsala län")
-    navigation = page.get_by_role("navigation")
-    expect(navigation).to_contain_text("Anna Andersson, Almi Uppsala")
-    sign_out = navigation.locator("form[action='/logout/']").get_by_role("button")
+    banner = page.get_by_role("banner")  # who is signed in, and "Sign out", are in the page header
+    expect(banner).to_contain_text("Anna Andersson, Almi Uppsala")
+    sign_out = banner.locator("form[action='/logout/']").get_by_role("button")
     expect(sign_out).to_be_visible()
     if SWEDISH_CATALOGUE.exists():
         expect(sign_out).to_have_text("Logga ut")
@@ -71,6 +71,6 @@ def test_english_preferring_user_lands_on_english_advisor_page(page, live_server
     expect(page).to_have_url(f"{live_server.url}/en/advisor/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Emma")
-    navigation = page.get_by_role("navigation")
-    expect(navigation).to_contain_text("Emma Export, Almi Uppsala")
-    expect(navigation.locator("form[action='/en/logout/']").get_by_role("button")).to_have_text("Sign out")
+    banner = page.get_by_role("banner")
+    expect(banner).to_contain_text("Emma Export, Almi Uppsala")
+    expect(banner.locator("form[action='/en/logout/']").get_by_role("button")).to_have_text("Sign out")
