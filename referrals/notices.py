@@ -217,18 +217,27 @@ def referral_withdrawn(referral: Referral) -> None:
 # --- The company -----------------------------------------------------------------------------------
 
 
-def confirmation_to_company(request: AdviceRequest) -> None:
+def _email_company(request: AdviceRequest, *, key: str, template: str, html: bool = False, **context) -> None:
+    """An email to the request's contact, in the request's language, with the status link."""
     if request.contact is None or not request.contact.email:
         return
-    context = {"request": request, "status_url": status_links.status_url(request)}
+    context = {"request": request, "status_url": status_links.status_url(request), **context}
     with translation.override(request.language):
         queue_email(
-            key=f"request-confirmation:{request.pk}",
+            key=key,
             to=request.contact.email,
-            subject=render_to_string("referrals/email/confirmation_subject.txt", context),
-            body_text=render_to_string("referrals/email/confirmation.txt", context),
-            body_html=render_to_string("referrals/email/confirmation.html", context),
+            subject=render_to_string(f"referrals/email/{template}_subject.txt", context),
+            body_text=render_to_string(f"referrals/email/{template}.txt", context),
+            body_html=render_to_string(f"referrals/email/{template}.html", context) if html else "",
         )
+
+
+def confirmation_to_company(request: AdviceRequest) -> None:
+    _email_company(request, key=f"request-confirmation:{request.pk}", template="confirmation", html=True)
+
+
+def message_to_company(request: AdviceRequest, event) -> None:
+    _email_company(request, key=f"request-message:{event.pk}", template="message", message=event)
 
 
 # --- The words: registered with the notification centre (ReferralsConfig.ready) -----------------------
@@ -242,68 +251,56 @@ def _status_label(params) -> str:
     return str(AdviceRequest.Status(params["status"]).label)
 
 
+def _about_a_request(kind, title, help_text, *, email_default: bool = True) -> kinds.NotificationKind:
+    return kinds.NotificationKind(
+        kind, kind.label, title=title, url=_request_link, help_text=help_text, email_default=email_default
+    )
+
+
 KINDS = [
-    kinds.NotificationKind(
+    _about_a_request(
         Kind.NEW_REQUEST,
-        Kind.NEW_REQUEST.label,
-        title=lambda p: _("New request %(reference)s from %(company)s") % p,
-        url=_request_link,
-        help_text=gettext_lazy(
+        lambda p: _("New request %(reference)s from %(company)s") % p,
+        gettext_lazy(
             "A request arrived for your organisation's queue (people on triage duty). Its shared address "
             "gets an email too."
         ),
         email_default=False,
     ),
-    kinds.NotificationKind(
+    _about_a_request(
         Kind.COMPANY_REPLIED,
-        Kind.COMPANY_REPLIED.label,
-        title=lambda p: _("%(company)s replied on %(reference)s") % p,
-        url=_request_link,
-        help_text=gettext_lazy("The company wrote on a request that you or your queue own, or co-handle."),
+        lambda p: _("%(company)s replied on %(reference)s") % p,
+        gettext_lazy("The company wrote on a request that you or your queue own, or co-handle."),
     ),
-    kinds.NotificationKind(
+    _about_a_request(
         Kind.STATUS_CHANGED,
-        Kind.STATUS_CHANGED.label,
-        title=lambda p: (
-            _("%(reference)s (%(company)s) is now: %(status)s") % {**p, "status": _status_label(p)}
-        ),
-        url=_request_link,
-        help_text=gettext_lazy("Somebody else changed the status of a request that you own."),
+        lambda p: _("%(reference)s (%(company)s) is now: %(status)s") % {**p, "status": _status_label(p)},
+        gettext_lazy("Somebody else changed the status of a request that you own."),
     ),
-    kinds.NotificationKind(
+    _about_a_request(
         Kind.DEADLINE_MISSED,
-        Kind.DEADLINE_MISSED.label,
-        title=lambda p: _("%(reference)s (%(company)s) has had no first response within one working day") % p,
-        url=_request_link,
-        help_text=gettext_lazy("A request you own was not answered within one working day."),
+        lambda p: _("%(reference)s (%(company)s) has had no first response within one working day") % p,
+        gettext_lazy("A request you own was not answered within one working day."),
     ),
-    kinds.NotificationKind(
+    _about_a_request(
         Kind.REFERRAL_RECEIVED,
-        Kind.REFERRAL_RECEIVED.label,
-        title=lambda p: _("%(organisation)s referred %(reference)s (%(company)s) to you") % p,
-        url=_request_link,
-        help_text=gettext_lazy("Another partner referred a request to your organisation."),
+        lambda p: _("%(organisation)s referred %(reference)s (%(company)s) to you") % p,
+        gettext_lazy("Another partner referred a request to your organisation."),
     ),
-    kinds.NotificationKind(
+    _about_a_request(
         Kind.REFERRAL_ACCEPTED,
-        Kind.REFERRAL_ACCEPTED.label,
-        title=lambda p: _("%(organisation)s accepted your referral of %(reference)s") % p,
-        url=_request_link,
-        help_text=gettext_lazy("A partner accepted a referral that you sent, or of a request you own."),
+        lambda p: _("%(organisation)s accepted your referral of %(reference)s") % p,
+        gettext_lazy("A partner accepted a referral that you sent, or of a request you own."),
     ),
-    kinds.NotificationKind(
+    _about_a_request(
         Kind.REFERRAL_DECLINED,
-        Kind.REFERRAL_DECLINED.label,
-        title=lambda p: _("%(organisation)s declined your referral of %(reference)s") % p,
-        url=_request_link,
-        help_text=gettext_lazy("A partner declined a referral that you sent, or of a request you own."),
+        lambda p: _("%(organisation)s declined your referral of %(reference)s") % p,
+        gettext_lazy("A partner declined a referral that you sent, or of a request you own."),
     ),
-    kinds.NotificationKind(
+    _about_a_request(
         Kind.REFERRAL_WITHDRAWN,
-        Kind.REFERRAL_WITHDRAWN.label,
-        title=lambda p: _("%(organisation)s withdrew its referral of %(reference)s") % p,
-        url=_request_link,
-        help_text=gettext_lazy("A partner took back a referral to your organisation."),
+        lambda p: _("%(organisation)s withdrew its referral of %(reference)s") % p,
+        gettext_lazy("A partner took back a referral to your organisation."),
     ),
 ]
 

@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,9 +15,8 @@ from advisors.selectors import region_for_county
 from companies import services as company_services
 from companies.models import Company, CompanyEvent, CompanySource, Contact
 from exportcenter.workdays import end_of_next_working_day, local_date, one_working_day_after
-from notifications.services import queue_email
 
-from . import notices, status_links
+from . import notices
 from .models import AdviceRequest, CoHandling, ReferenceCounter, Referral, RequestEvent
 
 
@@ -433,15 +431,7 @@ def message_company(*, request: AdviceRequest, by, body: str, expected_version: 
     fields = _stamp_first_response(request, by)
     _save(request, *fields)
     event = _event(request, RequestEvent.Kind.MESSAGE_TO_COMPANY, by, body=body)
-    if request.contact is not None and request.contact.email:
-        context = {"request": request, "message": event, "status_url": status_links.status_url(request)}
-        with translation.override(request.language):
-            queue_email(
-                key=f"request-message:{event.pk}",
-                to=request.contact.email,
-                subject=render_to_string("referrals/email/message_subject.txt", context),
-                body_text=render_to_string("referrals/email/message.txt", context),
-            )
+    notices.message_to_company(request, event)
     return event
 
 
