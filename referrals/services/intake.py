@@ -1,0 +1,192 @@
+"""The public intake: a "help me export" form becomes a request, and the company's replies land on it."""
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from advisors.selectors import region_for_county
+from companies import services as company_services
+from companies.models import Company, CompanySource, Contact
+from exportcenter.workdays import end_of_next_working_day, local_date
+
+from .. import notices
+from ..models import AdviceRequest, ReferenceCounter, RequestEvent
+
+
+def next_reference(year: int) -> tuple[int, str]:
+    """The next number of the year, e.g. (123, "EC-2026-000123"). Call inside a transaction.
+
+    The year's counter row is locked until the transaction ends, so concurrent submissions queue
+    for it and every number is given out once, in order.
+    """
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number, f"EC-{year}-{counter.last_number:06d}"
+
+
+@dataclass
+class Submission:
+    """A validated "help me export" form, as the intake service takes it."""
+
+    org_number: str | None
+    legal_form: str
+    company_name: str
+    municipality: Any
+    website: str
+    employee_band: str
+    sells: str
+    export_experience: str
+    export_countries: list[str]
+    needs: list[Any]
+    target_markets: list[str]
+    description: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    language: str
+    preferred_contact_method: str
+    idempotency_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def company_profile(self) -> dict[str, Any]:
+        """What the SME says about its company, kept on the request and compared with the register."""
+        return {
+            "org_number": self.org_number or "",
+            "name": self.company_name,
+            "municipality": self.municipality.pk,
+            "website": self.website,
+            "employee_band": self.employee_band,
+            "export_experience": self.export_experience,
+            "export_countries": sorted(self.export_countries),
+        }
+
+
+def _company_for(submission: Submission) -> Company:
+    """The registered company with this number, or a new one. Advisors' data is never overwritten."""
+    existing = company_services.existing_company_for(submission.org_number)
+    if existing is not None:
+        return existing
+    data = {
+        "org_number": submission.org_number,
+        "legal_form": submission.legal_form,
+        "name": submission.company_name,
+        "municipality": submission.municipality,
+        "website": submission.website,
+        "employee_band": submission.employee_band,
+        "export_experience": submission.export_experience,
+        "export_countries": submission.export_countries,
+        "target_markets": submission.target_markets,
+    }
+    try:
+        return company_services.register_company(by=None, data=data, source=CompanySource.WEB_REQUEST)
+    except company_services.DuplicateCompany as duplicate:  # registered a moment ago by someone else
+        return duplicate.existing
+
+
+def _contact_for(company: Company, submission: Submission) -> Contact:
+    contact = company.contacts.filter(email__iexact=submission.contact_email).first()
+    if contact is not None:
+        return contact
+    return company_services.add_contact(
+        company=company,
+        by=None,
+        data={
+            "name": submission.contact_name,
+            "email": submission.contact_email,
+            "phone": submission.contact_phone,
+            "preferred_language": submission.language,
+            "legal_basis": Contact.LegalBasis.PUBLIC_TASK,
+            "source": CompanySource.WEB_REQUEST,
+        },
+    )
+
+
+def submit_request(*, submission: Submission) -> AdviceRequest:
+    """Receive a "help me export" request: all of it, or nothing, in one transaction.
+
+    A second submission with the same idempotency key (a double click, a resent POST) returns the first
+    request. The confirmation to the SME and the triage email are written to the outbox in the same
+    transaction, so a broker or mail-server outage delays them but never loses them.
+    """
+    if (existing := already_submitted(submission)) is not None:
+        return existing
+    key = _idempotency_key(submission)
+    try:
+        with transaction.atomic():
+            return _create_request(submission, key)
+    except IntegrityError:
+        existing = AdviceRequest.objects.filter(idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing
+
+
+def already_submitted(submission: Submission) -> AdviceRequest | None:
+    """The request this very form already created (a double click or a resent POST), if any."""
+    key = _idempotency_key(submission)
+    return AdviceRequest.objects.filter(idempotency_key=key).first() if key else None
+
+
+def _idempotency_key(submission: Submission) -> str | None:
+    """The form's one-time id bound to the sender's email: a copied id opens nobody else's request."""
+    if not submission.idempotency_key:
+        return None
+    bound = f"{submission.idempotency_key}:{submission.contact_email.strip().lower()}"
+    return hashlib.sha256(bound.encode()).hexdigest()
+
+
+def _create_request(submission: Submission, key: str | None) -> AdviceRequest:
+    now = timezone.now()
+    company = _company_for(submission)
+    contact = _contact_for(company, submission)
+    year = local_date(now).year
+    number, reference = next_reference(year)
+    request = AdviceRequest.objects.create(
+        reference=reference,
+        year=year,
+        number=number,
+        channel=AdviceRequest.Channel.WEB,
+        region=region_for_county(submission.municipality.county_id),
+        company=company,
+        contact=contact,
+        target_markets=submission.target_markets,
+        description=submission.description,
+        sells=submission.sells,
+        language=submission.language,
+        preferred_contact_method=submission.preferred_contact_method,
+        submitted=submission.company_profile(),
+        first_response_due_at=end_of_next_working_day(now),
+        idempotency_key=key,
+    )
+    request.needs.set(submission.needs)
+    RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.CREATED, data={"channel": request.channel}
+    )
+    notices.confirmation_to_company(request)
+    notices.new_request(request)
+    return request
+
+
+@transaction.atomic
+def reply_from_company(*, request: AdviceRequest, body: str) -> RequestEvent:
+    """The SME writes on its status page. It lands on the timeline; the owner (or triage) is told."""
+    request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
+    event = RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.MESSAGE_FROM_COMPANY, body=body
+    )
+    if request.status == AdviceRequest.Status.WAITING_FOR_COMPANY:
+        request.status = AdviceRequest.Status.IN_PROGRESS
+        request.version += 1
+        request.save(update_fields=["status", "version", "updated_at"])
+        RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.STATUS_CHANGED,
+            data={"from": AdviceRequest.Status.WAITING_FOR_COMPANY, "to": AdviceRequest.Status.IN_PROGRESS},
+        )
+    notices.company_replied(request, event)
+    return event
