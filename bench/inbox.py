@@ -55,10 +55,10 @@ SCENARIOS = [
 
 
 def seed(total: int) -> None:
-    from advisors import demo as advisors_demo
     from advisors.models import Organisation, Region, User
-    from companies import demo as companies_demo
     from companies.models import Company
+    from demo import companies as companies_demo
+    from demo import partners as advisors_demo
     from referrals.models import AdviceRequest, NeedCategory
     from referrals.need_categories import seed_need_categories
 

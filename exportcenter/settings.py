@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "referrals",
     "outreach",
     "dashboards",
+    "demo",  # seed_demo: demo data for make run and the browser tests
 ]
 
 MIDDLEWARE = [

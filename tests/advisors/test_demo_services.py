@@ -2,8 +2,8 @@
 
 import pytest
 
-from advisors import demo
 from advisors.models import Organisation, Region, Service
+from demo import partners as demo
 from referrals.models import NeedCategory
 
 

@@ -4,10 +4,10 @@ import phonenumbers
 import pytest
 from django.core.management import call_command
 
-from advisors import demo as advisors_demo
-from companies import demo as companies_demo
 from companies.identifiers import LegalForm, parse_organisation_number
 from companies.models import INTERNATIONAL_FLAGS, Company, CompanyEvent, Contact, ExportExperience
+from demo import companies as companies_demo
+from demo import partners as advisors_demo
 
 UPPSALA_MUNICIPALITIES = {"0305", "0319", "0330", "0331", "0360", "0380", "0381", "0382"}
 NEARBY_MARKETS = {"NO", "DK", "FI", "DE", "GB", "US", "NL", "PL", "FR", "EE", "JP", "CN"}

@@ -74,13 +74,13 @@ def base_url(live_server):
 
 @pytest.fixture
 def demo(reference_data, settings):
-    """The demo region "Exportcenter Uppsala län", its 8 partners and people (advisors.demo.seed()).
+    """The demo region "Exportcenter Uppsala län", its 8 partners and people (demo.partners.seed()).
 
     Hashing the 11 demo passwords with PBKDF2 takes ~4 s, so the test hashes with MD5 instead. The
     default hashers stay in the list (so hashes made elsewhere still verify) and the factories' cached
     PBKDF2 hash is made first, so that it never becomes an MD5 hash that later tests cannot verify.
     """
-    from advisors.demo import seed
+    from demo.partners import seed
     from tests.factories import _password_hash
 
     _password_hash()

@@ -11,10 +11,10 @@ from django.conf import settings
 from playwright.sync_api import expect
 from stdnum import luhn
 
-from advisors.demo import DEMO_PASSWORD
-from companies import demo as companies_demo
 from companies.importing import COLUMNS, CSV_TEMPLATE_HEADER
 from companies.models import Company, CompanySource, Contact, Municipality
+from demo import companies as companies_demo
+from demo.partners import DEMO_PASSWORD
 
 ANNA = "anna.advisor@almi.example"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"

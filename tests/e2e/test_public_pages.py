@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from advisors.demo import PARTNERS
+from demo.partners import PARTNERS
 
 REGION_NAME = "Exportcenter Uppsala län"
 PARTNER_NAMES = [name for _slug, name, *_rest in PARTNERS]

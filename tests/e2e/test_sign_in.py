@@ -2,8 +2,8 @@
 
 from playwright.sync_api import expect
 
-from advisors.demo import DEMO_PASSWORD
 from advisors.models import Organisation
+from demo.partners import DEMO_PASSWORD
 from tests.e2e.conftest import SWEDISH_CATALOGUE
 from tests.factories import TEST_PASSWORD, UserFactory
 

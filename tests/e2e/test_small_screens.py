@@ -8,11 +8,11 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from companies import demo as companies_demo
-from dashboards import demo as dashboards_demo
-from outreach import demo as outreach_demo
+from demo import companies as companies_demo
+from demo import goals as dashboards_demo
+from demo import outreach as outreach_demo
+from demo import requests as requests_demo
 from outreach.models import Campaign
-from referrals import demo as requests_demo
 from referrals import status_links
 from referrals.models import AdviceRequest
 

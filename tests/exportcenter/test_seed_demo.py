@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from advisors.demo import DEMO_PASSWORD
 from advisors.models import Organisation, Region, User
+from demo.partners import DEMO_PASSWORD
 
 SEED_000_PARTNERS = {"almi", "business_sweden", "ekn", "sek", "een", "innovation_centre", "region"}
 

@@ -3,10 +3,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from advisors import demo as advisors_demo
-from companies import demo as companies_demo
+from demo import companies as companies_demo
+from demo import outreach as demo
+from demo import partners as advisors_demo
 from notifications.models import OutboundEmail
-from outreach import demo, selectors
+from outreach import selectors
 from outreach.models import Activity, Campaign, CampaignMember, FollowUp
 
 

@@ -1,9 +1,10 @@
 import pytest
 
-from advisors import demo as advisors_demo
-from companies import demo as companies_demo
+from demo import companies as companies_demo
+from demo import partners as advisors_demo
+from demo import requests as demo
 from notifications.models import OutboundEmail
-from referrals import demo, status_links
+from referrals import status_links
 from referrals.models import AdviceRequest
 
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from advisors import demo
 from advisors.models import Organisation, Region
 from companies.models import SNICode, TurnoverClass
+from demo import partners as demo
 from referrals import routing
 from referrals.models import AdviceRequest, NeedCategory
 from tests.advisors.factories import ServiceFactory

@@ -4,8 +4,7 @@ target year). Idempotent."""
 from django.utils import timezone
 
 from advisors.models import Region
-
-from .models import RegionalGoal
+from dashboards.models import RegionalGoal
 
 DEMO_TARGET_YEARS = 3
 

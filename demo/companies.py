@@ -3,7 +3,7 @@
 Deterministic (`random.Random(2026)`) and idempotent: companies are keyed on their organisation number. A
 company that already exists is left as it is, contacts and all (someone may have edited them), so a second
 run creates nothing. Depends on the reference data (loaded here if missing) and, for `created_by` and the
-responsible partner, on the demo partners and people of `advisors.demo` (left empty if they are missing).
+responsible partner, on the demo partners and people of `demo.partners` (left empty if they are missing).
 
 Everything is meant to be fictitious:
 - organisation numbers are valid but taken from the far end of the current series (559[7-9]… for AB,
@@ -25,11 +25,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from stdnum import luhn
 
-from advisors import demo as advisors_demo
 from advisors.models import Organisation, User
-
-from .identifiers import LegalForm, parse_organisation_number
-from .models import (
+from companies.identifiers import LegalForm, parse_organisation_number
+from companies.models import (
     Company,
     CompanyEvent,
     CompanySource,
@@ -40,7 +38,9 @@ from .models import (
     SNICode,
     TurnoverClass,
 )
-from .reference_data import load_reference_data, reference_data_loaded
+from companies.reference_data import load_reference_data, reference_data_loaded
+
+from . import partners as advisors_demo
 
 SEED = 2026
 EVENT_SUMMARY = "Registered (demo data)"
@@ -498,7 +498,7 @@ SOURCE_WEIGHTS = {
     CompanySource.OUTREACH: 22,
     CompanySource.WEB_REQUEST: 6,
 }
-# Demo partners by slug (advisors.demo.PARTNERS) that take responsibility for a company, and how often.
+# Demo partners by slug (demo.partners.PARTNERS) that take responsibility for a company, and how often.
 PARTNER_WEIGHTS = {
     "almi": 30,
     "business-sweden": 22,

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from advisors import demo as advisors_demo
-from companies import demo as companies_demo
-from dashboards import demo as dashboards_demo
-from outreach import demo as outreach_demo
-from referrals import demo as referrals_demo
+from demo import companies as companies_demo
+from demo import goals as dashboards_demo
+from demo import outreach as outreach_demo
+from demo import partners as advisors_demo
+from demo import requests as referrals_demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Demo advice requests from the demo company register, and referrals between the demo partners.
 Idempotent, deterministic, and they send no email.
 
-Each demo request is keyed on the demo register's plan (`companies.demo.demo_plans`), never on what the
+Each demo request is keyed on the demo register's plan (`demo.companies.demo_plans`), never on what the
 register holds now: companies people add, and contacts they edit, change nothing on the next run.
 """
 
@@ -12,13 +12,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from advisors.models import Organisation, User
-from companies import demo as companies_demo
 from companies.models import Company
 from notifications.models import OutboundEmail
+from referrals import services, status_links
+from referrals.models import AdviceRequest, NeedCategory, Referral
+from referrals.need_categories import seed_need_categories
 
-from . import services, status_links
-from .models import AdviceRequest, NeedCategory, Referral
-from .need_categories import seed_need_categories
+from . import companies as companies_demo
 
 DESCRIPTIONS = [
     ("sv", "Vi har fått en förfrågan från en kund i Tyskland och vill veta hur vi säkrar betalningen."),
@@ -97,7 +97,7 @@ def seed(*, count: int = 24) -> DemoRequests:
     )
 
 
-# Who refers and who answers: the demo people of advisors.demo.
+# Who refers and who answers: the demo people of demo.partners.
 REFERRER = "anna.advisor@almi.example"
 ANSWERERS = {
     "ekn": "eva.advisor@ekn.example",

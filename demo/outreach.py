@@ -9,9 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from advisors.models import Organisation, Region, User
-
-from . import selectors, services
-from .models import Activity, Campaign, CampaignMember, FollowUp
+from outreach import selectors, services
+from outreach.models import Activity, Campaign, CampaignMember, FollowUp
 
 CAMPAIGN_NAME = "Exportlyft tillverkning 2026"
 TARGETS = {
