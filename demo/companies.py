@@ -14,10 +14,12 @@ Everything is meant to be fictitious:
 - websites and email addresses use the reserved `.example` top-level domain.
 """
 
+import json
 import random
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -42,6 +44,7 @@ from companies.reference_data import load_reference_data, reference_data_loaded
 
 from . import partners as advisors_demo
 
+DATA = Path(__file__).resolve().parent / "data"
 SEED = 2026
 EVENT_SUMMARY = "Registered (demo data)"
 
@@ -83,140 +86,12 @@ PLACES = {
 }
 REGIONAL_PLACES = ["Upplands", "Roslagens", "Lunsens", "Dalälvens"]  # genitive: "Roslagens Bryggeri"
 
-STEM_FIRST = [
-    "Ek",
-    "Björk",
-    "Gran",
-    "Lind",
-    "Asp",
-    "Rönn",
-    "Tall",
-    "Hassel",
-    "Lärk",
-    "Sten",
-    "Sol",
-    "Norr",
-    "Sjö",
-    "Kvarn",
-    "Hag",
-    "Sand",
-    "Fors",
-    "Älv",
-    "Mal",
-    "Lo",
-]
-STEM_SECOND = ["vik", "dal", "berg", "holm", "hagen", "ström", "lund", "näs", "bro", "sund", "backen", "torp"]
 
-FEMALE_NAMES = [
-    "Anna",
-    "Eva",
-    "Karin",
-    "Maria",
-    "Sara",
-    "Lena",
-    "Kristina",
-    "Elin",
-    "Emma",
-    "Johanna",
-    "Linnea",
-    "Ingrid",
-    "Malin",
-    "Sofia",
-    "Helena",
-    "Camilla",
-    "Frida",
-    "Maja",
-    "Ida",
-    "Ulrika",
-    "Annika",
-    "Cecilia",
-    "Jenny",
-    "Therese",
-    "Åsa",
-    "Hanna",
-    "Louise",
-    "Matilda",
-]
-MALE_NAMES = [
-    "Anders",
-    "Johan",
-    "Erik",
-    "Lars",
-    "Per",
-    "Karl",
-    "Mikael",
-    "Peter",
-    "Magnus",
-    "Fredrik",
-    "Daniel",
-    "Stefan",
-    "Henrik",
-    "Mattias",
-    "Jonas",
-    "Olof",
-    "Gustav",
-    "Niklas",
-    "Oskar",
-    "Viktor",
-    "Björn",
-    "Patrik",
-    "Tobias",
-    "Håkan",
-    "Göran",
-    "Axel",
-    "Emil",
-    "Linus",
-]
-SURNAMES = [
-    "Andersson",
-    "Johansson",
-    "Karlsson",
-    "Nilsson",
-    "Eriksson",
-    "Larsson",
-    "Olsson",
-    "Persson",
-    "Svensson",
-    "Gustafsson",
-    "Pettersson",
-    "Jonsson",
-    "Jansson",
-    "Hansson",
-    "Lindberg",
-    "Lindqvist",
-    "Lindgren",
-    "Bergström",
-    "Lundgren",
-    "Holm",
-    "Sandberg",
-    "Wallin",
-    "Forsberg",
-    "Nyström",
-    "Åberg",
-    "Öberg",
-    "Hedlund",
-    "Dahl",
-    "Falk",
-    "Björk",
-    "Söderberg",
-    "Hellström",
-    "Mattsson",
-    "Strand",
-    "Ekman",
-    "Nordin",
-    "Sundqvist",
-    "Blom",
-    "Lundin",
-    "Engman",
-    "Hägglund",
-    "Löfgren",
-    "Ståhl",
-    "Wikström",
-    "Norberg",
-    "Fransson",
-    "Berglund",
-    "Sjödin",
-]
+# First names, surnames and the stems of invented place names: demo/data/names.json.
+_NAMES = json.loads((DATA / "names.json").read_text(encoding="utf-8"))
+FEMALE_NAMES, MALE_NAMES, SURNAMES = _NAMES["female"], _NAMES["male"], _NAMES["surnames"]
+STEM_FIRST, STEM_SECOND = _NAMES["stem_first"], _NAMES["stem_second"]
+
 
 GOODS, SERVICES = "goods", "services"
 
@@ -268,176 +143,12 @@ class Profile:
     legal_forms: tuple[str, ...] = ("ab", "hb")
 
 
+# The industries of the demo register (SNI codes, words for names, trade): demo/data/profiles.json.
 PROFILES = [
-    Profile(
-        "engineering",
-        16,
-        (
-            "25110",
-            "25400",
-            "25510",
-            "25530",
-            "25620",
-            "25630",
-            "25999",
-            "28120",
-            "28140",
-            "28150",
-            "28220",
-            "28290",
-            "28300",
-            "28410",
-            "28990",
-        ),
-        (
-            "Mekaniska",
-            "Mekaniska Verkstad",
-            "Verkstad",
-            "Precision",
-            "Industri",
-            "Maskin",
-            "Svets",
-            "Hydraulik",
-        ),
-        GOODS,
-        0.25,
-        "high",
-    ),
-    Profile(
-        "wood",
-        7,
-        ("16111", "16120", "16231", "16239", "16250", "16281", "31001", "31003", "31009"),
-        ("Trä", "Trähus", "Snickeri", "Möbel", "Såg", "Träindustri", "Inredning"),
-        GOODS,
-        0.15,
-        "mid",
-        legal_forms=("ab", "hb", "ef"),
-    ),
-    Profile(
-        "plastics",
-        5,
-        ("20300", "20410", "20592", "20599", "22210", "22220", "22250", "22260"),
-        ("Plast", "Polymer", "Komposit", "Kemi", "Plastteknik"),
-        GOODS,
-        0.35,
-        "mid",
-    ),
-    Profile(
-        "electronics",
-        7,
-        ("26110", "26120", "26300", "26510", "26700", "27110", "27120", "27400", "27900"),
-        ("Elektronik", "Sensor", "Elteknik", "Instrument", "Optik", "Automation", "Mätteknik"),
-        GOODS,
-        0.35,
-        "high",
-    ),
-    Profile(
-        "food",
-        8,
-        ("10130", "10320", "10390", "10511", "10519", "10710", "10721", "10820", "10840", "10850", "10890"),
-        ("Livsmedel", "Bageri", "Chark", "Mejeri", "Kvarn", "Choklad", "Delikatesser", "Musteri", "Knäcke"),
-        GOODS,
-        0.25,
-        "mid",
-        legal_forms=("ab", "hb", "ef"),
-    ),
-    Profile(
-        "beverages",
-        3,
-        ("11010", "11030", "11050", "11070"),
-        ("Bryggeri", "Destilleri", "Cider", "Dryck"),
-        GOODS,
-        0.25,
-        "mid",
-        legal_forms=("ab", "hb", "ef"),
-    ),
-    Profile(
-        "medtech",
-        6,
-        ("21100", "21200", "26600", "32501"),
-        ("Medtech", "Pharma", "Diagnostics", "Bioteknik", "Medical", "Life Science"),
-        GOODS,
-        0.3,
-        "high",
-        life_science=True,
-        legal_forms=("ab",),
-    ),
-    Profile(
-        "biotech",
-        5,
-        ("72101", "72109", "71200"),
-        ("Bioteknik", "Biotech", "Biolabs", "Life Science", "Diagnostics"),
-        SERVICES,
-        0.15,
-        "high",
-        life_science=True,
-        legal_forms=("ab",),
-    ),
-    Profile(
-        "software",
-        14,
-        ("62100", "62201", "62202", "62900", "63100", "63910", "58290"),
-        ("Software", "Systems", "Data", "Digital", "Tech", "IT-konsult", "Cloud", "Analytics"),
-        SERVICES,
-        0.05,
-        "high",
-    ),
-    Profile(
-        "consulting",
-        12,
-        ("70200", "71121", "71122", "71123", "71124", "71129", "73111", "73300", "74300", "74990"),
-        ("Konsult", "Teknikkonsult", "Ingenjörer", "Management", "Kommunikation", "Projektledning"),
-        SERVICES,
-        0.03,
-        "mid",
-    ),
-    Profile(
-        "design",
-        4,
-        ("71110", "74110", "74120", "74130"),
-        ("Design", "Formgivning", "Arkitekter", "Industridesign"),
-        SERVICES,
-        0.08,
-        "mid",
-    ),
-    Profile(
-        "wholesale",
-        10,
-        ("46141", "46380", "46433", "46460", "46499", "46501", "46502", "46620", "46641", "46649", "46850"),
-        ("Handel", "Trading", "Import", "Agentur", "Grossist", "Partihandel", "Distribution"),
-        GOODS,
-        0.7,
-        "mid",
-        legal_forms=("ab", "hb", "ef"),
-    ),
-    Profile(
-        "logistics",
-        4,
-        ("49410", "52100", "52249", "52310"),
-        ("Logistik", "Transport", "Spedition", "Åkeri"),
-        SERVICES,
-        0.2,
-        "low",
-    ),
-    Profile(
-        "ecommerce",
-        3,
-        ("47123", "47553", "47634", "47642", "47712"),
-        ("E-handel", "Webbhandel", "Webbutik"),
-        GOODS,
-        0.5,
-        "low",
-    ),
-    Profile(
-        "crafts",
-        2,
-        ("13200", "13920", "13990", "32300", "32400"),
-        ("Textil", "Väveri", "Sport", "Leksaker"),
-        GOODS,
-        0.3,
-        "mid",
-    ),
+    Profile(**{key: tuple(value) if isinstance(value, list) else value for key, value in row.items()})
+    for row in json.loads((DATA / "profiles.json").read_text(encoding="utf-8"))
 ]
+
 
 # Sole traders: (trade, SNI 2025 code, goods or services), named after the owner: "Karins Keramik".
 SOLE_TRADES = [
