@@ -7,13 +7,22 @@ It answers two questions:
 
 Rules are grouped in one policy per model, registered by model label so that this module never imports
 another app's models. Superusers may do everything; anonymous and inactive users nothing. A model without
-a policy is closed: nothing is visible and nothing is allowed.
+a policy is closed: nothing is visible and nothing is allowed. An action that is not an `Action` raises
+`UnknownAction`: a typo must not read as "denied".
+
+Each view rule is written once, as a query (`Policy.view_filter`, a `Q`). `visible()` filters by it, and
+`can(user, "view", obj)` evaluates the same `Q` against the object in memory where it can (its own fields,
+and relations already loaded), or else asks the database about that one row. A policy that answers "view"
+in Python instead (a fast path, to spare a query per row) must give the same answer:
+tests/advisors/test_access_property.py checks `can(view) == visible()` for every policy, role and object.
 """
 
 from enum import StrEnum
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from rest_framework.permissions import BasePermission
 
 
@@ -37,6 +46,17 @@ class Action(StrEnum):
     DECLINE = "decline"
     WITHDRAW = "withdraw"
     VIEW_UNASSIGNED = "view_unassigned"  # asked about the AdviceRequest model: the unassigned queue
+
+
+class UnknownAction(LookupError):
+    """`can()` was asked about an action that is not an `Action` (a programming error, never "denied")."""
+
+
+def _action(action) -> Action:
+    try:
+        return Action(action)
+    except ValueError:
+        raise UnknownAction(f"Unknown access action: {action!r}") from None
 
 
 def _is_signed_in(user) -> bool:
@@ -70,15 +90,104 @@ def _is_lead_or_staff(user) -> bool:
     return user.is_organisation_lead or user.is_regional_staff
 
 
-class Policy:
-    """Rules for one model. `can_<action>(user, obj)` methods answer can(); `scope` answers visible()."""
+# --- One rule, two questions ----------------------------------------------------------------------
+# A view rule is a Q. `evaluate(q, obj)` answers it for one object without the database where it can:
+# True or False, or None ("unknown") when it needs a subquery, a many-to-many or reverse relation, a
+# relation that is not loaded, or a lookup other than exact/in/isnull. It follows SQL: NULL never
+# equals or is "in" anything, and a negated lookup on NULL is true (as Django's exclude() makes it).
 
-    def can(self, user, action: str, obj) -> bool:
+
+def through(relation: str, rule: Q) -> Q:
+    """The rule of a related object, seen from this one: `through("company", company_rule)`."""
+    prefixed = Q(_connector=rule.connector, _negated=rule.negated)
+    for child in rule.children:
+        if isinstance(child, Q):
+            prefixed.children.append(through(relation, child))
+        else:
+            lookup, value = child
+            prefixed.children.append((f"{relation}{LOOKUP_SEP}{lookup}", value))
+    return prefixed
+
+
+def evaluate(rule: Q, obj: Model) -> bool | None:
+    results = [
+        evaluate(child, obj) if isinstance(child, Q) else _evaluate_lookup(obj, *child)
+        for child in rule.children
+    ]
+    if rule.connector == Q.AND:
+        result = False if False in results else (None if None in results else True)
+    elif rule.connector == Q.OR:
+        result = True if True in results else (None if None in results else False)
+    else:
+        return None
+    return result if result is None or not rule.negated else not result
+
+
+_LOOKUPS = {"exact", "in", "isnull"}
+
+
+def _evaluate_lookup(obj: Model, lookup: str, value) -> bool | None:
+    *path, lookup_name = lookup.split(LOOKUP_SEP)
+    if lookup_name not in _LOOKUPS or not path:
+        path.append(lookup_name)
+        lookup_name = "exact"
+    current = obj
+    for position, name in enumerate(path):
+        meta = current._meta
+        field = meta.pk if name == "pk" else meta.get_field(name)
+        if not field.concrete or field.many_to_many:
+            return None
+        if position == len(path) - 1:
+            return _compare(getattr(current, field.attname), lookup_name, value)
+        if not field.is_relation or not field.is_cached(current):
+            return None
+        current = getattr(current, field.name)
+        if current is None:
+            return None  # an outer join: leave it to the database
+    return None
+
+
+def _compare(actual, lookup_name: str, value) -> bool | None:
+    if hasattr(value, "resolve_expression"):
+        return None  # a subquery or an expression
+    if isinstance(value, Model):
+        value = value.pk
+    if lookup_name == "isnull":
+        return (actual is None) is bool(value)
+    if lookup_name == "exact":
+        return actual is None if value is None else actual == value
+    values = {item.pk if isinstance(item, Model) else item for item in value}
+    return actual is not None and actual in values
+
+
+class Policy:
+    """Rules for one model.
+
+    `view_filter(user)` is the view rule, written once as a Q (None: nothing is visible); `scope` and
+    `can_view` follow from it. `can_<action>(user, obj)` methods answer can() for the other actions.
+    """
+
+    def can(self, user, action: Action, obj) -> bool:
         handler = getattr(self, f"can_{action}", None)
         return bool(handler(user, obj)) if handler else False
 
+    def view_filter(self, user) -> Q | None:
+        return None
+
     def scope(self, user, queryset: QuerySet) -> QuerySet:
-        return queryset.none()
+        rule = self.view_filter(user)
+        return queryset.none() if rule is None else queryset.filter(rule)
+
+    def can_view(self, user, obj) -> bool:
+        rule = self.view_filter(user)
+        if rule is None or isinstance(obj, type):
+            return False
+        known = evaluate(rule, obj)
+        if known is not None:
+            return known
+        if obj.pk is None:
+            return False  # not saved: no row to find
+        return self.scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
 _POLICIES: dict[str, Policy] = {}
@@ -94,16 +203,27 @@ def policy(label: str):
     return register
 
 
+def registered_policies() -> dict[str, Policy]:
+    """The registered policies by model label (the property test walks them all)."""
+    return dict(_POLICIES)
+
+
+def _model(label: str) -> type[Model]:
+    """Another app's model, by label: this module never imports other apps."""
+    return apps.get_model(label)
+
+
 def _policy_for(model_or_obj) -> Policy:
     return _POLICIES.get(model_or_obj._meta.label, Policy())
 
 
 def can(user, action: str, obj) -> bool:
+    action = _action(action)
     if not _is_signed_in(user):
         return False
     if user.is_superuser:
         return True
-    return _policy_for(obj).can(user, str(action), obj)
+    return _policy_for(obj).can(user, action, obj)
 
 
 def visible(user, queryset: QuerySet) -> QuerySet:
@@ -125,19 +245,16 @@ def require(user, action: str, obj) -> None:
 
 @policy("advisors.Region")
 class RegionPolicy(Policy):
-    def can_view(self, user, region):
-        return region.pk in region_ids(user)
-
-    def scope(self, user, queryset):
-        return queryset.filter(pk__in=region_ids(user))
+    def view_filter(self, user):
+        return Q(pk__in=region_ids(user))
 
 
 @policy("advisors.Organisation")
 class OrganisationPolicy(Policy):
     """Partners are a shared directory: everyone signed in sees them all, so referrals can cross regions."""
 
-    def can_view(self, user, organisation):
-        return True
+    def view_filter(self, user):
+        return Q()
 
     def can_change(self, user, organisation):
         if user.is_organisation_lead:
@@ -145,9 +262,6 @@ class OrganisationPolicy(Policy):
         if user.is_regional_staff:
             return organisation.regions.filter(pk__in=region_ids(user)).exists()
         return False
-
-    def scope(self, user, queryset):
-        return queryset
 
 
 @policy("advisors.Service")
@@ -166,35 +280,31 @@ class ServicePolicy(Policy):
             return service.organisation.regions.filter(pk__in=region_ids(user)).exists()
         return False
 
-    def can_view(self, user, service):
-        return service.is_active or self._maintains(user, service)
+    def view_filter(self, user):
+        query = Q(is_active=True)
+        if user.is_organisation_lead and user.organisation_id is not None:
+            query |= Q(organisation_id=user.organisation_id)
+        elif user.is_regional_staff:
+            from .models import Organisation
+
+            query |= Q(organisation__in=Organisation.objects.filter(regions__in=region_ids(user)))
+        return query
 
     def can_change(self, user, service):
         return self._maintains(user, service)
 
     can_create = can_change
 
-    def scope(self, user, queryset):
-        query = Q(is_active=True)
-        if user.is_organisation_lead:
-            query |= Q(organisation_id=user.organisation_id)
-        elif user.is_regional_staff:
-            from .models import Organisation
-
-            query |= Q(organisation__in=Organisation.objects.filter(regions__in=region_ids(user)))
-        return queryset.filter(query)
-
 
 @policy("advisors.User")
 class UserPolicy(Policy):
     """People see colleagues of every partner in their regions; leads manage their own organisation."""
 
-    def can_view(self, user, person):
-        if person.pk == user.pk:
-            return True
-        if person.organisation_id is None:
-            return False
-        return person.organisation.regions.filter(pk__in=region_ids(user)).exists()
+    def view_filter(self, user):
+        from .models import Organisation
+
+        # A subquery, not a join over the regions: one row per person.
+        return Q(pk=user.pk) | Q(organisation__in=Organisation.objects.filter(regions__in=region_ids(user)))
 
     def can_change(self, user, person):
         if person.pk == user.pk:
@@ -206,9 +316,6 @@ class UserPolicy(Policy):
             and person.organisation_id == user.organisation_id
         )
 
-    def scope(self, user, queryset):
-        return queryset.filter(Q(pk=user.pk) | Q(organisation__regions__in=region_ids(user))).distinct()
-
 
 @policy("companies.Company")
 class CompanyPolicy(Policy):
@@ -218,10 +325,14 @@ class CompanyPolicy(Policy):
     municipality code, so no query is needed per object).
     """
 
+    def view_filter(self, user):
+        return Q(municipality__county_id__in=county_ids(user))
+
     def _in_region(self, user, company):
+        """The view rule without a query: a municipality code starts with its county's code."""
         return company.municipality_id is not None and company.municipality_id[:2] in county_ids(user)
 
-    def can_view(self, user, company):
+    def can_view(self, user, company):  # fast path (a query per row otherwise); the property test guards it
         return self._in_region(user, company)
 
     def can_change(self, user, company):
@@ -251,15 +362,15 @@ class CompanyPolicy(Policy):
             and company.responsible_organisation_id == user.organisation_id
         )
 
-    def scope(self, user, queryset):
-        return queryset.filter(municipality__county_id__in=county_ids(user))
-
 
 @policy("companies.Contact")
 class ContactPolicy(Policy):
     """Contacts follow their company."""
 
-    def can_view(self, user, contact):
+    def view_filter(self, user):
+        return through("company", CompanyPolicy().view_filter(user))
+
+    def can_view(self, user, contact):  # the company's fast path
         return CompanyPolicy().can_view(user, contact.company)
 
     def can_change(self, user, contact):
@@ -268,21 +379,16 @@ class ContactPolicy(Policy):
     def can_create(self, user, contact):
         return CompanyPolicy().can_change(user, contact.company)
 
-    def scope(self, user, queryset):
-        return queryset.filter(company__municipality__county_id__in=county_ids(user))
-
 
 @policy("companies.CompanyImport")
 class CompanyImportPolicy(Policy):
     """An import belongs to the person who uploaded it."""
 
-    def can_view(self, user, company_import):
-        return company_import.created_by_id == user.pk
+    def view_filter(self, user):
+        return Q(created_by_id=user.pk)
 
-    can_change = can_view
-
-    def scope(self, user, queryset):
-        return queryset.filter(created_by=user)
+    def can_change(self, user, company_import):
+        return self.can_view(user, company_import)
 
 
 @policy("referrals.AdviceRequest")
@@ -298,36 +404,38 @@ class AdviceRequestPolicy(Policy):
     # The referral statuses that open a request to the receiving organisation.
     REFERRED_STATUSES = ("pending", "accepted")
 
-    def _in_region(self, user, request) -> bool:
+    def _region_filter(self, user) -> Q:
         """Seen as one of the region's partners (or, unassigned, as regional staff)."""
-        if request.region_id is None:
-            return user.is_regional_staff
-        return request.region_id in region_ids(user)
+        query = Q(region_id__in=region_ids(user))
+        if user.is_regional_staff:
+            query |= Q(region__isnull=True)
+        return query
 
-    def can_view(self, user, request):
-        return self._in_region(user, request) or self._involves_organisation(user, request)
+    def _in_region(self, user, request) -> bool:
+        return bool(evaluate(self._region_filter(user), request))  # the request's own fields: always known
+
+    def view_filter(self, user):
+        query = self._region_filter(user)
+        organisation_id = user.organisation_id
+        if organisation_id is not None:
+            # Owned by, referred to or from, or co-handled by the user's organisation (another region's).
+            # Subqueries, not joins: one row per request, and no query per row.
+            referrals = _model("referrals.Referral").objects.filter(
+                Q(to_organisation_id=organisation_id, status__in=self.REFERRED_STATUSES)
+                | Q(from_organisation_id=organisation_id)
+            )
+            co_handled = _model("referrals.CoHandling").objects.filter(organisation_id=organisation_id)
+            query |= (
+                Q(owner_organisation_id=organisation_id)
+                | Q(pk__in=referrals.values("request_id"))
+                | Q(pk__in=co_handled.values("request_id"))
+            )
+        return query
 
     def can_view_unassigned(self, user, model):
         """The unassigned queue (requests from counties no region serves) is regional staff's to pick up;
         partner advisors, leads and the triage function see only their regions' requests."""
         return user.is_regional_staff
-
-    def _involves_organisation(self, user, request) -> bool:
-        """Owned by, referred to or from, or co-handled by the user's organisation (another region's)."""
-        organisation_id = user.organisation_id
-        if organisation_id is None:
-            return False
-        if request.owner_organisation_id == organisation_id:
-            return True
-        if request.pk is None:
-            return False
-        return (
-            request.referrals.filter(
-                Q(to_organisation_id=organisation_id, status__in=self.REFERRED_STATUSES)
-                | Q(from_organisation_id=organisation_id)
-            ).exists()
-            or request.co_handlings.filter(organisation_id=organisation_id).exists()
-        )
 
     def _handles(self, user, request) -> bool:
         """The owning organisation's advisors, or, before anyone owns it, the triage function (the
@@ -366,44 +474,16 @@ class AdviceRequestPolicy(Policy):
     def can_refer(self, user, request):
         return not request.is_closed and self._handles(user, request)
 
-    def scope(self, user, queryset):
-        query = Q(region_id__in=region_ids(user))
-        if user.is_regional_staff:
-            query |= Q(region__isnull=True)
-        organisation_id = user.organisation_id
-        if organisation_id is not None:
-            # Subqueries, not joins: one row per request, and no query per row.
-            model = queryset.model
-            referrals = model._meta.get_field("referrals").related_model.objects.filter(
-                Q(to_organisation_id=organisation_id, status__in=self.REFERRED_STATUSES)
-                | Q(from_organisation_id=organisation_id)
-            )
-            co_handled = model._meta.get_field("co_handlings").related_model.objects.filter(
-                organisation_id=organisation_id
-            )
-            query |= (
-                Q(owner_organisation_id=organisation_id)
-                | Q(pk__in=referrals.values("request_id"))
-                | Q(pk__in=co_handled.values("request_id"))
-            )
-        return queryset.filter(query)
-
 
 @policy("referrals.RequestEvent")
 class RequestEventPolicy(Policy):
     """A request's timeline is the request's; an organisation-only note is its organisation's alone."""
 
-    def can_view(self, user, event):
-        if not AdviceRequestPolicy().can_view(user, event.request):
-            return False
-        return (
-            event.visibility != event.Visibility.ORGANISATION or event.organisation_id == user.organisation_id
-        )
-
-    def scope(self, user, queryset):
-        requests = AdviceRequestPolicy().scope(user, queryset.model.request.field.related_model.objects.all())
-        return queryset.filter(request__in=requests).filter(
-            ~Q(visibility="organisation") | Q(organisation_id=user.organisation_id)
+    def view_filter(self, user):
+        requests = AdviceRequestPolicy().scope(user, _model("referrals.AdviceRequest").objects.all())
+        organisation_only = _model("referrals.RequestEvent").Visibility.ORGANISATION
+        return Q(request__in=requests) & (
+            ~Q(visibility=organisation_only) | Q(organisation_id=user.organisation_id)
         )
 
 
@@ -414,14 +494,13 @@ class ReferralPolicy(Policy):
     organisation or the request's owner withdraws it. Whether it is still pending is the services' check.
     """
 
-    def can_view(self, user, referral):
-        organisation_id = user.organisation_id
-        if organisation_id is not None and organisation_id in (
-            referral.from_organisation_id,
-            referral.to_organisation_id,
-        ):
-            return True
-        return AdviceRequestPolicy().can_view(user, referral.request)
+    def view_filter(self, user):
+        query = Q(
+            request__in=AdviceRequestPolicy().scope(user, _model("referrals.AdviceRequest").objects.all())
+        )
+        if user.organisation_id is not None:
+            query |= Q(from_organisation_id=user.organisation_id) | Q(to_organisation_id=user.organisation_id)
+        return query
 
     def can_accept(self, user, referral):
         return user.organisation_id is not None and user.organisation_id == referral.to_organisation_id
@@ -436,47 +515,32 @@ class ReferralPolicy(Policy):
             organisation_id == referral.request.owner_organisation_id
         )
 
-    def scope(self, user, queryset):
-        requests = AdviceRequestPolicy().scope(user, queryset.model.request.field.related_model.objects.all())
-        query = Q(request__in=requests)
-        if user.organisation_id is not None:
-            query |= Q(from_organisation_id=user.organisation_id) | Q(to_organisation_id=user.organisation_id)
-        return queryset.filter(query)
-
 
 @policy("referrals.SavedView")
 class SavedViewPolicy(Policy):
     """A saved inbox view is its owner's; a shared one is seen by the owner's organisation, and its leads
     may remove it."""
 
-    def can_view(self, user, saved):
-        return saved.owner_id == user.pk or (
-            saved.is_shared and saved.organisation_id == user.organisation_id
-        )
+    def view_filter(self, user):
+        return Q(owner_id=user.pk) | Q(is_shared=True, organisation_id=user.organisation_id)
 
     def can_delete(self, user, saved):
         if saved.owner_id == user.pk:
             return True
         return user.is_organisation_lead and saved.is_shared and saved.organisation_id == user.organisation_id
 
-    def scope(self, user, queryset):
-        return queryset.filter(Q(owner=user) | Q(is_shared=True, organisation_id=user.organisation_id))
-
 
 @policy("referrals.NeedCategory")
 class NeedCategoryPolicy(Policy):
     """Need categories drive routing for every region: regional staff maintain them."""
 
-    def can_view(self, user, category):
-        return True
+    def view_filter(self, user):
+        return Q()
 
     def can_change(self, user, category):
         return user.is_regional_staff
 
     can_create = can_change
-
-    def scope(self, user, queryset):
-        return queryset
 
 
 @policy("outreach.Campaign")
@@ -486,8 +550,8 @@ class CampaignPolicy(Policy):
     `Campaign(region=..., organisation=...)`: advisors and leads create for their own organisation, regional
     staff for any organisation serving the region."""
 
-    def can_view(self, user, campaign):
-        return campaign.region_id in region_ids(user)
+    def view_filter(self, user):
+        return Q(region_id__in=region_ids(user))
 
     def can_change(self, user, campaign):
         return self.can_view(user, campaign) and (
@@ -503,9 +567,6 @@ class CampaignPolicy(Policy):
             return True
         return user.is_regional_staff and campaign.organisation.regions.filter(pk=campaign.region_id).exists()
 
-    def scope(self, user, queryset):
-        return queryset.filter(region_id__in=region_ids(user))
-
 
 @policy("outreach.CampaignMember")
 class CampaignMemberPolicy(Policy):
@@ -513,16 +574,14 @@ class CampaignMemberPolicy(Policy):
     contact with a company has come ("change_status"). Taking a company off the list ("delete") is for
     those who may change the campaign."""
 
-    def can_view(self, user, member):
-        return CampaignPolicy().can_view(user, member.campaign)
+    def view_filter(self, user):
+        return through("campaign", CampaignPolicy().view_filter(user))
 
-    can_change_status = can_view
+    def can_change_status(self, user, member):
+        return self.can_view(user, member)
 
     def can_delete(self, user, member):
         return CampaignPolicy().can_change(user, member.campaign)
-
-    def scope(self, user, queryset):
-        return queryset.filter(campaign__region_id__in=region_ids(user))
 
 
 @policy("outreach.Activity")
@@ -531,8 +590,11 @@ class ActivityPolicy(Policy):
     activities on it (ask about `Activity(company=...)`); the author and the author's organisation's leads
     change one."""
 
-    def can_view(self, user, activity):
-        return CompanyPolicy()._in_region(user, activity.company)
+    def view_filter(self, user):
+        return through("company", CompanyPolicy().view_filter(user))
+
+    def can_view(self, user, activity):  # the company's fast path
+        return CompanyPolicy().can_view(user, activity.company)
 
     def can_create(self, user, activity):
         return not isinstance(activity, type) and CompanyPolicy().can_change(user, activity.company)
@@ -544,9 +606,6 @@ class ActivityPolicy(Policy):
             user.is_organisation_lead and activity.organisation_id == user.organisation_id
         )
 
-    def scope(self, user, queryset):
-        return queryset.filter(company__municipality__county_id__in=county_ids(user))
-
 
 @policy("outreach.FollowUp")
 class FollowUpPolicy(Policy):
@@ -555,10 +614,11 @@ class FollowUpPolicy(Policy):
     `FollowUp(owner=..., company=...)`: for oneself on a company of one's regions, or, as a lead, for a
     colleague."""
 
-    def can_view(self, user, follow_up):
-        return follow_up.owner_id == user.pk or (
-            user.organisation_id is not None and follow_up.organisation_id == user.organisation_id
-        )
+    def view_filter(self, user):
+        query = Q(owner_id=user.pk)
+        if user.organisation_id is not None:
+            query |= Q(organisation_id=user.organisation_id)
+        return query
 
     def can_change(self, user, follow_up):
         return follow_up.owner_id == user.pk or (
@@ -574,24 +634,16 @@ class FollowUpPolicy(Policy):
             return True
         return user.is_organisation_lead and follow_up.owner.organisation_id == user.organisation_id
 
-    def scope(self, user, queryset):
-        query = Q(owner_id=user.pk)
-        if user.organisation_id is not None:
-            query |= Q(organisation_id=user.organisation_id)
-        return queryset.filter(query)
-
 
 @policy("notifications.Notification")
 class NotificationPolicy(Policy):
     """A notification is its recipient's alone."""
 
-    def can_view(self, user, notification):
-        return notification.recipient_id == user.pk
+    def view_filter(self, user):
+        return Q(recipient_id=user.pk)
 
-    can_change = can_view
-
-    def scope(self, user, queryset):
-        return queryset.filter(recipient_id=user.pk)
+    def can_change(self, user, notification):
+        return self.can_view(user, notification)
 
 
 # --- Adapters -------------------------------------------------------------------------------------
@@ -615,8 +667,11 @@ class RegionalGoalPolicy(Policy):
     set them. For "create", ask about `RegionalGoal(region=...)`.
     """
 
+    def view_filter(self, user):
+        return Q(region_id__in=region_ids(user))
+
     def can_view(self, user, goal):
-        return isinstance(goal, type) or goal.region_id in region_ids(user)
+        return isinstance(goal, type) or super().can_view(user, goal)  # the goals page: everyone signed in
 
     def can_change(self, user, goal):
         if isinstance(goal, type):
@@ -625,6 +680,3 @@ class RegionalGoalPolicy(Policy):
 
     can_create = can_change
     can_delete = can_change
-
-    def scope(self, user, queryset):
-        return queryset.filter(region__in=region_ids(user))

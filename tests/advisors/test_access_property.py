@@ -1,0 +1,367 @@
+"""Each view rule is written once: `can(user, "view", obj)` and `visible(user, queryset)` always agree.
+
+For every registered policy, every role and every object of a matrix world (two regions, several
+organisations, every role, objects of every kind, with the edge cases: sole traders, unassigned requests,
+organisation-only notes, referrals in every state, co-handling, shared and personal saved views, inactive
+services...), `can(view)` equals `visible(...).filter(pk=obj.pk).exists()`. A Python fast path that drifts
+from its query fails here. The world is built once per module: a module fixture holds it in a transaction
+(rolled back at the end), and each test runs in a savepoint inside it.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from advisors import access
+from advisors.models import Organisation, Service, User
+from companies.identifiers import LegalForm
+from companies.models import CompanyImport, Contact, County, Municipality
+from dashboards.models import RegionalGoal
+from notifications.models import Notification
+from outreach.models import CampaignMember
+from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent, SavedView
+from tests.factories import (
+    SOLE_TRADER_NUMBER,
+    CompanyFactory,
+    OrganisationFactory,
+    RegionFactory,
+    UserFactory,
+)
+from tests.outreach.factories import ActivityFactory, CampaignFactory, FollowUpFactory, make_request
+
+ROLES = [
+    "anonymous",
+    "inactive",
+    "advisor",
+    "lead",
+    "other_org_advisor",
+    "regional_staff",
+    "other_region_advisor",
+    "other_region_staff",
+    "homeless",  # an organisation that serves no region
+    "superuser",
+]
+
+
+def _municipality(code, name, county):
+    County.objects.get_or_create(code=county, defaults={"name": f"{name} län", "short_name": name})
+    return Municipality.objects.get_or_create(
+        code=code, defaults={"name": name, "short_name": name, "county_id": county}
+    )[0]
+
+
+def _build_world():
+    for code, name, county in [
+        ("0380", "Uppsala", "03"),
+        ("0381", "Enköping", "03"),
+        ("2180", "Gävle", "21"),
+        ("1280", "Malmö", "12"),  # a county no region serves
+    ]:
+        _municipality(code, name, county)
+    home, away = RegionFactory(slug="prop-home"), RegionFactory(slug="prop-away")
+    home.counties.add("03")
+    away.counties.add("21")
+    org_a = OrganisationFactory(slug="prop-a", regions=[home])
+    org_b = OrganisationFactory(slug="prop-b", regions=[home])
+    org_r = OrganisationFactory(slug="prop-r", kind=Organisation.Kind.REGION, regions=[home])
+    org_far = OrganisationFactory(slug="prop-far", regions=[away])
+    org_none = OrganisationFactory(slug="prop-none")
+    home.operator = org_a
+    home.save()
+
+    people = {
+        "anonymous": AnonymousUser(),
+        "inactive": UserFactory(email="gone@prop-a.example", organisation=org_a, is_active=False),
+        "advisor": UserFactory(email="advisor@prop-a.example", organisation=org_a),
+        "lead": UserFactory(
+            email="lead@prop-a.example", organisation=org_a, role=User.Role.ORGANISATION_LEAD
+        ),
+        "other_org_advisor": UserFactory(email="advisor@prop-b.example", organisation=org_b),
+        "regional_staff": UserFactory(
+            email="staff@prop-r.example", organisation=org_r, role=User.Role.REGIONAL_STAFF
+        ),
+        "other_region_advisor": UserFactory(email="advisor@prop-far.example", organisation=org_far),
+        "other_region_staff": UserFactory(
+            email="staff@prop-far.example", organisation=org_far, role=User.Role.REGIONAL_STAFF
+        ),
+        "homeless": UserFactory(email="advisor@prop-none.example", organisation=org_none),
+        "superuser": UserFactory(
+            email="root@prop.example", organisation=None, is_superuser=True, is_staff=True
+        ),
+    }
+    advisor, other, far_advisor = (
+        people["advisor"],
+        people["other_org_advisor"],
+        people["other_region_advisor"],
+    )
+    colleague = UserFactory(email="colleague@prop-a.example", organisation=org_a)
+
+    # Companies and contacts: in the home region (two municipalities), a sole trader, the far region, and
+    # a county no region serves.
+    home_company = CompanyFactory(name="Hem AB", responsible_organisation=org_a)
+    sole_trader = CompanyFactory(
+        name="Karins Keramik",
+        org_number=SOLE_TRADER_NUMBER,
+        legal_form=LegalForm.SOLE_TRADER,
+        municipality=Municipality.objects.get(code="0381"),
+    )
+    far_company = CompanyFactory(name="Gävle AB", municipality=Municipality.objects.get(code="2180"))
+    unserved_company = CompanyFactory(name="Malmö AB", municipality=Municipality.objects.get(code="1280"))
+    contacts = [
+        Contact.objects.create(company=company, name="K", legal_basis="public_task", source="advisor")
+        for company in (home_company, sole_trader, far_company, unserved_company)
+    ]
+    company_import = CompanyImport.objects.create(filename="f.csv", content="x", created_by=advisor)
+
+    # Requests: unowned, owned by each organisation, another region's, unassigned; referred in every state.
+    def request(region, owner=None, company=home_company):
+        return make_request(company=company, region=region, owner_organisation=owner)
+
+    requests = {
+        "new": request(home),
+        "owned_a": request(home, org_a),
+        "owned_b": request(home, org_b),
+        "far": request(away, org_far, far_company),
+        "unassigned": request(None, company=unserved_company),
+        "pending_to_far": request(home, org_a),
+        "declined_by_far": request(home, org_a),
+        "withdrawn_from_far": request(home, org_b),
+        "far_accepted_by_a": request(away, org_far, far_company),
+        "far_from_b": request(away, org_far, far_company),
+        "co_handled_by_far": request(home, org_b),
+    }
+    now = timezone.now()
+
+    def refer(request, source, to, status=Referral.Status.PENDING, **fields):
+        answered = None if status == Referral.Status.PENDING else now
+        return Referral.objects.create(
+            request=request,
+            from_organisation=source,
+            to_organisation=to,
+            created_by=source.members.first(),
+            note="Please help.",
+            consent_confirmed=True,
+            consent_method=Referral.ConsentMethod.PHONE,
+            status=status,
+            due_at=now + datetime.timedelta(days=1),
+            answered_at=answered,
+            **fields,
+        )
+
+    referrals = [
+        refer(requests["pending_to_far"], org_a, org_far),
+        refer(requests["declined_by_far"], org_a, org_far, Referral.Status.DECLINED, decline_reason="No."),
+        refer(requests["withdrawn_from_far"], org_b, org_far, Referral.Status.WITHDRAWN),
+        refer(requests["far_accepted_by_a"], org_far, org_a, Referral.Status.ACCEPTED),
+        refer(requests["far_from_b"], org_b, org_far, Referral.Status.DECLINED, decline_reason="No."),
+        refer(requests["owned_b"], org_b, org_a),
+    ]
+    need = NeedCategory.objects.get_or_create(slug="prop-need", defaults={"name_sv": "B", "name_en": "N"})[0]
+    co_handling = CoHandling.objects.create(
+        request=requests["co_handled_by_far"], organisation=org_far, need=need
+    )
+    assert co_handling.pk
+
+    # Timelines: notes for all partners and for one organisation only (the author's, or none).
+    def note(request, visibility, organisation):
+        return RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.NOTE,
+            body="n",
+            visibility=visibility,
+            organisation=organisation,
+        )
+
+    ALL, ORG = RequestEvent.Visibility.ALL_PARTNERS, RequestEvent.Visibility.ORGANISATION
+    events = [
+        note(request, visibility, organisation)
+        for request in requests.values()
+        for visibility, organisation in [
+            (ALL, org_a),
+            (ORG, org_a),
+            (ORG, org_b),
+            (ORG, org_far),
+            (ORG, None),
+        ]
+    ]
+
+    saved_views = [
+        SavedView.objects.create(owner=advisor, organisation=org_a, name="Mine"),
+        SavedView.objects.create(owner=advisor, organisation=org_a, name="Ours", is_shared=True),
+        SavedView.objects.create(owner=other, organisation=org_b, name="Theirs", is_shared=True),
+        SavedView.objects.create(owner=people["superuser"], organisation=None, name="Alone", is_shared=True),
+    ]
+    services = [
+        Service.objects.create(organisation=organisation, name_sv=name, name_en=name, is_active=active)
+        for organisation in (org_a, org_b, org_far, org_none)
+        for name, active in [("aktiv", True), ("inaktiv", False)]
+    ]
+
+    campaigns = [
+        CampaignFactory(region=home, organisation=org_a),
+        CampaignFactory(region=home, organisation=org_b),
+        CampaignFactory(region=away, organisation=org_far),
+    ]
+    members = [
+        CampaignMember.objects.create(campaign=campaign, company=company)
+        for campaign in campaigns
+        for company in (home_company, far_company)
+    ]
+    activities = [
+        ActivityFactory(company=company, created_by=author)
+        for company, author in [(home_company, advisor), (home_company, other), (far_company, far_advisor)]
+    ]
+    activities.append(ActivityFactory(company=unserved_company, created_by=advisor))
+    follow_ups = [
+        FollowUpFactory(owner=owner, company=company)
+        for owner, company in [
+            (advisor, home_company),
+            (colleague, home_company),
+            (other, home_company),
+            (far_advisor, far_company),
+        ]
+    ]
+    notifications = [
+        Notification.objects.create(recipient=recipient, kind="follow_up_due", params={}, key=f"k{n}")
+        for n, recipient in enumerate([advisor, colleague, far_advisor])
+    ]
+    goals = [
+        RegionalGoal.objects.create(
+            region=region, year=2026, kind=RegionalGoal.Kind.COMPANIES_REACHED, baseline=1, target=2
+        )
+        for region in (home, away)
+    ]
+
+    objects = [
+        home,
+        away,
+        *Organisation.objects.all(),
+        *User.objects.all(),
+        home_company,
+        sole_trader,
+        far_company,
+        unserved_company,
+        *contacts,
+        company_import,
+        *requests.values(),
+        *referrals,
+        *events,
+        *saved_views,
+        need,
+        *services,
+        *campaigns,
+        *members,
+        *activities,
+        *follow_ups,
+        *notifications,
+        *goals,
+    ]
+    return people, objects
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world, built once for this module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _objects_of(objects, label):
+    return [obj for obj in objects if obj._meta.label == label]
+
+
+@pytest.mark.django_db
+def test_the_world_has_objects_of_every_policy(world):
+    _, objects = world
+    assert {label for label in access.registered_policies() if not _objects_of(objects, label)} == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", sorted(access.registered_policies()))
+@pytest.mark.parametrize("role", ROLES)
+def test_can_view_agrees_with_visible(world, label, role):
+    people, objects = world
+    user = people[role]
+    disagreements = []
+    for obj in _objects_of(objects, label):
+        # A fresh copy: what is loaded of its relations must not change the answer.
+        fresh = type(obj)._default_manager.get(pk=obj.pk)
+        by_object = access.can(user, "view", fresh)
+        by_query = access.visible(user, type(obj)._default_manager.all()).filter(pk=obj.pk).exists()
+        if by_object is not by_query:
+            disagreements.append((str(obj), by_object, by_query))
+    assert disagreements == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["advisor", "regional_staff", "other_region_advisor"])
+def test_the_answer_does_not_depend_on_what_is_loaded(world, role):
+    """Evaluated in memory over loaded relations, or asked of the database: the same answer."""
+    people, _ = world
+    user = people[role]
+    for model, related in [
+        (Contact, "company__municipality"),
+        (CampaignMember, "campaign"),
+        (RequestEvent, "request"),
+        (Referral, "request"),
+    ]:
+        for obj in model.objects.select_related(*related.split(",")):
+            expected = access.visible(user, model.objects.all()).filter(pk=obj.pk).exists()
+            assert access.can(user, "view", obj) is expected, (model.__name__, obj.pk)
+
+
+@pytest.mark.django_db
+def test_own_field_rules_are_answered_without_a_query(world, django_assert_num_queries):
+    """A rule on the object's own fields costs no query per object (list pages ask per row)."""
+    people, objects = world
+    user = people["advisor"]
+    access.region_ids(user), access.county_ids(user)  # cached on the user, as after a page's first question
+    cheap = [
+        obj
+        for obj in objects
+        if obj._meta.label
+        in {
+            "advisors.Region",
+            "advisors.Organisation",
+            "companies.Company",
+            "companies.CompanyImport",
+            "referrals.SavedView",
+            "referrals.NeedCategory",
+            "outreach.Campaign",
+            "outreach.FollowUp",
+            "notifications.Notification",
+            "dashboards.RegionalGoal",
+        }
+    ]
+    in_region = [obj for obj in objects if obj._meta.label == "referrals.AdviceRequest" and obj.region_id]
+    with django_assert_num_queries(0):
+        for obj in cheap:
+            access.can(user, "view", obj)
+        for request in in_region:
+            if request.region_id in access.region_ids(user):
+                assert access.can(user, "view", request)
+
+
+# --- Unknown actions --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "advisor", "superuser"])
+def test_an_unknown_action_raises_instead_of_being_denied(world, role):
+    people, objects = world
+    region = objects[0]
+    with pytest.raises(access.UnknownAction):
+        access.can(people[role], "veiw", region)
+    with pytest.raises(access.UnknownAction):
+        access.require(people[role], "approve", region)
+
+
+@pytest.mark.django_db
+def test_a_known_action_a_policy_does_not_grant_is_denied(world):
+    people, objects = world
+    assert access.can(people["advisor"], access.Action.MERGE, objects[0]) is False
+    assert access.can(people["advisor"], "view", objects[0]) is True  # strings name actions too
