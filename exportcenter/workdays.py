@@ -40,12 +40,6 @@ def next_working_day(day: date) -> date:
     return day
 
 
-def add_working_days(day: date, count: int) -> date:
-    for _ in range(count):
-        day = next_working_day(day)
-    return day
-
-
 def previous_working_day(day: date) -> date:
     """`day` itself when it is a working day, else the working day before it."""
     while not is_working_day(day):

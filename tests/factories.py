@@ -2,8 +2,11 @@
 
 import factory
 from django.contrib.auth.hashers import make_password
+from stdnum import luhn
 
 from advisors.models import Organisation, Region, User
+from companies.identifiers import LegalForm
+from companies.models import Company, CompanySource, Contact, Municipality
 
 TEST_PASSWORD = "Correct-Horse-42!"
 # Hashing once keeps factories fast; the hash is a real PBKDF2 hash of TEST_PASSWORD.
@@ -55,11 +58,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 # --- Companies ------------------------------------------------------------------------------------
-# Imported here so that this section can be appended without touching the imports above.
-from stdnum import luhn  # noqa: E402
-
-from companies.identifiers import LegalForm  # noqa: E402
-from companies.models import Company, CompanySource, Contact, Municipality  # noqa: E402
 
 SOLE_TRADER_NUMBER = "8803200016"  # 880320-0016, a valid personal identity number
 

@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from exportcenter.workdays import (
-    add_working_days,
     end_of_next_working_day,
     is_working_day,
     midsummer_eve,
@@ -79,8 +78,7 @@ def test_2027_new_year_is_closed_and_the_next_working_day_follows():
     assert next_working_day(date(2026, 12, 31)) == date(2027, 1, 4)
 
 
-def test_add_and_previous_working_days():
-    assert add_working_days(date(2026, 12, 22), 2) == date(2026, 12, 28)
+def test_previous_working_day():
     assert previous_working_day(date(2026, 12, 27)) == date(2026, 12, 23)
     assert previous_working_day(date(2026, 11, 23)) == date(2026, 11, 23)
 
