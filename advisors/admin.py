@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import EligibilityFieldsMixin
 from .models import Organisation, Region, Service, User
+from .services import SERVICE_FIELDS
 
 
 @admin.register(Region)
@@ -33,19 +34,7 @@ class ServiceAdminForm(EligibilityFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = [
-            "organisation",
-            "name_sv",
-            "name_en",
-            "description_sv",
-            "description_en",
-            "url",
-            "needs",
-            "employee_bands",
-            "turnover_classes",
-            "sni_sections",
-            "is_active",
-        ]
+        fields = ["organisation", *SERVICE_FIELDS]
 
 
 @admin.register(Service)

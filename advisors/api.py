@@ -160,23 +160,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Service
-        fields = [
-            "id",
-            "organisation",
-            "name_sv",
-            "name_en",
-            "description_sv",
-            "description_en",
-            "needs",
-            "employee_bands",
-            "turnover_classes",
-            "sni_sections",
-            "url",
-            "is_active",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "organisation", *services.SERVICE_FIELDS, "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         # The services check the name per organisation and turn the constraint into a field error.
         validators = []

@@ -6,6 +6,7 @@ from companies.models import EmployeeBand
 from referrals.models import NeedCategory
 
 from .models import Service, User
+from .services import SERVICE_FIELDS
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -116,18 +117,7 @@ class ServiceForm(EligibilityFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = [
-            "name_sv",
-            "name_en",
-            "description_sv",
-            "description_en",
-            "needs",
-            "employee_bands",
-            "turnover_classes",
-            "sni_sections",
-            "url",
-            "is_active",
-        ]
+        fields = SERVICE_FIELDS
         widgets = {
             "description_sv": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
