@@ -614,8 +614,11 @@ class FollowUpViewSet(
         data = serializer.validated_data
         owner = data.get("owner") or request.user
         try:
-            company = services._attachment_company(
-                data.get("company"), data.get("request"), data.get("activity"), data.get("campaign_member")
+            company = services.follow_up_company(
+                company=data.get("company"),
+                request=data.get("request"),
+                activity=data.get("activity"),
+                campaign_member=data.get("campaign_member"),
             )
         except DjangoValidationError as error:
             raise field_errors(error) from None

@@ -178,8 +178,10 @@ def remind_on(due_on: date) -> date:
     return previous_working_day(due_on)
 
 
-def _attachment_company(company, request, activity, campaign_member):
-    """The company a follow-up is about: given, or that of what it is attached to (which must agree)."""
+def follow_up_company(*, company=None, request=None, activity=None, campaign_member=None):
+    """The company a follow-up is about: given, or that of what it is attached to (which must agree).
+
+    Callers that check access before `create_follow_up` ask this for the company to ask about."""
     attached = [obj.company for obj in (request, activity, campaign_member) if obj is not None]
     if len(attached) > 1:
         raise ValidationError(
@@ -212,7 +214,9 @@ def create_follow_up(
     activity=None,
     campaign_member=None,
 ) -> FollowUp:
-    company = _attachment_company(company, request, activity, campaign_member)
+    company = follow_up_company(
+        company=company, request=request, activity=activity, campaign_member=campaign_member
+    )
     _check_owner(owner)
     return FollowUp.objects.create(
         owner=owner,
