@@ -5,28 +5,16 @@ Serializers only validate and render; writes go through `advisors.services`, acc
 """
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import api_view
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from companies.models import EmployeeBand, SNISection, TurnoverClass
-from exportcenter.api_concurrency import (
-    FORBIDDEN,
-    IF_MATCH,
-    NOT_FOUND,
-    STALE,
-    VALIDATION_ERROR,
-    VERSION_MISSING,
-    PreconditionFailed,
-    etag,
-    etag_header,
-    require_version,
-)
+from exportcenter.api.base import APIViewSet, VersionedViewSet
+from exportcenter.api.concurrency import IF_MATCH, etag_header
+from exportcenter.api.problems import FORBIDDEN, NOT_FOUND, STALE, VALIDATION_ERROR, VERSION_MISSING
 from referrals.models import NeedCategory
 
 from . import access, selectors, services
@@ -96,9 +84,8 @@ class OrganisationFilter(django_filters.FilterSet):
     ),
     retrieve=extend_schema(summary=_("Show a partner organisation")),
 )
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(APIViewSet):
     serializer_class = OrganisationSerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
     filterset_class = OrganisationFilter
     lookup_field = "slug"
     lookup_value_converter = "slug"
@@ -224,13 +211,6 @@ SERVICE_UPDATE_RESPONSES = {
 }
 
 
-def _field_errors(error: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's Django ValidationError as DRF field errors (HTTP 400)."""
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
-
-
 def _service_data(serializer) -> dict:
     data = dict(serializer.validated_data)
     data.pop("organisation", None)
@@ -267,53 +247,36 @@ def _service_data(serializer) -> dict:
         responses=SERVICE_UPDATE_RESPONSES,
     ),
 )
-class ServiceViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """The partners' service catalogue. Services are switched off (`is_active: false`), never deleted."""
+class ServiceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, VersionedViewSet):
+    """The partners' service catalogue. Services are switched off (`is_active: false`), never deleted.
+
+    A service's ValidationError answers 400 and a stale version 412 (the API's exception handler)."""
 
     serializer_class = ServiceSerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
     filterset_class = ServiceFilter
+    lookup_field = "pk"
+    lookup_value_converter = "str"
 
     def get_queryset(self):
         return selectors.visible_services(self.request.user).order_by("organisation__name", "name_sv", "pk")
-
-    def retrieve(self, request, *args, **kwargs):
-        service = self.get_object()
-        return Response(self.get_serializer(service).data, headers={"ETag": etag(service)})
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         organisation = serializer.validated_data["organisation"]
         access.require(request.user, access.Action.CREATE, Service(organisation=organisation))
-        try:
-            service = services.create_service(
-                organisation=organisation, by=request.user, data=_service_data(serializer)
-            )
-        except DjangoValidationError as error:
-            raise _field_errors(error) from None
-        return Response(
-            self.get_serializer(service).data, status=status.HTTP_201_CREATED, headers={"ETag": etag(service)}
+        service = services.create_service(
+            organisation=organisation, by=request.user, data=_service_data(serializer)
         )
+        return self.respond(service, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         service = self.get_object()  # 404 if invisible, 403 without "change"
-        version = require_version(request, service)
+        version = self.required_version(service)
         serializer = self.get_serializer(service, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
-            service = services.update_service(
-                service=service, by=request.user, data=_service_data(serializer), expected_version=version
-            )
-        except services.StaleService:
-            raise PreconditionFailed from None
-        except DjangoValidationError as error:
-            raise _field_errors(error) from None
-        return Response(self.get_serializer(service).data, headers={"ETag": etag(service)})
+        service = services.update_service(
+            service=service, by=request.user, data=_service_data(serializer), expected_version=version
+        )
+        return self.respond(service)

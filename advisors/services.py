@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from companies.models import EmployeeBand
+from exportcenter.errors import Stale
 
 from .models import Organisation, Service
 
@@ -26,7 +27,7 @@ SERVICE_FIELDS = [
 ]
 
 
-class StaleService(Exception):
+class StaleService(Stale):
     """The service changed after it was read. Nothing was saved."""
 
 

@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from exportcenter.errors import Stale
+
 from . import access, selectors, services
 from .access import Action
 from .forms import PasswordResetForm, ProfileForm, ServiceForm, SignInForm
@@ -142,7 +144,7 @@ def service_edit(request, slug, pk):
                 data=form.service_data(),
                 expected_version=form.cleaned_data.get("version") or 0,
             )
-        except services.StaleService:
+        except Stale:
             form.add_error(
                 None,
                 _(

@@ -2,6 +2,8 @@
 
 Serializers only validate and render; every write goes through `companies.services`, and every access
 decision comes from `advisors.access`. Companies are merged, never deleted, so there is no DELETE.
+A service's ValidationError answers 400 and a stale version 412 through the API's exception handler
+(`exportcenter.api.problems`).
 """
 
 import uuid
@@ -13,24 +15,21 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.permissions import IsAuthenticated
+from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from advisors import access
 from advisors.models import Organisation, User
-from exportcenter.api_concurrency import (
+from exportcenter.api.base import APIViewSet, VersionedViewSet
+from exportcenter.api.concurrency import IF_MATCH, etag_header
+from exportcenter.api.problems import (
     FORBIDDEN,
-    IF_MATCH,
     NOT_FOUND,
     STALE,
     VALIDATION_ERROR,
     VERSION_MISSING,
-    PreconditionFailed,
-    etag,
-    etag_header,
-    require_version,
+    Conflict,
+    ProblemSerializer,
 )
 
 from . import selectors, services
@@ -49,27 +48,18 @@ from .phones import normalise_phone
 # --- Errors ---------------------------------------------------------------------------------------
 
 
-def drf_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's Django ValidationError as DRF field errors (HTTP 400)."""
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
-
-
-def duplicate_response(user, duplicate: services.DuplicateCompany) -> Response:
+def duplicate_conflict(user, duplicate: services.DuplicateCompany) -> Conflict:
     """409; the existing company is named only to those who may see it (a sole trader's name is personal)."""
     existing = duplicate.existing
     if not access.can(user, access.Action.VIEW, existing):
-        return Response(
-            {"org_number": [_("This organisation number is registered by another export center.")]},
-            status=status.HTTP_409_CONFLICT,
-        )
-    return Response(
-        {
-            "org_number": [_("A company with this organisation number is already registered.")],
-            "existing": {"id": str(existing.public_id), "name": existing.name},
-        },
-        status=status.HTTP_409_CONFLICT,
+        message = _("This organisation number is registered by another export center.")
+        return Conflict(message, code="duplicate", errors={"org_number": [message]})
+    message = _("A company with this organisation number is already registered.")
+    return Conflict(
+        message,
+        code="duplicate",
+        errors={"org_number": [message]},
+        existing={"id": str(existing.public_id), "name": existing.name},
     )
 
 
@@ -78,13 +68,16 @@ class ExistingCompanySerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class DuplicateCompanyErrorSerializer(serializers.Serializer):
-    org_number = serializers.ListField(child=serializers.CharField())
-    existing = ExistingCompanySerializer(help_text=_("The registered company to go to instead."))
+class DuplicateCompanyProblemSerializer(ProblemSerializer):
+    """A 409: the organisation number is registered already."""
+
+    existing = ExistingCompanySerializer(
+        required=False, help_text=_("The registered company to go to instead (if you may see it).")
+    )
 
 
 DUPLICATE = OpenApiResponse(
-    DuplicateCompanyErrorSerializer,
+    DuplicateCompanyProblemSerializer,
     description=_("The organisation number is already registered; `existing` is that company."),
 )
 
@@ -250,20 +243,6 @@ def service_data(serializer) -> dict:
     return data
 
 
-class RegisterViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """List, read, create and update by public id; the register never deletes (companies are merged)."""
-
-    permission_classes = [IsAuthenticated, access.AccessPermission]
-    lookup_field = "public_id"
-    lookup_value_converter = "uuid"
-
-
 UPDATE_RESPONSES = {
     200: CompanySerializer,
     400: VALIDATION_ERROR,
@@ -301,7 +280,7 @@ UPDATE_RESPONSES = {
         responses=UPDATE_RESPONSES,
     ),
 )
-class CompanyViewSet(RegisterViewSet):
+class CompanyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, VersionedViewSet):
     """The shared company register. Companies are merged, never deleted."""
 
     serializer_class = CompanySerializer
@@ -309,10 +288,6 @@ class CompanyViewSet(RegisterViewSet):
 
     def get_queryset(self):
         return selectors.visible_companies(self.request.user).select_related(*selectors.COMPANY_LIST_RELATED)
-
-    def retrieve(self, request, *args, **kwargs):
-        company = self.get_object()
-        return Response(self.get_serializer(company).data, headers={"ETag": etag(company)})
 
     def create(self, request, *args, **kwargs):
         access.require(request.user, access.Action.CREATE, Company)
@@ -323,26 +298,22 @@ class CompanyViewSet(RegisterViewSet):
                 by=request.user, data=service_data(serializer), source=CompanySource.ADVISOR
             )
         except services.DuplicateCompany as duplicate:
-            return duplicate_response(request.user, duplicate)
-        return Response(
-            self.get_serializer(company).data, status=status.HTTP_201_CREATED, headers={"ETag": etag(company)}
-        )
+            raise duplicate_conflict(request.user, duplicate) from None
+        return self.respond(company, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         company = self.get_object()  # 404 outside the user's regions, 403 without "change"
-        version = require_version(request, company)
+        version = self.required_version(company)
         serializer = self.get_serializer(company, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         try:
             company = services.update_company(
                 company=company, by=request.user, data=service_data(serializer), expected_version=version
             )
-        except services.StaleCompany:
-            raise PreconditionFailed from None
         except services.DuplicateCompany as duplicate:
-            return duplicate_response(request.user, duplicate)
-        return Response(self.get_serializer(company).data, headers={"ETag": etag(company)})
+            raise duplicate_conflict(request.user, duplicate) from None
+        return self.respond(company)
 
 
 # --- Contacts -------------------------------------------------------------------------------------
@@ -467,7 +438,7 @@ CONTACT_WRITE_RESPONSES = {400: VALIDATION_ERROR, 403: FORBIDDEN}
         responses={200: ContactSerializer, 404: NOT_FOUND, **CONTACT_WRITE_RESPONSES},
     ),
 )
-class ContactViewSet(RegisterViewSet):
+class ContactViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, APIViewSet):
     """Contact persons of companies: personal data, so the legal basis is always recorded."""
 
     serializer_class = ContactSerializer
@@ -482,12 +453,9 @@ class ContactViewSet(RegisterViewSet):
         data = dict(serializer.validated_data)
         company = data.pop("company")
         access.require(request.user, access.Action.CREATE, Contact(company=company))
-        try:
-            contact = services.add_contact(
-                company=company, by=request.user, data={**data, "source": CompanySource.ADVISOR}
-            )
-        except DjangoValidationError as error:
-            raise drf_validation_error(error) from None
+        contact = services.add_contact(
+            company=company, by=request.user, data={**data, "source": CompanySource.ADVISOR}
+        )
         return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -497,8 +465,5 @@ class ContactViewSet(RegisterViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("company", None)
-        try:
-            contact = services.update_contact(contact=contact, by=request.user, data=data)
-        except DjangoValidationError as error:
-            raise drf_validation_error(error) from None
+        contact = services.update_contact(contact=contact, by=request.user, data=data)
         return Response(self.get_serializer(contact).data)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from advisors import access
+from exportcenter.errors import Stale
 
 from . import services
 from .identifiers import parse_organisation_number
@@ -481,7 +482,7 @@ def apply_import(*, company_import: CompanyImport, by, valid_only: bool) -> dict
         try:
             for row in preview.valid_rows:
                 _apply_row(row, by)
-        except (services.DuplicateCompany, services.StaleCompany):
+        except (services.DuplicateCompany, Stale):
             # Someone changed the register between our check and our write: nothing is kept.
             raise ValidationError(
                 _("The register changed while the file was being imported. Preview the file again."),

@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exportcenter.errors import Stale
+
 from .models import INTERNATIONAL_FLAGS, Company, CompanyEvent, CompanySource, Contact
 
 
@@ -20,7 +22,7 @@ class DuplicateCompany(Exception):
         self.existing = existing
 
 
-class StaleCompany(Exception):
+class StaleCompany(Stale):
     """The company changed since the editor loaded it; nothing was written."""
 
 

@@ -12,6 +12,7 @@ from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation, User
 from exportcenter import search_params, spreadsheets
+from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
 from outreach import selectors as outreach_selectors
 from referrals import selectors as request_selectors
@@ -155,7 +156,7 @@ def company_edit(request, public_id):
                 data=form.company_data(),
                 expected_version=form.cleaned_data.get("version") or 0,
             )
-        except services.StaleCompany:
+        except Stale:
             form.add_error(
                 None,
                 _("This company changed since you opened it. Reload the page and make your changes again."),

@@ -4,9 +4,11 @@ dashboard page's period and filters (validated by the same form as the page)."""
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
+
+from exportcenter.api.problems import NOT_FOUND, VALIDATION_ERROR, invalid_form
 
 from . import selectors
 from .forms import PERIOD_CHOICES, SCOPE_CHOICES, DashboardQueryForm
@@ -47,7 +49,7 @@ STATS_PARAMETERS = [
 def _resolve(request):
     form = DashboardQueryForm(request.query_params or None, user=request.user)
     if form.is_bound and not form.is_valid():
-        raise exceptions.ValidationError(form.errors.get_json_data())
+        raise invalid_form(form)
     scope, period, filters = form.resolved()
     if scope is None:
         raise Http404
@@ -171,7 +173,7 @@ def _stats_view(name: str, serializer, compute, description: str, *, many: bool 
     @extend_schema(
         operation_id=f"stats_{name}",
         parameters=STATS_PARAMETERS,
-        responses=serializer(many=many),
+        responses={200: serializer(many=many), 400: VALIDATION_ERROR, 404: NOT_FOUND},
         description=description,
     )
     @api_view(["GET"])

@@ -295,6 +295,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Every error is RFC 9457 problem details (application/problem+json).
+    "EXCEPTION_HANDLER": "exportcenter.api.problems.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "exportcenter.api.negotiation.ContentNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Exportcenter API",
@@ -316,6 +319,10 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "outreach.models.FollowUp.Status",
         "NotificationKindEnum": "notifications.models.NOTIFICATION_KINDS",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "exportcenter.api.problems.problem_media_type",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------------

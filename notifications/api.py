@@ -2,13 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from advisors import access
-from exportcenter.api_concurrency import NOT_FOUND
+from exportcenter.api.base import APIViewSet
+from exportcenter.api.problems import NOT_FOUND
 
 from . import selectors, services
 from .models import Notification
@@ -46,9 +46,11 @@ UNREAD = OpenApiParameter("unread", bool, description=_("Only unread notificatio
         summary=_("Show a notification"), responses={200: NotificationSerializer, 404: NOT_FOUND}
     ),
 )
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+class NotificationViewSet(APIViewSet):
     serializer_class = NotificationSerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
+    lookup_field = "pk"
+    lookup_value_converter = "str"
+    write_access = {"read": access.Action.CHANGE}
     queryset = Notification.objects.none()  # for the schema; get_queryset() answers requests
 
     def get_queryset(self):

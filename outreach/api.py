@@ -2,7 +2,8 @@
 
 Serializers only validate and render; every change goes through `outreach.services`, and every access
 decision comes from `advisors.access`. Follow-ups carry a version: a change needs the version read
-(If-Match or `version`), see `exportcenter.api_concurrency`.
+(If-Match or `version`), see `exportcenter.api.concurrency`. A service's ValidationError answers 400 and
+a stale version 412 through the API's exception handler.
 """
 
 import django_filters
@@ -10,39 +11,22 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from advisors import access
 from advisors.models import Organisation, Region, User
 from companies import selectors as company_selectors
 from companies.models import Company, Contact
-from exportcenter.api_concurrency import (
-    FORBIDDEN,
-    IF_MATCH,
-    NOT_FOUND,
-    STALE,
-    VALIDATION_ERROR,
-    VERSION_MISSING,
-    PreconditionFailed,
-    etag,
-    etag_header,
-    require_version,
-)
+from exportcenter.api.base import APIViewSet, VersionedViewSet
+from exportcenter.api.concurrency import IF_MATCH, etag_header
+from exportcenter.api.problems import FORBIDDEN, NOT_FOUND, STALE, VALIDATION_ERROR, VERSION_MISSING
 from referrals.api import PersonSerializer
 from referrals.models import AdviceRequest
 
 from . import selectors, services
 from .models import Activity, Campaign, CampaignMember, FollowUp
-
-
-def field_errors(error: DjangoValidationError) -> exceptions.ValidationError:
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
 
 
 class CompanySummarySerializer(serializers.Serializer):
@@ -178,18 +162,12 @@ class CampaignFilter(django_filters.FilterSet):
     list=extend_schema(summary=_("List campaigns"), description=_("The outreach campaigns of your regions.")),
     retrieve=extend_schema(summary=_("Show a campaign"), responses={200: CampaignSerializer, 404: NOT_FOUND}),
 )
-class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CampaignViewSet(mixins.CreateModelMixin, APIViewSet):
     serializer_class = CampaignSerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
     filterset_class = CampaignFilter
-    lookup_field = "public_id"
-    lookup_value_converter = "uuid"
 
     def get_queryset(self):
         return selectors.visible_campaigns(self.request.user)
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _campaign(self) -> Campaign:
         """The campaign of a target-list action: what the action needs is checked on the member (or
@@ -228,20 +206,17 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         if filterset.is_bound and not filterset.is_valid():
             raise exceptions.ValidationError({"filter": filterset.errors})
-        try:
-            campaign = services.create_campaign(
-                by=user,
-                region=region,
-                organisation=organisation,
-                name=data["name"],
-                goal=data.get("goal", ""),
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                companies=filterset.qs,
-                target_filter=filter_data,
-            )
-        except DjangoValidationError as error:
-            raise field_errors(error) from None
+        campaign = services.create_campaign(
+            by=user,
+            region=region,
+            organisation=organisation,
+            name=data["name"],
+            goal=data.get("goal", ""),
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            companies=filterset.qs,
+            target_filter=filter_data,
+        )
         campaign = self.get_queryset().get(pk=campaign.pk)
         return Response(self.get_serializer(campaign).data, status=status.HTTP_201_CREATED)
 
@@ -406,12 +381,9 @@ class ActivityFilter(django_filters.FilterSet):
         responses={201: ActivitySerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
     ),
 )
-class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ActivityViewSet(mixins.CreateModelMixin, APIViewSet):
     serializer_class = ActivitySerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
     filterset_class = ActivityFilter
-    lookup_field = "public_id"
-    lookup_value_converter = "uuid"
 
     def get_queryset(self):
         return selectors.visible_activities(self.request.user)
@@ -421,21 +393,18 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         access.require(request.user, access.Action.CREATE, Activity(company=data["company"]))
-        try:
-            activity = services.log_activity(
-                by=request.user,
-                company=data["company"],
-                kind=data["kind"],
-                occurred_on=data["occurred_on"],
-                participants=data.get("participants") or [],
-                contacts=data.get("contacts") or [],
-                notes=data.get("notes", ""),
-                outcome=data.get("outcome", ""),
-                campaign_member=data.get("campaign_member"),
-                request=data.get("request"),
-            )
-        except DjangoValidationError as error:
-            raise field_errors(error) from None
+        activity = services.log_activity(
+            by=request.user,
+            company=data["company"],
+            kind=data["kind"],
+            occurred_on=data["occurred_on"],
+            participants=data.get("participants") or [],
+            contacts=data.get("contacts") or [],
+            notes=data.get("notes", ""),
+            outcome=data.get("outcome", ""),
+            campaign_member=data.get("campaign_member"),
+            request=data.get("request"),
+        )
         return Response(
             self.get_serializer(self.get_queryset().get(pk=activity.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -584,69 +553,42 @@ FOLLOW_UP_UPDATE_RESPONSES = {
         parameters=[IF_MATCH, etag_header(200)],
     ),
 )
-class FollowUpViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class FollowUpViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, VersionedViewSet):
     serializer_class = FollowUpSerializer
-    permission_classes = [IsAuthenticated, access.AccessPermission]
     filterset_class = FollowUpFilter
-    lookup_field = "public_id"
-    lookup_value_converter = "uuid"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.visible_follow_ups(self.request.user).order_by("due_on", "due_time", "pk")
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
-
-    def retrieve(self, request, *args, **kwargs):
-        follow_up = self.get_object()
-        return Response(self.get_serializer(follow_up).data, headers={"ETag": etag(follow_up)})
 
     def create(self, request, *args, **kwargs):
         serializer = FollowUpCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         owner = data.get("owner") or request.user
-        try:
-            company = services.follow_up_company(
-                company=data.get("company"),
-                request=data.get("request"),
-                activity=data.get("activity"),
-                campaign_member=data.get("campaign_member"),
-            )
-        except DjangoValidationError as error:
-            raise field_errors(error) from None
-        access.require(request.user, access.Action.CREATE, FollowUp(owner=owner, company=company))
-        try:
-            follow_up = services.create_follow_up(
-                by=request.user,
-                owner=owner,
-                description=data["description"],
-                due_on=data["due_on"],
-                due_time=data.get("due_time"),
-                company=company,
-                request=data.get("request"),
-                activity=data.get("activity"),
-                campaign_member=data.get("campaign_member"),
-            )
-        except DjangoValidationError as error:
-            raise field_errors(error) from None
-        follow_up = self.get_queryset().get(pk=follow_up.pk)
-        return Response(
-            self.get_serializer(follow_up).data,
-            status=status.HTTP_201_CREATED,
-            headers={"ETag": etag(follow_up)},
+        company = services.follow_up_company(
+            company=data.get("company"),
+            request=data.get("request"),
+            activity=data.get("activity"),
+            campaign_member=data.get("campaign_member"),
         )
+        access.require(request.user, access.Action.CREATE, FollowUp(owner=owner, company=company))
+        follow_up = services.create_follow_up(
+            by=request.user,
+            owner=owner,
+            description=data["description"],
+            due_on=data["due_on"],
+            due_time=data.get("due_time"),
+            company=company,
+            request=data.get("request"),
+            activity=data.get("activity"),
+            campaign_member=data.get("campaign_member"),
+        )
+        return self.respond(follow_up, status=status.HTTP_201_CREATED, refresh=True)
 
     def update(self, request, *args, **kwargs):
         follow_up = self.get_object()  # 404 if invisible, 403 without "change"
-        version = require_version(request, follow_up)
+        version = self.required_version(follow_up)
         serializer = FollowUpUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -654,19 +596,13 @@ class FollowUpViewSet(
         new_status = data.pop("status", None)
         if "owner" in data and data["owner"].pk != follow_up.owner_id:
             access.require(request.user, access.Action.ASSIGN, follow_up)
-        try:
-            if data:
-                follow_up = services.update_follow_up(
-                    follow_up=follow_up, by=request.user, expected_version=version, **data
-                )
-                version = follow_up.version
-            if new_status:
-                follow_up = services.set_follow_up_status(
-                    follow_up=follow_up, by=request.user, status=new_status, expected_version=version
-                )
-        except services.StaleFollowUp:
-            raise PreconditionFailed from None
-        except DjangoValidationError as error:
-            raise field_errors(error) from None
-        follow_up = self.get_queryset().get(pk=follow_up.pk)
-        return Response(self.get_serializer(follow_up).data, headers={"ETag": etag(follow_up)})
+        if data:
+            follow_up = services.update_follow_up(
+                follow_up=follow_up, by=request.user, expected_version=version, **data
+            )
+            version = follow_up.version
+        if new_status:
+            follow_up = services.set_follow_up_status(
+                follow_up=follow_up, by=request.user, status=new_status, expected_version=version
+            )
+        return self.respond(follow_up, refresh=True)

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exportcenter.errors import Stale
 from exportcenter.workdays import previous_working_day
 
 from .models import Activity, Campaign, CampaignMember, FollowUp
@@ -29,7 +30,7 @@ class TooManyTargets(ValidationError):
         self.count = count
 
 
-class StaleFollowUp(Exception):
+class StaleFollowUp(Stale):
     """The follow-up changed since the caller read it; nothing was saved."""
 
 

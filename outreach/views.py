@@ -25,6 +25,7 @@ from advisors.access import Action
 from advisors.models import Region, User
 from companies import selectors as company_selectors
 from companies.models import Company
+from exportcenter.errors import Stale, messages_by_field
 from exportcenter.pagination import paginate
 from referrals import selectors as request_selectors
 
@@ -51,12 +52,8 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _errors(error: ValidationError) -> dict:
-    return error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-
-
 def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in _errors(error).items():
+    for field, messages_ in messages_by_field(error).items():
         for message in messages_:
             form.add_error(field if field in form.fields else None, message)
 
@@ -467,7 +464,7 @@ def follow_up_edit(request, public_id):
             services.update_follow_up(
                 follow_up=follow_up, by=request.user, expected_version=data["version"], **changes
             )
-        except services.StaleFollowUp:
+        except Stale:
             form.add_error(None, STALE_TEXT)
             status = 409
         except ValidationError as error:
@@ -499,7 +496,7 @@ def follow_up_status(request, public_id):
                 status=form.cleaned_data["status"],
                 expected_version=form.cleaned_data["version"],
             )
-        except services.StaleFollowUp:
+        except Stale:
             problem = STALE_TEXT
     else:
         problem = _("The page was out of date. Nothing was saved: reload it and try again.")

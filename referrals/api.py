@@ -4,34 +4,30 @@ suggestions and referring) and of the referrals between partners (list, detail, 
 Serializers only validate and render; every change goes through `referrals.services`, and every access
 decision comes from `advisors.access` (`RequestViewSet.write_access` declares what each action needs).
 Changes that bump the request's version need the version the client read (see
-`exportcenter.api_concurrency`).
+`exportcenter.api.concurrency`); a stale version answers 412 through the API's exception handler.
 """
 
 import re
-import uuid
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from advisors import access
 from advisors.models import Organisation, User
-from exportcenter.api_concurrency import (
+from exportcenter.api.base import VersionedViewSet
+from exportcenter.api.concurrency import IF_MATCH, etag_header
+from exportcenter.api.problems import (
     FORBIDDEN,
-    IF_MATCH,
     NOT_FOUND,
     STALE,
     VALIDATION_ERROR,
     VERSION_MISSING,
-    ErrorSerializer,
-    PreconditionFailed,
-    etag,
-    etag_header,
-    require_version,
+    Conflict,
+    ProblemSerializer,
 )
 
 from . import routing, selectors, services
@@ -174,11 +170,12 @@ def original_for(user, advice_request: AdviceRequest, value: str) -> AdviceReque
         original = requests.filter(reference__iexact=value).first()
     else:
         try:
-            original = requests.filter(public_id=uuid.UUID(value)).first()
-        except ValueError:
+            public_id = serializers.UUIDField().to_internal_value(value)
+        except serializers.ValidationError:
             raise serializers.ValidationError(
                 _("Enter a reference like EC-2026-000012, or a request id."), code="invalid"
             ) from None
+        original = requests.filter(public_id=public_id).first()
     if original is None:
         raise serializers.ValidationError(
             _("There is no request “%(of)s” that you may see.") % {"of": value}, code="does_not_exist"
@@ -284,15 +281,10 @@ class MessageSerializer(VersionedSerializer):
 # --- Errors ---------------------------------------------------------------------------------------
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The request is not in a state that allows this.")
-    default_code = "conflict"
+class TransitionConflictSerializer(ProblemSerializer):
+    """A 409: the request cannot move to this status from its status now."""
 
-
-class TransitionConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    status = serializers.ChoiceField(choices=Status.choices, help_text=_("The request's status now."))
+    current = serializers.ChoiceField(choices=Status.choices, help_text=_("The request's status now."))
     # Plain strings: a second enum of the same statuses would only confuse the schema.
     target = serializers.CharField(help_text=_("The status you asked for."))
     allowed = serializers.ListField(
@@ -300,20 +292,18 @@ class TransitionConflictSerializer(serializers.Serializer):
     )
 
 
-def transition_conflict(refused: services.TransitionNotAllowed) -> Response:
+def transition_conflict(refused: services.TransitionNotAllowed) -> Conflict:
     allowed = services.ALLOWED_TRANSITIONS.get(refused.current, set())
     detail = _("The request is “%(current)s” and cannot move to “%(target)s”.") % {
         "current": Status(refused.current).label,
         "target": Status(refused.target).label,
     }
-    return Response(
-        {
-            "detail": detail,
-            "status": refused.current,
-            "target": refused.target,
-            "allowed": [value for value in Status.values if value in allowed],
-        },
-        status=status.HTTP_409_CONFLICT,
+    return Conflict(
+        detail,
+        code="transition_not_allowed",
+        current=refused.current,
+        target=refused.target,
+        allowed=[value for value in Status.values if value in allowed],
     )
 
 
@@ -510,19 +500,18 @@ def referral_refused(refused: services.ReferralRefused) -> exceptions.APIExcepti
     return Conflict(refused.message)
 
 
-class ReferralConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    status = serializers.CharField(help_text=_("The referral's status now."))
+class ReferralConflictSerializer(ProblemSerializer):
+    """A 409: the referral is no longer pending, or its request is closed."""
+
+    current = serializers.CharField(help_text=_("The referral's status now."))
 
 
-def not_pending(answered: services.ReferralNotPending) -> Response:
-    return Response(
-        {
-            "detail": _("The referral is no longer waiting for an answer: it is “%(status)s”.")
-            % {"status": Referral.Status(answered.status).label},
-            "status": answered.status,
-        },
-        status=status.HTTP_409_CONFLICT,
+def not_pending(answered: services.ReferralNotPending) -> Conflict:
+    return Conflict(
+        _("The referral is no longer waiting for an answer: it is “%(status)s”.")
+        % {"status": Referral.Status(answered.status).label},
+        code="not_pending",
+        current=answered.status,
     )
 
 
@@ -539,14 +528,6 @@ TRANSITION_REFUSED = OpenApiResponse(
 # --- Views ----------------------------------------------------------------------------------------
 
 
-class RequestPermission(BasePermission):
-    """Asks `access.can()` for what the viewset says the action needs; an undeclared action is closed."""
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        needed = view.access_action()
-        return needed is not None and access.can(request.user, needed, obj)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("List requests"),
@@ -558,15 +539,12 @@ class RequestPermission(BasePermission):
         parameters=[etag_header(200)],
     ),
 )
-class RequestViewSet(viewsets.ReadOnlyModelViewSet):
+class RequestViewSet(VersionedViewSet):
     """The region's requests ("no wrong door": every advisor of the region sees them), and the actions
     of the shared inbox."""
 
     serializer_class = RequestSerializer
-    permission_classes = [IsAuthenticated, RequestPermission]
     filterset_class = RequestFilter
-    lookup_field = "public_id"
-    lookup_value_converter = "uuid"
 
     # What each write needs of advisors.access; every read needs "view".
     write_access = {
@@ -580,21 +558,12 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         "refer": access.Action.REFER,
     }
 
-    def access_action(self) -> access.Action | None:
-        if self.request.method in SAFE_METHODS:
-            return access.Action.VIEW
-        return self.write_access.get(self.action)
-
     def get_queryset(self):
         return (
             selectors.with_list_relations(selectors.visible_requests(self.request.user))
             .select_related("duplicate_of")
             .order_by("-created_at", "-pk")
         )
-
-    def filter_queryset(self, queryset):
-        # The list's filters are for the list: they must not turn a request's actions into 404s.
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _context(self, **extra) -> dict:
         return {**self.get_serializer_context(), **extra}
@@ -606,12 +575,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _respond(self, advice_request: AdviceRequest) -> Response:
         """The request as it is now, with its version as the ETag."""
-        current = self.get_queryset().get(pk=advice_request.pk)
-        return Response(self.get_serializer(current).data, headers={"ETag": etag(current)})
-
-    def retrieve(self, request, *args, **kwargs):
-        advice_request = self.get_object()
-        return Response(self.get_serializer(advice_request).data, headers={"ETag": etag(advice_request)})
+        return self.respond(advice_request, refresh=True)
 
     @extend_schema(
         summary=_("Take a request"),
@@ -624,7 +588,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             200: RequestSerializer,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            409: OpenApiResponse(ErrorSerializer, description=_("Someone else has it.")),
+            409: OpenApiResponse(ProblemSerializer, description=_("Someone else has it.")),
         },
         parameters=[etag_header(200)],
     )
@@ -657,7 +621,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request, public_id=None):
         advice_request = self.get_object()
-        version = require_version(request, advice_request)
+        version = self.required_version(advice_request)
         data = self._validated(AssignSerializer)
         organisation, advisor = data.get("organisation"), data.get("advisor")
         try:
@@ -668,8 +632,6 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
                 organisation=organisation,
                 advisor=advisor,
             )
-        except services.StaleRequest:
-            raise PreconditionFailed from None
         except services.InvalidAssignee:
             raise invalid_assignee(advice_request, organisation=organisation, advisor=advisor) from None
         return self._respond(advice_request)
@@ -687,7 +649,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request, public_id=None):
         advice_request = self.get_object()
-        version = require_version(request, advice_request)
+        version = self.required_version(advice_request)
         data = self._validated(TransitionSerializer, advice_request=advice_request)
         try:
             advice_request = services.transition(
@@ -699,18 +661,16 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
                 comment=data.get("comment", ""),
                 duplicate_of=data.get("duplicate_of"),
             )
-        except services.StaleRequest:
-            raise PreconditionFailed from None
         except services.TransitionNotAllowed as refused:
-            return transition_conflict(refused)
+            raise transition_conflict(refused) from None
         except services.OriginalIsDuplicate as chained:  # closed as a duplicate a moment ago
             raise exceptions.ValidationError(
                 {"duplicate_of": [chained_duplicate(chained.original)]}, code="duplicate"
             ) from None
-        except ValueError:
-            raise exceptions.ValidationError(
-                {"outcome": [_("Choose an outcome to close the request.")]}
-            ) from None
+        except services.DuplicateNeedsOriginal:  # the serializer asks for it first
+            raise exceptions.ValidationError({"duplicate_of": [DUPLICATE_NEEDS_ORIGINAL]}) from None
+        except services.SelfDuplicate:  # the serializer refuses it first
+            raise exceptions.ValidationError({"duplicate_of": [SELF_DUPLICATE]}) from None
         return self._respond(advice_request)
 
     @extend_schema(
@@ -722,14 +682,11 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def priority(self, request, public_id=None):
         advice_request = self.get_object()
-        version = require_version(request, advice_request)
+        version = self.required_version(advice_request)
         data = self._validated(PrioritySerializer)
-        try:
-            advice_request = services.set_priority(
-                request=advice_request, by=request.user, priority=data["priority"], expected_version=version
-            )
-        except services.StaleRequest:
-            raise PreconditionFailed from None
+        advice_request = services.set_priority(
+            request=advice_request, by=request.user, priority=data["priority"], expected_version=version
+        )
         return self._respond(advice_request)
 
     @extend_schema(
@@ -741,26 +698,24 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         request=DuplicateSerializer,
         responses={
             **VERSIONED,
-            409: OpenApiResponse(ErrorSerializer, description=_("The request is closed already.")),
+            409: OpenApiResponse(ProblemSerializer, description=_("The request is closed already.")),
         },
         parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def duplicate(self, request, public_id=None):
         advice_request = self.get_object()
-        version = require_version(request, advice_request)
+        version = self.required_version(advice_request)
         data = self._validated(DuplicateSerializer, advice_request=advice_request)
         try:
             advice_request = services.mark_duplicate(
                 request=advice_request, of=data["of"], by=request.user, expected_version=version
             )
-        except services.StaleRequest:
-            raise PreconditionFailed from None
         except services.TransitionNotAllowed:
             raise Conflict(_("The request is closed: reopen it before closing it as a duplicate.")) from None
         except services.OriginalIsDuplicate as chained:  # closed as a duplicate a moment ago
             raise exceptions.ValidationError({"of": [chained_duplicate(chained.original)]}) from None
-        except ValueError:
+        except services.SelfDuplicate:
             raise exceptions.ValidationError({"of": [SELF_DUPLICATE]}) from None
         return self._respond(advice_request)
 
@@ -802,14 +757,11 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def messages(self, request, public_id=None):
         advice_request = self.get_object()
-        version = require_version(request, advice_request)
+        version = self.required_version(advice_request)
         data = self._validated(MessageSerializer)
-        try:
-            services.message_company(
-                request=advice_request, by=request.user, body=data["body"], expected_version=version
-            )
-        except services.StaleRequest:
-            raise PreconditionFailed from None
+        services.message_company(
+            request=advice_request, by=request.user, body=data["body"], expected_version=version
+        )
         return self._respond(advice_request)
 
     @extend_schema(
@@ -841,7 +793,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             403: FORBIDDEN,
             404: NOT_FOUND,
             409: OpenApiResponse(
-                ErrorSerializer,
+                ProblemSerializer,
                 description=_("The request is closed, or already referred to them or as a whole."),
             ),
             412: STALE,
@@ -852,7 +804,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def refer(self, request, public_id=None):
         advice_request = self.get_object()
-        version = require_version(request, advice_request)
+        version = self.required_version(advice_request)
         data = self._validated(ReferSerializer)
         try:
             referral = services.refer_request(
@@ -866,16 +818,10 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
                 expected_version=version,
             )
-        except services.StaleRequest:
-            raise PreconditionFailed from None
         except services.ReferralRefused as refused:
             raise referral_refused(refused) from None
         referral = selectors.with_referral_relations(Referral.objects.filter(pk=referral.pk)).get()
-        return Response(
-            ReferralSerializer(referral, context=self._context()).data,
-            status=status.HTTP_201_CREATED,
-            headers={"ETag": etag(referral)},
-        )
+        return self.respond(referral, status=status.HTTP_201_CREATED, serializer_class=ReferralSerializer)
 
     @extend_schema(
         summary=_("Routing suggestions for a request"),
@@ -917,14 +863,6 @@ class ReferralFilter(django_filters.FilterSet):
         return queryset.filter(selectors.direction_filter(user, value))
 
 
-class ReferralPermission(BasePermission):
-    """Asks `access.can()` for what the viewset says the action needs; an undeclared action is closed."""
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        needed = view.access_action()
-        return needed is not None and access.can(request.user, needed, obj)
-
-
 REFERRAL_ANSWERED = {
     200: ReferralSerializer,
     400: VALIDATION_ERROR,
@@ -953,15 +891,12 @@ REFERRAL_ANSWERED = {
         parameters=[etag_header(200)],
     ),
 )
-class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
+class ReferralViewSet(VersionedViewSet):
     """Referrals between partners. The receiving organisation accepts or declines; the sending
     organisation or the request's owner withdraws. Each answer needs the version read (If-Match)."""
 
     serializer_class = ReferralSerializer
-    permission_classes = [IsAuthenticated, ReferralPermission]
     filterset_class = ReferralFilter
-    lookup_field = "public_id"
-    lookup_value_converter = "uuid"
 
     write_access = {
         "accept": access.Action.ACCEPT,
@@ -969,47 +904,29 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
         "withdraw": access.Action.WITHDRAW,
     }
 
-    def access_action(self) -> access.Action | None:
-        if self.request.method in SAFE_METHODS:
-            return access.Action.VIEW
-        return self.write_access.get(self.action)
-
     def get_queryset(self):
         return selectors.with_referral_relations(selectors.visible_referrals(self.request.user)).order_by(
             "-created_at", "-pk"
         )
 
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
-
-    def _respond(self, referral: Referral) -> Response:
-        current = self.get_queryset().get(pk=referral.pk)
-        return Response(self.get_serializer(current).data, headers={"ETag": etag(current)})
-
-    def retrieve(self, request, *args, **kwargs):
-        referral = self.get_object()
-        return Response(self.get_serializer(referral).data, headers={"ETag": etag(referral)})
-
     def _answer(self, request, serializer_class, answer):
         referral = self.get_object()
-        version = require_version(request, referral)
+        version = self.required_version(referral)
         serializer = serializer_class(
             data=request.data, context={**self.get_serializer_context(), "referral": referral}
         )
         serializer.is_valid(raise_exception=True)
         try:
             referral = answer(referral, serializer.validated_data, version)
-        except services.StaleReferral:
-            raise PreconditionFailed from None
         except services.ReferralNotPending as answered:
-            return not_pending(answered)
+            raise not_pending(answered) from None
         except services.ReferralRefused as refused:
             raise referral_refused(refused) from None
         except services.InvalidAssignee:
             raise exceptions.ValidationError(
                 {"advisor": [_("Choose an active advisor of your organisation.")]}
             ) from None
-        return self._respond(referral)
+        return self.respond(referral, refresh=True)
 
     @extend_schema(
         summary=_("Accept a referral"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import CompanyEvent
+from exportcenter.errors import Stale
 from exportcenter.workdays import one_working_day_after
 
 from .. import notices
@@ -64,7 +65,7 @@ class ReferralNotPending(Exception):
         self.status = status
 
 
-class StaleReferral(Exception):
+class StaleReferral(Stale):
     """The referral changed since the page or client read it; nothing was written."""
 
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from exportcenter.errors import Stale
+
 from .. import notices
 from ..models import AdviceRequest, RequestEvent
 
@@ -27,7 +29,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class StaleRequest(Exception):
+class StaleRequest(Stale):
     """The request changed since the advisor's page was loaded; nothing was written."""
 
 

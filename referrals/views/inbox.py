@@ -22,6 +22,7 @@ from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation
 from exportcenter import search_params
+from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
 from outreach import selectors as outreach_selectors
 
@@ -461,7 +462,7 @@ def request_action(request, public_id, action):
     if form.is_valid():
         try:
             done = do(request.user, advice_request, form.cleaned_data)
-        except services.StaleRequest:
+        except Stale:
             problem, status = STALE_TEXT, 409
         except services.TransitionNotAllowed as refused:
             problem, status = (

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from advisors import access
 from advisors.access import Action
+from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
 
 from .. import routing, selectors, services
@@ -189,7 +190,7 @@ def referral_action(request, public_id, action):
     if form.is_valid():
         try:
             referral = _answer(request.user, action, referral, form.cleaned_data)
-        except services.StaleReferral:
+        except Stale:
             problem, status = STALE_REFERRAL_TEXT, 409
         except services.ReferralNotPending as answered:
             problem, status = _not_pending_text(answered.status), 409

@@ -163,7 +163,7 @@ def test_a_lead_adds_a_service(lead, organisation, needs, reference_data):
 def test_bad_input_is_400_with_field_errors(lead, organisation, needs, reference_data, overrides, field):
     response = client_for(lead).post("/api/v1/services/", payload(**overrides), format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert not Service.objects.exists()
 
 
@@ -171,7 +171,7 @@ def test_a_duplicate_name_is_400(lead, organisation, needs, reference_data):
     ServiceFactory(organisation=organisation, name_sv="Exportlån")
     response = client_for(lead).post("/api/v1/services/", payload(name_sv="exportlån"), format="json")
     assert response.status_code == 400
-    assert "name_sv" in response.json()
+    assert "name_sv" in response.json()["errors"]
 
 
 def test_only_those_the_access_module_allows_may_add(advisor, lead, ekn, organisation, needs, reference_data):
@@ -209,7 +209,7 @@ def test_a_service_cannot_move_to_another_organisation(lead, organisation, ekn, 
         f"/api/v1/services/{service.pk}/", {"organisation": "ekn", "version": 1}, format="json"
     )
     assert response.status_code == 400
-    assert "organisation" in response.json()
+    assert "organisation" in response.json()["errors"]
 
 
 def test_others_may_read_but_not_change(advisor, lead, ekn, organisation, needs):

@@ -266,7 +266,9 @@ def test_the_api_refuses_a_reassignment_outside_the_organisation(client, lead, p
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    assert response.json()["owner"] == ["A follow-up is reassigned within the owner's organisation."]
+    assert response.json()["errors"]["owner"] == [
+        "A follow-up is reassigned within the owner's organisation."
+    ]
     follow_up.refresh_from_db()
     assert (follow_up.owner, follow_up.version) == (lead, 1)
 
@@ -349,4 +351,4 @@ def test_api_an_advisor_cannot_give_a_follow_up_to_someone_else(client, advisor,
         },
         content_type="application/json",
     )
-    assert response.status_code == 400 and "owner" in response.json()
+    assert response.status_code == 400 and "owner" in response.json()["errors"]

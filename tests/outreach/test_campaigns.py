@@ -317,7 +317,7 @@ def test_api_refuses_a_bad_filter_and_another_organisation(client, advisor, upps
         },
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "employee_bands" in bad.json()["filter"]
+    assert bad.status_code == 400 and "filter.employee_bands" in bad.json()["errors"]
     other = client.post(
         "/api/v1/campaigns/",
         {"name": "X", "starts_on": "2026-01-01", "ends_on": "2026-06-30", "organisation": partner.slug},

@@ -211,7 +211,7 @@ def test_assigning_to_someone_who_cannot_take_it_is_a_field_error(api, ekn, assi
     }
     response = post(api, request_, "assign", body, version=1)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     request_ = reload(request_)
     assert (request_.owner_organisation, request_.version) == (None, 1)
 
@@ -220,7 +220,7 @@ def test_an_organisation_that_does_not_serve_the_region_is_named(english, api, f
     response = post(api, request_, "assign", {"organisation": "almi-skane"}, version=1)
     assert response.status_code == 400
     name = far_advisor.organisation.name
-    assert response.json() == {"organisation": [f"{name} does not serve Exportcenter Uppsala län."]}
+    assert response.json()["errors"] == {"organisation": [f"{name} does not serve Exportcenter Uppsala län."]}
 
 
 def test_a_superuser_cannot_assign_to_someone_outside_every_organisation(request_):
@@ -228,7 +228,7 @@ def test_a_superuser_cannot_assign_to_someone_outside_every_organisation(request
     other_admin = User.objects.create_superuser("root@exportcenter.example", "pw")
     response = post(client_for(admin), request_, "assign", {"advisor": other_admin.pk}, version=1)
     assert response.status_code == 400
-    assert "advisor" in response.json()
+    assert "advisor" in response.json()["errors"]
     assert reload(request_).owner_advisor is None
 
 
@@ -272,7 +272,7 @@ def test_a_refused_transition_is_a_conflict_naming_both_statuses(english, api, r
     assert response.status_code == 409
     body = response.json()
     assert body["detail"] == "The request is “New” and cannot move to “Waiting for the company”."
-    assert (body["status"], body["target"], body["allowed"]) == (
+    assert (body["current"], body["target"], body["allowed"]) == (
         "new",
         "waiting_for_company",
         ["triaged", "closed"],
@@ -311,7 +311,7 @@ def test_the_conflict_names_the_statuses_in_swedish_by_default(api, request_):
 def test_bad_transitions_are_field_errors(api, request_, body, field):
     response = post(api, request_, "transition", body, version=1)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert (reload(request_).status, reload(request_).version) == ("new", 1)
 
 
@@ -361,7 +361,7 @@ def test_priority(api, request_):
 def test_an_unknown_priority_is_a_field_error(api, request_):
     response = post(api, request_, "priority", {"priority": "asap"}, version=1)
     assert response.status_code == 400
-    assert "priority" in response.json()
+    assert "priority" in response.json()["errors"]
 
 
 # --- Versions -------------------------------------------------------------------------------------
@@ -459,7 +459,7 @@ def test_duplicate_of_a_request_of_another_region_is_unknown(api, make_submissio
     AdviceRequest.objects.filter(pk=elsewhere.pk).update(region=far_advisor.organisation.regions.get())
     response = post(api, request_, "duplicate", {"of": elsewhere.reference}, version=1)
     assert response.status_code == 400
-    assert "of" in response.json()
+    assert "of" in response.json()["errors"]
     assert reload(request_).status == "new"
 
 
@@ -469,7 +469,7 @@ def test_bad_duplicate_targets_are_field_errors(api, request_, of):
         api, request_, "duplicate", {"of": request_.reference if of == "itself" else of}, version=1
     )
     assert response.status_code == 400
-    assert "of" in response.json()
+    assert "of" in response.json()["errors"]
     assert (reload(request_).status, reload(request_).version) == ("new", 1)
 
 
@@ -480,7 +480,7 @@ def test_duplicate_of_a_duplicate_points_to_the_original(
     services.mark_duplicate(request=third, of=original, by=advisor, expected_version=1)
     response = post(api, request_, "duplicate", {"of": third.reference}, version=1)
     assert response.status_code == 400
-    assert response.json()["of"] == [
+    assert response.json()["errors"]["of"] == [
         f"{third.reference} is itself a duplicate of {original.reference}: choose that one."
     ]
 
@@ -523,7 +523,7 @@ def test_add_and_list_notes(api, advisor, request_):
 def test_bad_notes_are_field_errors(api, request_, body, field):
     response = post(api, request_, "notes", body)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert kinds(api, request_) == ["created"]
 
 
@@ -576,7 +576,7 @@ def test_write_to_the_company(api, request_, django_capture_on_commit_callbacks)
 def test_bad_messages_are_field_errors(api, request_, body):
     response = post(api, request_, "messages", body, version=1)
     assert response.status_code == 400
-    assert "body" in response.json()
+    assert "body" in response.json()["errors"]
     assert reload(request_).first_response_at is None
 
 

@@ -103,7 +103,7 @@ def test_bad_referrals_are_field_errors(owned_request, advisor, ekn, overrides, 
         version=reload(owned_request).version,
     )
     assert response.status_code == 400, response.json()
-    assert field in response.json()
+    assert field in {name.split(".")[0] for name in response.json()["errors"]}
     assert not Referral.objects.exists()
 
 
@@ -191,7 +191,7 @@ def test_list_filters(two_way, ekn_advisor, params, expected):
 
 def test_an_unknown_filter_value_is_an_error(two_way, ekn_advisor):
     response = client_for(ekn_advisor).get(REFERRALS, {"direction": "sideways"})
-    assert response.status_code == 400 and "direction" in response.json()
+    assert response.status_code == 400 and "direction" in response.json()["errors"]
 
 
 def test_detail_and_visibility(two_way, ekn_advisor, far_advisor):
@@ -222,7 +222,7 @@ def test_accept_with_someone_elses_advisor_is_refused(two_way, advisor, ekn_advi
     response = post(
         client_for(ekn_advisor), referral_url(two_way["to_ekn"], "accept"), {"advisor": advisor.pk}, version=1
     )
-    assert response.status_code == 400 and "advisor" in response.json()
+    assert response.status_code == 400 and "advisor" in response.json()["errors"]
 
 
 def test_decline_needs_a_reason(two_way, ekn_advisor):
@@ -230,7 +230,7 @@ def test_decline_needs_a_reason(two_way, ekn_advisor):
     referral = two_way["to_ekn"]
     for body in ({}, {"reason": ""}, {"reason": "   "}):
         response = post(client, referral_url(referral, "decline"), body, version=1)
-        assert response.status_code == 400 and "reason" in response.json()
+        assert response.status_code == 400 and "reason" in response.json()["errors"]
     response = post(client, referral_url(referral, "decline"), {"reason": "Too small."}, version=1)
     assert response.status_code == 200 and response.json()["decline_reason"] == "Too small."
 
@@ -242,7 +242,7 @@ def test_withdraw_and_then_nothing_more(two_way, advisor, ekn_advisor):
     # The receiver answers a withdrawn referral: 409, and the version it read is no longer current either.
     response = post(client_for(ekn_advisor), referral_url(referral, "accept"), {"version": 2})
     assert response.status_code == 409
-    assert response.json()["status"] == "withdrawn" and response.json()["detail"]
+    assert response.json()["current"] == "withdrawn" and response.json()["detail"]
 
 
 def test_answers_need_the_version(two_way, ekn_advisor):

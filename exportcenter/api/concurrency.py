@@ -1,4 +1,4 @@
-"""Optimistic concurrency for the REST API, and the error responses every viewset documents.
+"""Optimistic concurrency for the REST API: the ETag, and the If-Match header or `version` field.
 
 An object that can be changed carries a `version`. Reads send it as the ETag header; a change must send
 back the version it was based on (If-Match, or a `version` field in the body): without one the answer is
@@ -8,9 +8,8 @@ back the version it was based on (If-Match, or a `version` field in the body): w
 import re
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, status
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -76,22 +75,6 @@ def require_version(request, obj) -> int:
 # --- Documentation ---------------------------------------------------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-VALIDATION_ERROR = OpenApiResponse(
-    OpenApiTypes.OBJECT, description=_("Field errors: each field name maps to a list of messages.")
-)
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description=_("You may not do this."))
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("No such object, or you may not see it."))
-STALE = OpenApiResponse(
-    ErrorSerializer,
-    description=_("It changed since you read it (stale version). Nothing was saved."),
-)
-VERSION_MISSING = OpenApiResponse(
-    ErrorSerializer, description=_("No version sent: use the If-Match header or the `version` field.")
-)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
