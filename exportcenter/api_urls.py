@@ -1,11 +1,12 @@
 """The REST API, version 1. Not language-prefixed: clients send Accept-Language."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from advisors import api as advisors_api
 from companies import api as companies_api
+from exportcenter.api.problems import unknown_endpoint
 from notifications import api as notifications_api
 from outreach import api as outreach_api
 from referrals import api as referrals_api
@@ -28,4 +29,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    # Last: any other address ending in a slash (one without is redirected to it first, APPEND_SLASH).
+    re_path(r"^(?:.*/)?$", unknown_endpoint),
 ]

@@ -112,6 +112,18 @@ def test_every_error_is_problem_details(api, call, status, code):
     assert company.version == 1  # nothing was written
 
 
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/companies/not-a-uuid/", "/api/v1/"])
+def test_an_address_that_names_no_endpoint_is_a_404_problem(path):
+    response = APIClient().post(path, {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (response.status_code, response["Content-Type"]) == (404, PROBLEM_JSON)
+    assert response.json()["title"] == "Not found"
+
+
+def test_an_address_without_its_slash_is_still_redirected(api):
+    assert api.get("/api/v1/companies").status_code == 301
+
+
 def test_the_problem_is_worded_in_the_language_asked_for(api):
     swedish = api.get(COMPANIES, {"municipality": "nope"})
     english = api.get(COMPANIES, {"municipality": "nope"}, HTTP_ACCEPT_LANGUAGE="en")
