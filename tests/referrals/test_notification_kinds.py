@@ -11,7 +11,7 @@ from django.utils import translation
 from notifications import kinds
 from notifications.models import NOTIFICATION_KINDS, Notification
 from referrals import services
-from referrals.models import AdviceRequest, Referral
+from referrals.models import AdviceRequest
 from tests.outreach.factories import FollowUpFactory
 
 SAMPLE = {
@@ -127,7 +127,7 @@ class _LegacyApps:
 
 
 class _LegacyNotification:
-    class objects:  # noqa: N801 - stands in for a manager
+    class objects:
         @staticmethod
         def iterator(chunk_size):
             for row in Notification.objects.all():
