@@ -20,7 +20,7 @@ tests/advisors/test_access_property.py checks `can(view) == visible()` for every
 from enum import StrEnum
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from rest_framework.permissions import BasePermission
@@ -134,7 +134,10 @@ def _evaluate_lookup(obj: Model, lookup: str, value) -> bool | None:
     current = obj
     for position, name in enumerate(path):
         meta = current._meta
-        field = meta.pk if name == "pk" else meta.get_field(name)
+        try:
+            field = meta.pk if name == "pk" else meta.get_field(name)
+        except FieldDoesNotExist:
+            return None  # a lookup or transform the evaluator does not know (icontains, gte, a JSON key...)
         if not field.concrete or field.many_to_many:
             return None
         if position == len(path) - 1:
@@ -187,7 +190,7 @@ class Policy:
             return known
         if obj.pk is None:
             return False  # not saved: no row to find
-        return self.scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+        return self.scope(user, type(obj)._base_manager.filter(pk=obj.pk)).exists()
 
 
 _POLICIES: dict[str, Policy] = {}

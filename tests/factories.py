@@ -1,7 +1,7 @@
 """factory_boy factories shared by every test package."""
 
 import factory
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 from stdnum import luhn
 
 from advisors.models import Organisation, Region, User
@@ -9,15 +9,16 @@ from companies.identifiers import LegalForm
 from companies.models import Company, CompanySource, Contact, Municipality
 
 TEST_PASSWORD = "Correct-Horse-42!"
-# Hashing once keeps factories fast; the hash is a real PBKDF2 hash of TEST_PASSWORD.
-_TEST_PASSWORD_HASH: str | None = None
+# Hashing once per hasher keeps factories fast. The hash is made by the hasher the settings use at the time
+# (tests use MD5; a module fixture built outside a test may still have PBKDF2), so it always verifies.
+_TEST_PASSWORD_HASHES: dict[str, str] = {}
 
 
 def _password_hash():
-    global _TEST_PASSWORD_HASH
-    if _TEST_PASSWORD_HASH is None:
-        _TEST_PASSWORD_HASH = make_password(TEST_PASSWORD)
-    return _TEST_PASSWORD_HASH
+    hasher = get_hasher()
+    if hasher.algorithm not in _TEST_PASSWORD_HASHES:
+        _TEST_PASSWORD_HASHES[hasher.algorithm] = make_password(TEST_PASSWORD, hasher=hasher)
+    return _TEST_PASSWORD_HASHES[hasher.algorithm]
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
