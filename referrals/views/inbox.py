@@ -41,6 +41,7 @@ from ..forms import (
     StatusForm,
 )
 from ..models import AdviceRequest, InboxView, Referral, SavedView
+from . import referral_panel
 
 INBOX_PARAMS_EXCLUDED = ("view", "page", "search")
 
@@ -289,7 +290,6 @@ def _form(action: str, user, advice_request: AdviceRequest, data=None, initial=N
 
 def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to=None) -> dict[str, Any]:
     # Imported here: the referral views import this module (for the request page they answer with).
-    from .referrals import workspace_context as referral_context
 
     can = {
         action: access.can(user, action, advice_request)
@@ -314,7 +314,7 @@ def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to
             "note": can[Action.ADD_NOTE],
             "view_company": access.can(user, Action.VIEW, advice_request.company),
         },
-        **referral_context(user, advice_request, may_assign=can[Action.ASSIGN], bound=bound),
+        **referral_panel.workspace_context(user, advice_request, may_assign=can[Action.ASSIGN], bound=bound),
     }
 
 

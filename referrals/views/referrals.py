@@ -1,6 +1,6 @@
 """Referrals between partners: the "Referrals" lists (to us, from us) and the answers to a referral
 (accept, decline, withdraw), on the list and on the request page. Referring a request is one of the
-request page's actions (`inbox.request_action`); this module also builds that page's referral panel.
+request page's actions (`inbox.request_action`); `referral_panel` builds that page's referral panel.
 
 Plain posts redirect with a message; with htmx the changed part is swapped: the request's workspace, or
 the list's row.
@@ -19,85 +19,18 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from advisors import access
-from advisors.access import Action
 from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
 
-from .. import routing, selectors, services
-from ..forms import AcceptReferralForm, DeclineReferralForm, WithdrawReferralForm
-from ..models import AdviceRequest, Referral
+from .. import selectors, services
+from ..models import Referral
 from . import inbox
-
-# action: (the access it needs, its form)
-REFERRAL_ACTIONS = {
-    "accept": (Action.ACCEPT, AcceptReferralForm),
-    "decline": (Action.DECLINE, DeclineReferralForm),
-    "withdraw": (Action.WITHDRAW, WithdrawReferralForm),
-}
+from .referral_panel import REFERRAL_ACTIONS, answer_forms, referral_form
 
 STALE_REFERRAL_TEXT = gettext_lazy(
     "This referral changed since you opened it. Nothing was saved: check it, then send again if it still "
     "applies. Your text is kept."
 )
-
-
-# --- The request page's referral panel ---------------------------------------------------------------
-
-
-class _Advisors(dict):
-    """The active people of each receiving organisation, read once per page (not once per referral)."""
-
-    def __missing__(self, organisation_id):
-        self[organisation_id] = list(selectors.organisation_advisors(organisation_id))
-        return self[organisation_id]
-
-
-def _referral_form(action: str, user, referral: Referral, data=None, advisors=None):
-    form_class = REFERRAL_ACTIONS[action][1]
-    kwargs: dict[str, Any] = {
-        "initial": {"version": referral.version},
-        "auto_id": f"id_{action}_{referral.public_id.hex}_%s",
-    }
-    if action == "accept":
-        kwargs["advisors"] = (advisors if advisors is not None else _Advisors())[referral.to_organisation_id]
-    return form_class(data, **kwargs)
-
-
-def answer_forms(user, referrals: list[Referral], bound: dict | None = None) -> list[dict[str, Any]]:
-    """Each referral with what the user may do to it and the forms for that; `bound` ({(action, pk): form})
-    replaces a form that came back with errors."""
-    bound = bound or {}
-    advisors = _Advisors()
-    rows = []
-    for referral in referrals:
-        may = {
-            action: referral.is_pending and access.can(user, permission, referral)
-            for action, (permission, _form_class) in REFERRAL_ACTIONS.items()
-        }
-        forms = {
-            action: bound.get((action, referral.pk))
-            or _referral_form(action, user, referral, advisors=advisors)
-            for action, allowed in may.items()
-            if allowed
-        }
-        rows.append({"referral": referral, "may": may, "forms": forms})
-    return rows
-
-
-def workspace_context(user, advice_request: AdviceRequest, *, may_assign: bool, bound=None) -> dict[str, Any]:
-    """The request page's routing suggestions, referral chain, co-handlers and referral forms."""
-    may_refer = access.can(user, Action.REFER, advice_request)
-    referral_bound = {key: form for key, form in (bound or {}).items() if isinstance(key, tuple)}
-    return {
-        "suggestions": routing.suggestions_for(advice_request),
-        "may_route": may_assign
-        and advice_request.owner_organisation_id is None
-        and not advice_request.is_closed,
-        "may_refer": may_refer,
-        "referrals": answer_forms(user, selectors.request_referrals(user, advice_request), referral_bound),
-        "co_handlers": selectors.co_handlers(advice_request),
-        "sender": advice_request.owner_organisation or user.organisation,
-    }
 
 
 # --- The referral lists --------------------------------------------------------------------------------
@@ -185,7 +118,7 @@ def referral_action(request, public_id, action):
     if referral is None:
         raise Http404
     access.require(request.user, REFERRAL_ACTIONS[action][0], referral)
-    form = _referral_form(action, request.user, referral, data=request.POST)
+    form = referral_form(action, request.user, referral, data=request.POST)
     problem, status = None, 400
     if form.is_valid():
         try:
@@ -207,7 +140,7 @@ def referral_action(request, public_id, action):
     if problem:
         data = form.data.copy()
         data["version"] = referral.version
-        form = _referral_form(action, request.user, referral, data=data)
+        form = referral_form(action, request.user, referral, data=data)
         form.is_valid()
     return _again(request, referral, {(action, referral.pk): form}, problem, status)
 
