@@ -25,8 +25,6 @@ def queue_email(
 
     With a `key`, a second call for the same key returns the first email and queues nothing.
     """
-    from .tasks import deliver_email
-
     if key is not None:
         existing = OutboundEmail.objects.filter(key=key).first()
         if existing is not None:
@@ -43,7 +41,7 @@ def queue_email(
     except IntegrityError:
         # A concurrent caller queued the same key first; theirs is the one.
         return OutboundEmail.objects.get(key=key)
-    transaction.on_commit(lambda: _enqueue(deliver_email, email.pk))
+    transaction.on_commit(lambda: _enqueue(task("notifications.tasks.deliver_email"), email.pk))
     return email
 
 
@@ -62,8 +60,6 @@ def queue_emails(drafts: list[EmailDraft]) -> list[int]:
     Like `queue_email`, a key that is queued already is not queued again. Returns the outbox ids of the
     drafts' keys (new or not).
     """
-    from .tasks import deliver_emails
-
     if not drafts:
         return []
     OutboundEmail.objects.bulk_create(
@@ -88,8 +84,16 @@ def queue_emails(drafts: list[EmailDraft]) -> list[int]:
         .values_list("pk", flat=True)
     )
     if ids:
-        transaction.on_commit(lambda: _enqueue(deliver_emails, ids))
+        transaction.on_commit(lambda: _enqueue(task("notifications.tasks.deliver_emails"), ids))
     return ids
+
+
+def task(name: str):
+    """A Celery task by its registered name. Services publish through it, so that a services module never
+    imports the tasks module that imports it (no import cycle)."""
+    from celery import current_app
+
+    return current_app.tasks[name]
 
 
 def _enqueue(task, email_id) -> None:

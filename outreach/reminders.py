@@ -44,6 +44,7 @@ from notifications.services import (
     notify_each,
     queue_emails,
     record_reminders,
+    task,
 )
 
 logger = logging.getLogger(__name__)
@@ -167,8 +168,6 @@ def register(cls):
 
 
 def kind_for(kind: str) -> ReminderKind:
-    from . import reminder_kinds  # noqa: F401 - registers the kinds
-
     try:
         return REGISTRY[kind]
     except KeyError:
@@ -189,8 +188,6 @@ class SweepResult:
 
 def sweep(kind: str, run_date: date | None = None, *, chunk_size: int | None = None) -> SweepResult:
     """Queue the reminders of `kind` that are due on `run_date` (default: today in Stockholm)."""
-    from .tasks import send_reminders
-
     spec = kind_for(kind)
     run_date = run_date or timezone.localdate()
     if spec.working_days_only and not is_working_day(run_date):
@@ -207,7 +204,7 @@ def sweep(kind: str, run_date: date | None = None, *, chunk_size: int | None = N
             ids = list(candidates.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
             if not ids:
                 break
-            transaction.on_commit(_queue(send_reminders, kind, run_date, ids))
+            transaction.on_commit(_queue(task("outreach.tasks.send_reminders"), kind, run_date, ids))
             chunks, targets, last = chunks + 1, targets + len(ids), ids[-1]
     logger.info("Reminder sweep %s for %s: %s targets in %s chunks.", kind, run_date, targets, chunks)
     return SweepResult(kind, run_date, chunks=chunks, targets=targets)
