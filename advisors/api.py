@@ -13,8 +13,6 @@ from rest_framework.response import Response
 
 from companies.models import EmployeeBand, SNISection, TurnoverClass
 from exportcenter.api.base import APIViewSet, VersionedViewSet
-from exportcenter.api.concurrency import IF_MATCH, etag_header
-from exportcenter.api.problems import FORBIDDEN, NOT_FOUND, STALE, VALIDATION_ERROR, VERSION_MISSING
 from referrals.models import NeedCategory
 
 from . import access, selectors, services
@@ -201,16 +199,6 @@ class ServiceFilter(django_filters.FilterSet):
         fields = ["organisation", "need", "is_active"]
 
 
-SERVICE_UPDATE_RESPONSES = {
-    200: ServiceSerializer,
-    400: VALIDATION_ERROR,
-    403: FORBIDDEN,
-    404: NOT_FOUND,
-    412: STALE,
-    428: VERSION_MISSING,
-}
-
-
 def _service_data(serializer) -> dict:
     data = dict(serializer.validated_data)
     data.pop("organisation", None)
@@ -225,27 +213,13 @@ def _service_data(serializer) -> dict:
             "The partners' service catalogue: every active service, and the inactive ones you maintain."
         ),
     ),
-    retrieve=extend_schema(
-        summary=_("Show a service"),
-        responses={200: ServiceSerializer, 404: NOT_FOUND},
-        parameters=[etag_header(200)],
-    ),
+    retrieve=extend_schema(summary=_("Show a service")),
     create=extend_schema(
         summary=_("Add a service"),
         description=_("For the organisation's lead and for regional staff of a region it serves."),
-        responses={201: ServiceSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
-        parameters=[etag_header(201)],
     ),
-    update=extend_schema(
-        summary=_("Change a service"),
-        parameters=[IF_MATCH, etag_header(200)],
-        responses=SERVICE_UPDATE_RESPONSES,
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some fields of a service"),
-        parameters=[IF_MATCH, etag_header(200)],
-        responses=SERVICE_UPDATE_RESPONSES,
-    ),
+    update=extend_schema(summary=_("Change a service")),
+    partial_update=extend_schema(summary=_("Change some fields of a service")),
 )
 class ServiceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, VersionedViewSet):
     """The partners' service catalogue. Services are switched off (`is_active: false`), never deleted.

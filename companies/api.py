@@ -21,16 +21,7 @@ from rest_framework.response import Response
 from advisors import access
 from advisors.models import Organisation, User
 from exportcenter.api.base import APIViewSet, VersionedViewSet
-from exportcenter.api.concurrency import IF_MATCH, etag_header
-from exportcenter.api.problems import (
-    FORBIDDEN,
-    NOT_FOUND,
-    STALE,
-    VALIDATION_ERROR,
-    VERSION_MISSING,
-    Conflict,
-    ProblemSerializer,
-)
+from exportcenter.api.problems import Conflict, ProblemSerializer
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -243,15 +234,7 @@ def service_data(serializer) -> dict:
     return data
 
 
-UPDATE_RESPONSES = {
-    200: CompanySerializer,
-    400: VALIDATION_ERROR,
-    403: FORBIDDEN,
-    404: NOT_FOUND,
-    409: DUPLICATE,
-    412: STALE,
-    428: VERSION_MISSING,
-}
+UPDATE_RESPONSES = {200: CompanySerializer, 409: DUPLICATE}
 
 
 @extend_schema_view(
@@ -259,26 +242,13 @@ UPDATE_RESPONSES = {
         summary=_("List companies"),
         description=_("The companies of your regions, filtered and sorted like the company list."),
     ),
-    retrieve=extend_schema(
-        summary=_("Show a company"),
-        responses={200: CompanySerializer, 404: NOT_FOUND},
-        parameters=[etag_header(200)],
-    ),
+    retrieve=extend_schema(summary=_("Show a company")),
     create=extend_schema(
         summary=_("Register a company"),
-        responses={201: CompanySerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 409: DUPLICATE},
-        parameters=[etag_header(201)],
+        responses={201: CompanySerializer, 409: DUPLICATE},
     ),
-    update=extend_schema(
-        summary=_("Change a company"),
-        parameters=[IF_MATCH, etag_header(200)],
-        responses=UPDATE_RESPONSES,
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some fields of a company"),
-        parameters=[IF_MATCH, etag_header(200)],
-        responses=UPDATE_RESPONSES,
-    ),
+    update=extend_schema(summary=_("Change a company"), responses=UPDATE_RESPONSES),
+    partial_update=extend_schema(summary=_("Change some fields of a company"), responses=UPDATE_RESPONSES),
 )
 class CompanyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, VersionedViewSet):
     """The shared company register. Companies are merged, never deleted."""
@@ -416,27 +386,14 @@ class ContactSerializer(serializers.ModelSerializer):
         raise NotImplementedError("Use companies.services.update_contact.")
 
 
-CONTACT_WRITE_RESPONSES = {400: VALIDATION_ERROR, 403: FORBIDDEN}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("List contact persons"), description=_("Contacts of the companies you may see.")
     ),
-    retrieve=extend_schema(
-        summary=_("Show a contact person"), responses={200: ContactSerializer, 404: NOT_FOUND}
-    ),
-    create=extend_schema(
-        summary=_("Add a contact person"), responses={201: ContactSerializer, **CONTACT_WRITE_RESPONSES}
-    ),
-    update=extend_schema(
-        summary=_("Change a contact person"),
-        responses={200: ContactSerializer, 404: NOT_FOUND, **CONTACT_WRITE_RESPONSES},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some fields of a contact person"),
-        responses={200: ContactSerializer, 404: NOT_FOUND, **CONTACT_WRITE_RESPONSES},
-    ),
+    retrieve=extend_schema(summary=_("Show a contact person")),
+    create=extend_schema(summary=_("Add a contact person")),
+    update=extend_schema(summary=_("Change a contact person")),
+    partial_update=extend_schema(summary=_("Change some fields of a contact person")),
 )
 class ContactViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, APIViewSet):
     """Contact persons of companies: personal data, so the legal basis is always recorded."""

@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from advisors import api as advisors_api
 from companies import api as companies_api
-from exportcenter.api.problems import unknown_endpoint
+from exportcenter.api.views import unknown_endpoint
 from notifications import api as notifications_api
 from outreach import api as outreach_api
 from referrals import api as referrals_api

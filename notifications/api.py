@@ -8,7 +8,6 @@ from rest_framework.response import Response
 
 from advisors import access
 from exportcenter.api.base import APIViewSet
-from exportcenter.api.problems import NOT_FOUND
 
 from . import selectors, services
 from .models import Notification
@@ -42,9 +41,7 @@ UNREAD = OpenApiParameter("unread", bool, description=_("Only unread notificatio
     list=extend_schema(
         summary=_("List my notifications"), description=_("Newest first. Only your own."), parameters=[UNREAD]
     ),
-    retrieve=extend_schema(
-        summary=_("Show a notification"), responses={200: NotificationSerializer, 404: NOT_FOUND}
-    ),
+    retrieve=extend_schema(summary=_("Show a notification")),
 )
 class NotificationViewSet(APIViewSet):
     serializer_class = NotificationSerializer
@@ -63,7 +60,7 @@ class NotificationViewSet(APIViewSet):
     @extend_schema(
         summary=_("Mark a notification as read"),
         request=None,
-        responses={200: MarkedSerializer, 404: NOT_FOUND},
+        responses={200: MarkedSerializer},
     )
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):

@@ -20,8 +20,6 @@ from advisors.models import Organisation, Region, User
 from companies import selectors as company_selectors
 from companies.models import Company, Contact
 from exportcenter.api.base import APIViewSet, VersionedViewSet
-from exportcenter.api.concurrency import IF_MATCH, etag_header
-from exportcenter.api.problems import FORBIDDEN, NOT_FOUND, STALE, VALIDATION_ERROR, VERSION_MISSING
 from referrals.api import PersonSerializer
 from referrals.models import AdviceRequest
 
@@ -160,7 +158,7 @@ class CampaignFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary=_("List campaigns"), description=_("The outreach campaigns of your regions.")),
-    retrieve=extend_schema(summary=_("Show a campaign"), responses={200: CampaignSerializer, 404: NOT_FOUND}),
+    retrieve=extend_schema(summary=_("Show a campaign")),
 )
 class CampaignViewSet(mixins.CreateModelMixin, APIViewSet):
     serializer_class = CampaignSerializer
@@ -185,7 +183,7 @@ class CampaignViewSet(mixins.CreateModelMixin, APIViewSet):
             "organisation serving the region."
         ),
         request=CampaignCreateSerializer,
-        responses={201: CampaignSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
+        responses={201: CampaignSerializer},
     )
     def create(self, request, *args, **kwargs):
         serializer = CampaignCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -231,13 +229,13 @@ class CampaignViewSet(mixins.CreateModelMixin, APIViewSet):
                 description=_("Only this status."),
             )
         ],
-        responses={200: MemberSerializer(many=True), 404: NOT_FOUND},
+        responses={200: MemberSerializer(many=True)},
     )
     @extend_schema(
         methods=["POST"],
         summary=_("Add a company to the target list"),
         request=AddMemberSerializer,
-        responses={201: MemberSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: MemberSerializer},
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def members(self, request, public_id=None):
@@ -262,13 +260,13 @@ class CampaignViewSet(mixins.CreateModelMixin, APIViewSet):
         methods=["PATCH"],
         summary=_("Change how far the contact with a company has come"),
         request=MemberStatusSerializer,
-        responses={200: MemberSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: MemberSerializer},
     )
     @extend_schema(
         methods=["DELETE"],
         summary=_("Take a company off the target list"),
         description=_("Its activities and follow-ups stay."),
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={204: None},
     )
     @action(detail=True, methods=["patch", "delete"], url_path="members/<int:member_id>", filter_backends=[])
     def member(self, request, public_id=None, member_id=None):
@@ -372,13 +370,11 @@ class ActivityFilter(django_filters.FilterSet):
         summary=_("List activities"),
         description=_("Activities with companies of your regions, newest first."),
     ),
-    retrieve=extend_schema(
-        summary=_("Show an activity"), responses={200: ActivitySerializer, 404: NOT_FOUND}
-    ),
+    retrieve=extend_schema(summary=_("Show an activity")),
     create=extend_schema(
         summary=_("Log an activity"),
         request=ActivityCreateSerializer,
-        responses={201: ActivitySerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
+        responses={201: ActivitySerializer},
     ),
 )
 class ActivityViewSet(mixins.CreateModelMixin, APIViewSet):
@@ -515,26 +511,12 @@ class FollowUpFilter(django_filters.FilterSet):
         return queryset.filter(owner_id=int(value))
 
 
-FOLLOW_UP_UPDATE_RESPONSES = {
-    200: FollowUpSerializer,
-    400: VALIDATION_ERROR,
-    403: FORBIDDEN,
-    404: NOT_FOUND,
-    412: STALE,
-    428: VERSION_MISSING,
-}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("List follow-ups"),
         description=_("Your follow-ups and your organisation's, by due date."),
     ),
-    retrieve=extend_schema(
-        summary=_("Show a follow-up"),
-        responses={200: FollowUpSerializer, 404: NOT_FOUND},
-        parameters=[etag_header(200)],
-    ),
+    retrieve=extend_schema(summary=_("Show a follow-up")),
     create=extend_schema(
         summary=_("Add a follow-up"),
         description=_(
@@ -542,15 +524,12 @@ FOLLOW_UP_UPDATE_RESPONSES = {
             "morning of the due date, or on the working day before when it is a weekend or a holiday."
         ),
         request=FollowUpCreateSerializer,
-        responses={201: FollowUpSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
-        parameters=[etag_header(201)],
+        responses={201: FollowUpSerializer},
     ),
     partial_update=extend_schema(
         summary=_("Change, complete or reassign a follow-up"),
         description=_("Needs the version read. Only the owner and the organisation's leads reassign."),
         request=FollowUpUpdateSerializer,
-        responses=FOLLOW_UP_UPDATE_RESPONSES,
-        parameters=[IF_MATCH, etag_header(200)],
     ),
 )
 class FollowUpViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, VersionedViewSet):

@@ -19,13 +19,8 @@ from rest_framework.response import Response
 from advisors import access
 from advisors.models import Organisation, User
 from exportcenter.api.base import VersionedViewSet
-from exportcenter.api.concurrency import IF_MATCH, etag_header
+from exportcenter.api.concurrency import etag_header
 from exportcenter.api.problems import (
-    FORBIDDEN,
-    NOT_FOUND,
-    STALE,
-    VALIDATION_ERROR,
-    VERSION_MISSING,
     Conflict,
     ProblemSerializer,
 )
@@ -517,9 +512,8 @@ def not_pending(answered: services.ReferralNotPending) -> Conflict:
 
 # --- Documentation --------------------------------------------------------------------------------
 
-CHANGED = {200: RequestSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND}
-VERSIONED = {**CHANGED, 412: STALE, 428: VERSION_MISSING}
-VERSIONED_PARAMETERS = [IF_MATCH, etag_header(200)]
+# The base documents the rest: If-Match and the ETag, and the answers 400, 403, 404, 412 and 428.
+VERSIONED = {200: RequestSerializer}
 TRANSITION_REFUSED = OpenApiResponse(
     TransitionConflictSerializer, description=_("The request cannot move to this status from its status now.")
 )
@@ -533,11 +527,7 @@ TRANSITION_REFUSED = OpenApiResponse(
         summary=_("List requests"),
         description=_("The requests of your regions, filtered like the inbox."),
     ),
-    retrieve=extend_schema(
-        summary=_("Show a request"),
-        responses={200: RequestSerializer, 404: NOT_FOUND},
-        parameters=[etag_header(200)],
-    ),
+    retrieve=extend_schema(summary=_("Show a request")),
 )
 class RequestViewSet(VersionedViewSet):
     """The region's requests ("no wrong door": every advisor of the region sees them), and the actions
@@ -547,6 +537,7 @@ class RequestViewSet(VersionedViewSet):
     filterset_class = RequestFilter
 
     # What each write needs of advisors.access; every read needs "view".
+    versioned_actions = ("assign", "transition", "priority", "duplicate", "messages", "refer")
     write_access = {
         "claim": access.Action.CLAIM,
         "assign": access.Action.ASSIGN,
@@ -586,8 +577,6 @@ class RequestViewSet(VersionedViewSet):
         request=None,
         responses={
             200: RequestSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
             409: OpenApiResponse(ProblemSerializer, description=_("Someone else has it.")),
         },
         parameters=[etag_header(200)],
@@ -616,7 +605,6 @@ class RequestViewSet(VersionedViewSet):
         ),
         request=AssignSerializer,
         responses=VERSIONED,
-        parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def assign(self, request, public_id=None):
@@ -644,7 +632,6 @@ class RequestViewSet(VersionedViewSet):
         ),
         request=TransitionSerializer,
         responses={**VERSIONED, 409: TRANSITION_REFUSED},
-        parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, public_id=None):
@@ -677,7 +664,6 @@ class RequestViewSet(VersionedViewSet):
         summary=_("Change a request's priority"),
         request=PrioritySerializer,
         responses=VERSIONED,
-        parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def priority(self, request, public_id=None):
@@ -700,7 +686,6 @@ class RequestViewSet(VersionedViewSet):
             **VERSIONED,
             409: OpenApiResponse(ProblemSerializer, description=_("The request is closed already.")),
         },
-        parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def duplicate(self, request, public_id=None):
@@ -723,14 +708,14 @@ class RequestViewSet(VersionedViewSet):
         methods=["GET"],
         summary=_("List a request's notes"),
         description=_("The internal notes you may see (another organisation's own notes are left out)."),
-        responses={200: EventSerializer(many=True), 404: NOT_FOUND},
+        responses={200: EventSerializer(many=True)},
     )
     @extend_schema(
         methods=["POST"],
         summary=_("Add a note to a request"),
         description=_("An internal note, for all partners or for your organisation only. Needs no version."),
         request=NoteSerializer,
-        responses={201: EventSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: EventSerializer},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def notes(self, request, public_id=None):
@@ -752,7 +737,6 @@ class RequestViewSet(VersionedViewSet):
         ),
         request=MessageSerializer,
         responses=VERSIONED,
-        parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def messages(self, request, public_id=None):
@@ -770,7 +754,7 @@ class RequestViewSet(VersionedViewSet):
             "Everything that happened to the request that you may see, oldest first (another "
             "organisation's own notes are left out)."
         ),
-        responses={200: EventSerializer(many=True), 404: NOT_FOUND},
+        responses={200: EventSerializer(many=True)},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, public_id=None):
@@ -789,17 +773,11 @@ class RequestViewSet(VersionedViewSet):
         request=ReferSerializer,
         responses={
             201: ReferralSerializer,
-            400: VALIDATION_ERROR,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
             409: OpenApiResponse(
                 ProblemSerializer,
                 description=_("The request is closed, or already referred to them or as a whole."),
             ),
-            412: STALE,
-            428: VERSION_MISSING,
         },
-        parameters=[IF_MATCH, etag_header(201)],
     )
     @action(detail=True, methods=["post"])
     def refer(self, request, public_id=None):
@@ -829,7 +807,7 @@ class RequestViewSet(VersionedViewSet):
             "Every active partner serving the request's region, best first, with the reasons in words and "
             "its open workload. Empty for a request without a region."
         ),
-        responses={200: SuggestionSerializer(many=True), 404: NOT_FOUND},
+        responses={200: SuggestionSerializer(many=True)},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def suggestions(self, request, public_id=None):
@@ -865,15 +843,10 @@ class ReferralFilter(django_filters.FilterSet):
 
 REFERRAL_ANSWERED = {
     200: ReferralSerializer,
-    400: VALIDATION_ERROR,
-    403: FORBIDDEN,
-    404: NOT_FOUND,
     409: OpenApiResponse(
         ReferralConflictSerializer,
         description=_("It is no longer pending (answered or withdrawn), or its request is closed."),
     ),
-    412: STALE,
-    428: VERSION_MISSING,
 }
 
 
@@ -885,11 +858,7 @@ REFERRAL_ANSWERED = {
             "requests you see."
         ),
     ),
-    retrieve=extend_schema(
-        summary=_("Show a referral"),
-        responses={200: ReferralSerializer, 404: NOT_FOUND},
-        parameters=[etag_header(200)],
-    ),
+    retrieve=extend_schema(summary=_("Show a referral")),
 )
 class ReferralViewSet(VersionedViewSet):
     """Referrals between partners. The receiving organisation accepts or declines; the sending
@@ -898,6 +867,7 @@ class ReferralViewSet(VersionedViewSet):
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
 
+    versioned_actions = ("accept", "decline", "withdraw")
     write_access = {
         "accept": access.Action.ACCEPT,
         "decline": access.Action.DECLINE,
@@ -936,7 +906,6 @@ class ReferralViewSet(VersionedViewSet):
         ),
         request=AcceptSerializer,
         responses=REFERRAL_ANSWERED,
-        parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, public_id=None):
@@ -953,7 +922,6 @@ class ReferralViewSet(VersionedViewSet):
         description=_("For the receiving organisation, with a reason; the request goes back to the sender."),
         request=DeclineSerializer,
         responses=REFERRAL_ANSWERED,
-        parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, public_id=None):
@@ -970,7 +938,6 @@ class ReferralViewSet(VersionedViewSet):
         description=_("For the sending organisation or the request's owner, while it is pending."),
         request=VersionedSerializer,
         responses=REFERRAL_ANSWERED,
-        parameters=VERSIONED_PARAMETERS,
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, public_id=None):

@@ -54,6 +54,9 @@ class APIViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 class VersionedViewSet(APIViewSet):
     """For objects with a `version`: the ETag on every answer about one object, the version on writes."""
 
+    # The actions that need the version read (documented with If-Match, 412 and 428).
+    versioned_actions: tuple[str, ...] = ("update", "partial_update")
+
     def retrieve(self, request, *args, **kwargs):
         return self.respond(self.get_object())
 

@@ -15,10 +15,8 @@ answers, so views need not catch them: `exportcenter.errors.Stale` is a 412 and 
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -142,14 +140,6 @@ def exception_handler(exc, context):
     return response
 
 
-@extend_schema(exclude=True)
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
-@permission_classes([AllowAny])
-def unknown_endpoint(request):
-    """Below /api/v1/, an address that names no endpoint is a 404 in problem details too."""
-    raise exceptions.NotFound
-
-
 # --- Documentation ---------------------------------------------------------------------------------
 
 
@@ -203,4 +193,5 @@ def problem_media_type(result, generator, request, public):
                     "content": {PROBLEM_JSON: {"schema": problem_ref}},
                 },
             )
+            operation["responses"] = dict(sorted(responses.items()))
     return result

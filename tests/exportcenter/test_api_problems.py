@@ -212,3 +212,24 @@ def test_the_schema_documents_every_error_as_a_problem(api):
     assert errors_seen > 100
     patch = schema["paths"]["/api/v1/companies/{public_id}/"]["patch"]["responses"]
     assert patch["400"]["content"][PROBLEM_JSON]["schema"]["$ref"].endswith("/Problem")
+
+
+def test_the_base_documents_the_version_headers_and_answers_of_every_versioned_write(api):
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    def operation(path, method):
+        found = schema["paths"][path][method]
+        return {p["name"] for p in found.get("parameters", [])}, set(found["responses"])
+
+    for path in ("/api/v1/requests/{public_id}/assign/", "/api/v1/referrals/{public_id}/accept/"):
+        parameters, responses = operation(path, "post")
+        assert "If-Match" in parameters, path
+        assert {"200", "400", "403", "404", "412", "428"} <= responses, path
+    parameters, responses = operation("/api/v1/requests/{public_id}/refer/", "post")
+    assert "If-Match" in parameters and {"201", "409", "412", "428"} <= responses
+    parameters, responses = operation("/api/v1/requests/{public_id}/claim/", "post")
+    assert "If-Match" not in parameters and not {"412", "428"} & responses
+    parameters, responses = operation("/api/v1/referrals/{public_id}/", "get")
+    assert {"200", "403", "404"} <= responses and "412" not in responses
+    headers = schema["paths"]["/api/v1/referrals/{public_id}/"]["get"]["responses"]["200"].get("headers", {})
+    assert "ETag" in headers
