@@ -12,7 +12,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from companies.models import EmployeeBand, SNISection, TurnoverClass
-from exportcenter.api.base import APIViewSet, VersionedViewSet
+from exportcenter.api.base import APIViewSet, ValidatingSerializer, VersionedViewSet
 from referrals.models import NeedCategory
 
 from . import access, selectors, services
@@ -108,7 +108,7 @@ def _reference_codes(model, field: str) -> set:
     return set(model.objects.values_list(field, flat=True))
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(ValidatingSerializer):
     organisation = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Organisation.objects.all(),
@@ -170,12 +170,6 @@ class ServiceSerializer(serializers.ModelSerializer):
                 _("Unknown SNI section: %(codes)s.") % {"codes": ", ".join(unknown)}
             )
         return codes
-
-    def create(self, validated_data):  # pragma: no cover - the viewset calls the services
-        raise NotImplementedError("Use advisors.services.create_service.")
-
-    def update(self, instance, validated_data):  # pragma: no cover
-        raise NotImplementedError("Use advisors.services.update_service.")
 
 
 class ServiceFilter(django_filters.FilterSet):

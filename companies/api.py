@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from advisors import access
 from advisors.models import Organisation, User
-from exportcenter.api.base import APIViewSet, VersionedViewSet
+from exportcenter.api.base import APIViewSet, ValidatingSerializer, VersionedViewSet
 from exportcenter.api.problems import Conflict, ProblemSerializer
 
 from . import selectors, services
@@ -137,7 +137,7 @@ class CompanyAPIFilter(CompanyFilter):
         return super().filter_target_market(queryset, name, value)
 
 
-class CompanySerializer(serializers.ModelSerializer):
+class CompanySerializer(ValidatingSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     org_number = OrganisationNumberField(
         allow_null=True,
@@ -220,12 +220,6 @@ class CompanySerializer(serializers.ModelSerializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
-
-    def create(self, validated_data):  # pragma: no cover - the viewset calls the services
-        raise NotImplementedError("Use companies.services.register_company.")
-
-    def update(self, instance, validated_data):  # pragma: no cover
-        raise NotImplementedError("Use companies.services.update_company.")
 
 
 def service_data(serializer) -> dict:
@@ -318,7 +312,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["company"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ValidatingSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     company = CompanyReferenceField(
         queryset=Company.objects.none(), help_text=_("The company's id. Cannot be changed later.")
@@ -378,12 +372,6 @@ class ContactSerializer(serializers.ModelSerializer):
                 {"consent_given_on": [_("Enter the date when consent was given.")]}, code="required"
             )
         return attrs
-
-    def create(self, validated_data):  # pragma: no cover - the viewset calls the services
-        raise NotImplementedError("Use companies.services.add_contact.")
-
-    def update(self, instance, validated_data):  # pragma: no cover
-        raise NotImplementedError("Use companies.services.update_contact.")
 
 
 @extend_schema_view(

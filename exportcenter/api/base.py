@@ -7,10 +7,12 @@
 - `VersionedViewSet` sends the version as the ETag and wants it back on writes (If-Match or `version`):
   428 without it, 412 when stale (see `exportcenter.api.concurrency`).
 
+- Serializers only validate and render (`ValidatingSerializer`): writes go through the app's services.
+
 Errors answer as problem details (`exportcenter.api.problems`).
 """
 
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -25,6 +27,16 @@ class AccessPermission(BasePermission):
     def has_object_permission(self, request, view, obj) -> bool:
         needed = view.access_action()
         return needed is not None and access.can(request.user, needed, obj)
+
+
+class ValidatingSerializer(serializers.ModelSerializer):
+    """Validates and renders only: the viewset writes through the app's services, never `save()`."""
+
+    def create(self, validated_data):  # pragma: no cover - a bug if reached
+        raise NotImplementedError(f"{type(self).__name__} does not write: the viewset calls the services.")
+
+    def update(self, instance, validated_data):  # pragma: no cover - a bug if reached
+        raise NotImplementedError(f"{type(self).__name__} does not write: the viewset calls the services.")
 
 
 class APIViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
