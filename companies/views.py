@@ -14,13 +14,12 @@ from advisors.models import Organisation, User
 from exportcenter import search_params, spreadsheets
 from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
-from outreach import selectors as outreach_selectors
-from referrals import selectors as request_selectors
 
 from . import exporting, importing, selectors, services
 from .filters import CompanyFilter
 from .forms import CompanyForm, ContactForm, ImportUploadForm
 from .models import Company, CompanyImport, Contact
+from .panels import company_page
 
 
 def _company_or_404(user, public_id, action=Action.VIEW) -> Company:
@@ -131,14 +130,10 @@ def company_detail(request, public_id):
             "company": company,
             "contacts": company.contacts.all(),
             "timeline": selectors.company_timeline(company),
-            "requests": [
-                (advice_request, request_selectors.submitted_differences(advice_request))
-                for advice_request in request_selectors.requests_for_company(request.user, company)
-            ],
             "can_change": access.can(request.user, Action.CHANGE, company),
             "can_merge": access.can(request.user, Action.MERGE, company),
             "can_view_personal_data": access.can(request.user, Action.VIEW_PERSONAL_DATA, company),
-            "outreach": outreach_selectors.company_outreach(request.user, company),
+            **company_page.context(request.user, company),
         },
     )
 

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        # The tasks are registered at start-up: services publish them by name (services.task).
+        from . import tasks  # noqa: F401

@@ -7,6 +7,16 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Outreach")
 
     def ready(self):
-        from . import reminder_kinds
+        from companies.panels import company_page
+        from exportcenter.panels import Panel
+        from referrals.panels import request_page
+
+        from . import reminder_kinds, selectors, tasks  # noqa: F401 - tasks register at start-up
 
         reminder_kinds.register_notification_kinds()
+        company_page.register(
+            Panel("outreach", "outreach/includes/company_outreach.html", selectors.company_outreach, order=20)
+        )
+        request_page.register(
+            Panel("outreach", "outreach/includes/request_activities.html", selectors.request_outreach)
+        )

@@ -7,6 +7,14 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Requests and referrals")
 
     def ready(self):
-        from . import notices
+        from companies.panels import company_page
+        from exportcenter.panels import Panel
+
+        from . import notices, selectors
 
         notices.register_kinds()
+        company_page.register(
+            Panel(
+                "requests", "referrals/includes/company_requests.html", selectors.company_requests, order=10
+            )
+        )

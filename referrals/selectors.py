@@ -355,3 +355,9 @@ def referral_receivers(request: AdviceRequest, *, exclude=None) -> list[tuple[st
 def organisation_advisors(organisation_id) -> QuerySet[User]:
     """The active people of an organisation, e.g. to name the one who takes on a referral."""
     return User.objects.filter(is_active=True, organisation_id=organisation_id).order_by("full_name", "pk")
+
+
+def company_requests(user, company) -> list:
+    """The company page's requests panel: each request the user may see, with what the company wrote
+    differently from the register."""
+    return [(request, submitted_differences(request)) for request in requests_for_company(user, company)]

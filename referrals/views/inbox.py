@@ -24,7 +24,6 @@ from advisors.models import Organisation
 from exportcenter import search_params
 from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
-from outreach import selectors as outreach_selectors
 
 from .. import selectors, services
 from ..filters import RequestFilter
@@ -41,6 +40,7 @@ from ..forms import (
     StatusForm,
 )
 from ..models import AdviceRequest, InboxView, Referral, SavedView
+from ..panels import request_page
 from . import referral_panel
 
 INBOX_PARAMS_EXCLUDED = ("view", "page", "search")
@@ -334,7 +334,7 @@ def _detail_context(request, advice_request, bound=None, refer_to=None) -> dict[
         **_workspace_context(request.user, advice_request, bound, refer_to),
         "differences": selectors.submitted_differences(advice_request),
         "status_link_sent": advice_request.contact_id is not None,
-        "outreach": outreach_selectors.request_outreach(request.user, advice_request),
+        **request_page.context(request.user, advice_request),
     }
 
 
