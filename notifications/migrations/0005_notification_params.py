@@ -151,6 +151,17 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=KINDS, max_length=32, verbose_name="kind"),
         ),
         migrations.RunPython(forwards, backwards),
+        # With defaults, so that migrating back can add the columns to existing rows (then filled above).
+        migrations.AlterField(
+            model_name="notification",
+            name="title",
+            field=models.CharField(default="", max_length=300, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="url",
+            field=models.CharField(blank=True, default="", max_length=500, verbose_name="link"),
+        ),
         migrations.RemoveField(model_name="notification", name="title"),
         migrations.RemoveField(model_name="notification", name="url"),
         migrations.RenameModel(old_name="EmailPreference", new_name="NotificationPreference"),
