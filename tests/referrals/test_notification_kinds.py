@@ -9,7 +9,7 @@ from django.apps import apps
 from django.utils import translation
 
 from notifications import kinds
-from notifications.models import NOTIFICATION_KINDS, Notification
+from notifications.models import NOTIFICATION_KINDS
 from referrals import services
 from referrals.models import AdviceRequest
 from tests.outreach.factories import FollowUpFactory
@@ -94,51 +94,3 @@ def test_existing_rows_are_traced_back_to_their_object(owned_request, ekn, ekn_a
         title="Din vecka från 23 november 2026: 2 öppna uppföljningar, 1 ärende, 0 hänvisningar",
     ) == {"date": "2026-11-23", "follow_ups": 2, "requests": 1, "referrals": 0}
     assert traced("new_request", "something-else:1") is None
-
-
-@pytest.mark.django_db
-def test_the_migration_rewrites_old_rows(owned_request, advisor):
-    from django.db import connection
-
-    Notification.objects.all().delete()
-    note = Notification.objects.create(
-        recipient=advisor, kind="new_request", key=f"new-request:{owned_request.pk}"
-    )
-    lost = Notification.objects.create(recipient=advisor, kind="new_request", key="lost:1")
-    with connection.schema_editor(atomic=True) as editor:
-        # The historical model had `title`; the function only reads it, so a namespace stands in for it.
-        migration.forwards(_LegacyApps(), editor)
-    note.refresh_from_db()
-    lost.refresh_from_db()
-    assert note.params["reference"] == owned_request.reference
-    with translation.override("en"):
-        assert note.title.startswith("New request EC-")
-    assert lost.params == {"title": "legacy words", "url": ""}
-
-
-class _LegacyApps:
-    """The app registry as the migration sees it, with the old `title` and `url` on notifications."""
-
-    def get_model(self, app_label, model_name):
-        model = apps.get_model(app_label, model_name)
-        if model is Notification:
-            return _LegacyNotification
-        return model
-
-
-class _LegacyNotification:
-    class objects:
-        @staticmethod
-        def iterator(chunk_size):
-            for row in Notification.objects.all():
-                row.__dict__["title"], row.__dict__["url"] = "legacy words", ""
-                yield _Row(row)
-
-        @staticmethod
-        def filter(**kwargs):
-            return Notification.objects.filter(**kwargs)
-
-
-class _Row:
-    def __init__(self, row):
-        self.pk, self.kind, self.key, self.title, self.url = row.pk, row.kind, row.key, "legacy words", ""
