@@ -463,7 +463,9 @@ def test_duplicate_of_a_request_of_another_region_is_unknown(api, make_submissio
     assert reload(request_).status == "new"
 
 
-@pytest.mark.parametrize("of", ["itself", "EC-1999-000001", str(uuid.uuid4()), "hello", "", "x" * 41])
+@pytest.mark.parametrize(
+    "of", ["itself", "EC-1999-000001", str(uuid.uuid5(uuid.NAMESPACE_URL, "unknown")), "hello", "", "x" * 41]
+)
 def test_bad_duplicate_targets_are_field_errors(api, request_, of):
     response = post(
         api, request_, "duplicate", {"of": request_.reference if of == "itself" else of}, version=1
