@@ -3,6 +3,8 @@
 Later issues add rows (companies, requests, referrals, ...) to MATRIX.
 """
 
+import copy
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from advisors import access
 from advisors.models import Organisation, Region, Service, User
 from tests.advisors.factories import ServiceFactory
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
+from tests.module_db import rows_for_this_module
 
 ROLES = [
     "anonymous",
@@ -24,8 +27,21 @@ ROLES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world's rows, made once for the module's ~450 cases (tests/module_db.py)."""
+    with rows_for_this_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
 @pytest.fixture
-def world(db):
+def world(module_world, db):
+    return copy.deepcopy(module_world)
+
+
+def build_world():
     """Two regions. In the home region: organisations A (the actor's) and B; regional staff work for R."""
     home, away = RegionFactory(slug="home"), RegionFactory(slug="away")
     org_a = OrganisationFactory(slug="org-a", regions=[home])

@@ -1,5 +1,7 @@
 """Company and contact rows of the access-control matrix (see tests/advisors/test_access.py)."""
 
+import copy
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -10,6 +12,7 @@ from companies.identifiers import parse_organisation_number
 from companies.models import Company, Contact
 from tests.companies.conftest import org_number
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
+from tests.module_db import rows_for_this_module
 
 ROLES = [
     "anonymous",
@@ -22,8 +25,21 @@ ROLES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world's rows, made once for the module's cases (tests/module_db.py)."""
+    with rows_for_this_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
 @pytest.fixture
-def world(reference_data):
+def world(module_world, db):
+    return copy.deepcopy(module_world)
+
+
+def build_world():
     home = RegionFactory(slug="uppsala")
     home.counties.add("03")
     away = RegionFactory(slug="gavleborg")

@@ -1,6 +1,8 @@
 """The access matrix of outreach and notifications: every role against campaigns, their members,
 activities, follow-ups and notifications."""
 
+import copy
+
 import pytest
 
 from advisors import access
@@ -10,6 +12,7 @@ from notifications.models import Notification
 from outreach.models import Activity, Campaign, CampaignMember, FollowUp
 from tests.advisors.test_access import ROLES
 from tests.factories import CompanyFactory, OrganisationFactory, RegionFactory, UserFactory
+from tests.module_db import rows_for_this_module
 from tests.outreach.factories import ActivityFactory, CampaignFactory, FollowUpFactory
 
 
@@ -20,8 +23,21 @@ def _municipality(code, name, county, county_name):
     )[0]
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world's rows, made once for the module's cases (tests/module_db.py)."""
+    with rows_for_this_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
 @pytest.fixture
-def world(db):
+def world(module_world, db):
+    return copy.deepcopy(module_world)
+
+
+def build_world():
     """Two regions; the reference data is two municipalities only (loading all of it per test is slow)."""
     _municipality("0380", "Uppsala", "03", "Uppsala län")
     far_municipality = _municipality("2180", "Gävle", "21", "Gävleborgs län")

@@ -32,32 +32,34 @@ def triager(operator):
 
 @pytest.fixture
 def make_submission(need_categories, reference_data):
-    def make(**overrides) -> Submission:
-        number = overrides.pop("number", "556677-8899")
-        parsed = parse_organisation_number(number) if number else None
-        fields = {
-            "org_number": parsed.digits if parsed else None,
-            "legal_form": parsed.legal_form if parsed else "unregistered",
-            "company_name": "Knivsta Konsult AB",
-            "municipality": Municipality.objects.get(code="0330"),
-            "website": "",
-            "employee_band": "5-9",
-            "sells": "services",
-            "export_experience": "never",
-            "export_countries": [],
-            "needs": list(NeedCategory.objects.filter(slug__in=["buyer-credit-risk", "market-selection"])),
-            "target_markets": ["DE", "NO"],
-            "description": "We want to sell consulting services in Germany and Norway.",
-            "contact_name": "Karin Berg",
-            "contact_email": "karin@konsult.example",
-            "contact_phone": "",
-            "language": "sv",
-            "preferred_contact_method": "email",
-        }
-        fields.update(overrides)
-        return Submission(**fields)
+    return build_submission
 
-    return make
+
+def build_submission(**overrides) -> Submission:
+    """A submission from Knivsta Konsult AB (needs the need categories and the reference data)."""
+    number = overrides.pop("number", "556677-8899")
+    parsed = parse_organisation_number(number) if number else None
+    fields = {
+        "org_number": parsed.digits if parsed else None,
+        "legal_form": parsed.legal_form if parsed else "unregistered",
+        "company_name": "Knivsta Konsult AB",
+        "municipality": Municipality.objects.get(code="0330"),
+        "website": "",
+        "employee_band": "5-9",
+        "sells": "services",
+        "export_experience": "never",
+        "export_countries": [],
+        "needs": list(NeedCategory.objects.filter(slug__in=["buyer-credit-risk", "market-selection"])),
+        "target_markets": ["DE", "NO"],
+        "description": "We want to sell consulting services in Germany and Norway.",
+        "contact_name": "Karin Berg",
+        "contact_email": "karin@konsult.example",
+        "contact_phone": "",
+        "language": "sv",
+        "preferred_contact_method": "email",
+    }
+    fields.update(overrides)
+    return Submission(**fields)
 
 
 # --- Referrals ------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Who may do what with referrals (advisors/access.py), and who sees a request once it is referred across
 regions: the receiver, the sender, a third partner, another region's partner, regional staff."""
 
+import copy
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -8,13 +10,49 @@ from advisors import access
 from advisors.models import User
 from referrals import services
 from referrals.models import AdviceRequest, NeedCategory, Referral, RequestEvent
+from referrals.need_categories import seed_need_categories
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
+from tests.module_db import rows_for_this_module
+from tests.referrals.conftest import build_submission
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The people and the owned request, made once for the module's cases (tests/module_db.py)."""
+    with rows_for_this_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
 @pytest.fixture
-def people(region, operator, advisor, ekn, ekn_advisor, far_advisor):
+def world(module_world, db):
+    return copy.deepcopy(module_world)
+
+
+def build_world():
+    """What the conftest files' fixtures make (region, operator, ...), and the people of the matrix."""
+    seed_need_categories()
+    region = RegionFactory(name="Exportcenter Uppsala län", slug="uppsala")
+    region.counties.add("03")
+    operator = OrganisationFactory(
+        name="Almi Uppsala", slug="almi-uppsala", email="uppsala@almi.example", regions=[region]
+    )
+    region.operator = operator
+    region.save()
+    advisor = UserFactory(email="advisor@almi.example", full_name="Anna Andersson", organisation=operator)
+    ekn = OrganisationFactory(name="EKN", slug="ekn", kind="ekn", email="info@ekn.example", regions=[region])
+    ekn_advisor = UserFactory(email="eva@ekn.example", full_name="Eva Ek", organisation=ekn)
+    far_partner = OrganisationFactory(
+        name="Sandbacka Science Park",
+        slug="sandbacka",
+        kind="innovation_centre",
+        email="hej@sandbacka.example",
+        regions=[RegionFactory(name="Exportcenter Gävleborg", slug="gavleborg")],
+    )
+    far_advisor = UserFactory(email="sven@sandbacka.example", full_name="Sven Sand", organisation=far_partner)
     business_sweden = OrganisationFactory(
         name="Business Sweden", slug="bs", kind="business_sweden", regions=[region]
     )
@@ -22,7 +60,7 @@ def people(region, operator, advisor, ekn, ekn_advisor, far_advisor):
         name="Region Uppsala", slug="region-uppsala", kind="region", regions=[region]
     )
     elsewhere = OrganisationFactory(slug="elsewhere", regions=[RegionFactory(slug="elsewhere")])
-    return {
+    people = {
         "anonymous": AnonymousUser(),
         "sender": advisor,  # Almi: owns the request and refers it
         "sender_colleague": UserFactory(organisation=operator),
@@ -34,6 +72,70 @@ def people(region, operator, advisor, ekn, ekn_advisor, far_advisor):
         "other_region_staff": UserFactory(organisation=elsewhere, role=User.Role.REGIONAL_STAFF),
         "far_receiver": far_advisor,
     }
+    request = services.submit_request(submission=build_submission())
+    return {
+        "region": region,
+        "operator": operator,
+        "advisor": advisor,
+        "ekn": ekn,
+        "ekn_advisor": ekn_advisor,
+        "far_partner": far_partner,
+        "far_advisor": far_advisor,
+        "people": people,
+        # A request about buyer credit risk and market selection, taken by Almi's advisor (Almi owns it).
+        "owned_request": services.claim(request=request, advisor=advisor),
+    }
+
+
+# The fixtures of the conftest files that these tests use, taken from the module's world.
+@pytest.fixture
+def region(world):
+    return world["region"]
+
+
+@pytest.fixture
+def operator(world):
+    return world["operator"]
+
+
+@pytest.fixture
+def organisation(world):
+    return world["operator"]
+
+
+@pytest.fixture
+def advisor(world):
+    return world["advisor"]
+
+
+@pytest.fixture
+def ekn(world):
+    return world["ekn"]
+
+
+@pytest.fixture
+def ekn_advisor(world):
+    return world["ekn_advisor"]
+
+
+@pytest.fixture
+def far_partner(world):
+    return world["far_partner"]
+
+
+@pytest.fixture
+def far_advisor(world):
+    return world["far_advisor"]
+
+
+@pytest.fixture
+def people(world):
+    return world["people"]
+
+
+@pytest.fixture
+def owned_request(world):
+    return world["owned_request"]
 
 
 ROLES = [
