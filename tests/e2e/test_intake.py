@@ -7,7 +7,6 @@ catalogue (the call to action, the reference format, the email subject) and find
 
 import re
 import threading
-import time
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -22,6 +21,10 @@ from notifications.models import OutboundEmail
 from referrals import services, status_links
 from referrals.models import AdviceRequest, NeedCategory, RequestEvent
 from referrals.views import intake as views
+from tests.waiting import wait_until
+
+# The reference carries the year of the day: the server and the assertion read the same day.
+pytestmark = pytest.mark.usefixtures("midday_today")
 
 ORG_NUMBER = "556677-8899"
 COMPANY_NAME = "Uppsala Utsikt AB"
@@ -54,13 +57,13 @@ def confirmation_email(reference: str, *, timeout: float = 10.0) -> tuple[str, s
     The email is delivered after commit in the live server's thread; `mail.outbox` is shared with it
     (same process). Should it be empty, the outbox row holds the same subject and text.
     """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        sent = [m for m in mail.outbox if reference in m.subject and CONTACT_EMAIL in m.to]
-        if sent:
-            assert len(sent) == 1, [m.subject for m in sent]
-            return sent[0].subject, sent[0].body
-        time.sleep(0.1)
+
+    def sent():
+        return [m for m in mail.outbox if reference in m.subject and CONTACT_EMAIL in m.to]
+
+    if wait_until(sent, timeout=timeout):
+        assert len(sent()) == 1, [m.subject for m in sent()]
+        return sent()[0].subject, sent()[0].body
     row = OutboundEmail.objects.get(to=CONTACT_EMAIL, subject__contains=reference)
     return row.subject, row.body_text
 
@@ -406,7 +409,9 @@ def test_double_submit_creates_one_request(
 
     def slow_first(*, submission):
         if len(seen) == 1:
-            time.sleep(0.5)  # a slow server: the person clicks again before the first answer comes
+            # A slow server: the first answer waits until the person has clicked again and the browser has
+            # sent the second POST (`posts`, filled by the page's request events below).
+            assert wait_until(lambda: len(posts) >= 2, timeout=10), posts
         return submit_request(submission=submission)
 
     # The view's services only: submit_request() checks the key again itself, which is not a submission.

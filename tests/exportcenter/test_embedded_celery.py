@@ -8,10 +8,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -28,15 +29,6 @@ def manage(env, *args):
         timeout=120,
         check=True,
     ).stdout
-
-
-def wait_for(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 @pytest.fixture
@@ -99,7 +91,7 @@ def test_worker_and_beat_run_jobs_without_redis(embedded_env, tmp_path):
         text=True,
     )
     try:
-        delivered = wait_for(lambda: len(sent_mail(tmp_path)) >= 2, timeout=60)
+        delivered = wait_until(lambda: len(sent_mail(tmp_path)) >= 2, timeout=60, interval=0.1)
     finally:
         worker.terminate()
         try:

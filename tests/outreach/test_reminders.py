@@ -18,6 +18,7 @@ from outreach import reminders
 from outreach.models import FollowUp
 from outreach.tasks import send_reminders, sweep_reminders
 from referrals.models import AdviceRequest, Referral
+from tests.clock import SATURDAY_MORNING, WORKING_DAY_MORNING
 from tests.factories import UserFactory
 from tests.outreach.factories import FollowUpFactory, make_request
 
@@ -190,14 +191,22 @@ def test_the_sweep_walks_the_targets_in_chunks(sweep, advisor, colleague, compan
     assert Notification.objects.count() == 6 and len(mail.outbox) == 6
 
 
-def test_the_periodic_task_sweeps_today_by_default(advisor, company, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("now", "working"),
+    [(WORKING_DAY_MORNING, True), (SATURDAY_MORNING, False)],
+    ids=["working-day", "saturday"],
+)
+def test_the_periodic_task_sweeps_today_by_default(
+    now, working, time_machine, advisor, company, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
+    time_machine.move_to(now, tick=False)
     today = timezone.localdate()
+    assert today == now.date() and reminders.is_working_day(today) is working
     due = follow_up(advisor, company, today)
     with django_capture_on_commit_callbacks(execute=True):
         chunks = sweep_reminders.delay("follow_up_due").get()
-    working = reminders.is_working_day(today)
     assert chunks == (1 if working else 0)
     assert Reminder.objects.filter(target_id=due.pk).exists() is working
 
