@@ -19,7 +19,7 @@ RUN_SITE_URL := $(or $(SITE_URL),$(ENV_SITE_URL),http://$(RUN_HOST):$(PORT))
 help:
 	@echo "make run       start the portal (SQLite + embedded Celery unless DATABASE_URL/REDIS_URL are set)"
 	@echo "make test      run the whole test suite"
-	@echo "make lint      ruff format --check and ruff check"
+	@echo "make lint      ruff format --check, ruff check and the import contracts (lint-imports)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  extract strings into locale/ and compile the catalogues"
 
@@ -48,6 +48,7 @@ test: $(STAMP) $(MO_FILES)
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .
