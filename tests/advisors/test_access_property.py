@@ -4,15 +4,14 @@ For every registered policy, every role and every object of a matrix world (two 
 organisations, every role, objects of every kind, with the edge cases: sole traders, unassigned requests,
 organisation-only notes, referrals in every state, co-handling, shared and personal saved views, inactive
 services...), `can(view)` equals `visible(...).filter(pk=obj.pk).exists()`. A Python fast path that drifts
-from its query fails here. The world is built once per module: a module fixture holds it in a transaction
-(rolled back at the end), and each test runs in a savepoint inside it.
+from its query fails here. The world is built once per module (tests/module_db.py): its rows stay in a
+transaction rolled back after the module, and each test runs in a savepoint inside it.
 """
 
 import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
@@ -32,8 +31,10 @@ from tests.factories import (
     RegionFactory,
     UserFactory,
 )
+from tests.module_db import rows_for_this_module
 from tests.outreach.factories import ActivityFactory, CampaignFactory, FollowUpFactory, make_request
 
+MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
 ROLES = [
     "anonymous",
     "inactive",
@@ -266,12 +267,11 @@ def _build_world():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The world, built once for this module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            world = _build_world()  # as quick as the tests' own hashing (tests/conftest.py)
-        yield world
-        transaction.set_rollback(True)
+    """The world, built once for this module and rolled back after it (tests/module_db.py)."""
+    with rows_for_this_module(django_db_blocker):
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[MD5]):
+            built = _build_world()  # as quick as the tests' own hashing (tests/conftest.py)
+        yield built
 
 
 def _objects_of(objects, label):
