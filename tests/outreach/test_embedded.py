@@ -5,7 +5,10 @@ runs a queued reminder sweep; the advisory lock falls back to a cache lock there
 the ledger, the app and the mailbox once, also when the sweep is queued twice.
 """
 
-from tests.exportcenter.test_embedded_celery import CELERY, ROOT, embedded_env, manage, sent_mail, wait_for
+import re
+
+from tests.exportcenter.test_embedded_celery import CELERY, ROOT, embedded_env, manage, sent_mail
+from tests.waiting import wait_until
 
 __all__ = ["embedded_env"]  # the fixture, imported for this module's test
 
@@ -33,29 +36,37 @@ sweep_reminders.delay("follow_up_due", "2026-11-24")
 """
 
 
+SWEEP_DONE = re.compile(r"Task [\w.]+\.sweep_reminders\[[^\]]+\] succeeded")
+
+
 def test_reminders_work_with_the_embedded_broker_and_sqlite(embedded_env, tmp_path):
     import subprocess
 
     manage(embedded_env, "shell", "-c", SETUP)
-    worker = subprocess.Popen(
-        [CELERY, "-A", "exportcenter", "worker", "-B", "--pool=solo", "--loglevel=INFO"],
-        cwd=ROOT,
-        env=embedded_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        delivered = wait_for(lambda: any("Ring Karin" in mail for mail in sent_mail(tmp_path)), timeout=60)
-        # Give the second sweep time to run (it must add nothing).
-        wait_for(lambda: False, timeout=3)
-    finally:
-        worker.terminate()
+    log = tmp_path / "worker.log"
+    with log.open("w") as log_file:
+        worker = subprocess.Popen(
+            [CELERY, "-A", "exportcenter", "worker", "-B", "--pool=solo", "--loglevel=INFO"],
+            cwd=ROOT,
+            env=embedded_env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            output = worker.communicate(timeout=20)[0]
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output = worker.communicate()[0]
+            delivered = wait_until(
+                lambda: any("Ring Karin" in mail for mail in sent_mail(tmp_path)), timeout=60, interval=0.1
+            )
+            # The second sweep must have run too (and added nothing).
+            wait_until(lambda: len(SWEEP_DONE.findall(log.read_text())) >= 2, timeout=30, interval=0.1)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+    output = log.read_text()
+    assert len(SWEEP_DONE.findall(output)) >= 2, f"both sweeps should have run; worker log:\n{output[-3000:]}"
     assert delivered, f"no reminder email; worker log:\n{output[-3000:]}"
     assert sum(mail.count("Ring Karin") > 0 for mail in sent_mail(tmp_path)) == 1
     counts = manage(
