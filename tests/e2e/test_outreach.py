@@ -6,6 +6,7 @@ bell. axe-core on every page. The English pages (/en/…), so no assertion depen
 import re
 from datetime import timedelta
 
+import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -21,6 +22,9 @@ from tests.factories import CompanyFactory, ContactFactory
 from tests.outreach.factories import FollowUpFactory
 
 ANNA = "anna.advisor@almi.example"
+
+# The server and the assertions read the same day ("tomorrow", "due today").
+pytestmark = pytest.mark.usefixtures("midday_today")
 
 
 def manufacturers():

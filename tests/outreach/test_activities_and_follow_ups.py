@@ -105,6 +105,7 @@ def test_an_activity_refuses_another_companys_contact_request_or_member(
 # --- Follow-ups -------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("midday_today")  # the form and the assertion read the same day
 def test_add_a_follow_up_due_tomorrow(client, advisor, company):
     client.force_login(advisor)
     tomorrow = timezone.localdate() + timedelta(days=1)

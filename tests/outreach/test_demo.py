@@ -12,6 +12,7 @@ from outreach.models import Activity, Campaign, CampaignMember, FollowUp
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("midday_today")  # the seed and the assertion read the same day
 def test_demo_outreach_has_a_campaign_activities_and_follow_ups_due_around_today(reference_data):
     advisors_demo.seed()
     companies_demo.seed()

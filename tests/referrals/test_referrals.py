@@ -2,7 +2,7 @@
 chain on both timelines, the one-working-day deadline, notifications, and accept racing withdraw."""
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,7 @@ from companies.models import CompanyEvent
 from notifications.models import Notification, OutboundEmail
 from referrals import notices, services
 from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent
+from tests.clock import WORKING_DAY_MORNING
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -416,9 +417,12 @@ def test_the_answer_is_due_one_working_day_later(owned_request, ekn, advisor, re
     assert referral.due_at == due.replace(tzinfo=STOCKHOLM)
 
 
-def test_due_state_and_overdue(owned_request, ekn, advisor, refer):
-    referral = refer(owned_request, ekn, advisor)
-    assert referral.due_state in {"open", "due_today"} and not referral.is_overdue
+@pytest.mark.time_machine(WORKING_DAY_MORNING, tick=False)
+def test_due_state_and_overdue(owned_request, ekn, advisor, refer, time_machine):
+    referral = refer(owned_request, ekn, advisor)  # Wednesday morning: due Thursday morning
+    assert referral.due_state == "open" and not referral.is_overdue
+    time_machine.move_to(WORKING_DAY_MORNING + timedelta(hours=23), tick=False)  # Thursday, 09:00
+    assert referral.due_state == "due_today" and not referral.is_overdue
     Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timezone.timedelta(minutes=1))
     late = reload(referral)
     assert late.is_overdue and late.due_state == "overdue"
