@@ -6,7 +6,7 @@ from stdnum import luhn
 
 from advisors.models import Organisation, Region, User
 from companies.identifiers import LegalForm
-from companies.models import Company, CompanySource, Contact, Municipality
+from companies.models import Company, CompanySource, Contact, County, Municipality
 
 TEST_PASSWORD = "Correct-Horse-42!"
 # Hashing once per hasher keeps factories fast. The hash is made by the hasher the settings use at the time
@@ -61,6 +61,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 # --- Companies ------------------------------------------------------------------------------------
 
 SOLE_TRADER_NUMBER = "8803200016"  # 880320-0016, a valid personal identity number
+
+
+def municipality(code: str, name: str, county: str, county_name: str) -> Municipality:
+    """A municipality and its county, made if the reference data is not there (a world without it)."""
+    County.objects.get_or_create(code=county, defaults={"name": county_name, "short_name": county_name})
+    return Municipality.objects.get_or_create(
+        code=code, defaults={"name": name, "short_name": name, "county_id": county}
+    )[0]
 
 
 def valid_org_number(n: int) -> str:

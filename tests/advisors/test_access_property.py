@@ -19,41 +19,26 @@ from django.utils import timezone
 from advisors import access
 from advisors.models import Organisation, Region, Service, User
 from companies.identifiers import LegalForm
-from companies.models import Company, CompanyImport, Contact, County, Municipality
+from companies.models import Company, CompanyImport, Contact, Municipality
 from dashboards.models import RegionalGoal
 from notifications.models import Notification
 from outreach.models import CampaignMember
 from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent, SavedView
+from tests.advisors.test_access import ROLES as MATRIX_ROLES
 from tests.factories import (
     SOLE_TRADER_NUMBER,
     CompanyFactory,
     OrganisationFactory,
     RegionFactory,
     UserFactory,
+    municipality,
 )
 from tests.module_db import rows_for_this_module
 from tests.outreach.factories import ActivityFactory, CampaignFactory, FollowUpFactory, make_request
 
 MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
-ROLES = [
-    "anonymous",
-    "inactive",
-    "advisor",
-    "lead",
-    "other_org_advisor",
-    "regional_staff",
-    "other_region_advisor",
-    "other_region_staff",
-    "homeless",  # an organisation that serves no region
-    "superuser",
-]
-
-
-def _municipality(code, name, county):
-    County.objects.get_or_create(code=county, defaults={"name": f"{name} län", "short_name": name})
-    return Municipality.objects.get_or_create(
-        code=code, defaults={"name": name, "short_name": name, "county_id": county}
-    )[0]
+# The matrix's roles, and regional staff of the other region and a partner that serves no region.
+ROLES = [*MATRIX_ROLES, "other_region_staff", "homeless"]
 
 
 def _build_world():
@@ -63,7 +48,7 @@ def _build_world():
         ("2180", "Gävle", "21"),
         ("1280", "Malmö", "12"),  # a county no region serves
     ]:
-        _municipality(code, name, county)
+        municipality(code, name, county, f"{name} län")
     home, away = RegionFactory(slug="prop-home"), RegionFactory(slug="prop-away")
     home.counties.add("03")
     away.counties.add("21")

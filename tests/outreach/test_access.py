@@ -7,20 +7,12 @@ import pytest
 
 from advisors import access
 from advisors.models import Organisation, User
-from companies.models import County, Municipality
 from notifications.models import Notification
 from outreach.models import Activity, Campaign, CampaignMember, FollowUp
 from tests.advisors.test_access import ROLES
-from tests.factories import CompanyFactory, OrganisationFactory, RegionFactory, UserFactory
+from tests.factories import CompanyFactory, OrganisationFactory, RegionFactory, UserFactory, municipality
 from tests.module_db import rows_for_this_module
 from tests.outreach.factories import ActivityFactory, CampaignFactory, FollowUpFactory
-
-
-def _municipality(code, name, county, county_name):
-    County.objects.get_or_create(code=county, defaults={"name": county_name, "short_name": county_name})
-    return Municipality.objects.get_or_create(
-        code=code, defaults={"name": name, "short_name": name, "county_id": county}
-    )[0]
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +31,8 @@ def world(module_world, db):
 
 def build_world():
     """Two regions; the reference data is two municipalities only (loading all of it per test is slow)."""
-    _municipality("0380", "Uppsala", "03", "Uppsala län")
-    far_municipality = _municipality("2180", "Gävle", "21", "Gävleborgs län")
+    municipality("0380", "Uppsala", "03", "Uppsala län")
+    far_municipality = municipality("2180", "Gävle", "21", "Gävleborgs län")
     home, away = RegionFactory(slug="home"), RegionFactory(slug="away")
     home.counties.add("03")
     away.counties.add("21")
