@@ -5,8 +5,8 @@
   Redis database too (cache and broker), so that one worker's `cache.clear()` or rate-limit counts never
   reach another's.
 * The reference data (counties, municipalities, SNI, turnover classes) is loaded once per test database,
-  in `django_db_setup`. Transactional tests (`live_server`, `transaction=True`) flush the database at their
-  end: `pytest_runtest_teardown` loads it again right after such a test, outside any test transaction.
+  in `django_db_setup`. The flush that ends a transactional test (`live_server`, `transaction=True`) leaves
+  its tables alone; should a test empty them anyway, `pytest_runtest_teardown` loads them again.
 * The translation catalogues are compiled at session start when a `.mo` file is missing or older than its
   `.po` (they are git-ignored), so that a plain `pytest` checks Swedish text against today's catalogue.
 """
@@ -89,6 +89,30 @@ def pytest_configure(config):
 
         trans_real._translations.clear()  # forget catalogues read before the compilation
     _use_a_redis_database_per_worker(config)
+
+
+def _sql_flush_keeping_reference_data(style, connection, reset_sequences=True, allow_cascade=False):
+    """Django's `sql_flush` (what `flush` runs) without the reference tables, which reference no other."""
+    from companies.models import County, Municipality, SNICode, SNISection, TurnoverClass
+
+    kept = {model._meta.db_table for model in (County, Municipality, SNISection, SNICode, TurnoverClass)}
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    return connection.ops.sql_flush(
+        style,
+        [table for table in tables if table not in kept],
+        reset_sequences=reset_sequences,
+        allow_cascade=allow_cascade,
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_keeps_the_reference_data():
+    """A transactional test's flush keeps the reference data: reloading it after each would cost ~0.3 s."""
+    from django.core.management.commands import flush
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush, "sql_flush", _sql_flush_keeping_reference_data)
+        yield
 
 
 # The blocker of the test database while it exists (set up and not yet torn down), else None.

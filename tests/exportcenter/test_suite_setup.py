@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 
 from advisors.models import Region
@@ -99,3 +100,11 @@ def test_rows_made_for_a_module_are_rolled_back_at_its_end(django_db_setup, djan
         assert Region.objects.filter(slug="kept-for-a-module").exists()
     with django_db_blocker.unblock():
         assert not Region.objects.filter(slug="kept-for-a-module").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flush_of_a_transactional_test_keeps_the_reference_data():
+    RegionFactory(slug="flushed")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Region.objects.exists()
+    assert County.objects.count() == 21 and SNICode.objects.count() == 835
