@@ -200,7 +200,7 @@ def measure(worker, queue: str, due: date, args) -> None:
     time.sleep(3)  # let the worker connect
     t0 = time.perf_counter()
     app.send_task(
-        "outreach.tasks.sweep_reminders",
+        "notifications.tasks.sweep_reminders",
         kwargs={"kind": "follow_up_due", "run_date": due.isoformat()},
         queue=queue,
     )

@@ -175,7 +175,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("DEADLINE_SWEEP_INTERVAL_SECONDS", default=300.0),
     },
 }
-# The reminders (outreach.reminders): one generic sweep task, one schedule entry per kind. A sweep that
+# The reminders (notifications.reminders): one generic sweep task, one schedule entry per kind. A sweep that
 # waited in the queue for hours is dropped (`expires`): the next day's sweep catches up on what is missing.
 REMINDER_TIME = env.str("REMINDER_TIME", default="08:00")  # Stockholm time, working days
 WEEKLY_DIGEST_TIME = env.str("WEEKLY_DIGEST_TIME", default="07:30")  # Stockholm time, Mondays
@@ -193,13 +193,13 @@ for _kind in (
     "referral_not_answered",
 ):
     CELERY_BEAT_SCHEDULE[f"reminders-{_kind.replace('_', '-')}"] = {
-        "task": "outreach.tasks.sweep_reminders",
+        "task": "notifications.tasks.sweep_reminders",
         "schedule": crontab(minute=_reminder_minute, hour=_reminder_hour, day_of_week="mon-fri"),
         "kwargs": {"kind": _kind},
         "options": {"expires": 6 * 60 * 60},
     }
 CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {
-    "task": "outreach.tasks.sweep_reminders",
+    "task": "notifications.tasks.sweep_reminders",
     "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week="mon"),
     "kwargs": {"kind": "weekly_digest"},
     "options": {"expires": 6 * 60 * 60},

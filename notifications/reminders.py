@@ -1,6 +1,7 @@
 """The reminder machinery: one generic sweep for every kind of reminder.
 
-A kind (`outreach.reminder_kinds`) says three things: which targets are due on a run date
+A kind (`outreach/reminder_kinds.py`, `referrals/reminder_kinds.py`, registered with `@register` when
+their app is ready) says three things: which targets are due on a run date
 (`candidates`), who gets what about each of them (`plan`), and what the reminder says (`content`).
 Everything else is shared:
 
@@ -22,21 +23,26 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from exportcenter.locks import advisory_lock
-from exportcenter.workdays import is_working_day
-from notifications.models import Notification, Reminder
-from notifications.services import (
+from exportcenter.workdays import is_working_day, moment
+
+from . import kinds
+from .models import Notification, Reminder
+from .services import (
     EmailDraft,
     LedgerEntry,
     email_wanted,
@@ -116,6 +122,7 @@ class ReminderKind:
 
     kind: str = ""
     target: str = ""  # the model label of the targets, e.g. "outreach.followup"
+    help_text: Any = ""  # when it comes, for the preferences page
     working_days_only = True  # a sweep on a weekend or holiday sends nothing
 
     def candidates(self, run_date: date) -> QuerySet:
@@ -162,8 +169,16 @@ REGISTRY: dict[str, ReminderKind] = {}
 
 
 def register(cls):
-    """Class decorator: add a kind to the registry under its `kind`."""
-    REGISTRY[cls.kind] = cls()
+    """Class decorator: add a kind to the registry under its `kind`, and tell the notification centre how
+    its notifications read and where they link (`notifications.kinds`)."""
+    from .models import ReminderKind as Kinds
+
+    REGISTRY[cls.kind] = spec = cls()
+    kinds.register(
+        kinds.NotificationKind(
+            spec.kind, Kinds(spec.kind).label, title=spec.title, url=spec.link, help_text=spec.help_text
+        )
+    )
     return cls
 
 
@@ -204,7 +219,7 @@ def sweep(kind: str, run_date: date | None = None, *, chunk_size: int | None = N
             ids = list(candidates.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
             if not ids:
                 break
-            transaction.on_commit(_queue(task("outreach.tasks.send_reminders"), kind, run_date, ids))
+            transaction.on_commit(_queue(task("notifications.tasks.send_reminders"), kind, run_date, ids))
             chunks, targets, last = chunks + 1, targets + len(ids), ids[-1]
     logger.info("Reminder sweep %s for %s: %s targets in %s chunks.", kind, run_date, targets, chunks)
     return SweepResult(kind, run_date, chunks=chunks, targets=targets)
@@ -299,3 +314,55 @@ def _email(item: Planned, content: Content, key: str, templates, texts: dict) ->
         body_text=text.render(context),
         body_html=html.render(context),
     )
+
+
+# --- Helpers for kinds -------------------------------------------------------------------------------
+#
+# A sweep words thousands of reminders about the same few days and pages: format and reverse each once
+# per language (the caches are per process and small).
+
+LISTED = 10  # items listed per section of a digest; the rest are counted
+
+
+@lru_cache(maxsize=1024)
+def _formatted_day(value: date, language: str) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def day(value: date) -> str:
+    return _formatted_day(value, translation.get_language())
+
+
+@lru_cache(maxsize=8192)
+def _path(name: str, language: str, public_id=None) -> str:
+    return reverse(name, kwargs={"public_id": public_id} if public_id else None)
+
+
+def url(name: str, public_id=None) -> str:
+    return _path(name, translation.get_language(), public_id)
+
+
+def request_link(params) -> str:
+    return kinds.link("referrals:request_detail", params["request"])
+
+
+def first_per(queryset, partition: str, order: list, limit: int = LISTED):
+    """The first `limit` rows per `partition` value (one query, a window function)."""
+    return queryset.annotate(
+        position=Window(RowNumber(), partition_by=[F(partition)], order_by=[F(name) for name in order])
+    ).filter(position__lte=limit)
+
+
+def counts(queryset, field: str) -> dict[int, int]:
+    return dict(
+        queryset.order_by().values_list(field).annotate(count=Count("pk")).values_list(field, "count")
+    )
+
+
+def sent_before(run_date: date):
+    """The moment a deadline must have passed to be reminded of on `run_date`: that day's reminder time."""
+    return moment(run_date, settings.REMINDER_TIME)
+
+
+def active_people() -> Q:
+    return Q(is_active=True, organisation__is_active=True)

@@ -11,9 +11,8 @@ class OutreachConfig(AppConfig):
         from exportcenter.panels import Panel
         from referrals.panels import request_page
 
-        from . import reminder_kinds, selectors, tasks  # noqa: F401 - tasks register at start-up
+        from . import reminder_kinds, selectors  # noqa: F401 - the reminder kinds register themselves
 
-        reminder_kinds.register_notification_kinds()
         company_page.register(
             Panel("outreach", "outreach/includes/company_outreach.html", selectors.company_outreach, order=20)
         )

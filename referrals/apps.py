@@ -10,7 +10,7 @@ class ReferralsConfig(AppConfig):
         from companies.panels import company_page
         from exportcenter.panels import Panel
 
-        from . import notices, selectors
+        from . import notices, reminder_kinds, selectors  # noqa: F401 - the reminder kinds register
 
         notices.register_kinds()
         company_page.register(

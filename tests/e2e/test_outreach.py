@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from advisors.models import User
 from companies.models import Municipality, SNICode
+from notifications import reminders
 from notifications.models import Notification, OutboundEmail
-from outreach import reminders
 from outreach.models import Activity, Campaign, CampaignMember, FollowUp
 from tests.factories import CompanyFactory, ContactFactory
 from tests.outreach.factories import FollowUpFactory

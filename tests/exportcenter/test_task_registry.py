@@ -10,7 +10,7 @@ from django.conf import settings
 PUBLISHED = [
     "notifications.tasks.deliver_email",
     "notifications.tasks.deliver_emails",
-    "outreach.tasks.send_reminders",
+    "notifications.tasks.send_reminders",
 ]
 
 

@@ -13,8 +13,8 @@ from django.core import mail
 from django.db import connection
 
 from exportcenter.locks import advisory_lock
+from notifications import reminders
 from notifications.models import Notification, OutboundEmail, Reminder
-from outreach import reminders
 from outreach.models import FollowUp
 from tests.factories import CompanyFactory, UserFactory
 from tests.outreach.factories import FollowUpFactory

@@ -30,7 +30,7 @@ import datetime
 services.create_follow_up(
     by=anna, owner=anna, company=company, description="Ring Karin", due_on=datetime.date(2026, 11, 24)
 )
-from outreach.tasks import sweep_reminders
+from notifications.tasks import sweep_reminders
 sweep_reminders.delay("follow_up_due", "2026-11-24")
 sweep_reminders.delay("follow_up_due", "2026-11-24")
 """

@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from notifications import reminders
 from notifications.models import Reminder, ReminderKind
-from outreach import reminders
-from outreach.tasks import sweep_reminders
+from notifications.tasks import sweep_reminders
 from tests.outreach.factories import FollowUpFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

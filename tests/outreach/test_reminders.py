@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.utils import translation
 
 from advisors.models import User
+from notifications import reminders
 from notifications.models import Notification, NotificationPreference, OutboundEmail, Reminder, ReminderKind
-from outreach import reminders
+from notifications.tasks import send_reminders, sweep_reminders
 from outreach.models import FollowUp
-from outreach.tasks import send_reminders, sweep_reminders
 from referrals.models import AdviceRequest, Referral
 from tests.clock import SATURDAY_MORNING, WORKING_DAY_MORNING
 from tests.factories import UserFactory
@@ -464,7 +464,7 @@ def test_each_reminder_kind_has_a_schedule_entry(settings):
     scheduled = {
         entry["kwargs"]["kind"]
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
-        if entry["task"] == "outreach.tasks.sweep_reminders"
+        if entry["task"] == "notifications.tasks.sweep_reminders"
     }
     assert scheduled == set(ReminderKind.values)
     entry = settings.CELERY_BEAT_SCHEDULE["reminders-follow-up-due"]

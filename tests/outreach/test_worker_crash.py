@@ -157,7 +157,7 @@ def sweep(queue):
     from exportcenter.celery import app
 
     app.send_task(
-        "outreach.tasks.sweep_reminders",
+        "notifications.tasks.sweep_reminders",
         kwargs={"kind": "follow_up_due", "run_date": DUE.isoformat()},
         queue=queue,
     )
