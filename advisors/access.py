@@ -23,7 +23,6 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
-from rest_framework.permissions import BasePermission
 
 
 class Action(StrEnum):
@@ -647,21 +646,6 @@ class NotificationPolicy(Policy):
 
     def can_change(self, user, notification):
         return self.can_view(user, notification)
-
-
-# --- Adapters -------------------------------------------------------------------------------------
-
-
-class AccessPermission(BasePermission):
-    """DRF permission that asks `can()` for object-level access, by HTTP method."""
-
-    method_actions = {"GET": Action.VIEW, "HEAD": Action.VIEW, "OPTIONS": Action.VIEW}
-
-    def has_object_permission(self, request, view, obj: Model) -> bool:
-        action = self.method_actions.get(
-            request.method, Action.DELETE if request.method == "DELETE" else Action.CHANGE
-        )
-        return can(request.user, action, obj)
 
 
 @policy("dashboards.RegionalGoal")
