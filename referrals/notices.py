@@ -151,20 +151,26 @@ def _email_organisation(organisation, *, key: str, template: str, context: dict[
         )
 
 
-def referral_received(referral: Referral) -> None:
+def _tell_receiver(referral: Referral, kind: str, *, template: str, **context) -> None:
     """The receiving organisation's queue, and its functional address."""
-    key = f"referral-received:{referral.pk}"
+    key = f"{kind.replace('_', '-')}:{referral.pk}"
     tell(
         recipients=queue_people(referral.to_organisation_id),
-        kind=Kind.REFERRAL_RECEIVED,
+        kind=kind,
         params=_referral_params(referral, referral.from_organisation),
         key=key,
     )
     _email_organisation(
         referral.to_organisation,
         key=key,
-        template="referral_received",
-        context={"referral": referral, "request": referral.request, "needs": list(referral.needs.all())},
+        template=template,
+        context={"referral": referral, "request": referral.request, **context},
+    )
+
+
+def referral_received(referral: Referral) -> None:
+    _tell_receiver(
+        referral, Kind.REFERRAL_RECEIVED, template="referral_received", needs=list(referral.needs.all())
     )
 
 
@@ -198,20 +204,7 @@ def referral_answered(referral: Referral, *, by) -> None:
 
 
 def referral_withdrawn(referral: Referral) -> None:
-    """The receiving organisation's queue, and its functional address."""
-    key = f"referral-withdrawn:{referral.pk}"
-    tell(
-        recipients=queue_people(referral.to_organisation_id),
-        kind=Kind.REFERRAL_WITHDRAWN,
-        params=_referral_params(referral, referral.from_organisation),
-        key=key,
-    )
-    _email_organisation(
-        referral.to_organisation,
-        key=key,
-        template="referral_answered",
-        context={"referral": referral, "request": referral.request},
-    )
+    _tell_receiver(referral, Kind.REFERRAL_WITHDRAWN, template="referral_answered")
 
 
 # --- The company -----------------------------------------------------------------------------------
