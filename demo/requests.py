@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from advisors.models import Organisation, User
 from companies.models import Company
-from notifications.models import OutboundEmail
+from notifications.models import Notification, OutboundEmail
 from referrals import services, status_links
 from referrals.models import AdviceRequest, NeedCategory, Referral
 from referrals.need_categories import seed_need_categories
@@ -88,6 +89,8 @@ def seed(*, count: int = 24) -> DemoRequests:
                 Q(key__in=[f"request-confirmation:{request.pk}", f"request-triage:{request.pk}"])
                 | Q(key__startswith=f"notification:new-request:{request.pk}:")
             ).delete()
+            # They arrived before the demo begins: the queue has seen them (no pile of unread on sign-in).
+            Notification.objects.filter(key=f"new-request:{request.pk}").update(read_at=timezone.now())
         created.append(request)
     first = min(created, key=lambda r: r.pk) if created else None
     return DemoRequests(

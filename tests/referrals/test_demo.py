@@ -3,7 +3,7 @@ import pytest
 from demo import companies as companies_demo
 from demo import partners as advisors_demo
 from demo import requests as demo
-from notifications.models import OutboundEmail
+from notifications.models import Notification, OutboundEmail
 from referrals import status_links
 from referrals.models import AdviceRequest
 
@@ -17,6 +17,10 @@ def test_demo_requests_are_idempotent_send_no_email_and_have_a_working_status_li
     assert first.requests == again.requests == AdviceRequest.objects.count() == 24
     assert not OutboundEmail.objects.exists()
     assert AdviceRequest.objects.filter(region__slug="uppsala").count() == 24
+    # The queue on triage duty has seen them: signing in to the demo shows no pile of 24 unread requests.
+    new_requests = Notification.objects.filter(kind="new_request")
+    assert new_requests.filter(recipient__email="anna.advisor@almi.example").count() == 24
+    assert not new_requests.filter(read_at__isnull=True).exists()
     path = first.status_url.removeprefix("http://127.0.0.1:8000")
     request = status_links.request_for_token(path.strip("/").split("/")[-1])
     assert client.get(path).status_code == 200
