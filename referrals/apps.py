@@ -7,12 +7,14 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Requests and referrals")
 
     def ready(self):
+        from companies.models import register_event_kinds
         from companies.panels import company_page
         from exportcenter.panels import Panel
 
-        from . import notices, reminder_kinds, selectors  # noqa: F401 - the reminder kinds register
+        from . import models, notices, reminder_kinds, selectors  # noqa: F401 - the reminder kinds register
 
         notices.register_kinds()
+        register_event_kinds(models.CompanyEventKind.choices)
         company_page.register(
             Panel(
                 "requests", "referrals/includes/company_requests.html", selectors.company_requests, order=10

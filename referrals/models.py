@@ -596,3 +596,12 @@ class CoHandling(models.Model):
 
     def __str__(self):
         return f"{self.request.reference}: {self.organisation.name} ({self.need.name})"
+
+
+class CompanyEventKind(models.TextChoices):
+    """What a referral writes on the company's timeline (registered with companies when the app is ready)."""
+
+    REFERRED = "referred", _("Request referred")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+    REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")

@@ -9,6 +9,7 @@ from .company import (
     Contact,
     EmployeeBand,
     ExportExperience,
+    register_event_kinds,
 )
 from .imports import CompanyImport
 from .reference import County, Municipality, SNICode, SNISection, TurnoverClass
@@ -30,4 +31,5 @@ __all__ = [
     "SNICode",
     "SNISection",
     "TurnoverClass",
+    "register_event_kinds",
 ]

@@ -1,6 +1,7 @@
 """The shared company register: companies, their contact persons and their timeline."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -332,8 +333,23 @@ class Contact(models.Model):
         return display_phone(self.phone)
 
 
+# The kinds of company event that higher apps add (referrals: "referred", ...), registered in their
+# AppConfig.ready() with `register_event_kinds`, so that this app never names them.
+_OTHER_EVENT_KINDS: dict[str, Any] = {}
+
+
+def register_event_kinds(choices) -> None:
+    _OTHER_EVENT_KINDS.update(dict(choices))
+
+
+def event_kinds() -> list[tuple[str, Any]]:
+    """Every kind of company event: the register's own, then those the other apps registered."""
+    return [*CompanyEvent.Kind.choices, *_OTHER_EVENT_KINDS.items()]
+
+
 class CompanyEvent(models.Model):
-    """An append-only entry on a company's timeline. Requests, referrals and activities add their own."""
+    """An append-only entry on a company's timeline. Requests, referrals and activities add their own
+    kinds (`register_event_kinds`)."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Registered")
@@ -342,15 +358,11 @@ class CompanyEvent(models.Model):
         CONTACT_UPDATED = "contact_updated", _("Contact updated")
         IMPORTED = "imported", _("Updated by import")
         MERGED = "merged", _("Merged")
-        REFERRED = "referred", _("Request referred")
-        REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
-        REFERRAL_DECLINED = "referral_declined", _("Referral declined")
-        REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
 
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="events", verbose_name=_("company")
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=event_kinds)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

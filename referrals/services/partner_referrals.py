@@ -12,7 +12,7 @@ from exportcenter.errors import Stale
 from exportcenter.workdays import one_working_day_after
 
 from .. import notices
-from ..models import AdviceRequest, CoHandling, Referral, RequestEvent
+from ..models import AdviceRequest, CoHandling, CompanyEventKind, Referral, RequestEvent
 from .workflow import InvalidAssignee, _event, _locked, _save
 
 # --- Referrals between partners ----------------------------------------------------------------------
@@ -203,7 +203,7 @@ def refer_request(
             "consent_details": consent.details,
         },
     )
-    _company_event(referral, CompanyEvent.Kind.REFERRED, by)
+    _company_event(referral, CompanyEventKind.REFERRED, by)
     notices.referral_received(referral)
     return referral
 
@@ -253,7 +253,7 @@ def accept_referral(*, referral: Referral, by, advisor=None, expected_version: i
         )
         _save(request)
     _event(request, RequestEvent.Kind.REFERRAL_ACCEPTED, by, referral=referral, data=data)
-    _company_event(referral, CompanyEvent.Kind.REFERRAL_ACCEPTED, by)
+    _company_event(referral, CompanyEventKind.REFERRAL_ACCEPTED, by)
     notices.referral_answered(referral, by=by)
     return referral
 
@@ -284,7 +284,7 @@ def decline_referral(*, referral: Referral, by, reason: str, expected_version: i
         referral=referral,
         data=_referral_data(referral),
     )
-    _company_event(referral, CompanyEvent.Kind.REFERRAL_DECLINED, by)
+    _company_event(referral, CompanyEventKind.REFERRAL_DECLINED, by)
     notices.referral_answered(referral, by=by)
     return referral
 
@@ -300,6 +300,6 @@ def withdraw_referral(*, referral: Referral, by, expected_version: int | None = 
     _event(
         request, RequestEvent.Kind.REFERRAL_WITHDRAWN, by, referral=referral, data=_referral_data(referral)
     )
-    _company_event(referral, CompanyEvent.Kind.REFERRAL_WITHDRAWN, by)
+    _company_event(referral, CompanyEventKind.REFERRAL_WITHDRAWN, by)
     notices.referral_withdrawn(referral)
     return referral
