@@ -317,7 +317,7 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "outreach.models.Activity.Kind",
         "CampaignMemberStatusEnum": "outreach.models.CampaignMember.Status",
         "FollowUpStatusEnum": "outreach.models.FollowUp.Status",
-        "NotificationKindEnum": "notifications.models.NOTIFICATION_KINDS",
+        "NotificationKindEnum": "notifications.kinds.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -32,6 +32,7 @@ class NotificationKind:
     url: Callable[[Params], str]
     help_text: Any = ""
     email_default: bool = True
+    is_reminder: bool = False  # a reminder kind (notifications.reminders), written in the ledger too
 
 
 _REGISTRY: dict[str, NotificationKind] = {}
@@ -45,6 +46,15 @@ def register(kind: NotificationKind) -> NotificationKind:
 def registered() -> list[NotificationKind]:
     """Every registered kind, in the order the apps registered them."""
     return list(_REGISTRY.values())
+
+
+def choices() -> list[tuple[str, Any]]:
+    """Every registered kind as model choices (the `kind` fields take this callable)."""
+    return [(kind.value, kind.label) for kind in _REGISTRY.values()]
+
+
+def reminder_choices() -> list[tuple[str, Any]]:
+    return [(kind.value, kind.label) for kind in _REGISTRY.values() if kind.is_reminder]
 
 
 def get(value: str) -> NotificationKind | None:

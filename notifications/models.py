@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import kinds
+
 
 class OutboundEmailQuerySet(models.QuerySet):
     def due(self, now=None):
@@ -56,18 +58,6 @@ class OutboundEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
-class ReminderKind(models.TextChoices):
-    """The reminders of the outreach app. Each is an in-app notification (always) and an email (if the
-    person's preferences allow it). The same values are notification kinds."""
-
-    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
-    FOLLOW_UPS_OVERDUE = "follow_ups_overdue", _("Overdue follow-ups")
-    OVERDUE_ESCALATION = "overdue_escalation", _("Overdue follow-ups in my organisation")
-    REQUEST_NOT_TRIAGED = "request_not_triaged", _("Request not triaged in time")
-    REFERRAL_NOT_ANSWERED = "referral_not_answered", _("Referral not answered in time")
-    WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
-
-
 class Notification(models.Model):
     """An in-app notification for one person (the bell), stored as a kind and its parameters.
 
@@ -75,20 +65,10 @@ class Notification(models.Model):
     reads the portal in English never sees a Swedish title, whatever the language it was created in.
     """
 
-    class Kind(models.TextChoices):
-        NEW_REQUEST = "new_request", _("New request")
-        COMPANY_REPLIED = "company_replied", _("The company replied")
-        STATUS_CHANGED = "status_changed", _("Status of my request changed")
-        DEADLINE_MISSED = "deadline_missed", _("First-response deadline missed")
-        REFERRAL_RECEIVED = "referral_received", _("New referral")
-        REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
-        REFERRAL_DECLINED = "referral_declined", _("Referral declined")
-        REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
-
     recipient = models.ForeignKey(
         "advisors.User", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices + ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=kinds.choices)
     params = models.JSONField(
         _("parameters"),
         default=dict,
@@ -119,9 +99,7 @@ class Notification(models.Model):
 
     @property
     def rendered(self):
-        from .kinds import render
-
-        return render(self.kind, self.params)
+        return kinds.render(self.kind, self.params)
 
     @property
     def title(self) -> str:
@@ -132,9 +110,6 @@ class Notification(models.Model):
     def url(self) -> str:
         """The link to what it is about, in the active language."""
         return self.rendered.url
-
-
-NOTIFICATION_KINDS = Notification.Kind.choices + ReminderKind.choices
 
 
 class Reminder(models.Model):
@@ -149,7 +124,7 @@ class Reminder(models.Model):
     recipient = models.ForeignKey(
         "advisors.User", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=kinds.reminder_choices)
     target_type = models.CharField(
         _("about (type)"), max_length=60, help_text=_("The model label of what it is about.")
     )
@@ -185,7 +160,7 @@ class NotificationPreference(models.Model):
         related_name="notification_preferences",
         verbose_name=_("person"),
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=NOTIFICATION_KINDS)
+    kind = models.CharField(_("kind"), max_length=32, choices=kinds.choices)
     in_app = models.BooleanField(_("in the portal"), default=True)
     email = models.BooleanField(_("by email"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

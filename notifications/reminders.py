@@ -120,7 +120,7 @@ class Planned:
 class ReminderKind:
     """A kind of reminder. Subclasses set `kind` and `target` and implement the three methods."""
 
-    kind: str = ""
+    kind: Any = ""  # a TextChoices member of the app's reminder kinds: its value and its label
     target: str = ""  # the model label of the targets, e.g. "outreach.followup"
     help_text: Any = ""  # when it comes, for the preferences page
     working_days_only = True  # a sweep on a weekend or holiday sends nothing
@@ -171,12 +171,15 @@ REGISTRY: dict[str, ReminderKind] = {}
 def register(cls):
     """Class decorator: add a kind to the registry under its `kind`, and tell the notification centre how
     its notifications read and where they link (`notifications.kinds`)."""
-    from .models import ReminderKind as Kinds
-
     REGISTRY[cls.kind] = spec = cls()
     kinds.register(
         kinds.NotificationKind(
-            spec.kind, Kinds(spec.kind).label, title=spec.title, url=spec.link, help_text=spec.help_text
+            spec.kind,
+            spec.kind.label,
+            title=spec.title,
+            url=spec.link,
+            help_text=spec.help_text,
+            is_reminder=True,
         )
     )
     return cls

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +17,6 @@ from advisors.models import Organisation, User
 from companies.models import Company
 from exportcenter.workdays import latest_day_overdue_by, previous_working_day
 from notifications import kinds
-from notifications.models import ReminderKind as Kind
 from notifications.reminders import (
     Content,
     Item,
@@ -34,6 +34,15 @@ from notifications.reminders import (
 from referrals.models import AdviceRequest, Referral
 
 from .models import FollowUp
+
+
+class Kind(models.TextChoices):
+    """The reminders about follow-ups, and the weekly digest."""
+
+    FOLLOW_UP_DUE = "follow_up_due", gettext_lazy("Follow-up due")
+    FOLLOW_UPS_OVERDUE = "follow_ups_overdue", gettext_lazy("Overdue follow-ups")
+    OVERDUE_ESCALATION = "overdue_escalation", gettext_lazy("Overdue follow-ups in my organisation")
+    WEEKLY_DIGEST = "weekly_digest", gettext_lazy("Weekly digest")
 
 
 def _follow_up_item(follow_up: FollowUp) -> Item:

@@ -13,6 +13,7 @@ sees the current owner. Notifications and emails are keyed, so a retried call ad
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -21,13 +22,23 @@ from django.utils.translation import gettext_lazy
 
 from advisors.selectors import queue_people, triage_recipients
 from notifications import kinds
-from notifications.models import Notification
 from notifications.services import email_address, queue_email, tell
 
 from . import status_links
 from .models import AdviceRequest, Referral
 
-Kind = Notification.Kind
+
+class Kind(models.TextChoices):
+    """What a request and its referrals tell people (registered with the notification centre)."""
+
+    NEW_REQUEST = "new_request", gettext_lazy("New request")
+    COMPANY_REPLIED = "company_replied", gettext_lazy("The company replied")
+    STATUS_CHANGED = "status_changed", gettext_lazy("Status of my request changed")
+    DEADLINE_MISSED = "deadline_missed", gettext_lazy("First-response deadline missed")
+    REFERRAL_RECEIVED = "referral_received", gettext_lazy("New referral")
+    REFERRAL_ACCEPTED = "referral_accepted", gettext_lazy("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", gettext_lazy("Referral declined")
+    REFERRAL_WITHDRAWN = "referral_withdrawn", gettext_lazy("Referral withdrawn")
 
 
 # --- Who owns the request now ---------------------------------------------------------------------

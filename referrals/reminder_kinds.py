@@ -3,6 +3,7 @@ time. `notifications.reminders` does the rest (lock, chunks, ledger, notificatio
 
 from collections import defaultdict
 
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from advisors.models import User
 from advisors.selectors import queues
 from exportcenter.workdays import local_date
-from notifications.models import ReminderKind as Kind
 from notifications.reminders import (
     Content,
     Item,
@@ -25,6 +25,13 @@ from notifications.reminders import (
 )
 
 from .models import AdviceRequest, Referral
+
+
+class Kind(models.TextChoices):
+    """The reminders about requests and referrals."""
+
+    REQUEST_NOT_TRIAGED = "request_not_triaged", gettext_lazy("Request not triaged in time")
+    REFERRAL_NOT_ANSWERED = "referral_not_answered", gettext_lazy("Referral not answered in time")
 
 
 @register

@@ -9,13 +9,14 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications import reminders
-from notifications.models import Reminder, ReminderKind
+from notifications.models import Reminder
 from notifications.tasks import sweep_reminders
+from outreach.reminder_kinds import Kind as FollowUpKind
 from tests.outreach.factories import FollowUpFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY = (date(2026, 11, 23) + timedelta(days=n) for n in range(4))
-DUE = ReminderKind.FOLLOW_UP_DUE
+DUE = FollowUpKind.FOLLOW_UP_DUE
 
 
 @pytest.fixture

@@ -14,10 +14,12 @@ from django.utils import translation
 
 from advisors.models import User
 from notifications import reminders
-from notifications.models import Notification, NotificationPreference, OutboundEmail, Reminder, ReminderKind
+from notifications.models import Notification, NotificationPreference, OutboundEmail, Reminder
 from notifications.tasks import send_reminders, sweep_reminders
 from outreach.models import FollowUp
+from outreach.reminder_kinds import Kind as FollowUpKind
 from referrals.models import AdviceRequest, Referral
+from referrals.reminder_kinds import Kind as RequestKind
 from tests.clock import SATURDAY_MORNING, WORKING_DAY_MORNING
 from tests.factories import UserFactory
 from tests.outreach.factories import FollowUpFactory, make_request
@@ -60,7 +62,7 @@ def ledger(kind=None):
 def test_a_follow_up_due_today_is_reminded_once_in_app_and_by_email(sweep, advisor, company):
     due = follow_up(advisor, company, TUESDAY, description="Ring Karin om offerten", due_time=time(14, 30))
 
-    result = sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY)
+    result = sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY)
 
     assert (result.chunks, result.targets) == (1, 1)
     assert ledger() == [(advisor.email, "follow_up_due", "outreach.followup", due.pk, TUESDAY)]
@@ -88,7 +90,7 @@ def test_a_follow_up_due_today_is_reminded_once_in_app_and_by_email(sweep, advis
 def test_a_second_sweep_sends_nothing_new(sweep, advisor, company):
     for day in (TUESDAY, TUESDAY + timedelta(days=1)):
         follow_up(advisor, company, day)
-    sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY)
     before = (
         Reminder.objects.count(),
         Notification.objects.count(),
@@ -97,7 +99,7 @@ def test_a_second_sweep_sends_nothing_new(sweep, advisor, company):
     )
     assert before == (1, 1, 1, 1)
 
-    again = sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY)
+    again = sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY)
 
     assert again.targets == 0  # the ledger already holds it: not even a chunk is queued
     after = (
@@ -128,12 +130,12 @@ def test_a_due_date_off_work_reminds_on_the_working_day_before(
     due = follow_up(advisor, company, due_on)
     assert due.remind_on == reminded_on
 
-    sweep(ReminderKind.FOLLOW_UP_DUE, quiet_on)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, quiet_on)
     assert ledger() == []
-    sweep(ReminderKind.FOLLOW_UP_DUE, reminded_on)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, reminded_on)
     assert ledger() == [(advisor.email, "follow_up_due", "outreach.followup", due.pk, reminded_on)]
     # On the due date itself (a holiday or weekend) the sweep does not run, and would add nothing.
-    assert sweep(ReminderKind.FOLLOW_UP_DUE, due_on).targets == 0
+    assert sweep(FollowUpKind.FOLLOW_UP_DUE, due_on).targets == 0
     assert len(mail.outbox) == 1
 
 
@@ -143,12 +145,12 @@ def test_a_missed_morning_is_caught_up_by_the_next_sweep(sweep, advisor, company
     friday = date(2026, 11, 27)
     due = follow_up(advisor, company, friday)
     late = follow_up(advisor, company, date(2026, 11, 28))  # Saturday: reminds Friday
-    sweep(ReminderKind.FOLLOW_UP_DUE, friday)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, friday)
     assert {row[3] for row in ledger()} == {due.pk, late.pk}
     # Due yesterday and never reminded: caught up today, and only once.
     missed = follow_up(advisor, company, date(2026, 11, 26))
-    assert sweep(ReminderKind.FOLLOW_UP_DUE, friday).targets == 1
-    assert sweep(ReminderKind.FOLLOW_UP_DUE, friday).targets == 0
+    assert sweep(FollowUpKind.FOLLOW_UP_DUE, friday).targets == 1
+    assert sweep(FollowUpKind.FOLLOW_UP_DUE, friday).targets == 0
     assert {row[3] for row in ledger()} == {due.pk, late.pk, missed.pk}
 
 
@@ -169,7 +171,7 @@ def test_done_cancelled_and_moved_follow_ups_are_not_reminded(sweep, advisor, co
     )
     inactive = UserFactory(email="gone@almi.example", organisation=advisor.organisation, is_active=False)
     follow_up(inactive, company, TUESDAY)
-    sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY)
     assert ledger() == []
 
 
@@ -177,15 +179,15 @@ def test_a_rescheduled_follow_up_is_reminded_again_on_its_new_day(sweep, advisor
     from outreach import services
 
     due = follow_up(advisor, company, MONDAY)
-    sweep(ReminderKind.FOLLOW_UP_DUE, MONDAY)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, MONDAY)
     services.update_follow_up(follow_up=due, by=advisor, expected_version=due.version, due_on=TUESDAY)
-    sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY)
     assert [row[4] for row in ledger()] == [MONDAY, TUESDAY]
 
 
 def test_the_sweep_walks_the_targets_in_chunks(sweep, advisor, colleague, company):
     due = [follow_up(person, company, TUESDAY) for person in (advisor, colleague) for _ in range(3)]
-    result = sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY, chunk_size=4)
+    result = sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY, chunk_size=4)
     assert (result.chunks, result.targets) == (2, 6)
     assert sorted(row[3] for row in ledger()) == sorted(f.pk for f in due)
     assert Notification.objects.count() == 6 and len(mail.outbox) == 6
@@ -222,7 +224,7 @@ def test_email_preferences_switch_the_email_off_but_never_the_notification(
     follow_up(advisor, company, TUESDAY)
     follow_up(colleague, company, TUESDAY)
 
-    sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY)
 
     assert set(Notification.objects.values_list("recipient__email", flat=True)) == {
         advisor.email,
@@ -237,7 +239,7 @@ def test_each_person_gets_the_reminder_in_their_language(sweep, advisor, colleag
     User.objects.filter(pk=colleague.pk).update(preferred_language="sv")
     follow_up(advisor, company, TUESDAY)
     follow_up(colleague, company, TUESDAY)
-    sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY)
+    sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY)
     html = {m.to[0]: m.alternatives[0][0] for m in mail.outbox}
     assert '<html lang="en">' in html[advisor.email]
     assert '<html lang="sv">' in html[colleague.email]
@@ -257,7 +259,7 @@ def test_overdue_follow_ups_come_in_one_daily_digest(sweep, advisor, colleague, 
     follow_up(advisor, company, TUESDAY)  # due today: not overdue
     follow_up(colleague, company, TUESDAY)
 
-    sweep(ReminderKind.FOLLOW_UPS_OVERDUE, TUESDAY)
+    sweep(FollowUpKind.FOLLOW_UPS_OVERDUE, TUESDAY)
 
     assert ledger() == [(advisor.email, "follow_ups_overdue", "advisors.user", advisor.pk, TUESDAY)]
     notification = Notification.objects.get()
@@ -265,15 +267,15 @@ def test_overdue_follow_ups_come_in_one_daily_digest(sweep, advisor, colleague, 
         assert notification.title == "You have 3 overdue follow-ups"
     [message] = mail.outbox
     assert message.body.count("Ring upp om offerten") == 3
-    assert sweep(ReminderKind.FOLLOW_UPS_OVERDUE, TUESDAY).targets == 0
-    sweep(ReminderKind.FOLLOW_UPS_OVERDUE, TUESDAY + timedelta(days=1))  # the next day: the next digest
+    assert sweep(FollowUpKind.FOLLOW_UPS_OVERDUE, TUESDAY).targets == 0
+    sweep(FollowUpKind.FOLLOW_UPS_OVERDUE, TUESDAY + timedelta(days=1))  # the next day: the next digest
     assert Reminder.objects.filter(kind="follow_ups_overdue", recipient=advisor).count() == 2
 
 
 def test_a_long_digest_lists_ten_and_counts_the_rest(sweep, advisor, company):
     for n in range(13):
         follow_up(advisor, company, date(2026, 11, 2) + timedelta(days=n))
-    sweep(ReminderKind.FOLLOW_UPS_OVERDUE, TUESDAY)
+    sweep(FollowUpKind.FOLLOW_UPS_OVERDUE, TUESDAY)
     [message] = mail.outbox
     assert message.body.count("Ring upp om offerten") == 10
     assert "and 3 more" in message.body
@@ -286,9 +288,9 @@ def test_after_some_working_days_overdue_the_leads_hear_of_it(
     old = follow_up(advisor, company, MONDAY)  # three working days overdue on Thursday
     follow_up(colleague, company, date(2026, 11, 25))  # Wednesday: only one on Thursday
 
-    sweep(ReminderKind.OVERDUE_ESCALATION, date(2026, 11, 25))  # Wednesday: two days, not yet
+    sweep(FollowUpKind.OVERDUE_ESCALATION, date(2026, 11, 25))  # Wednesday: two days, not yet
     assert ledger() == []
-    sweep(ReminderKind.OVERDUE_ESCALATION, date(2026, 11, 26))
+    sweep(FollowUpKind.OVERDUE_ESCALATION, date(2026, 11, 26))
     assert ledger() == [
         (
             lead.email,
@@ -330,9 +332,9 @@ def test_a_request_not_triaged_in_time_reaches_triage_and_the_leads(
         company=company, region=operated, due=datetime(2026, 11, 24, 17, 0, tzinfo=STOCKHOLM)
     )
 
-    sweep(ReminderKind.REQUEST_NOT_TRIAGED, MONDAY)  # Monday morning: the deadline has not passed
+    sweep(RequestKind.REQUEST_NOT_TRIAGED, MONDAY)  # Monday morning: the deadline has not passed
     assert ledger() == []
-    sweep(ReminderKind.REQUEST_NOT_TRIAGED, TUESDAY)
+    sweep(RequestKind.REQUEST_NOT_TRIAGED, TUESDAY)
 
     # Whoever owns it now: the queue it was routed to (Business Sweden has nobody on triage duty, so its
     # lead), and that organisation's leads; not Almi, which runs the center but no longer holds it.
@@ -344,7 +346,7 @@ def test_a_request_not_triaged_in_time_reaches_triage_and_the_leads(
     # Wednesday: the request due on Tuesday evening is late now; the first one is not reminded again.
     advisor.handles_triage = True  # Almi's queue: the advisor on triage duty, not the lead
     advisor.save()
-    assert sweep(ReminderKind.REQUEST_NOT_TRIAGED, TUESDAY + timedelta(days=1)).targets == 1
+    assert sweep(RequestKind.REQUEST_NOT_TRIAGED, TUESDAY + timedelta(days=1)).targets == 1
     assert Reminder.objects.filter(target_id=late.pk).count() == 1
     assert set(Reminder.objects.filter(target_id=later.pk).values_list("recipient", flat=True)) == {
         advisor.pk
@@ -367,7 +369,7 @@ def test_a_referral_not_answered_in_time_reaches_the_receivers_leads(
         consent_method=Referral.ConsentMethod.PHONE,
         due_at=datetime(2026, 11, 23, 10, 15, tzinfo=STOCKHOLM),
     )
-    sweep(ReminderKind.REFERRAL_NOT_ANSWERED, TUESDAY)
+    sweep(RequestKind.REFERRAL_NOT_ANSWERED, TUESDAY)
     assert ledger() == [
         (partner_lead.email, "referral_not_answered", "referrals.referral", referral.pk, MONDAY)
     ]
@@ -375,7 +377,7 @@ def test_a_referral_not_answered_in_time_reaches_the_receivers_leads(
     Referral.objects.filter(pk=referral.pk).update(
         status=Referral.Status.ACCEPTED, answered_at=datetime.now(STOCKHOLM)
     )
-    assert sweep(ReminderKind.REFERRAL_NOT_ANSWERED, TUESDAY + timedelta(days=1)).targets == 0
+    assert sweep(RequestKind.REFERRAL_NOT_ANSWERED, TUESDAY + timedelta(days=1)).targets == 0
 
 
 def test_without_a_lead_the_whole_receiving_organisation_hears_of_it(
@@ -391,7 +393,7 @@ def test_without_a_lead_the_whole_receiving_organisation_hears_of_it(
         consent_method=Referral.ConsentMethod.PHONE,
         due_at=datetime(2026, 11, 23, 10, 15, tzinfo=STOCKHOLM),
     )
-    sweep(ReminderKind.REFERRAL_NOT_ANSWERED, TUESDAY)
+    sweep(RequestKind.REFERRAL_NOT_ANSWERED, TUESDAY)
     assert [row[0] for row in ledger()] == [partner_advisor.email]
 
 
@@ -424,7 +426,7 @@ def test_the_weekly_digest_lists_what_waits_and_skips_people_with_nothing(
         due_at=datetime(2026, 11, 24, 10, 15, tzinfo=STOCKHOLM),
     )
 
-    sweep(ReminderKind.WEEKLY_DIGEST, MONDAY)
+    sweep(FollowUpKind.WEEKLY_DIGEST, MONDAY)
 
     assert {row[0] for row in ledger()} == {advisor.email, partner_advisor.email}  # not the colleague
     digest = {m.to[0]: m for m in mail.outbox}
@@ -435,7 +437,7 @@ def test_the_weekly_digest_lists_what_waits_and_skips_people_with_nothing(
     with translation.override("en"):
         title = Notification.objects.get(recipient=advisor).title
     assert "2 open follow-ups, 1 request, 0 referrals" in title
-    sweep(ReminderKind.WEEKLY_DIGEST, MONDAY)
+    sweep(FollowUpKind.WEEKLY_DIGEST, MONDAY)
     assert Reminder.objects.count() == 2 and len(mail.outbox) == 2
 
 
@@ -448,11 +450,11 @@ def test_a_sweep_that_finds_the_lock_taken_does_nothing(sweep, advisor, company,
     follow_up(advisor, company, TUESDAY)
     cache.add("advisory-lock:reminders:follow_up_due", 1)
     try:
-        result = sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY)
+        result = sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY)
     finally:
         cache.delete("advisory-lock:reminders:follow_up_due")
     assert result.locked_out and ledger() == []
-    assert sweep(ReminderKind.FOLLOW_UP_DUE, TUESDAY).targets == 1
+    assert sweep(FollowUpKind.FOLLOW_UP_DUE, TUESDAY).targets == 1
 
 
 def test_an_unknown_kind_is_refused():
@@ -466,7 +468,7 @@ def test_each_reminder_kind_has_a_schedule_entry(settings):
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
         if entry["task"] == "notifications.tasks.sweep_reminders"
     }
-    assert scheduled == set(ReminderKind.values)
+    assert scheduled == set(reminders.REGISTRY)
     entry = settings.CELERY_BEAT_SCHEDULE["reminders-follow-up-due"]
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({8}, {0})
     digest = settings.CELERY_BEAT_SCHEDULE["reminders-weekly-digest"]["schedule"]

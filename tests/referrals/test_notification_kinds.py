@@ -9,9 +9,10 @@ from django.apps import apps
 from django.utils import translation
 
 from notifications import kinds
-from notifications.models import NOTIFICATION_KINDS
-from referrals import services
+from outreach.reminder_kinds import Kind as FollowUpKind
+from referrals import notices, services
 from referrals.models import AdviceRequest
+from referrals.reminder_kinds import Kind as RequestKind
 from tests.outreach.factories import FollowUpFactory
 
 SAMPLE = {
@@ -30,14 +31,16 @@ SAMPLE = {
     "referrals": 0,
 }
 
+KINDS = [*notices.Kind.choices, *FollowUpKind.choices, *RequestKind.choices]
+
 migration = importlib.import_module("notifications.migrations.0005_notification_params")
 
 
 def test_every_kind_is_registered():
-    assert {kind.value for kind in kinds.registered()} == {value for value, _label in NOTIFICATION_KINDS}
+    assert {kind.value for kind in kinds.registered()} == {value for value, _label in KINDS}
 
 
-@pytest.mark.parametrize("kind", [value for value, _label in NOTIFICATION_KINDS])
+@pytest.mark.parametrize("kind", [value for value, _label in KINDS])
 def test_every_kind_reads_in_english_and_swedish_and_links_somewhere(kind):
     with translation.override("en"):
         english = kinds.render(kind, SAMPLE)

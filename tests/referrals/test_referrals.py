@@ -444,7 +444,7 @@ def test_a_new_referral_notifies_the_receiver(
     assert owned_request.reference in email.subject and "Almi Uppsala" in email.body_text
     assert "/advisor/referrals/" in email.body_text
     assert "The buyer" not in email.body_text  # the handover note stays in the portal
-    notes = Notification.objects.filter(kind=Notification.Kind.REFERRAL_RECEIVED)
+    notes = Notification.objects.filter(kind=notices.Kind.REFERRAL_RECEIVED)
     assert set(notes.values_list("recipient", flat=True)) == {ekn_advisor.pk, colleague.pk}
     english = notes.get(recipient=colleague)
     with translation.override("en"):  # worded in the reader's language when it is read
