@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from companies.reference_data import load_reference_data, reference_data_loaded
 from tests.clock import STOCKHOLM
@@ -193,6 +194,22 @@ def advisor(organisation):
 @pytest.fixture
 def is_postgres():
     return settings.USING_POSTGRES
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Swedish). A request to an /en/ page through the test
+    client activates English in the test's thread and nothing deactivates it, so a later `reverse()` would
+    give an /en/ address: a test's result would depend on which tests ran before it in its process."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def in_english(_default_language):
+    """The test's thread speaks English: `reverse()` gives /en/ addresses, templates render in English."""
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

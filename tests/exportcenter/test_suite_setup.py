@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from advisors.models import Region
 from companies.models import County, Municipality, SNICode
@@ -108,3 +109,13 @@ def test_the_flush_of_a_transactional_test_keeps_the_reference_data():
     call_command("flush", interactive=False, verbosity=0)
     assert not Region.objects.exists()
     assert County.objects.count() == 21 and SNICode.objects.count() == 835
+
+
+def test_an_english_page_earlier_in_the_process_leaves_no_english_behind(client, db):
+    client.get("/en/")
+    assert translation.get_language() == "en"  # the test client's request activated it in this thread
+
+
+def test_each_test_starts_in_the_default_language():
+    # Whichever test ran before in this process (the one above, when alone), the default language holds.
+    assert translation.get_language() == settings.LANGUAGE_CODE == "sv"

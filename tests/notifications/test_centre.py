@@ -77,7 +77,7 @@ def test_mark_as_read_without_javascript(client, advisor):
     assert notification.read_at is not None
 
 
-def test_mark_as_read_with_htmx_swaps_the_item_and_the_bell(client, advisor):
+def test_mark_as_read_with_htmx_swaps_the_item_and_the_bell(in_english, client, advisor):
     first, _second = notify(advisor, 2)
     client.force_login(advisor)
     response = client.post(reverse("notifications:read", args=[first.pk]), HTTP_HX_REQUEST="true")

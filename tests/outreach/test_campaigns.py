@@ -220,7 +220,7 @@ def test_an_advisor_cannot_create_for_another_organisation(client, advisor, upps
 
 
 def test_member_status_with_htmx_and_without(
-    client, advisor, partner_advisor, uppsala, organisation, companies
+    in_english, client, advisor, partner_advisor, uppsala, organisation, companies
 ):
     campaign = CampaignFactory(region=uppsala, organisation=organisation)
     member = CampaignMember.objects.create(campaign=campaign, company=companies["match_small"])
@@ -250,7 +250,7 @@ def test_only_the_owning_organisation_changes_the_target_list(
     assert member.is_removed
 
 
-def test_add_a_company_found_by_name(client, advisor, uppsala, organisation, companies):
+def test_add_a_company_found_by_name(in_english, client, advisor, uppsala, organisation, companies):
     campaign = CampaignFactory(region=uppsala, organisation=organisation)
     client.force_login(advisor)
     url = reverse("outreach:member_add", args=[campaign.public_id])

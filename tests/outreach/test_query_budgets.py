@@ -119,7 +119,7 @@ def test_company_page_with_activities_and_follow_ups(client, advisor, partner_ad
     assert_flat(client, f"/en/companies/{company.public_id}/", grow, budget=18)
 
 
-def test_the_request_include(rf, advisor, partner_advisor, uppsala, company, campaign):
+def test_the_request_include(in_english, rf, advisor, partner_advisor, uppsala, company, campaign):
     request = make_request(company=company, region=uppsala)
 
     def render() -> int:
