@@ -31,21 +31,40 @@ def manage(env, *args):
     ).stdout
 
 
-@pytest.fixture
-def embedded_env(tmp_path):
+# The tests that start a real worker on SQLite run one after the other on one xdist worker: they share the
+# migrated database below, and each keeps a core busy.
+EMBEDDED = pytest.mark.xdist_group("embedded-celery")
+pytestmark = EMBEDDED
+
+
+def environment(folder):
+    """The environment of `make run`'s embedded setup, with its files (database, broker, mail) in `folder`."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
     }
     env.update(
         DEBUG="true",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        CELERY_BROKER_DIR=str(tmp_path / "broker"),
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        CELERY_BROKER_DIR=str(folder / "broker"),
         EMAIL_URL="filemail://",
-        EMAIL_FILE_PATH=str(tmp_path / "mail"),
+        EMAIL_FILE_PATH=str(folder / "mail"),
         OUTBOX_FLUSH_INTERVAL_SECONDS="2",
     )
-    manage(env, "migrate", "--noinput", "-v0")
     return env
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A SQLite database migrated once per session (`migrate` takes seconds); each test works on a copy."""
+    folder = tmp_path_factory.mktemp("embedded-migrated")
+    manage(environment(folder), "migrate", "--noinput", "-v0")
+    return folder / "db.sqlite3"
+
+
+@pytest.fixture
+def embedded_env(tmp_path, migrated_sqlite):
+    shutil.copyfile(migrated_sqlite, tmp_path / "db.sqlite3")
+    return environment(tmp_path)
 
 
 def sent_mail(tmp_path):
