@@ -153,6 +153,16 @@ def pytest_runtest_teardown(item, nextitem):
                     load_reference_data()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A SQLite database of `make run`'s embedded setup, migrated once per session (that takes seconds)."""
+    from tests.exportcenter.test_embedded_celery import environment, manage
+
+    folder = tmp_path_factory.mktemp("embedded-migrated")
+    manage(environment(folder), "migrate", "--noinput", "-v0")
+    return folder / "db.sqlite3"
+
+
 @pytest.fixture
 def reference_data(db):
     """SCB reference data: loaded once per session; loaded again here if a test's own flush removed it."""

@@ -31,12 +31,6 @@ def manage(env, *args):
     ).stdout
 
 
-# The tests that start a real worker on SQLite run one after the other on one xdist worker: they share the
-# migrated database below, and each keeps a core busy.
-EMBEDDED = pytest.mark.xdist_group("embedded-celery")
-pytestmark = EMBEDDED
-
-
 def environment(folder):
     """The environment of `make run`'s embedded setup, with its files (database, broker, mail) in `folder`."""
     env = {
@@ -53,16 +47,9 @@ def environment(folder):
     return env
 
 
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory):
-    """A SQLite database migrated once per session (`migrate` takes seconds); each test works on a copy."""
-    folder = tmp_path_factory.mktemp("embedded-migrated")
-    manage(environment(folder), "migrate", "--noinput", "-v0")
-    return folder / "db.sqlite3"
-
-
 @pytest.fixture
 def embedded_env(tmp_path, migrated_sqlite):
+    """`migrated_sqlite` (tests/conftest.py) is migrated once per session; each test works on a copy."""
     shutil.copyfile(migrated_sqlite, tmp_path / "db.sqlite3")
     return environment(tmp_path)
 

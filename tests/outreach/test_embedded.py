@@ -7,19 +7,10 @@ the ledger, the app and the mailbox once, also when the sweep is queued twice.
 
 import re
 
-from tests.exportcenter.test_embedded_celery import (
-    CELERY,
-    EMBEDDED,
-    ROOT,
-    embedded_env,
-    manage,
-    migrated_sqlite,
-    sent_mail,
-)
+from tests.exportcenter.test_embedded_celery import CELERY, ROOT, embedded_env, manage, sent_mail
 from tests.waiting import wait_until
 
-__all__ = ["embedded_env", "migrated_sqlite"]  # the fixtures, imported for this module's test
-pytestmark = EMBEDDED
+__all__ = ["embedded_env"]  # the fixture, imported for this module's test
 
 SETUP = """
 from django.core.management import call_command
