@@ -4,13 +4,13 @@ dashboard page's period and filters (validated by the same form as the page)."""
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from exportcenter.api.problems import NOT_FOUND, VALIDATION_ERROR, invalid_form
 
-from . import selectors
+from . import serializers as answers
+from . import stats
 from .forms import PERIOD_CHOICES, SCOPE_CHOICES, DashboardQueryForm
 
 # --- Query parameters -------------------------------------------------------------------------------
@@ -56,120 +56,7 @@ def _resolve(request):
     return scope, period, filters
 
 
-# --- Responses --------------------------------------------------------------------------------------
-
-
-class CountRowSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class SpeedSerializer(serializers.Serializer):
-    median_first_response_seconds = serializers.FloatField(allow_null=True)
-    median_first_response_hours = serializers.FloatField(allow_null=True)
-    decided = serializers.IntegerField()
-    owner_within_one_working_day = serializers.IntegerField()
-    owner_within_one_working_day_percent = serializers.FloatField(allow_null=True)
-
-
-class WorkloadRowSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True)
-    label = serializers.CharField(allow_null=True)
-    open = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-
-
-class WorkloadSerializer(serializers.Serializer):
-    per_organisation = WorkloadRowSerializer(many=True)
-    per_advisor = WorkloadRowSerializer(many=True)
-
-
-class ReferralRowSerializer(serializers.Serializer):
-    from_key = serializers.CharField()
-    from_label = serializers.CharField()
-    to_key = serializers.CharField()
-    to_label = serializers.CharField()
-    count = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    accepted = serializers.IntegerField()
-    acceptance_percent = serializers.FloatField(allow_null=True)
-    median_answer_hours = serializers.FloatField(allow_null=True)
-
-
-class FunnelRowSerializer(serializers.Serializer):
-    key = serializers.CharField(help_text="The campaign's public id.")
-    label = serializers.CharField()
-    targeted = serializers.IntegerField()
-    contacted = serializers.IntegerField()
-    requested = serializers.IntegerField()
-    exporting = serializers.IntegerField()
-
-
-class TrendRowSerializer(serializers.Serializer):
-    month = serializers.CharField()
-    new = serializers.IntegerField()
-    total = serializers.IntegerField()
-
-
-class GoalTrackerSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    baseline = serializers.IntegerField(allow_null=True)
-    target = serializers.IntegerField(allow_null=True)
-    actual = serializers.IntegerField()
-    new_this_year = serializers.IntegerField()
-    progress_percent = serializers.FloatField(allow_null=True)
-    trend = TrendRowSerializer(many=True)
-
-
-class GoalRowSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    label = serializers.CharField()
-    baseline = serializers.IntegerField()
-    target = serializers.IntegerField()
-    actual = serializers.IntegerField(allow_null=True)
-    progress_percent = serializers.FloatField(allow_null=True)
-
-
-class RequestsByDimensionSerializer(serializers.Serializer):
-    channel = CountRowSerializer(many=True)
-    need = CountRowSerializer(many=True)
-    municipality = CountRowSerializer(many=True)
-    sni_section = CountRowSerializer(many=True)
-    size_band = CountRowSerializer(many=True)
-    target_market = CountRowSerializer(many=True)
-
-
-class PeriodSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-
-
-class CountSerializer(serializers.Serializer):
-    period = PeriodSerializer()
-    count = serializers.IntegerField()
-
-
-class SummarySerializer(serializers.Serializer):
-    period = PeriodSerializer()
-    requests_received = serializers.IntegerField()
-    companies_reached = serializers.IntegerField()
-    new_international_companies = serializers.IntegerField()
-    requests_by_month = CountRowSerializer(many=True)
-    requests_by = RequestsByDimensionSerializer()
-    speed = SpeedSerializer()
-    workload = WorkloadSerializer()
-    referral_matrix = ReferralRowSerializer(many=True)
-    outreach_funnel = FunnelRowSerializer(many=True)
-    goal_tracker = GoalTrackerSerializer()
-    goals = GoalRowSerializer(many=True)
-
-
-def _period(period) -> dict:
-    return {"start": period.start, "end": period.end}
-
-
-def _stats_view(name: str, serializer, compute, description: str, *, many: bool = False):
+def _stats_view(name: str, serializer, compute, description, *, many: bool = False):
     @extend_schema(
         operation_id=f"stats_{name}",
         parameters=STATS_PARAMETERS,
@@ -187,75 +74,16 @@ def _stats_view(name: str, serializer, compute, description: str, *, many: bool 
 
 summary = _stats_view(
     "summary",
-    SummarySerializer,
-    lambda scope, period, filters: {"period": _period(period), **selectors.summary(scope, period, filters)},
+    answers.SummarySerializer,
+    lambda scope, period, filters: {
+        "period": {"start": period.start, "end": period.end},
+        **stats.summary(scope, period, filters),
+    },
     "Every figure of the dashboard for one scope, period and set of filters.",
 )
-requests_received = _stats_view(
-    "requests_received",
-    CountSerializer,
-    lambda s, p, f: {"period": _period(p), "count": selectors.requests_received(s, p, f)},
-    "Requests received in the period (Stockholm calendar days).",
-)
-companies_reached = _stats_view(
-    "companies_reached",
-    CountSerializer,
-    lambda s, p, f: {"period": _period(p), "count": selectors.companies_reached(s, p, f)},
-    "Distinct companies with a request received or a referral made in the period; merged companies once.",
-)
-new_international_companies = _stats_view(
-    "new_international_companies",
-    CountSerializer,
-    lambda s, p, f: {"period": _period(p), "count": selectors.new_international_companies(s.region, p, f)},
-    "Companies in the region whose first sign of international business was recorded in the period.",
-)
-requests_by_month = _stats_view(
-    "requests_by_month",
-    CountRowSerializer,
-    lambda s, p, f: selectors.requests_by_month(s, p, f),
-    "Requests received per calendar month, Stockholm time.",
-    many=True,
-)
-requests_by = _stats_view(
-    "requests_by",
-    RequestsByDimensionSerializer,
-    lambda s, p, f: {
-        **{d: selectors.requests_by(d, s, p, f) for d in selectors.DIMENSIONS},
-        "target_market": selectors.requests_by_target_market(s, p, f),
-    },
-    "Requests received in the period by channel, need, municipality, SNI section, size band and target "
-    "market.",
-)
-speed = _stats_view(
-    "speed",
-    SpeedSerializer,
-    lambda s, p, f: selectors.speed(s, p, f),
-    "Median time to first response and the share with the right partner within one working day.",
-)
-workload = _stats_view(
-    "workload",
-    WorkloadSerializer,
-    lambda s, p, f: selectors.workload(s, f),
-    "Open and overdue requests now, per organisation and per advisor (the period does not apply).",
-)
-referral_matrix = _stats_view(
-    "referral_matrix",
-    ReferralRowSerializer,
-    lambda s, p, f: selectors.referral_matrix(s, p, f),
-    "Referrals sent in the period, from → to: count, acceptance rate, median time to answer.",
-    many=True,
-)
-outreach_funnel = _stats_view(
-    "outreach_funnel",
-    FunnelRowSerializer,
-    lambda s, p, f: selectors.outreach_funnel(s, p, f),
-    "Per campaign running in the period: companies targeted, contacted, went on to a request, became "
-    "exporters.",
-    many=True,
-)
-goal_tracker = _stats_view(
-    "goal_tracker",
-    GoalTrackerSerializer,
-    lambda s, p, f: selectors.goal_tracker(s.region, p.end.year, f),
-    "Companies doing international business against the region's goal for the period's last year.",
-)
+
+# One view per figure of the registry (dashboards/stats.py).
+VIEWS = {
+    stat.name: _stats_view(stat.name, stat.serializer, stat.answer, stat.how, many=stat.many)
+    for stat in stats.STATS
+}

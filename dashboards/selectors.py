@@ -504,26 +504,3 @@ def goals_overview(region: Region, year: int, filters: Filters, *, international
             }
         )
     return rows
-
-
-def summary(scope: Scope, period: Period, filters: Filters, *, now: datetime | None = None) -> dict:
-    """Every figure of the dashboard for one scope."""
-    tracker = goal_tracker(scope.region, period.end.year, filters)
-    return {
-        "requests_received": requests_received(scope, period, filters),
-        "companies_reached": companies_reached(scope, period, filters),
-        "new_international_companies": new_international_companies(scope.region, period, filters),
-        "requests_by_month": requests_by_month(scope, period, filters),
-        "speed": speed(scope, period, filters, now=now),
-        "requests_by": {
-            **{dimension: requests_by(dimension, scope, period, filters) for dimension in DIMENSIONS},
-            "target_market": requests_by_target_market(scope, period, filters),
-        },
-        "workload": workload(scope, filters, now=now),
-        "referral_matrix": referral_matrix(scope, period, filters),
-        "outreach_funnel": outreach_funnel(scope, period, filters),
-        "goal_tracker": tracker,
-        "goals": goals_overview(
-            scope.region, period.end.year, filters, international_actual=tracker["actual"]
-        ),
-    }

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from advisors import access
 from exportcenter.spreadsheets import csv_response, dialect_from, unknown_dialect_response, xlsx_response
 
-from . import selectors
+from . import stats
 from .forms import DashboardQueryForm, RegionalGoalForm
 from .models import RegionalGoal
 from .tables import figures
@@ -28,7 +28,7 @@ def _dashboard_context(request) -> dict:
     scope, period, filters = form.resolved()
     if scope is None:
         raise Http404(_("There is no dashboard for you here."))
-    summary = selectors.summary(scope, period, filters)
+    summary = stats.summary(scope, period, filters)
     if scope.advisor_id:
         scope_label = _("My work in {organisation}").format(organisation=request.user.organisation)
     elif scope.organisation_id:
