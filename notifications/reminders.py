@@ -345,10 +345,6 @@ def url(name: str, public_id=None) -> str:
     return _path(name, translation.get_language(), public_id)
 
 
-def request_link(params) -> str:
-    return kinds.link("referrals:request_detail", params["request"])
-
-
 def first_per(queryset, partition: str, order: list, limit: int = LISTED):
     """The first `limit` rows per `partition` value (one query, a window function)."""
     return queryset.annotate(

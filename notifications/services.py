@@ -9,8 +9,12 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
+from . import kinds
+from .kinds import render
 from .models import Notification, NotificationPreference, OutboundEmail, Reminder
 
 logger = logging.getLogger(__name__)
@@ -329,19 +333,6 @@ def tell(*, recipients, kind: str, params: dict, key: str) -> list:
     return told
 
 
-def notify(*, recipients, kind: str, params: dict, key: str) -> int:
-    """In the portal only: one notification per recipient who has not turned the kind off."""
-    people = list(recipients)
-    silent = muted({person.pk for person in people}, kind)
-    return notify_each(
-        [
-            Notification(recipient=person, kind=kind, params=params, key=key)
-            for person in people
-            if person.pk not in silent
-        ]
-    )
-
-
 def email_address(*, to: str, kind: str, params: dict, key: str, language: str = "sv") -> None:
     """An organisation's functional address hears of it by email (in Swedish, a Swedish organisation's)."""
     if to:
@@ -360,12 +351,6 @@ def _email_notification(person, *, kind: str, params: dict, key: str) -> None:
 
 
 def _queue_notification_email(*, to: str, name: str, kind: str, params: dict, key: str, language: str):
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
-    from .kinds import render
-
     with translation.override(language):
         rendered = render(kind, params)
         context = {
@@ -399,9 +384,7 @@ def mark_read(*, user, notification_ids=None) -> int:
 
 
 def _email_default(kind: str) -> bool:
-    from .kinds import get
-
-    spec = get(kind)
+    spec = kinds.get(kind)
     return spec.email_default if spec is not None else True
 
 

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from advisors.selectors import queue_people, triage_recipients
+from advisors.selectors import queue_people, queues, triage_recipients
 from notifications import kinds
 from notifications.services import email_address, queue_email, tell
 
@@ -65,11 +65,12 @@ def owner_address(request: AdviceRequest) -> str:
 
 def co_handlers_of(request: AdviceRequest) -> list:
     """The queues of the organisations that co-handle some of the request's needs."""
-    people = []
     organisations = set(request.co_handlings.values_list("organisation_id", flat=True))
-    for organisation_id in sorted(organisations - {request.owner_organisation_id}):
-        people += queue_people(organisation_id)
-    return people
+    organisations.discard(request.owner_organisation_id)
+    if not organisations:
+        return []
+    people = queues(organisations)
+    return [person for organisation_id in sorted(people) for person in people[organisation_id]]
 
 
 def _without(people, *excluded) -> list:
@@ -247,7 +248,8 @@ def message_to_company(request: AdviceRequest, event) -> None:
 # --- The words: registered with the notification centre (ReferralsConfig.ready) -----------------------
 
 
-def _request_link(params) -> str:
+def request_link(params) -> str:
+    """The request page a notification about a request links to, in the active language."""
     return kinds.link("referrals:request_detail", params["request"])
 
 
@@ -257,7 +259,7 @@ def _status_label(params) -> str:
 
 def _about_a_request(kind, title, help_text, *, email_default: bool = True) -> kinds.NotificationKind:
     return kinds.NotificationKind(
-        kind, kind.label, title=title, url=_request_link, help_text=help_text, email_default=email_default
+        kind, kind.label, title=title, url=request_link, help_text=help_text, email_default=email_default
     )
 
 

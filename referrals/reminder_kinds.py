@@ -19,12 +19,12 @@ from notifications.reminders import (
     Section,
     active_people,
     register,
-    request_link,
     sent_before,
     url,
 )
 
 from .models import AdviceRequest, Referral
+from .notices import request_link
 
 
 class Kind(models.TextChoices):
