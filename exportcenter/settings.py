@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "exportcenter",
+    "audit",
     "companies",
     "advisors",
     "notifications",

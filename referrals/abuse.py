@@ -14,6 +14,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
+from exportcenter.clients import client_address
+
 logger = logging.getLogger(__name__)
 
 STARTED_SALT = "referrals.intake-started"
@@ -68,20 +70,6 @@ def honeypot_filled(data) -> bool:
 
 
 # --- Rate limit -------------------------------------------------------------------------------------
-def client_address(request) -> str:
-    """The visitor's address. Behind TRUSTED_PROXY_COUNT reverse proxies, it is the entry the outermost
-    trusted proxy added to X-Forwarded-For; earlier entries are the client's to forge, so they are ignored.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _rate_key(request) -> str:
     # The address is hashed so the cache holds no readable IP addresses (personal data).
     address = client_address(request) or "unknown"
