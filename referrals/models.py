@@ -200,6 +200,17 @@ class AdviceRequest(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     idempotency_key = models.CharField(_("submission id"), max_length=64, unique=True, null=True, blank=True)
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        help_text=_("Kept as it is: the retention job does not remove the request's free text."),
+    )
+    anonymised_at = models.DateTimeField(
+        _("anonymised"),
+        null=True,
+        blank=True,
+        help_text=_("When the request's free text and the person's data were removed (privacy)."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

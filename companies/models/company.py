@@ -182,6 +182,17 @@ class Company(models.Model):
         related_name="merged_companies",
         verbose_name=_("merged into"),
     )
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        help_text=_("Kept as it is: the retention job does not anonymise the company or its contacts."),
+    )
+    anonymised_at = models.DateTimeField(
+        _("anonymised"),
+        null=True,
+        blank=True,
+        help_text=_("When a sole trader's personal data was erased (privacy)."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -293,6 +304,12 @@ class Contact(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=32, choices=LegalBasis.choices)
     source = models.CharField(_("source"), max_length=20, choices=CompanySource.choices)
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised"),
+        null=True,
+        blank=True,
+        help_text=_("When the person's data was erased, on request or by the retention job (privacy)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
