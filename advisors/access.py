@@ -45,6 +45,9 @@ class Action(StrEnum):
     DECLINE = "decline"
     WITHDRAW = "withdraw"
     VIEW_UNASSIGNED = "view_unassigned"  # asked about the AdviceRequest model: the unassigned queue
+    GDPR_EXPORT = "gdpr_export"  # one person's data (a contact, a sole trader): privacy
+    GDPR_ERASE = "gdpr_erase"
+    SET_LEGAL_HOLD = "set_legal_hold"
 
 
 class UnknownAction(LookupError):
@@ -355,6 +358,15 @@ class CompanyPolicy(Policy):
     def can_export_personal_data(self, user, company):
         return _is_lead_or_staff(user) and bool(region_ids(user))
 
+    def can_gdpr_export(self, user, company):
+        """The GDPR tools on a sole trader: regional staff of the company's region only."""
+        return company.is_sole_trader and user.is_regional_staff and self._in_region(user, company)
+
+    can_gdpr_erase = can_gdpr_export
+
+    def can_set_legal_hold(self, user, company):
+        return user.is_regional_staff and self._in_region(user, company)
+
     def can_view_personal_data(self, user, company):
         """A sole trader's personal number: leads, regional staff and the responsible organisation."""
         if not self._in_region(user, company):
@@ -380,6 +392,15 @@ class ContactPolicy(Policy):
 
     def can_create(self, user, contact):
         return CompanyPolicy().can_change(user, contact.company)
+
+    def can_gdpr_export(self, user, contact):
+        """The GDPR tools on a contact person: regional staff of the company's region only. Asked about
+        the model: may the user open the tools (find a person) at all."""
+        if isinstance(contact, type):
+            return user.is_regional_staff and bool(region_ids(user))
+        return user.is_regional_staff and CompanyPolicy()._in_region(user, contact.company)
+
+    can_gdpr_erase = can_gdpr_export
 
 
 @policy("companies.CompanyImport")
@@ -475,6 +496,9 @@ class AdviceRequestPolicy(Policy):
 
     def can_refer(self, user, request):
         return not request.is_closed and self._handles(user, request)
+
+    def can_set_legal_hold(self, user, request):
+        return user.is_regional_staff and self._in_region(user, request)
 
 
 @policy("referrals.RequestEvent")
@@ -646,6 +670,17 @@ class NotificationPolicy(Policy):
 
     def can_change(self, user, notification):
         return self.can_view(user, notification)
+
+
+@policy("privacy.RetentionRun")
+class RetentionRunPolicy(Policy):
+    """The retention job's log and its dry run: regional staff (the job itself runs for every region)."""
+
+    def view_filter(self, user):
+        return Q() if user.is_regional_staff else None
+
+    def can_view(self, user, run):
+        return user.is_regional_staff if isinstance(run, type) else super().can_view(user, run)
 
 
 @policy("dashboards.RegionalGoal")

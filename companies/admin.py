@@ -90,11 +90,26 @@ class CompanyAdmin(admin.ModelAdmin):
         "merged_into",
         "updated_at",
     ]
-    list_filter = ["source", "legal_form", "employee_band", "export_experience", "municipality__county"]
+    list_filter = [
+        "source",
+        "legal_form",
+        "employee_band",
+        "export_experience",
+        "municipality__county",
+        "legal_hold",
+    ]
     list_select_related = ["municipality", "merged_into"]
     search_fields = ["name", "org_number"]
     raw_id_fields = ["merged_into", "responsible_advisor", "created_by", "updated_by", "sni_code"]
-    readonly_fields = ["public_id", "version", "created_at", "updated_at", "created_by", "updated_by"]
+    readonly_fields = [
+        "public_id",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+        "anonymised_at",
+    ]
     inlines = [ContactInline, CompanyEventInline]
     show_full_result_count = False  # no COUNT(*) over a million rows
 

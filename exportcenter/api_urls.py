@@ -9,6 +9,7 @@ from companies import api as companies_api
 from exportcenter.api.views import unknown_endpoint
 from notifications import api as notifications_api
 from outreach import api as outreach_api
+from privacy import api as privacy_api
 from referrals import api as referrals_api
 
 router = SimpleRouter(use_regex_path=False)
@@ -22,6 +23,8 @@ router.register("campaigns", outreach_api.CampaignViewSet, basename="api-campaig
 router.register("activities", outreach_api.ActivityViewSet, basename="api-activity")
 router.register("follow-ups", outreach_api.FollowUpViewSet, basename="api-follow-up")
 router.register("notifications", notifications_api.NotificationViewSet, basename="api-notification")
+router.register("personal-data/contacts", privacy_api.ContactPersonViewSet, basename="api-personal-contact")
+router.register("personal-data/sole-traders", privacy_api.SoleTraderViewSet, basename="api-personal-sole-trader")
 
 urlpatterns = [
     path("me/", advisors_api.me, name="api-me"),

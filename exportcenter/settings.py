@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "notifications",
     "referrals",
     "outreach",
+    "privacy",
     "dashboards",
     "demo",  # seed_demo: demo data for make run and the browser tests
 ]
@@ -199,6 +200,17 @@ for _kind in (
         "kwargs": {"kind": _kind},
         "options": {"expires": 6 * 60 * 60},
     }
+# GDPR retention (privacy): contacts and the free text of requests closed more than RETENTION_MONTHS ago are
+# anonymised every night, in chunks, under an advisory lock.
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=36)
+RETENTION_CHUNK_SIZE = env.int("RETENTION_CHUNK_SIZE", default=200)
+RETENTION_TIME = env.str("RETENTION_TIME", default="02:30")  # Stockholm time, every day
+_retention_hour, _retention_minute = RETENTION_TIME.split(":")
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.tasks.run_retention",
+    "schedule": crontab(minute=_retention_minute, hour=_retention_hour),
+    "options": {"expires": 6 * 60 * 60},
+}
 CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {
     "task": "notifications.tasks.sweep_reminders",
     "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week="mon"),

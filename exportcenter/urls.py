@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("companies.urls")),
     path("", include("referrals.urls")),
     path("", include("outreach.urls")),
+    path("", include("privacy.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboards.urls")),
     prefix_default_language=False,

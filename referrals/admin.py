@@ -33,7 +33,7 @@ class AdviceRequestAdmin(admin.ModelAdmin):
     """For support. Advisors work in the inbox, whose services keep the timeline and the SLA clocks."""
 
     list_display = ["reference", "company", "status", "channel", "region", "owner_organisation", "created_at"]
-    list_filter = ["status", "channel", "region", "needs"]
+    list_filter = ["status", "channel", "region", "needs", "legal_hold"]
     list_select_related = ["company", "region", "owner_organisation"]
     search_fields = ["reference", "company__name"]
     raw_id_fields = ["company", "contact", "owner_advisor"]
@@ -46,6 +46,7 @@ class AdviceRequestAdmin(admin.ModelAdmin):
         "version",
         "created_at",
         "updated_at",
+        "anonymised_at",
     ]
     filter_horizontal = ["needs"]
     inlines = [RequestEventInline]

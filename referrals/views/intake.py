@@ -188,6 +188,7 @@ def privacy(request):
             "operator": _operator_of(region),
             "partners": partners_of(region),
             "status_link_days": settings.STATUS_LINK_DAYS_AFTER_CLOSE,
+            "retention_months": settings.RETENTION_MONTHS,
         },
     )
 
