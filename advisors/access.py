@@ -45,6 +45,7 @@ class Action(StrEnum):
     DECLINE = "decline"
     WITHDRAW = "withdraw"
     VIEW_UNASSIGNED = "view_unassigned"  # asked about the AdviceRequest model: the unassigned queue
+    RESET_TWO_FACTOR = "reset_two_factor"  # asked about a User: remove their second factors (a lost device)
     GDPR_EXPORT = "gdpr_export"  # one person's data (a contact, a sole trader): privacy
     GDPR_ERASE = "gdpr_erase"
     SET_LEGAL_HOLD = "set_legal_hold"
@@ -239,6 +240,19 @@ def visible(user, queryset: QuerySet) -> QuerySet:
     return _policy_for(queryset.model).scope(user, queryset)
 
 
+def permitted(user, action: str, queryset: QuerySet) -> QuerySet:
+    """The objects of `queryset` this user may `action`, for an action whose policy writes its rule as a Q
+    (`<action>_filter`); can() asks the same Q about one object. Other actions permit nothing here."""
+    action = _action(action)
+    if not _is_signed_in(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    rule_of = getattr(_policy_for(queryset.model), f"{action}_filter", None)
+    rule = rule_of(user) if rule_of is not None else None
+    return queryset.none() if rule is None else queryset.filter(rule)
+
+
 def require(user, action: str, obj) -> None:
     """Raise PermissionDenied (HTTP 403) unless can(user, action, obj)."""
     if not can(user, action, obj):
@@ -310,6 +324,29 @@ class UserPolicy(Policy):
 
         # A subquery, not a join over the regions: one row per person.
         return Q(pk=user.pk) | Q(organisation__in=Organisation.objects.filter(regions__in=region_ids(user)))
+
+    def reset_two_factor_filter(self, user) -> Q | None:
+        """A lost device: an organisation lead resets their organisation's people, regional staff the people
+        of the organisations serving their regions. Never oneself (that is what recovery codes are for), and
+        never a superuser."""
+        if user.is_regional_staff:
+            from .models import Organisation
+
+            people = Q(organisation__in=Organisation.objects.filter(regions__in=region_ids(user)))
+        elif user.is_organisation_lead and user.organisation_id is not None:
+            people = Q(organisation_id=user.organisation_id)
+        else:
+            return None
+        return people & Q(is_superuser=False) & ~Q(pk=user.pk)
+
+    def can_reset_two_factor(self, user, person):
+        rule = self.reset_two_factor_filter(user)
+        if rule is None or isinstance(person, type) or person.pk is None:
+            return False
+        known = evaluate(rule, person)
+        if known is not None:
+            return known
+        return type(person)._base_manager.filter(pk=person.pk).filter(rule).exists()
 
     def can_change(self, user, person):
         if person.pk == user.pk:

@@ -5,6 +5,7 @@ DEBUG=false, SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS and EMAIL_URL. S
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -40,7 +41,7 @@ ACCESSIBILITY_CONTACT_EMAIL = env.str(
 ACCESSIBILITY_RESPONSIBLE_BODY = env.str("ACCESSIBILITY_RESPONSIBLE_BODY", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "twofactor.apps.TwoFactorAdminConfig",  # django.contrib.admin with the two-factor admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,10 +57,15 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_countries",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "exportcenter",
     "audit",
     "companies",
     "advisors",
+    "twofactor",
     "notifications",
     "referrals",
     "outreach",
@@ -77,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "twofactor.middleware.TwoFactorMiddleware",  # the second factor before any signed-in page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -225,6 +233,30 @@ LOGIN_URL = "advisors:login"
 LOGIN_REDIRECT_URL = "advisors:home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Two-factor sign-in (twofactor/, README "Two-factor sign-in"): required for regional staff, organisation
+# leads, superusers and /admin/ when on; optional for advisors. A person with a device verifies it either way.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+TWO_FACTOR_RECOVERY_CODES = env.int("TWO_FACTOR_RECOVERY_CODES", default=10)
+OTP_TOTP_ISSUER = PORTAL_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after every failure in a row
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys (django-otp-webauthn) as a second factor only: no passwordless sign-in. The relying party is the
+# site's domain; an IP address cannot be one, so 127.0.0.1 becomes localhost (open the portal there).
+_site = urlsplit(SITE_URL)
+_site_host = (_site.hostname or "").lower()
+_site_is_local = _site_host in {"", "127.0.0.1", "::1", "localhost"}
+_named_hosts = [h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and h[:1] != "[" and not h[-1:].isdigit()]
+if _site_is_local and (DEBUG or not _named_hosts):  # make run, the tests
+    _rp_id, _origins = "localhost", [f"http://localhost:{_site.port}" if _site.port else "http://localhost"]
+elif not _site_is_local and not _site_host[-1:].isdigit():  # SITE_URL names the site
+    _rp_id, _origins = _site_host, [f"{_site.scheme}://{_site.netloc}"]
+else:  # production without SITE_URL: the first named host of ALLOWED_HOSTS (no passkeys on an IP address)
+    _rp_id = _named_hosts[0] if _named_hosts else "localhost"
+    _origins = [f"https://{h}" for h in _named_hosts if h == _rp_id or h.endswith(f".{_rp_id}")]
+OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default=_rp_id)
+OTP_WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default=PORTAL_NAME)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ALLOWED_ORIGINS", default=_origins)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

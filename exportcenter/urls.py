@@ -19,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("", include("advisors.urls")),
+    path("", include("twofactor.urls")),
+    path("webauthn/", include("twofactor.webauthn_urls")),
     path("", include("companies.urls")),
     path("", include("referrals.urls")),
     path("", include("outreach.urls")),
