@@ -6,6 +6,7 @@ from demo import companies as companies_demo
 from demo import goals as dashboards_demo
 from demo import outreach as outreach_demo
 from demo import partners as advisors_demo
+from demo import privacy as privacy_demo
 from demo import requests as referrals_demo
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             f"Outreach: a campaign with {outreach.members} companies, {outreach.activities} activities, "
             f"{outreach.follow_ups} follow-ups (overdue, today, tomorrow)."
         )
+        held = privacy_demo.seed()
+        self.stdout.write(f"Privacy: request {held or '–'} is on legal hold (the retention job skips it).")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
         width = max(len(login.email) for login in logins)
         for login in logins:
