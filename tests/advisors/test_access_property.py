@@ -23,6 +23,7 @@ from companies.models import Company, CompanyImport, Contact, Municipality
 from dashboards.models import RegionalGoal
 from notifications.models import Notification
 from outreach.models import CampaignMember
+from privacy.models import RetentionRun
 from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent, SavedView
 from tests.advisors.test_access import ROLES as MATRIX_ROLES
 from tests.factories import (
@@ -223,6 +224,13 @@ def _build_world():
         for region in (home, away)
     ]
 
+    # The retention job's log: regional staff's (the job runs for every region).
+    retention_runs = [
+        RetentionRun.objects.create(
+            started_at=timezone.now(), trigger="schedule", cutoff=timezone.now(), retention_months=36
+        )
+    ]
+
     objects = [
         home,
         away,
@@ -246,6 +254,7 @@ def _build_world():
         *follow_ups,
         *notifications,
         *goals,
+        *retention_runs,
     ]
     return people, objects
 
