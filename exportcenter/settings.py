@@ -4,6 +4,7 @@ The defaults are the embedded developer setup (SQLite, no Redis, DEBUG on). Prod
 DEBUG=false, SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS and EMAIL_URL. See README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,10 +73,12 @@ INSTALLED_APPS = [
     "privacy",
     "dashboards",
     "demo",  # seed_demo: demo data for make run and the browser tests
+    "axes",  # sign-in lockout (AXES_* below)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,9 +89,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "twofactor.middleware.TwoFactorMiddleware",  # the second factor before any signed-in page
     "django.contrib.messages.middleware.MessageMiddleware",
+    "advisors.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the response of the sign-in view it turns into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "exportcenter.urls"
@@ -228,11 +234,32 @@ CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "advisors.User"
-AUTHENTICATION_BACKENDS = ["advisors.backends.AdvisorBackend"]
+AUTHENTICATION_BACKENDS = [
+    "advisors.backends.LockoutBackend",  # first: refuses a locked-out user before a password is checked
+    "advisors.backends.AdvisorBackend",
+]
 LOGIN_URL = "advisors:login"
 LOGIN_REDIRECT_URL = "advisors:home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Lockout (django-axes, database handler: works on SQLite without Redis): after AXES_FAILURE_LIMIT failed
+# sign-ins for one address from one client address, that pair is refused for AXES_COOLOFF_MINUTES. It covers
+# every authenticate() with a request: the portal's sign-in, /admin/ and any credential-based API login.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to the audit log
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "exportcenter.clients.client_address"  # honours TRUSTED_PROXY_COUNT
+AXES_USERNAME_CALLABLE = "advisors.lockout.username_of"  # case and spaces do not make a new username
+AXES_LOCKOUT_CALLABLE = "advisors.lockout.lockout_response"
+AXES_VERBOSE = False
+# Sessions end after this long without a request, and this long after sign-in whatever happens.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=480)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 # Two-factor sign-in (twofactor/, README "Two-factor sign-in"): required for regional staff, organisation
 # leads, superusers and /admin/ when on; optional for advisors. A person with a device verifies it either way.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
@@ -301,7 +328,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the meta tag, not the cookie
+CSRF_COOKIE_HTTPONLY = True  # no script reads the cookie: htmx sends the token from hx-headers
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -315,6 +342,31 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Powerful browser features: none, except WebAuthn (passkeys) for this site.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 
 # A strict Content-Security-Policy: no inline script, no inline handlers, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {

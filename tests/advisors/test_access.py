@@ -11,8 +11,17 @@ from django.core.exceptions import PermissionDenied
 
 from advisors import access
 from advisors.models import Organisation, Region, Service, User
+from companies.identifiers import LegalForm
 from tests.advisors.factories import ServiceFactory
-from tests.factories import OrganisationFactory, RegionFactory, UserFactory
+from tests.factories import (
+    SOLE_TRADER_NUMBER,
+    CompanyFactory,
+    ContactFactory,
+    OrganisationFactory,
+    RegionFactory,
+    UserFactory,
+    municipality,
+)
 from tests.module_db import rows_for_this_module
 
 ROLES = [
@@ -44,6 +53,11 @@ def world(module_world, db):
 def build_world():
     """Two regions. In the home region: organisations A (the actor's) and B; regional staff work for R."""
     home, away = RegionFactory(slug="home"), RegionFactory(slug="away")
+    # The GDPR tools follow the company's county: Uppsala (03) is home's, Gävleborg (21) away's.
+    uppsala = municipality("0380", "Uppsala", "03", "Uppsala län")
+    gavle = municipality("2180", "Gävle", "21", "Gävleborg")
+    home.counties.add("03")
+    away.counties.add("21")
     org_a = OrganisationFactory(slug="org-a", regions=[home])
     org_b = OrganisationFactory(slug="org-b", regions=[home])
     org_r = OrganisationFactory(slug="org-r", kind=Organisation.Kind.REGION, regions=[home])
@@ -85,6 +99,15 @@ def build_world():
         "new_service_far": Service(organisation=org_far),
         # Pages about a kind of object rather than one object are asked about the model.
         "advice_requests": apps.get_model("referrals", "AdviceRequest"),
+        # GDPR tools (privacy): the contact model ("may open the tools"), people at home and far away.
+        "contacts": apps.get_model("companies", "Contact"),
+        "home_contact": ContactFactory(company=CompanyFactory(municipality=uppsala)),
+        "far_contact": ContactFactory(company=CompanyFactory(municipality=gavle)),
+        "home_sole_trader": CompanyFactory(
+            municipality=uppsala, org_number=SOLE_TRADER_NUMBER, legal_form=LegalForm.SOLE_TRADER
+        ),
+        "home_company": CompanyFactory(municipality=uppsala),
+        "retention_runs": apps.get_model("privacy", "RetentionRun"),
     }
     return people, objects
 
@@ -93,6 +116,17 @@ SIGNED_IN = {"advisor", "lead", "other_org_advisor", "regional_staff", "other_re
 
 # (object, action) -> the roles that are allowed. Every other role is refused.
 MATRIX = {
+    # GDPR tools: regional staff of the person's region only; a limited company is not a person.
+    ("contacts", "gdpr_export"): {"regional_staff", "superuser"},
+    ("home_contact", "gdpr_export"): {"regional_staff", "superuser"},
+    ("home_contact", "gdpr_erase"): {"regional_staff", "superuser"},
+    ("far_contact", "gdpr_export"): {"superuser"},
+    ("far_contact", "gdpr_erase"): {"superuser"},
+    ("home_sole_trader", "gdpr_export"): {"regional_staff", "superuser"},
+    ("home_sole_trader", "gdpr_erase"): {"regional_staff", "superuser"},
+    ("home_company", "gdpr_erase"): {"superuser"},
+    ("home_company", "set_legal_hold"): {"regional_staff", "superuser"},
+    ("retention_runs", "view"): {"regional_staff", "superuser"},
     ("home_region", "view"): {"advisor", "lead", "other_org_advisor", "regional_staff", "superuser"},
     ("home_region", "change"): {"superuser"},
     ("away_region", "view"): {"other_region_advisor", "superuser"},
