@@ -21,32 +21,32 @@ from exportcenter.api.problems import Conflict
 from . import selectors, services
 
 
-class PersonSerializer(serializers.Serializer):
+class DataSubjectSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     name = serializers.CharField(read_only=True)
     anonymised_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class ContactPersonSerializer(PersonSerializer):
+class DataSubjectContactSerializer(DataSubjectSerializer):
     email = serializers.CharField(read_only=True)
     company = serializers.CharField(source="company.name", read_only=True)
 
 
-class HeldSectionSerializer(serializers.Serializer):
+class PersonalDataSectionSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     rows = serializers.IntegerField()
 
 
-class HeldSerializer(serializers.Serializer):
+class PersonalDataHeldSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     anonymised_at = serializers.DateTimeField(allow_null=True)
     legal_hold = serializers.ListField(child=serializers.CharField())
-    sections = HeldSectionSerializer(many=True)
+    sections = PersonalDataSectionSerializer(many=True)
 
 
-class ExportRequestSerializer(serializers.Serializer):
+class PersonalDataExportRequestSerializer(serializers.Serializer):
     confirm = serializers.BooleanField(
         help_text=_("True: you export the person's data to answer their request (GDPR article 15 or 20).")
     )
@@ -57,7 +57,7 @@ class ExportRequestSerializer(serializers.Serializer):
         return value
 
 
-class EraseRequestSerializer(serializers.Serializer):
+class PersonalDataEraseRequestSerializer(serializers.Serializer):
     confirm_name = serializers.CharField(max_length=200, help_text=_("The person's name, as shown."))
 
     def validate_confirm_name(self, value):
@@ -67,7 +67,7 @@ class EraseRequestSerializer(serializers.Serializer):
         return value
 
 
-class EraseResultSerializer(serializers.Serializer):
+class PersonalDataErasedSerializer(serializers.Serializer):
     erased = serializers.DictField(child=serializers.IntegerField(), help_text=_("Rows changed per section."))
 
 
@@ -99,7 +99,7 @@ class PersonViewSet(APIViewSet):
         serializer = self.get_serializer(page if page is not None else people, many=True)
         return self.get_paginated_response(serializer.data) if page is not None else Response(serializer.data)
 
-    @extend_schema(responses=HeldSerializer)
+    @extend_schema(responses=PersonalDataHeldSerializer)
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()
         subject = selectors.subject_for(person)
@@ -112,23 +112,23 @@ class PersonViewSet(APIViewSet):
                 {"key": s.key, "title": s.title, "rows": len(s.rows)} for s in selectors.held_data(subject)
             ],
         }
-        return Response(HeldSerializer(data).data)
+        return Response(PersonalDataHeldSerializer(data).data)
 
     @extend_schema(
-        request=ExportRequestSerializer,
+        request=PersonalDataExportRequestSerializer,
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description=_("Everything held, by section."))},
     )
     @action(detail=True, methods=["post"])
     def export(self, request, public_id=None):
         person = self.get_object()
-        ExportRequestSerializer(data=request.data).is_valid(raise_exception=True)
+        PersonalDataExportRequestSerializer(data=request.data).is_valid(raise_exception=True)
         document = services.export_person(person=person, by=request.user, request=request)
         return Response(document, headers={"Cache-Control": "no-store"})
 
     @extend_schema(
-        request=EraseRequestSerializer,
+        request=PersonalDataEraseRequestSerializer,
         responses={
-            200: EraseResultSerializer,
+            200: PersonalDataErasedSerializer,
             409: OpenApiResponse(description=_("Some of the person's data is on legal hold.")),
         },
     )
@@ -136,7 +136,7 @@ class PersonViewSet(APIViewSet):
     def erase(self, request, public_id=None):
         person = self.get_object()
         expected = selectors.subject_for(person).label
-        EraseRequestSerializer(data=request.data, context={"expected": expected}).is_valid(
+        PersonalDataEraseRequestSerializer(data=request.data, context={"expected": expected}).is_valid(
             raise_exception=True
         )
         try:
@@ -156,8 +156,11 @@ class PersonViewSet(APIViewSet):
     erase=extend_schema(summary=_("Erase a contact person's data")),
 )
 class ContactPersonViewSet(PersonViewSet):
+    """Contact persons of companies in your regions, for the GDPR tools (regional staff only): what is held
+    about one, its export, and its erasure (anonymisation that keeps the statistics)."""
+
     kind = selectors.PersonKind.CONTACT
-    serializer_class = ContactPersonSerializer
+    serializer_class = DataSubjectContactSerializer
 
 
 @extend_schema_view(
@@ -167,5 +170,8 @@ class ContactPersonViewSet(PersonViewSet):
     erase=extend_schema(summary=_("Erase a sole trader's data")),
 )
 class SoleTraderViewSet(PersonViewSet):
+    """Sole traders (whose organisation number is the owner's personal identity number) in your regions,
+    for the GDPR tools (regional staff only): what is held, the export, and the erasure."""
+
     kind = selectors.PersonKind.SOLE_TRADER
-    serializer_class = PersonSerializer
+    serializer_class = DataSubjectSerializer
