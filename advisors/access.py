@@ -45,6 +45,7 @@ class Action(StrEnum):
     DECLINE = "decline"
     WITHDRAW = "withdraw"
     VIEW_UNASSIGNED = "view_unassigned"  # asked about the AdviceRequest model: the unassigned queue
+    UNLOCK = "unlock"  # asked about a person: lift their sign-in lockout
     RESET_TWO_FACTOR = "reset_two_factor"  # asked about a User: remove their second factors (a lost device)
     GDPR_EXPORT = "gdpr_export"  # one person's data (a contact, a sole trader): privacy
     GDPR_ERASE = "gdpr_erase"
@@ -357,6 +358,39 @@ class UserPolicy(Policy):
             and person.organisation_id is not None
             and person.organisation_id == user.organisation_id
         )
+
+    def unlock_filter(self, user) -> Q | None:
+        """Whose sign-in lockout a user may lift: regional staff, for the people of every partner in their
+        regions (superusers' lockouts are lifted in the admin, by superusers)."""
+        if not user.is_regional_staff:
+            return None
+        return self.view_filter(user) & Q(is_superuser=False)
+
+    def can_unlock(self, user, person):
+        rule = self.unlock_filter(user)
+        if rule is None or isinstance(person, type) or person.pk is None:
+            return False
+        known = evaluate(rule, person)
+        return known if known is not None else type(person)._base_manager.filter(rule, pk=person.pk).exists()
+
+
+@policy("axes.AccessAttempt")
+class AccessAttemptPolicy(Policy):
+    """Failed sign-ins (django-axes), the lockouts: seen by those who may unlock the person they name.
+    Attempts for addresses of nobody (or of people outside one's regions) stay hidden."""
+
+    def view_filter(self, user):
+        from .models import User
+
+        rule = UserPolicy().unlock_filter(user)
+        if rule is None:
+            return None
+        return Q(username__in=User.objects.filter(rule).values("email"))
+
+    def can_view(self, user, attempt):
+        if isinstance(attempt, type):  # the lockouts page: for those who may lift some lockout
+            return UserPolicy().unlock_filter(user) is not None
+        return super().can_view(user, attempt)
 
 
 @policy("companies.Company")

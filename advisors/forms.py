@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import EmployeeBand
 from referrals.models import NeedCategory
 
 from .models import Service, User
+from .password_reset import request_reset, users_for
 from .services import SERVICE_FIELDS
 
 
@@ -22,33 +24,29 @@ class SignInForm(auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Sends the reset link through the email outbox (a Celery task), never inside the request."""
+    """Asks for a reset link. Saving only queues a task (advisors.password_reset): no lookup in the
+    request, so a known and an unknown address take the same work and time."""
 
     email = forms.EmailField(
         label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
     def get_users(self, email):
-        return (user for user in super().get_users(email) if user.can_sign_in)
+        return users_for(email)
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        from django.template import loader
-        from django.utils import translation
-
-        from notifications.services import queue_email
-
-        with translation.override(context.get("language") or context["user"].preferred_language):
-            subject = loader.render_to_string(subject_template_name, context)
-            body = loader.render_to_string(email_template_name, context)
-        queue_email(to=to_email, subject=subject, body_text=body)
+    def save(self, domain_override=None, use_https=False, request=None, extra_email_context=None, **kwargs):
+        if domain_override:
+            site_name = domain = domain_override
+        else:
+            site = get_current_site(request)
+            site_name, domain = site.name, site.domain
+        request_reset(
+            email=self.cleaned_data["email"],
+            language=(extra_email_context or {}).get("language"),
+            domain=domain,
+            site_name=site_name,
+            protocol="https" if use_https else "http",
+        )
 
 
 class ProfileForm(forms.ModelForm):

@@ -19,6 +19,8 @@ urlpatterns = [
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("advisor/", views.home, name="home"),
     path("advisor/profile/", views.profile, name="profile"),
+    path("advisor/lockouts/", views.lockout_list, name="lockouts"),
+    path("advisor/lockouts/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("advisor/organisations/<slug:slug>/services/", views.service_list, name="services"),
     path("advisor/organisations/<slug:slug>/services/new/", views.service_create, name="service_create"),
     path(

@@ -6,14 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from exportcenter.errors import Stale
 
-from . import access, selectors, services
+from . import access, lockout, selectors, services
 from .access import Action
 from .forms import PasswordResetForm, ProfileForm, ServiceForm, SignInForm
-from .models import Organisation, Service
+from .models import Organisation, Service, User
 
 
 class SignInView(auth_views.LoginView):
@@ -162,3 +162,25 @@ def service_edit(request, slug, pk):
         "advisors/service_form.html",
         {"form": form, "organisation": organisation, "service": service},
     )
+
+
+# --- Sign-in lockouts -----------------------------------------------------------------------------
+
+
+@login_required
+def lockout_list(request):
+    """The lockouts in force that the user may lift (regional staff: the people of their regions)."""
+    from axes.models import AccessAttempt
+
+    access.require(request.user, Action.VIEW, AccessAttempt)
+    return render(request, "advisors/lockouts.html", {"lockouts": lockout.current_lockouts(request.user)})
+
+
+@login_required
+@require_POST
+def unlock(request, pk):
+    person = get_object_or_404(User.objects.select_related("organisation"), pk=pk)
+    access.require(request.user, Action.UNLOCK, person)
+    lockout.unlock(person=person, by=request.user, request=request)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": person})
+    return redirect("advisors:lockouts")

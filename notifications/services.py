@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from advisors.password_reset import reset_emails
+
 from . import kinds
 from .kinds import render
 from .models import Notification, NotificationPreference, OutboundEmail, Reminder
@@ -157,13 +159,13 @@ def _claim_sql() -> str:
     if connection.vendor == "postgresql":
         returning = ", ".join(f"{table}.{q(column)}" for column in columns)
         return (
-            f"WITH target AS (SELECT {q('id')}, {q('status')} FROM {table} WHERE {q('id')} = %s FOR UPDATE) "  # noqa: S608
+            f"WITH target AS (SELECT {q('id')}, {q('status')} FROM {table} WHERE {q('id')} = %s FOR UPDATE) "  # noqa: S608 # nosec B608: names are the model's, values parameters
             f"UPDATE {table} SET {changes} FROM target WHERE {table}.{q('id')} = target.{q('id')} "
             f"AND target.{q('status')} = %s RETURNING {returning}"
         )
     returning = ", ".join(q(column) for column in columns)
     return (
-        f"UPDATE {table} SET {changes} WHERE {q('id')} = %s AND {q('status')} = %s "  # noqa: S608
+        f"UPDATE {table} SET {changes} WHERE {q('id')} = %s AND {q('status')} = %s "  # noqa: S608 # nosec B608: names are the model's, values parameters
         f"RETURNING {returning}"
     )
 
@@ -463,7 +465,7 @@ def record_reminders(entries: list[LedgerEntry]) -> set[LedgerEntry]:
                     now,
                 ]
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "  # noqa: S608 - no user input
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "  # noqa: S608 # nosec B608: the model's names, values are placeholders
                 "ON CONFLICT DO NOTHING RETURNING recipient_id, kind, target_type, target_id, occurrence",
                 params,
             )
@@ -472,3 +474,21 @@ def record_reminders(entries: list[LedgerEntry]) -> set[LedgerEntry]:
                     occurrence = date.fromisoformat(occurrence)
                 inserted.add(LedgerEntry(recipient_id, kind, target_type, target_id, occurrence))
     return inserted
+
+
+def send_password_reset(
+    *, email: str, language: str, domain: str, site_name: str, protocol: str, request_id: str
+) -> int:
+    """Queue the reset emails of an address (none for an unknown one) in the outbox. Keyed by the request:
+    a retried task sends nothing twice. Returns how many were queued."""
+    drafts = reset_emails(
+        email=email, language=language, domain=domain, site_name=site_name, protocol=protocol
+    )
+    for draft in drafts:
+        queue_email(
+            to=draft.to,
+            subject=draft.subject,
+            body_text=draft.body,
+            key=f"password-reset:{request_id}:{draft.user_id}",
+        )
+    return len(drafts)

@@ -46,3 +46,19 @@ def sweep_reminders(kind: str, run_date: str | None = None) -> int:
 def send_reminders(kind: str, run_date: str, ids: list[int]) -> int:
     """Send one chunk's reminders for the sweep's run date. Safe to run twice: the ledger decides."""
     return reminders.send(kind, date.fromisoformat(run_date), ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_password_reset(
+    email: str, language: str, domain: str, site_name: str, protocol: str, request_id: str
+) -> int:
+    """Published by name by the password-reset page (advisors.password_reset): the lookup of the address
+    happens here, so the page does the same work for a known and an unknown one."""
+    return services.send_password_reset(
+        email=email,
+        language=language,
+        domain=domain,
+        site_name=site_name,
+        protocol=protocol,
+        request_id=request_id,
+    )

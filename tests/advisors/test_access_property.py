@@ -11,6 +11,7 @@ transaction rolled back after the module, and each test runs in a savepoint insi
 import datetime
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.test import override_settings
@@ -231,6 +232,26 @@ def _build_world():
         )
     ]
 
+    # Sign-in lockouts (django-axes): of a person at home, one far away, a superuser and nobody.
+    lockouts = [
+        AccessAttempt.objects.create(
+            username=username,
+            ip_address="192.0.2.1",
+            user_agent="prop",
+            failures_since_start=5,
+            get_data="",
+            post_data="",
+            http_accept="*/*",
+            path_info="/login/",
+        )
+        for username in (
+            "advisor@prop-a.example",
+            "advisor@prop-far.example",
+            "root@prop.example",
+            "nobody@prop.example",
+        )
+    ]
+
     objects = [
         home,
         away,
@@ -255,6 +276,7 @@ def _build_world():
         *notifications,
         *goals,
         *retention_runs,
+        *lockouts,
     ]
     return people, objects
 
