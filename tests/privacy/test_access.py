@@ -132,7 +132,7 @@ def test_the_search_list_has_a_query_budget(client, staff, django_assert_max_num
     assert response.content.decode().count("Karin Nummer") == 30
 
 
-# --- Legal hold --------------------------------------------------------------------------------------------
+# --- Legal hold --------------------------------------------------------------------------------------
 
 
 def test_regional_staff_put_a_request_on_legal_hold_and_advisors_cannot(client, person, staff, triager):
@@ -164,7 +164,7 @@ def test_the_company_page_shows_the_hold_and_the_tools_for_staff_only(client, pe
     assert 'data-legal-hold="on"' in page and _page(person) not in page
 
 
-# --- API -------------------------------------------------------------------------------------------------------
+# --- API ---------------------------------------------------------------------------------------------
 
 
 def _api(person, action=""):
@@ -215,3 +215,33 @@ def test_the_api_erasure_on_legal_hold_is_a_conflict(client, person, staff):
     )
     assert response.status_code == 409
     assert Contact.objects.get(pk=person.pk).anonymised_at is None
+
+
+def test_another_regions_company_cannot_be_put_on_hold(client, person, other_staff):
+    client.force_login(other_staff)
+    url = reverse("privacy:legal_hold", args=["company", person.company.public_id])
+    assert client.post(url, {"on_hold": "on"}).status_code == 404
+    assert (
+        client.post(reverse("privacy:legal_hold", args=["campaign", person.company.public_id])).status_code
+        == 404
+    )
+    person.company.refresh_from_db()
+    assert not person.company.legal_hold
+
+
+def test_the_retention_page_is_a_dry_run_for_regional_staff(client, person, staff, triager):
+    from privacy.models import RetentionRun
+
+    client.force_login(triager)
+    assert client.get(reverse("privacy:retention")).status_code == 403
+    client.force_login(staff)
+    response = client.get(reverse("privacy:retention"))
+    assert response.status_code == 200 and 'data-count="requests">0<' in response.content.decode()
+    assert not RetentionRun.objects.exists()
+
+
+def test_the_privacy_notice_states_the_retention_period(client, settings):
+    settings.RETENTION_MONTHS = 24
+    page = client.get(reverse("referrals:privacy")).content.decode()
+    assert "24 månader efter att ditt senaste ärende avslutats" in page
+    assert "bevarandebeslut" in page
