@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import EligibilityFieldsMixin
 from .models import Organisation, Region, Service, User
+from .person_changes import record_person_changes
 from .services import SERVICE_FIELDS
 
 
@@ -92,3 +93,16 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+    def save_model(self, request, obj, form, change):
+        # The admin saves in a transaction: the audit entry is written in it, or not at all.
+        before = {}
+        if change:
+            before = type(obj).objects.filter(pk=obj.pk).values("role", "organisation_id").first() or {}
+        super().save_model(request, obj, form, change)
+        record_person_changes(
+            person=obj,
+            role_before=before.get("role"),
+            organisation_before=before.get("organisation_id"),
+            by=request.user,
+        )

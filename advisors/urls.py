@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "advisors"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("advisor/", views.home, name="home"),
     path("advisor/profile/", views.profile, name="profile"),
+    path("advisor/audit/", audit_views.audit_log, name="audit_log"),
+    path("advisor/audit/export.csv", audit_views.audit_log_export, name="audit_log_export"),
     path("advisor/lockouts/", views.lockout_list, name="lockouts"),
     path("advisor/lockouts/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("advisor/organisations/<slug:slug>/services/", views.service_list, name="services"),

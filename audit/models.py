@@ -4,6 +4,9 @@ It sits at the bottom of the layers: it knows the user model only by its setting
 its type and public id, so any app can record into it without the audit log importing that app.
 """
 
+import json
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Action(models.TextChoices):
     READ = "read", _("Read")
-    EXPORT = "export", _("Export")
+    EXPORT = "export", _("Exported")
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
     LOCKED_OUT = "locked_out", _("Locked out")
@@ -29,6 +32,8 @@ class Action(models.TextChoices):
     TOKEN_CREATED = "token_created", _("API token created")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     TOKEN_USED = "token_used", _("API token used")
+    LEGAL_HOLD = "legal_hold", _("Legal hold changed")
+    AUDIT_PURGED = "audit_purged", _("Audit log purged")
 
 
 class Channel(models.TextChoices):
@@ -38,8 +43,52 @@ class Channel(models.TextChoices):
     TASK = "task", _("Background task")
 
 
+class AppendOnly(Exception):
+    """The audit log is append-only: entries are never changed, and only the retention purge deletes them."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """No bulk update or delete through the ORM: the purge deletes with its own SQL (services)."""
+
+    def update(self, **kwargs):
+        raise AppendOnly("Audit entries cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnly("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnly("Audit entries cannot be deleted; the retention purge removes old ones.")
+
+    def for_object(self, obj):
+        """Entries about this model instance (as `record(obj=...)` identifies it)."""
+        return self.filter(object_type=obj._meta.label_lower, object_id=object_key(obj)[:64])
+
+
+def object_key(obj) -> str:
+    """How the log names an object: its reference or public id where it has one, else its primary key.
+
+    A public id (a UUID) is written as 32 hex digits, the form both PostgreSQL and SQLite can compare
+    with in SQL (advisors/access.py finds the entries about a region's objects that way).
+    """
+    key = getattr(obj, "reference", None) or getattr(obj, "public_id", None) or obj.pk
+    return key.hex if isinstance(key, uuid.UUID) else str(key)
+
+
+def normalise_object_id(value: str) -> str:
+    """An object id as typed or pasted (a UUID with or without hyphens, a reference) as the log stores it."""
+    value = value.strip()
+    try:
+        return uuid.UUID(value).hex
+    except ValueError:
+        return value
+
+
 class AuditEntry(models.Model):
-    """One audited event. Never updated or deleted, except by the retention purge (see services)."""
+    """One audited event. Never updated or deleted, except by the retention purge (see services).
+
+    The ORM refuses both (`save()` of a stored entry, `delete()`, the queryset's `update()`/`delete()`);
+    on PostgreSQL a trigger refuses them too (migration 0002), so that raw SQL cannot either.
+    """
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No database constraint: an entry outlives the account it names, and nothing may cascade into it.
@@ -63,6 +112,8 @@ class AuditEntry(models.Model):
     path = models.CharField(_("page or endpoint"), max_length=500, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
@@ -75,4 +126,20 @@ class AuditEntry(models.Model):
     def __str__(self):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type} {self.object_id}"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Audit entries cannot be deleted; the retention purge removes old ones.")
+
+    @property
+    def details_text(self) -> str:
+        """The details as one line of `key: value` pairs (the page and the CSV)."""
+        return "; ".join(
+            f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value}"
+            for key, value in sorted(self.details.items())
         )

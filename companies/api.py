@@ -248,6 +248,7 @@ class CompanyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Versioned
     """The shared company register. Companies are merged, never deleted."""
 
     serializer_class = CompanySerializer
+    audit_reads = True
     filterset_class = CompanyAPIFilter
 
     def get_queryset(self):
@@ -387,6 +388,7 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, APIViewSe
     """Contact persons of companies: personal data, so the legal basis is always recorded."""
 
     serializer_class = ContactSerializer
+    audit_reads = True
     filterset_class = ContactFilter
 
     def get_queryset(self):

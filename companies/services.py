@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import Action as AuditAction
+from audit.services import record as audit
 from exportcenter.errors import Stale
 
 from .models import INTERNATIONAL_FLAGS, Company, CompanyEvent, CompanySource, Contact
@@ -287,6 +289,15 @@ def merge_companies(*, survivor: Company, duplicate: Company, by) -> MergeResult
         by,
         _("Merged into %(name)s") % {"name": survivor.name},
         survivor=str(survivor.public_id),
+    )
+    # In the merge's transaction; the request being answered (if any) gives the address and the page.
+    audit(
+        AuditAction.MERGE,
+        actor=by,
+        obj=survivor,
+        duplicate=duplicate.public_id.hex,
+        duplicate_name=duplicate.name,
+        moved=moved,
     )
     return MergeResult(survivor=survivor, moved=moved)
 

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods
 from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation, User
+from audit.services import Action as AuditAction
+from audit.services import query_filter, record, record_read
 from exportcenter import search_params, spreadsheets
 from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
@@ -85,6 +87,13 @@ def company_export(request, file_format):
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect("companies:list")
+    record(
+        AuditAction.EXPORT,
+        request=request,
+        export=f"companies.{file_format}",
+        filter=query_filter(request),
+        rows=filterset.qs.count(),
+    )
     rows = exporting.export_rows(request.user, filterset.qs)
     if file_format == "xlsx":
         return spreadsheets.xlsx_response(rows, "companies.xlsx", sheet_title=_("Companies"))
@@ -123,6 +132,7 @@ def similar_names(request):
 @login_required
 def company_detail(request, public_id):
     company = _company_or_404(request.user, public_id)
+    record_read(request, company)
     return render(
         request,
         "companies/detail.html",
@@ -170,6 +180,8 @@ def company_edit(request, public_id):
 def contact_form(request, public_id, contact_id=None):
     company = _company_or_404(request.user, public_id, Action.CHANGE)
     contact = get_object_or_404(Contact, company=company, public_id=contact_id) if contact_id else None
+    if contact is not None and request.method == "GET":
+        record_read(request, contact)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from advisors import access
+from audit.services import Action as AuditAction
+from audit.services import query_filter, record
 from exportcenter.spreadsheets import csv_response, dialect_from, unknown_dialect_response, xlsx_response
 
 from . import stats
@@ -48,6 +50,20 @@ def _dashboard_context(request) -> dict:
     }
 
 
+def _record_export(request, context, export: str, rows: int) -> None:
+    """A download or the printable report: who took which figures of which scope and period."""
+    period = context["period"]
+    record(
+        AuditAction.EXPORT,
+        request=request,
+        export=f"dashboard.{export}",
+        scope=context["scope_label"],
+        period=f"{period.start:%Y-%m-%d}/{period.end:%Y-%m-%d}",
+        filter=query_filter(request),
+        rows=rows,
+    )
+
+
 def _not_valid(request, context):
     """The dashboard with the query's errors next to its fields: nothing to print or download."""
     return render(request, "dashboards/dashboard.html", context, status=400)
@@ -64,6 +80,7 @@ def report(request):
     context = _dashboard_context(request)
     if not context["form_valid"]:
         return _not_valid(request, context)
+    _record_export(request, context, "report", rows=sum(len(figure.rows) for figure in context["figures"]))
     return render(request, "dashboards/report.html", context)
 
 
@@ -81,6 +98,7 @@ def download(request, figure: str, file_format: str):
     if chosen is None:
         raise Http404
     period = context["period"]
+    _record_export(request, context, f"{figure}.{file_format}", rows=len(chosen.rows))
     filename = f"{figure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{file_format}"
     if file_format == "csv":
         return csv_response(chosen.download_rows(), filename, dialect)

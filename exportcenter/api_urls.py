@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from advisors import api as advisors_api
+from advisors import audit_api
 from companies import api as companies_api
 from exportcenter.api.views import unknown_endpoint
 from notifications import api as notifications_api
@@ -23,6 +24,7 @@ router.register("campaigns", outreach_api.CampaignViewSet, basename="api-campaig
 router.register("activities", outreach_api.ActivityViewSet, basename="api-activity")
 router.register("follow-ups", outreach_api.FollowUpViewSet, basename="api-follow-up")
 router.register("notifications", notifications_api.NotificationViewSet, basename="api-notification")
+router.register("audit", audit_api.AuditEntryViewSet, basename="api-audit-entry")
 router.register("personal-data/contacts", privacy_api.ContactPersonViewSet, basename="api-personal-contact")
 router.register("personal-data/sole-traders", privacy_api.SoleTraderViewSet, basename="api-personal-sole-trader")
 

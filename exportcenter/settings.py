@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "twofactor.middleware.TwoFactorMiddleware",  # the second factor before any signed-in page
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audit.middleware.CurrentRequestMiddleware",  # after authentication: services record who asked
     "advisors.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -223,6 +224,16 @@ _retention_hour, _retention_minute = RETENTION_TIME.split(":")
 CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "task": "privacy.tasks.run_retention",
     "schedule": crontab(minute=_retention_minute, hour=_retention_hour),
+    "options": {"expires": 6 * 60 * 60},
+}
+# The audit log keeps entries for AUDIT_DAYS (at least 30); a nightly task purges older ones in chunks.
+AUDIT_DAYS = env.int("AUDIT_DAYS", default=730)
+AUDIT_PURGE_CHUNK_SIZE = env.int("AUDIT_PURGE_CHUNK_SIZE", default=5000)
+AUDIT_PURGE_TIME = env.str("AUDIT_PURGE_TIME", default="03:15")  # Stockholm time, every night
+_audit_purge_hour, _audit_purge_minute = AUDIT_PURGE_TIME.split(":")
+CELERY_BEAT_SCHEDULE["purge-audit-log"] = {
+    "task": "audit.tasks.purge_audit_log",
+    "schedule": crontab(minute=_audit_purge_minute, hour=_audit_purge_hour),
     "options": {"expires": 6 * 60 * 60},
 }
 CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {

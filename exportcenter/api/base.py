@@ -17,6 +17,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from advisors import access
+from audit.services import record_read
 
 from . import concurrency
 
@@ -45,6 +46,8 @@ class APIViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     permission_classes = [IsAuthenticated, AccessPermission]
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
+    # Reads of one object are audited (requests, companies, contacts: personal data); lists are not.
+    audit_reads = False
 
     # What each write action needs of advisors.access; every read needs "view".
     write_access: dict[str, access.Action] = {
@@ -57,6 +60,12 @@ class APIViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         if self.request.method in SAFE_METHODS:
             return access.Action.VIEW
         return self.write_access.get(self.action)
+
+    def get_object(self):
+        obj = super().get_object()  # found and allowed: only a read that happened is recorded
+        if self.audit_reads and self.action == "retrieve":
+            record_read(self.request, obj)
+        return obj
 
     def filter_queryset(self, queryset):
         # The list's filters are for the list: they must not turn an object or its actions into 404s.

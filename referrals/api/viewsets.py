@@ -72,6 +72,7 @@ class RequestViewSet(VersionedViewSet):
 
     serializer_class = RequestSerializer
     filterset_class = RequestFilter
+    audit_reads = True
 
     # What each write needs of advisors.access; every read needs "view".
     versioned_actions = ("assign", "transition", "priority", "duplicate", "messages", "refer")

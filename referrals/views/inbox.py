@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation
+from audit.services import record_read
 from exportcenter import search_params
 from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
@@ -321,6 +322,7 @@ def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to
 @login_required
 def request_detail(request, public_id):
     advice_request = request_or_404(request.user, public_id)
+    record_read(request, advice_request)
     refer_to = None
     if slug := request.GET.get("refer_to", "")[:80]:  # "Refer" from a routing suggestion: a prefilled form
         refer_to = Organisation.objects.filter(slug=slug).values_list("pk", flat=True).first()

@@ -21,6 +21,7 @@ from advisors import access
 from advisors.models import Organisation, Region, Service, User
 from companies.identifiers import LegalForm
 from companies.models import Company, CompanyImport, Contact, Municipality
+from audit.models import AuditEntry
 from dashboards.models import RegionalGoal
 from notifications.models import Notification
 from outreach.models import CampaignMember
@@ -252,6 +253,25 @@ def _build_world():
         )
     ]
 
+    # Audit entries: by a person at home, about a home object by someone far away, far ones, nobody's.
+    home_key, far_key = home_company.public_id.hex, far_company.public_id.hex
+    audit_entries = [
+        AuditEntry.objects.create(action="read", actor=actor, object_type="companies.company", object_id=key)
+        for actor, key in [(advisor, home_key), (far_advisor, home_key), (far_advisor, far_key)]
+    ]
+    audit_entries += [
+        AuditEntry.objects.create(action="read", object_type=object_type, object_id=key)
+        for object_type, key in [
+            ("companies.contact", contacts[0].public_id.hex),
+            ("companies.contact", contacts[2].public_id.hex),
+            ("referrals.advicerequest", requests["new"].reference),
+            ("referrals.advicerequest", requests["far"].reference),
+            ("advisors.user", str(colleague.pk)),
+            ("advisors.organisation", str(org_far.pk)),
+        ]
+    ]
+    audit_entries.append(AuditEntry.objects.create(action="sign_in_failed", actor_label="nobody@example.org"))
+
     objects = [
         home,
         away,
@@ -275,6 +295,7 @@ def _build_world():
         *follow_ups,
         *notifications,
         *goals,
+        *audit_entries,
         *retention_runs,
         *lockouts,
     ]
