@@ -43,7 +43,7 @@ def test_a_locked_out_advisor_is_unlocked_by_regional_staff(
     expect(row).to_contain_text("Almi Uppsala")
     assert_no_axe_violations(page)
     row.get_by_role("button", name="Unlock Anna Andersson").click()
-    expect(page.get_by_role("status")).to_contain_text("Anna Andersson can sign in again.")
+    expect(page.locator(".messages")).to_contain_text("Anna Andersson can sign in again.")
     expect(page.get_by_role("main")).to_contain_text("Nobody is locked out.")
     assert_no_axe_violations(page)
 
