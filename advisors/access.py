@@ -84,7 +84,7 @@ def county_ids(user) -> frozenset[str]:
     """The counties of the user's regions. Cached on the user object."""
     cached = getattr(user, "_access_county_ids", None)
     if cached is None:
-        from companies.models import County
+        from reference.models import County
 
         cached = frozenset(County.objects.filter(regions__in=region_ids(user)).values_list("pk", flat=True))
         user._access_county_ids = cached

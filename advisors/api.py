@@ -11,8 +11,8 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from companies.models import EmployeeBand, SNISection, TurnoverClass
 from exportcenter.api.base import APIViewSet, ValidatingSerializer, VersionedViewSet
+from reference.models import EmployeeBand, SNISection, TurnoverClass
 from referrals.models import NeedCategory
 
 from . import access, selectors, services

@@ -3,7 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import EmployeeBand
+from reference.models import EmployeeBand
 from referrals.models import NeedCategory
 
 from .models import Service, User
@@ -59,13 +59,13 @@ class ProfileForm(forms.ModelForm):
 
 
 def _turnover_choices():
-    from companies.models import TurnoverClass
+    from reference.models import TurnoverClass
 
     return [(turnover.code, turnover.label) for turnover in TurnoverClass.objects.all()]
 
 
 def _sni_section_choices():
-    from companies.models import SNISection
+    from reference.models import SNISection
 
     return [(section.code, str(section)) for section in SNISection.objects.all()]
 

@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import EmployeeBand
 from exportcenter.i18n import TranslatedField
+from reference.models import EmployeeBand
 
 
 class Region(models.Model):
@@ -21,7 +21,7 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     counties = models.ManyToManyField(
-        "companies.County", related_name="regions", verbose_name=_("counties"), blank=True
+        "reference.County", related_name="regions", verbose_name=_("counties"), blank=True
     )
     operator = models.ForeignKey(
         "advisors.Organisation",
@@ -226,7 +226,7 @@ def validate_employee_bands(value) -> None:
 
 def validate_turnover_classes(value) -> None:
     """A list of SCB turnover class codes (integers) that exist in the reference table."""
-    from companies.models import TurnoverClass
+    from reference.models import TurnoverClass
 
     codes = set(TurnoverClass.objects.values_list("code", flat=True))
     _validate_code_list(value, codes, _("Unknown turnover class: %(codes)s."), code_type=int)
@@ -234,7 +234,7 @@ def validate_turnover_classes(value) -> None:
 
 def validate_sni_sections(value) -> None:
     """A list of SNI 2025 section letters that exist in the reference table."""
-    from companies.models import SNISection
+    from reference.models import SNISection
 
     codes = set(SNISection.objects.values_list("code", flat=True))
     _validate_code_list(value, codes, _("Unknown SNI section: %(codes)s."))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from companies.models import EmployeeBand
+from reference.models import EmployeeBand
 
 from . import access
 from .models import Organisation, Region, Service
@@ -115,7 +115,7 @@ class ServiceRow:
 
 def service_rows(user, organisation: Organisation) -> list[ServiceRow]:
     """An organisation's services the user may see, active first. Four queries however many services."""
-    from companies.models import SNISection, TurnoverClass
+    from reference.models import SNISection, TurnoverClass
 
     services = (
         visible_services(user).filter(organisation=organisation).order_by("-is_active", "name_sv", "pk")

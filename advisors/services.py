@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from companies.models import EmployeeBand
 from exportcenter.errors import Stale
+from reference.models import EmployeeBand
 
 from .models import Organisation, Service
 

@@ -57,9 +57,9 @@ def next_working_day():
 def seed(total: int, owners: int, due: date) -> None:
     from advisors.models import Organisation, Region, User
     from companies.models import Company
-    from companies.reference_data import load_reference_data, reference_data_loaded
     from outreach.models import FollowUp
     from outreach.services import remind_on
+    from reference.loader import load_reference_data, reference_data_loaded
 
     if not reference_data_loaded():
         load_reference_data()

@@ -22,18 +22,12 @@ from advisors import access
 from advisors.models import Organisation, User
 from exportcenter.api.base import APIViewSet, ValidatingSerializer, VersionedViewSet
 from exportcenter.api.problems import Conflict, ProblemSerializer
+from reference.models import Municipality
 
 from . import selectors, services
 from .filters import CompanyFilter
 from .identifiers import LegalForm, parse_organisation_number
-from .models import (
-    EDITABLE_FIELDS,
-    INTERNATIONAL_FLAGS,
-    Company,
-    CompanySource,
-    Contact,
-    Municipality,
-)
+from .models import EDITABLE_FIELDS, INTERNATIONAL_FLAGS, Company, CompanySource, Contact
 from .phones import normalise_phone
 
 # --- Errors ---------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from advisors.models import Organisation
+from reference.models import County, EmployeeBand, Municipality, SNISection
 
 from . import selectors
-from .models import Company, County, EmployeeBand, ExportExperience, Municipality, SNISection
+from .models import Company, ExportExperience
 
 SORT_CHOICES = [
     ("name", _("Name (A–Ö)")),

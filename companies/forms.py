@@ -2,15 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from reference.models import Municipality, SNICode
+
 from .identifiers import LegalForm, parse_organisation_number
-from .models import (
-    EDITABLE_FIELDS,
-    INTERNATIONAL_FLAGS,
-    Company,
-    Contact,
-    Municipality,
-    SNICode,
-)
+from .models import EDITABLE_FIELDS, INTERNATIONAL_FLAGS, Company, Contact
 from .phones import normalise_phone
 
 

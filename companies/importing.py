@@ -22,21 +22,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from advisors import access
 from exportcenter.errors import Stale
+from reference.models import EmployeeBand, Municipality, SNICode, TurnoverClass
 
 from . import services
 from .identifiers import parse_organisation_number
-from .models import (
-    PROFILE_FIELDS,
-    Company,
-    CompanyImport,
-    CompanySource,
-    Contact,
-    EmployeeBand,
-    ExportExperience,
-    Municipality,
-    SNICode,
-    TurnoverClass,
-)
+from .models import PROFILE_FIELDS, Company, CompanyImport, CompanySource, Contact, ExportExperience
 from .phones import normalise_phone
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors import access
 from advisors.models import Organisation, Region
-from companies.models import County, EmployeeBand, Municipality, SNISection
+from reference.models import County, EmployeeBand, Municipality, SNISection
 from referrals.models import NeedCategory
 
 from .models import RegionalGoal

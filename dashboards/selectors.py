@@ -28,8 +28,9 @@ from django_countries import countries
 
 from advisors import access
 from advisors.models import Region
-from companies.models import Company, EmployeeBand
+from companies.models import Company
 from exportcenter.workdays import STOCKHOLM
+from reference.models import EmployeeBand
 from referrals.models import AdviceRequest, Referral
 
 from .models import RegionalGoal

@@ -29,18 +29,9 @@ from stdnum import luhn
 
 from advisors.models import Organisation, User
 from companies.identifiers import LegalForm, parse_organisation_number
-from companies.models import (
-    Company,
-    CompanyEvent,
-    CompanySource,
-    Contact,
-    EmployeeBand,
-    ExportExperience,
-    Municipality,
-    SNICode,
-    TurnoverClass,
-)
-from companies.reference_data import load_reference_data, reference_data_loaded
+from companies.models import Company, CompanyEvent, CompanySource, Contact, ExportExperience
+from reference.loader import load_reference_data, reference_data_loaded
+from reference.models import EmployeeBand, Municipality, SNICode, TurnoverClass
 
 from . import partners as advisors_demo
 
@@ -190,7 +181,7 @@ EMPLOYEE_WEIGHTS = {
     "ef": {"1-4": 30, "5-9": 30, "10-19": 25, "20-49": 15},
     "sole": {"0": 60, "1-4": 40},
 }
-# SCB turnover classes (companies/data/scb_turnover_classes.csv) plausible for each employee band.
+# SCB turnover classes (reference/data/scb_turnover_classes.csv) plausible for each employee band.
 TURNOVER_BY_BAND = {
     "0": (1, 2, 2, 3),
     "1-4": (2, 3, 3, 4),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "exportcenter",
+    "reference",
     "audit",
     "companies",
     "advisors",

@@ -15,8 +15,9 @@ from advisors import access
 from advisors.models import Organisation, User
 from companies import selectors as company_selectors
 from companies.identifiers import looks_like_number
-from companies.models import Company, County, Municipality
+from companies.models import Company
 from exportcenter.workdays import STOCKHOLM, local_date
+from reference.models import County, Municipality
 
 from .models import AdviceRequest, NeedCategory
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from advisors import access
 from advisors.models import Organisation, User
 from companies.identifiers import format_number, mask_number
-from companies.models import Company, EmployeeBand, ExportExperience, Municipality
+from companies.models import Company, ExportExperience
+from reference.models import EmployeeBand, Municipality
 
 from .filters import RequestFilter, deadline_state_q
 from .models import AdviceRequest, CoHandling, InboxView, NeedCategory, Referral, RequestEvent, SavedView

@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from companies.reference_data import load_reference_data, reference_data_loaded
+from reference.loader import load_reference_data, reference_data_loaded
 from tests.clock import STOCKHOLM
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
 
@@ -94,7 +94,7 @@ def pytest_configure(config):
 
 def _sql_flush_keeping_reference_data(style, connection, reset_sequences=True, allow_cascade=False):
     """Django's `sql_flush` (what `flush` runs) without the reference tables, which reference no other."""
-    from companies.models import County, Municipality, SNICode, SNISection, TurnoverClass
+    from reference.models import County, Municipality, SNICode, SNISection, TurnoverClass
 
     kept = {model._meta.db_table for model in (County, Municipality, SNISection, SNICode, TurnoverClass)}
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)

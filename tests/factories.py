@@ -6,7 +6,8 @@ from stdnum import luhn
 
 from advisors.models import Organisation, Region, User
 from companies.identifiers import LegalForm
-from companies.models import Company, CompanySource, Contact, County, Municipality
+from companies.models import Company, CompanySource, Contact
+from reference.models import County, Municipality
 
 TEST_PASSWORD = "Correct-Horse-42!"
 # Hashing once per hasher keeps factories fast. The hash is made by the hasher the settings use at the time

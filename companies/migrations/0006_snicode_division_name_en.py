@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 def fill_division_names(apps, schema_editor):
     """Give already loaded SNI codes their division's English name (new databases get it from the loader)."""
-    from companies.reference_data import division_names_en
+    from reference.loader import division_names_en
 
     SNICode = apps.get_model("companies", "SNICode")
     for division, name in division_names_en().items():

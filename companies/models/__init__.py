@@ -7,12 +7,10 @@ from .company import (
     CompanyEvent,
     CompanySource,
     Contact,
-    EmployeeBand,
     ExportExperience,
     register_event_kinds,
 )
 from .imports import CompanyImport
-from .reference import County, Municipality, SNICode, SNISection, TurnoverClass
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -24,12 +22,6 @@ __all__ = [
     "CompanyImport",
     "CompanySource",
     "Contact",
-    "County",
-    "EmployeeBand",
     "ExportExperience",
-    "Municipality",
-    "SNICode",
-    "SNISection",
-    "TurnoverClass",
     "register_event_kinds",
 ]

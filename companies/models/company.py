@@ -12,20 +12,7 @@ from django_countries.fields import CountryField
 
 from companies.identifiers import LegalForm, format_number, mask_number
 from companies.phones import display_phone
-
-
-class EmployeeBand(models.TextChoices):
-    """SCB's employee size bands."""
-
-    NONE = "0", _("0 employees")
-    B1_4 = "1-4", _("1–4 employees")
-    B5_9 = "5-9", _("5–9 employees")
-    B10_19 = "10-19", _("10–19 employees")
-    B20_49 = "20-49", _("20–49 employees")
-    B50_99 = "50-99", _("50–99 employees")
-    B100_199 = "100-199", _("100–199 employees")
-    B200_499 = "200-499", _("200–499 employees")
-    B500_PLUS = "500+", _("500 or more employees")
+from reference.models import EmployeeBand
 
 
 class ExportExperience(models.TextChoices):
@@ -100,13 +87,13 @@ class Company(models.Model):
     legal_form = models.CharField(_("legal form"), max_length=32, choices=LegalForm.choices)
     name = models.CharField(_("name"), max_length=200)
     municipality = models.ForeignKey(
-        "companies.Municipality",
+        "reference.Municipality",
         on_delete=models.PROTECT,
         related_name="companies",
         verbose_name=_("municipality"),
     )
     sni_code = models.ForeignKey(
-        "companies.SNICode",
+        "reference.SNICode",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -115,7 +102,7 @@ class Company(models.Model):
     )
     employee_band = models.CharField(_("employees"), max_length=8, choices=EmployeeBand.choices, blank=True)
     turnover_class = models.ForeignKey(
-        "companies.TurnoverClass",
+        "reference.TurnoverClass",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

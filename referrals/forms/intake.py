@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors.models import Organisation
 from companies.forms import CountryMultipleChoiceField, OrganisationNumberMixin
-from companies.models import EmployeeBand, ExportExperience, Municipality
+from companies.models import ExportExperience
 from companies.phones import normalise_phone
+from reference.models import EmployeeBand, Municipality
 
 from .. import abuse
 from ..models import AdviceRequest, NeedCategory

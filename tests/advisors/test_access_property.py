@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from advisors import access
 from advisors.models import Organisation, Region, Service, User
-from companies.identifiers import LegalForm
-from companies.models import Company, CompanyImport, Contact, Municipality
 from audit.models import AuditEntry
+from companies.identifiers import LegalForm
+from companies.models import Company, CompanyImport, Contact
 from dashboards.models import RegionalGoal
 from notifications.models import Notification
 from outreach.models import CampaignMember
 from privacy.models import RetentionRun
+from reference.models import Municipality
 from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent, SavedView
 from tests.advisors.test_access import ROLES as MATRIX_ROLES
 from tests.factories import (

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from advisors import services
 from advisors.models import Criterion, Mismatch, Service
-from companies.models import SNICode, TurnoverClass
+from reference.models import SNICode, TurnoverClass
 from referrals.models import NeedCategory
 from referrals.need_categories import seed_need_categories
 from tests.advisors.factories import ServiceFactory

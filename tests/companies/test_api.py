@@ -9,7 +9,8 @@ from rest_framework.test import APIClient
 
 from advisors.models import User
 from companies.identifiers import LegalForm
-from companies.models import Company, CompanyEvent, Contact, SNICode, TurnoverClass
+from companies.models import Company, CompanyEvent, Contact
+from reference.models import SNICode, TurnoverClass
 from tests.factories import (
     SOLE_TRADER_NUMBER,
     CompanyFactory,

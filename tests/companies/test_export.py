@@ -11,8 +11,9 @@ from advisors import access
 from advisors.models import User
 from companies.exporting import EXPORT_COLUMNS, export_rows
 from companies.identifiers import LegalForm
-from companies.models import Company, Municipality, SNICode
+from companies.models import Company
 from exportcenter.spreadsheets import XLSX_CONTENT_TYPE, csv_response, safe_cell, xlsx_response
+from reference.models import Municipality, SNICode
 from tests.factories import SOLE_TRADER_NUMBER, CompanyFactory, ContactFactory, UserFactory
 
 

@@ -6,7 +6,8 @@ from django.utils import translation
 from companies import importing, services
 from companies.identifiers import LegalForm, format_number
 from companies.importing import apply_import, preview_import, read_upload
-from companies.models import Company, CompanyEvent, CompanyImport, CompanySource, Contact, Municipality
+from companies.models import Company, CompanyEvent, CompanyImport, CompanySource, Contact
+from reference.models import Municipality
 from tests.factories import CompanyFactory, ContactFactory, valid_org_number
 
 

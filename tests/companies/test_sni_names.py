@@ -4,12 +4,13 @@ Swedish detail is marked lang="sv"."""
 import importlib
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.template import Context, Template
 from django.utils import translation
 
-from companies.models import SNICode, SNISection
-from companies.reference_data import division_names_en, load_reference_data
+from reference.loader import division_names_en, load_reference_data
+from reference.models import SNICode, SNISection
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,8 @@ def test_the_company_page_in_english(client, advisor, make_company):
 def test_the_migration_fills_codes_loaded_before_it(reference_data):
     SNICode.objects.update(division_name_en="")
     migration = importlib.import_module("companies.migrations.0006_snicode_division_name_en")
+    # The models as they were then (SNICode lived in companies until reference 0001).
+    apps = MigrationLoader(connection).project_state(("companies", "0006_snicode_division_name_en")).apps
     migration.fill_division_names(apps, None)
     assert SNICode.objects.get(code="62100").division_name_en == PROGRAMMING
     assert not SNICode.objects.filter(division_name_en="").exists()

@@ -12,9 +12,10 @@ from playwright.sync_api import expect
 from stdnum import luhn
 
 from companies.importing import COLUMNS, CSV_TEMPLATE_HEADER
-from companies.models import Company, CompanySource, Contact, Municipality
+from companies.models import Company, CompanySource, Contact
 from demo import companies as companies_demo
 from demo.partners import DEMO_PASSWORD
+from reference.models import Municipality
 
 ANNA = "anna.advisor@almi.example"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"

@@ -14,11 +14,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from advisors.models import User
-from companies.models import Municipality, SNICode
 from exportcenter.workdays import next_working_day
 from notifications import reminders
 from notifications.models import Notification, OutboundEmail
 from outreach.models import Activity, Campaign, CampaignMember, FollowUp
+from reference.models import Municipality, SNICode
 from tests.factories import CompanyFactory, ContactFactory
 from tests.outreach.factories import FollowUpFactory
 

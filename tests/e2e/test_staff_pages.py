@@ -3,9 +3,9 @@
 import pytest
 from django.core.cache import cache
 
-from companies.models import Municipality
 from demo import companies as companies_demo
 from demo import requests as requests_demo
+from reference.models import Municipality
 from referrals import services
 from referrals.models import NeedCategory
 from referrals.need_categories import seed_need_categories

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import translation
 
 from advisors.models import Region
-from companies.models import County, Municipality, SNICode
+from reference.models import County, Municipality, SNICode
 from tests.conftest import compile_catalogues, redis_base_url, worker_redis_url
 from tests.factories import RegionFactory
 from tests.module_db import rows_for_this_module

@@ -1,7 +1,7 @@
 import pytest
 
 from advisors.models import Organisation, User
-from companies.models import Municipality
+from reference.models import Municipality
 from tests.factories import CompanyFactory, OrganisationFactory, UserFactory
 
 

@@ -4,10 +4,10 @@ along; the campaign pages and /api/v1/campaigns/."""
 import pytest
 from django.urls import reverse
 
-from companies.models import Municipality, SNICode
 from companies.services import merge_companies
 from outreach import selectors, services
 from outreach.models import Campaign, CampaignMember
+from reference.models import Municipality, SNICode
 from tests.factories import CompanyFactory, OrganisationFactory, RegionFactory, UserFactory
 from tests.outreach.factories import ActivityFactory, CampaignFactory, FollowUpFactory
 

@@ -1,7 +1,7 @@
 import pytest
 
 from companies.identifiers import parse_organisation_number
-from companies.models import Municipality
+from reference.models import Municipality
 from referrals.models import NeedCategory
 from referrals.need_categories import seed_need_categories
 from referrals.services import Submission

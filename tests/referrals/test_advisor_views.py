@@ -8,7 +8,7 @@ from django.utils import translation
 from advisors import access
 from advisors.models import User
 from companies import services as company_services
-from companies.models import Municipality
+from reference.models import Municipality
 from referrals import selectors, services
 from referrals.models import AdviceRequest
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from companies.models import Municipality
+from reference.models import Municipality
 from referrals import services
 from referrals.models import AdviceRequest
 from tests.clock import WORKING_DAY_MORNING

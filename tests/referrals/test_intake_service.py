@@ -112,7 +112,7 @@ def test_an_unregistered_company_is_created_without_a_number(make_submission, op
 
 
 def test_a_county_no_region_serves_goes_to_the_unassigned_queue(make_submission, operator):
-    from companies.models import Municipality
+    from reference.models import Municipality
 
     request = services.submit_request(
         submission=make_submission(municipality=Municipality.objects.get(code="2180"))

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from advisors.models import Organisation, Region
-from companies.models import SNICode, TurnoverClass
 from demo import partners as demo
+from reference.models import SNICode, TurnoverClass
 from referrals import routing
 from referrals.models import AdviceRequest, NeedCategory
 from tests.advisors.factories import ServiceFactory

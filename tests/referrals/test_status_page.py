@@ -9,7 +9,7 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from companies.models import Municipality
+from reference.models import Municipality
 from referrals import services, status_links
 from referrals.models import AdviceRequest, NeedCategory, RequestEvent
 from referrals.need_categories import seed_need_categories

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from companies.reference_data import load_reference_data
+from reference.loader import load_reference_data
 
 
 class Command(BaseCommand):

@@ -1,7 +1,11 @@
-"""Reference data from SCB: counties, municipalities, SNI 2025 and turnover classes.
+"""Reference data from SCB: counties, municipalities, SNI 2025, turnover classes and employee bands.
 
+The bottom layer of the project: every app may use it, and it imports no other app.
 Codes are the primary keys: they are stable, short, meaningful in URLs and exports, and keep leading zeros.
-Loaded (idempotently) by `manage.py load_reference_data` from `companies/data/`.
+Loaded (idempotently) by `manage.py load_reference_data` from `reference/data/`.
+
+The tables were created by the `companies` app, where these models lived until they moved here; they keep
+their names (`db_table`), so that moving the models moved no data.
 """
 
 from django.db import models
@@ -17,6 +21,7 @@ class County(models.Model):
     short_name = models.CharField(_("short name"), max_length=100)
 
     class Meta:
+        db_table = "companies_county"
         ordering = ["code"]
         verbose_name = _("county")
         verbose_name_plural = _("counties")
@@ -34,6 +39,7 @@ class Municipality(models.Model):
     )
 
     class Meta:
+        db_table = "companies_municipality"
         ordering = ["short_name"]
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
@@ -54,6 +60,7 @@ class SNISection(models.Model):
     name = TranslatedField("name")
 
     class Meta:
+        db_table = "companies_snisection"
         ordering = ["code"]
         verbose_name = _("SNI section")
         verbose_name_plural = _("SNI sections")
@@ -76,6 +83,7 @@ class SNICode(models.Model):
     )
 
     class Meta:
+        db_table = "companies_snicode"
         ordering = ["code"]
         verbose_name = _("SNI code")
         verbose_name_plural = _("SNI codes")
@@ -104,9 +112,24 @@ class TurnoverClass(models.Model):
     label = TranslatedField("label")
 
     class Meta:
+        db_table = "companies_turnoverclass"
         ordering = ["code"]
         verbose_name = _("turnover class")
         verbose_name_plural = _("turnover classes")
 
     def __str__(self):
         return self.label
+
+
+class EmployeeBand(models.TextChoices):
+    """SCB's employee size bands, smallest first."""
+
+    NONE = "0", _("0 employees")
+    B1_4 = "1-4", _("1–4 employees")
+    B5_9 = "5-9", _("5–9 employees")
+    B10_19 = "10-19", _("10–19 employees")
+    B20_49 = "20-49", _("20–49 employees")
+    B50_99 = "50-99", _("50–99 employees")
+    B100_199 = "100-199", _("100–199 employees")
+    B200_499 = "200-499", _("200–499 employees")
+    B500_PLUS = "500+", _("500 or more employees")

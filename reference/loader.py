@@ -1,4 +1,4 @@
-"""Loads SCB reference data from the CSV files in `companies/data/`. Idempotent: it upserts by code."""
+"""Loads SCB reference data from the CSV files in `reference/data/`. Idempotent: it upserts by code."""
 
 import csv
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import County, Municipality, SNICode, SNISection, TurnoverClass
+from reference.models import County, Municipality, SNICode, SNISection, TurnoverClass
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

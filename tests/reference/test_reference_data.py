@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from companies.models import County, Municipality, SNICode, SNISection, TurnoverClass
-from companies.reference_data import load_reference_data
+from reference.loader import load_reference_data
+from reference.models import County, Municipality, SNICode, SNISection, TurnoverClass
 
 
 @pytest.mark.django_db

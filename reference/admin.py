@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from reference.models import County, Municipality, SNICode, SNISection, TurnoverClass
+
+
+class ReadOnlyReferenceAdmin(admin.ModelAdmin):
+    """Reference data comes from SCB's files via `load_reference_data`; the admin only shows it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(County)
+class CountyAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "name", "short_name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "short_name", "county"]
+    list_filter = ["county"]
+    list_select_related = ["county"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(SNISection)
+class SNISectionAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "name_sv", "name_en"]
+
+
+@admin.register(SNICode)
+class SNICodeAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "name_sv", "division", "section"]
+    list_filter = ["section"]
+    list_select_related = ["section"]
+    search_fields = ["code", "name_sv"]
+
+
+@admin.register(TurnoverClass)
+class TurnoverClassAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "label_sv", "label_en"]
