@@ -35,5 +35,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
     # Last: any other address ending in a slash (one without is redirected to it first, APPEND_SLASH).
-    re_path(r"^(?:.*/)?$", unknown_endpoint),
+    re_path(r"^(?:[\s\S]*/)?$", unknown_endpoint),  # [\s\S]: an id with a newline is unknown too
 ]
