@@ -285,7 +285,7 @@ class OrganisationPolicy(Policy):
         return False
 
 
-@policy("advisors.Service")
+@policy("referrals.Service")
 class ServicePolicy(Policy):
     """The service catalogue is a shared directory like the partners: everyone signed in sees the active
     services. An organisation's lead maintains its services, and so do regional staff of a region it serves.

@@ -1,14 +1,11 @@
 """Read-side queries about regions, organisations and people."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.conf import settings
 
-from reference.models import EmployeeBand
-
 from . import access
-from .models import Organisation, Region, Service
+from .models import Organisation, Region
 
 
 def current_region(user=None) -> Region | None:
@@ -83,52 +80,6 @@ def triage_recipients(region: Region | None) -> list:
     return queue_people(region.operator_id)
 
 
-# --- The service catalogue ------------------------------------------------------------------------
-
-SERVICE_LIST_RELATED = ["organisation"]
-SERVICE_LIST_PREFETCH = ["needs"]
-
-
-def visible_services(user):
-    """Every service the user may see (active ones; also inactive ones they maintain), ready for a list."""
-    return (
-        access.visible(user, Service.objects.all())
-        .select_related(*SERVICE_LIST_RELATED)
-        .prefetch_related(*SERVICE_LIST_PREFETCH)
-    )
-
-
 def visible_organisations(user):
     """Partner organisations with the regions they serve, for the directory API."""
     return access.visible(user, Organisation.objects.all()).prefetch_related("regions").order_by("name", "pk")
-
-
-@dataclass(frozen=True)
-class ServiceRow:
-    """A service with its eligibility spelt out for people: labels, not codes. Empty lists mean any."""
-
-    service: Service
-    employees: list[str]
-    turnover: list[str]
-    industries: list[str]
-
-
-def service_rows(user, organisation: Organisation) -> list[ServiceRow]:
-    """An organisation's services the user may see, active first. Four queries however many services."""
-    from reference.models import SNISection, TurnoverClass
-
-    services = (
-        visible_services(user).filter(organisation=organisation).order_by("-is_active", "name_sv", "pk")
-    )
-    bands = dict(EmployeeBand.choices)
-    turnover = {t.code: t.label for t in TurnoverClass.objects.all()}
-    sections = {s.code: str(s) for s in SNISection.objects.all()}
-    return [
-        ServiceRow(
-            service=service,
-            employees=[str(bands.get(code, code)) for code in service.employee_bands],
-            turnover=[turnover.get(code, str(code)) for code in service.turnover_classes],
-            industries=[sections.get(code, code) for code in service.sni_sections],
-        )
-        for service in services
-    ]

@@ -23,9 +23,4 @@ urlpatterns = [
     path("advisor/audit/export.csv", audit_views.audit_log_export, name="audit_log_export"),
     path("advisor/lockouts/", views.lockout_list, name="lockouts"),
     path("advisor/lockouts/<int:pk>/unlock/", views.unlock, name="unlock"),
-    path("advisor/organisations/<slug:slug>/services/", views.service_list, name="services"),
-    path("advisor/organisations/<slug:slug>/services/new/", views.service_create, name="service_create"),
-    path(
-        "advisor/organisations/<slug:slug>/services/<int:pk>/edit/", views.service_edit, name="service_edit"
-    ),
 ]

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from advisors.models import Organisation, Region, Service, User
+from advisors.models import Organisation, Region, User
+from referrals.models import Service
 
 DEMO_PASSWORD = "Exportera-2026!"  # noqa: S105 - printed on purpose: demo data for a local machine only
 

@@ -12,6 +12,7 @@ from notifications import api as notifications_api
 from outreach import api as outreach_api
 from privacy import api as privacy_api
 from referrals import api as referrals_api
+from referrals.api import catalogue as catalogue_api
 
 router = SimpleRouter(use_regex_path=False)
 router.register("companies", companies_api.CompanyViewSet, basename="api-company")
@@ -19,7 +20,7 @@ router.register("contacts", companies_api.ContactViewSet, basename="api-contact"
 router.register("requests", referrals_api.RequestViewSet, basename="api-request")
 router.register("referrals", referrals_api.ReferralViewSet, basename="api-referral")
 router.register("organisations", advisors_api.OrganisationViewSet, basename="api-organisation")
-router.register("services", advisors_api.ServiceViewSet, basename="api-service")
+router.register("services", catalogue_api.ServiceViewSet, basename="api-service")
 router.register("campaigns", outreach_api.CampaignViewSet, basename="api-campaign")
 router.register("activities", outreach_api.ActivityViewSet, basename="api-activity")
 router.register("follow-ups", outreach_api.FollowUpViewSet, basename="api-follow-up")

@@ -1,6 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
-from .models import AdviceRequest, NeedCategory, ReferenceCounter, RequestEvent, SavedView
+from .forms.catalogue import EligibilityFieldsMixin
+from .models import AdviceRequest, NeedCategory, ReferenceCounter, RequestEvent, SavedView, Service
+from .services.catalogue import SERVICE_FIELDS
 
 
 @admin.register(NeedCategory)
@@ -119,3 +124,40 @@ class ReferralAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ServiceAdminForm(EligibilityFieldsMixin, forms.ModelForm):
+    """Checkboxes instead of raw JSON for the eligibility lists."""
+
+    url = forms.URLField(label=_("Link"), max_length=300, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Service
+        fields = ["organisation", *SERVICE_FIELDS]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceAdminForm
+    list_display = ["name_sv", "organisation", "is_active", "updated_at"]
+    list_filter = ["is_active", "organisation", "needs"]
+    list_select_related = ["organisation"]
+    search_fields = ["name_sv", "name_en", "organisation__name"]
+    filter_horizontal = ["needs"]
+    readonly_fields = ["version", "updated_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["organisation", "name_sv", "name_en", "description_sv", "description_en", "url"]}),
+        (
+            _("Needs and eligibility"),
+            {"fields": ["needs", "employee_bands", "turnover_classes", "sni_sections"]},
+        ),
+        (_("Status"), {"fields": ["is_active", "version", "updated_by", "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # An edit here makes a form opened before it stale, as an edit through the services would.
+        obj.updated_by = request.user
+        if change:
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["version"])

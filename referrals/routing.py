@@ -21,10 +21,10 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from advisors.models import Criterion, Eligibility, Mismatch, Organisation, Service
+from advisors.models import Organisation
 from companies.models import Company
 
-from .models import AdviceRequest, NeedCategory
+from .models import AdviceRequest, Criterion, Eligibility, Mismatch, NeedCategory, Service
 
 COVERED = 4
 COVERED_UNCHECKED = 3

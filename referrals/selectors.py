@@ -11,10 +11,19 @@ from advisors import access
 from advisors.models import Organisation, User
 from companies.identifiers import format_number, mask_number
 from companies.models import Company, ExportExperience
-from reference.models import EmployeeBand, Municipality
+from reference.models import EmployeeBand, Municipality, SNISection, TurnoverClass
 
 from .filters import RequestFilter, deadline_state_q
-from .models import AdviceRequest, CoHandling, InboxView, NeedCategory, Referral, RequestEvent, SavedView
+from .models import (
+    AdviceRequest,
+    CoHandling,
+    InboxView,
+    NeedCategory,
+    Referral,
+    RequestEvent,
+    SavedView,
+    Service,
+)
 
 # The related rows a request list shows: one query for the page, whatever its length.
 REQUEST_LIST_RELATED = ["company__municipality", "region", "owner_organisation", "owner_advisor"]
@@ -362,3 +371,47 @@ def company_requests(user, company) -> list:
     """The company page's requests panel: each request the user may see, with what the company wrote
     differently from the register."""
     return [(request, submitted_differences(request)) for request in requests_for_company(user, company)]
+
+
+# --- The service catalogue ------------------------------------------------------------------------
+
+SERVICE_LIST_RELATED = ["organisation"]
+SERVICE_LIST_PREFETCH = ["needs"]
+
+
+def visible_services(user):
+    """Every service the user may see (active ones; also inactive ones they maintain), ready for a list."""
+    return (
+        access.visible(user, Service.objects.all())
+        .select_related(*SERVICE_LIST_RELATED)
+        .prefetch_related(*SERVICE_LIST_PREFETCH)
+    )
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """A service with its eligibility spelt out for people: labels, not codes. Empty lists mean any."""
+
+    service: Service
+    employees: list[str]
+    turnover: list[str]
+    industries: list[str]
+
+
+def service_rows(user, organisation: Organisation) -> list[ServiceRow]:
+    """An organisation's services the user may see, active first. Four queries however many services."""
+    services = (
+        visible_services(user).filter(organisation=organisation).order_by("-is_active", "name_sv", "pk")
+    )
+    bands = dict(EmployeeBand.choices)
+    turnover = {t.code: t.label for t in TurnoverClass.objects.all()}
+    sections = {s.code: str(s) for s in SNISection.objects.all()}
+    return [
+        ServiceRow(
+            service=service,
+            employees=[str(bands.get(code, code)) for code in service.employee_bands],
+            turnover=[turnover.get(code, str(code)) for code in service.turnover_classes],
+            industries=[sections.get(code, code) for code in service.sni_sections],
+        )
+        for service in services
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import inbox, intake, referrals
+from .views import catalogue, inbox, intake, referrals
 
 app_name = "referrals"
 
@@ -27,4 +27,12 @@ urlpatterns = [
     path("advisor/needs/", intake.need_categories, name="need_categories"),
     path("advisor/needs/new/", intake.need_category_form, name="need_category_create"),
     path("advisor/needs/<slug:slug>/", intake.need_category_form, name="need_category_edit"),
+    # The partners' service catalogue
+    path("advisor/organisations/<slug:slug>/services/", catalogue.service_list, name="services"),
+    path("advisor/organisations/<slug:slug>/services/new/", catalogue.service_create, name="service_create"),
+    path(
+        "advisor/organisations/<slug:slug>/services/<int:pk>/edit/",
+        catalogue.service_edit,
+        name="service_edit",
+    ),
 ]

@@ -4,6 +4,7 @@ same transaction; `referrals.notices` says who is told. Everything is importable
 """
 
 from .bulk import *  # noqa: F403
+from .catalogue import *  # noqa: F403
 from .deadlines import *  # noqa: F403
 from .intake import *  # noqa: F403
 from .partner_referrals import *  # noqa: F403

@@ -2,7 +2,7 @@
 
 import factory
 
-from advisors.models import Service
+from referrals.models import Service
 from tests.factories import OrganisationFactory
 
 

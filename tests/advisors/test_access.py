@@ -10,8 +10,9 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
 from advisors import access
-from advisors.models import Organisation, Region, Service, User
+from advisors.models import Organisation, Region, User
 from companies.identifiers import LegalForm
+from referrals.models import Service
 from tests.advisors.factories import ServiceFactory
 from tests.factories import (
     SOLE_TRADER_NUMBER,

@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from advisors import access
-from advisors.models import Organisation, Region, Service, User
+from advisors.models import Organisation, Region, User
 from audit.models import AuditEntry
 from companies.identifiers import LegalForm
 from companies.models import Company, CompanyImport, Contact
@@ -27,7 +27,7 @@ from notifications.models import Notification
 from outreach.models import CampaignMember
 from privacy.models import RetentionRun
 from reference.models import Municipality
-from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent, SavedView
+from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent, SavedView, Service
 from tests.advisors.test_access import ROLES as MATRIX_ROLES
 from tests.factories import (
     SOLE_TRADER_NUMBER,

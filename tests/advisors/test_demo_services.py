@@ -2,9 +2,9 @@
 
 import pytest
 
-from advisors.models import Organisation, Region, Service
+from advisors.models import Organisation, Region
 from demo import partners as demo
-from referrals.models import NeedCategory
+from referrals.models import NeedCategory, Service
 
 
 @pytest.fixture

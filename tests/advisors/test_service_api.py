@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from advisors.models import Organisation, Service, User
-from referrals.models import NeedCategory
+from advisors.models import Organisation, User
+from referrals.models import NeedCategory, Service
 from referrals.need_categories import seed_need_categories
 from tests.advisors.factories import ServiceFactory
 from tests.factories import OrganisationFactory, UserFactory

@@ -1,8 +1,10 @@
-"""What a lead maintains about a service is listed once (`advisors.services.SERVICE_FIELDS`): the form,
+"""What a lead maintains about a service is listed once (`referrals.services.SERVICE_FIELDS`): the form,
 the admin's form and the API's serializer are built from that list, so a new field cannot reach one and
 miss another."""
 
-from advisors import admin, api, forms, services
+from referrals import admin, services
+from referrals.api import catalogue as api
+from referrals.forms import catalogue as forms
 
 
 def test_the_service_field_list_exists_once():

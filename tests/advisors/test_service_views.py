@@ -2,8 +2,8 @@
 
 import pytest
 
-from advisors.models import Service, User
-from referrals.models import NeedCategory
+from advisors.models import User
+from referrals.models import NeedCategory, Service
 from referrals.need_categories import seed_need_categories
 from tests.advisors.factories import ServiceFactory
 from tests.factories import OrganisationFactory, UserFactory
@@ -219,11 +219,11 @@ def test_the_admin_edits_services_with_checkboxes_and_counts_versions(
     admin = UserFactory(email="root@example.org", organisation=None, is_superuser=True, is_staff=True)
     service = ServiceFactory(organisation=organisation, name_sv="Exportlån", needs=[needs["working-capital"]])
     client.force_login(admin)
-    assert client.get("/admin/advisors/service/").status_code == 200
-    page = client.get(f"/admin/advisors/service/{service.pk}/change/").content.decode()
+    assert client.get("/admin/referrals/service/").status_code == 200
+    page = client.get(f"/admin/referrals/service/{service.pk}/change/").content.decode()
     assert 'type="checkbox" name="employee_bands" value="1-4"' in page
     response = client.post(
-        f"/admin/advisors/service/{service.pk}/change/",
+        f"/admin/referrals/service/{service.pk}/change/",
         {
             "organisation": organisation.pk,
             "name_sv": "Exportlån",

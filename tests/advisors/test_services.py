@@ -3,10 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from advisors import services
-from advisors.models import Criterion, Mismatch, Service
 from reference.models import SNICode, TurnoverClass
-from referrals.models import NeedCategory
+from referrals import services
+from referrals.models import Criterion, Mismatch, NeedCategory, Service
 from referrals.need_categories import seed_need_categories
 from tests.advisors.factories import ServiceFactory
 from tests.factories import CompanyFactory, UserFactory

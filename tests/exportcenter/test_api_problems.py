@@ -6,7 +6,6 @@ import pytest
 from rest_framework import exceptions
 from rest_framework.test import APIClient
 
-from advisors import services as advisor_services
 from advisors.models import Region
 from companies import services as company_services
 from exportcenter.api.problems import PROBLEM_JSON, exception_handler, field_errors
@@ -179,7 +178,7 @@ def test_a_stale_service_error_is_a_412_and_a_server_error_stays_a_500():
     "stale",
     [
         company_services.StaleCompany,
-        advisor_services.StaleService,
+        referral_services.StaleService,
         outreach_services.StaleFollowUp,
         referral_services.StaleRequest,
         referral_services.StaleReferral,

@@ -1,4 +1,5 @@
-"""Changes to the service catalogue. Callers ask `advisors.access` first; these functions only write."""
+"""Changes to the service catalogue: what the partner organisations offer. Callers ask `advisors.access`
+first; these functions only write. Routing (`referrals.routing`) reads the catalogue to suggest partners."""
 
 from typing import Any
 
@@ -7,10 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from advisors.models import Organisation
 from exportcenter.errors import Stale
 from reference.models import EmployeeBand
 
-from .models import Organisation, Service
+from ..models import Service
+
+__all__ = ["SERVICE_FIELDS", "StaleService", "create_service", "update_service"]
 
 # What a lead maintains about a service. The organisation is fixed when the service is created.
 SERVICE_FIELDS = [
@@ -129,3 +133,29 @@ def update_service(*, service: Service, by, data: dict[str, Any], expected_versi
     if needs is not None:
         current.needs.set(needs)
     return current
+
+
+def record_person_changes(*, person, role_before: str | None, organisation_before, by) -> None:
+    """Audit a change of a person's role or organisation (None before: the person is new), in the
+    transaction that saved it. The admin calls it; so must any page or service that changes either."""
+    from audit.services import Action as AuditAction
+    from audit.services import record
+
+    if role_before != person.role:
+        record(
+            AuditAction.ROLE_CHANGED, actor=by, obj=person, role_before=role_before or "", role=person.role
+        )
+    organisation_before_id = getattr(organisation_before, "pk", organisation_before)
+    if organisation_before_id != person.organisation_id:
+        names = dict(
+            Organisation.objects.filter(pk__in=[organisation_before_id, person.organisation_id]).values_list(
+                "pk", "name"
+            )
+        )
+        record(
+            AuditAction.ORGANISATION_CHANGED,
+            actor=by,
+            obj=person,
+            organisation_before=names.get(organisation_before_id, ""),
+            organisation=names.get(person.organisation_id, ""),
+        )
