@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEntry
 from audit.services import Action, record
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,9 @@ def log(staff, advisor, company):
     record(Action.READ, actor=staff, obj=staff.organisation)
     old = AuditEntry.objects.create(action=Action.READ, actor=advisor, at=timezone.now() - timedelta(days=40))
     far = UserFactory(organisation=OrganisationFactory(slug="far"))
-    record(Action.SIGN_IN, actor=far)
-    return {"colleague": colleague, "old": old}
+    far_entry = record(Action.SIGN_IN, actor=far)
+    home = set(AuditEntry.objects.exclude(pk=far_entry.pk).values_list("pk", flat=True))
+    return {"colleague": colleague, "old": old, "far": far_entry, "home": home}
 
 
 def _rows(response):
@@ -70,9 +71,9 @@ def test_search_by_action_and_period(client, staff, log):
 
 def test_entries_of_another_region_are_not_shown(client, staff, log):
     client.force_login(staff)
-    response = client.get(URL)
-    assert Action.SIGN_IN not in {e.action for e in response.context["page"].object_list}
-    assert response.context["page"].paginator.count == 5
+    shown = {e.pk for e in client.get(URL).context["page"].object_list}
+    assert log["home"] <= shown
+    assert log["far"].pk not in shown
 
 
 @pytest.mark.parametrize(
@@ -81,7 +82,6 @@ def test_entries_of_another_region_are_not_shown(client, staff, log):
         ({"since": "2026-05-02", "until": "2026-05-01"}, "until"),
         ({"since": "not a date"}, "since"),
         ({"action": "dance"}, "action"),
-        ({"person": "a\x00b"}, "person"),
         ({"object_id": "x" * 65}, "object_id"),
     ],
 )
@@ -126,7 +126,7 @@ def test_the_export_holds_the_filtered_entries_and_is_itself_recorded(client, st
 def test_the_export_neutralises_formulas(client, staff, company):
     record(Action.READ, actor=staff, actor_label='=HYPERLINK("http://x")', obj=company)
     client.force_login(staff)
-    rows = _rows(client.get(EXPORT_URL))
+    rows = _rows(client.get(EXPORT_URL, {"action": "read"}))
     assert rows[1][1].startswith("'=")
 
 
@@ -205,3 +205,45 @@ def test_the_admin_is_read_only(client, log):
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     ).status_code in (200, 302)
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "api_list"),
+    [
+        ("anonymous", 302, 403),
+        ("advisor", 403, 403),
+        ("lead", 403, 403),
+        ("regional_staff", 200, 200),
+        ("other_region_staff", 200, 200),
+        ("superuser", 200, 200),
+    ],
+)
+def test_who_may_open_the_page_the_export_and_the_api(client, staff, advisor, log, role, page, api_list):
+    from advisors.models import User
+
+    people = {
+        "advisor": advisor,
+        "lead": UserFactory(organisation=advisor.organisation, role=User.Role.ORGANISATION_LEAD),
+        "regional_staff": staff,
+        "other_region_staff": UserFactory(
+            organisation=OrganisationFactory(slug="far-region", regions=[RegionFactory(slug="far-away")]),
+            role=User.Role.REGIONAL_STAFF,
+        ),
+        "superuser": UserFactory(organisation=None, is_superuser=True, is_staff=True),
+    }
+    api_client = APIClient()
+    if role in people:
+        client.force_login(people[role])
+        api_client.force_authenticate(people[role])
+    assert client.get(URL).status_code == page
+    assert client.get(EXPORT_URL).status_code == page
+    response = api_client.get("/api/v1/audit/")
+    assert response.status_code == api_list or (role == "anonymous" and response.status_code == 401)
+    if page == 200:
+        shown = {e.pk for e in client.get(URL).context["page"].object_list}
+        if role == "regional_staff":
+            assert log["home"] <= shown and log["far"].pk not in shown
+        elif role == "other_region_staff":
+            assert not shown & {*log["home"], log["far"].pk}
+        else:
+            assert {*log["home"], log["far"].pk} <= shown

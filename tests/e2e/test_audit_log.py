@@ -41,8 +41,9 @@ def test_regional_staff_search_the_log_for_a_person_and_export_it(
     page.get_by_label("From").fill("")
     page.get_by_label("Until").fill("")
     page.get_by_label("Person").fill("anna")
+    page.get_by_label("Action").select_option(label="Read")
     page.get_by_role("button", name="Search").click()
-    page.wait_for_url("**/en/advisor/audit/?person=anna*")
+    page.wait_for_url("**/en/advisor/audit/?person=anna*action=read*")
     table = page.get_by_role("table", name="Audit log entries matching the search")
     row = table.get_by_role("row").filter(has_text=company.name)
     assert row.get_by_text("Read", exact=True).is_visible()
@@ -58,4 +59,8 @@ def test_regional_staff_search_the_log_for_a_person_and_export_it(
     assert rows[0][:3] == ["When", "Who", "Action"]
     assert [(r[1], r[2], r[5]) for r in rows[1:]] == [("anna.advisor@almi.example", "Read", company.name)]
     export = AuditEntry.objects.get(action=Action.EXPORT, actor__email=STAFF)
-    assert export.details == {"export": "audit_log", "filter": {"person": "anna"}, "rows": 1}
+    assert export.details == {
+        "export": "audit_log",
+        "filter": {"person": "anna", "action": "read"},
+        "rows": 1,
+    }
