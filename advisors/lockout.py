@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -38,12 +39,23 @@ def normalise(username) -> str:
     return str(username or "").replace("\x00", "").strip().lower()[:254]
 
 
+def _typed(credentials) -> str | None:
+    """The username in authenticate()'s credentials: `username` from the sign-in forms, the user model's
+    field (`email`) from REST framework's authentication classes."""
+    credentials = credentials or {}
+    for key in (USERNAME_FIELD, get_user_model().USERNAME_FIELD):
+        if credentials.get(key) is not None:
+            return credentials[key]
+    return None
+
+
 def username_of(request, credentials) -> str:
     """AXES_USERNAME_CALLABLE: the username of a sign-in attempt, normalised like the user model's."""
-    if credentials and credentials.get(USERNAME_FIELD) is not None:
-        return normalise(credentials[USERNAME_FIELD])
-    data = getattr(request, "POST", None) or {}
-    return normalise(data.get(USERNAME_FIELD, ""))
+    typed = _typed(credentials)
+    if typed is None:
+        data = getattr(request, "POST", None) or {}
+        typed = data.get(USERNAME_FIELD, "")
+    return normalise(typed)
 
 
 def cool_off_seconds() -> int:
@@ -84,7 +96,14 @@ def lockout_response(request, original_response=None, credentials=None):
 # --- The audit trail ------------------------------------------------------------------------------
 
 
+def _http_request(request):
+    """Django's request under a REST framework one (its authentication classes pass theirs): reading the
+    DRF request's user from a receiver would authenticate again, and fail again, without end."""
+    return getattr(request, "_request", request)
+
+
 def _signed_in(sender, request, user, **kwargs):
+    request = _http_request(request)
     if request is not None:
         sessions.start(request)
     record(Action.SIGN_IN, request=request, actor=user)
@@ -94,14 +113,15 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     # Not linked to an account: looking the typed address up would tell apart known and unknown ones.
     record(
         Action.SIGN_IN_FAILED,
-        request=request,
-        actor_label=normalise((credentials or {}).get(USERNAME_FIELD)),
+        request=_http_request(request),
+        actor_label=normalise(_typed(credentials)),
     )
 
 
 def _signed_out(sender, request, user, **kwargs):
     if user is None:
         return
+    request = _http_request(request)
     reason = getattr(request, "session_ended", None) if request is not None else None
     details = {"reason": reason} if reason else {}
     record(Action.SIGN_OUT, request=request, actor=user, **details)
@@ -116,7 +136,7 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
     limit = get_failure_limit(request, getattr(request, "axes_credentials", None))
     if failures is not None and failures != limit:
         return
-    record(Action.LOCKED_OUT, request=request, actor_label=normalise(username), failures=limit)
+    record(Action.LOCKED_OUT, request=_http_request(request), actor_label=normalise(username), failures=limit)
 
 
 def connect() -> None:

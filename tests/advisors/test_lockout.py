@@ -244,3 +244,30 @@ def test_an_old_lockout_is_not_listed(client, staff, advisor, time_machine):
     fail(client, advisor.email, LIMIT)
     time_machine.move_to("2026-03-02 09:31 +01:00")
     assert lockout.current_lockouts(staff) == []
+
+
+def test_a_password_based_api_authentication_would_be_locked_out_too(rf, advisor):
+    """The API signs in with a session or a personal token; should a password-based authentication class
+    ever be added, axes (an authentication backend) covers it as it covers the pages."""
+    import base64
+
+    from rest_framework.authentication import BasicAuthentication
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    class Probe(APIView):
+        authentication_classes = [BasicAuthentication]
+        permission_classes = [IsAuthenticated]
+
+        def get(self, request):
+            return Response({"ok": True})
+
+    def call(password):
+        token = base64.b64encode(f"{advisor.email}:{password}".encode()).decode()
+        return Probe.as_view()(rf.get("/api/v1/probe/", HTTP_AUTHORIZATION=f"Basic {token}"))
+
+    assert call(TEST_PASSWORD).status_code == 200
+    assert [call("wrong").status_code for _ in range(LIMIT)] == [401] * LIMIT
+    assert call(TEST_PASSWORD).status_code == 401  # the right password, refused while locked out
+    assert AccessAttempt.objects.get().username == advisor.email
