@@ -2,8 +2,9 @@
 
 * One browser per session, a new context (cookies, storage) per test: pytest-playwright's
   `browser` and `page` fixtures, with the launch arguments below.
-* `live_server` implies a transactional database that is flushed after every test, so every test
-  creates its own rows (the `demo` fixture seeds the demo region, partners and people).
+* `live_server` implies a transactional database that is flushed after every test (tests/flush.py), so
+  every test creates its own rows (the `demo` fixture seeds the demo region, partners and people, once per
+  process: later tests get the same rows copied back, tests/snapshots.py).
 * `assert_no_axe_violations(page)` runs axe-core (tests/e2e/vendor/axe.min.js) on the current page.
 """
 
@@ -76,16 +77,18 @@ def base_url(live_server):
 def demo(reference_data, settings):
     """The demo region "Exportcenter Uppsala län", its 8 partners and people (demo.partners.seed()).
 
-    Hashing the 11 demo passwords with PBKDF2 takes ~4 s, so the test hashes with MD5 instead. The
+    Seeded once per process; later tests get the same rows copied back (tests/snapshots.py), in
+    milliseconds. Hashing the 11 demo passwords with PBKDF2 takes ~4 s, so the test hashes with MD5. The
     default hashers stay in the list (so hashes made elsewhere still verify) and the factories' cached
     PBKDF2 hash is made first, so that it never becomes an MD5 hash that later tests cannot verify.
     """
     from demo.partners import seed
     from tests.factories import _password_hash
+    from tests.snapshots import rows_made_once
 
     _password_hash()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
-    return seed()
+    return rows_made_once("demo", seed)
 
 
 @pytest.fixture

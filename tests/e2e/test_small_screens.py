@@ -15,6 +15,7 @@ from demo import requests as requests_demo
 from outreach.models import Campaign
 from referrals import status_links
 from referrals.models import AdviceRequest
+from tests.snapshots import rows_made_once
 
 STAFF = "rita.staff@regionuppsala.example"
 # No hyphen to break at: it fits a line only where the page lets it break anywhere.
@@ -59,8 +60,13 @@ SCROLLERS = """() => [...document.querySelectorAll('body *')]
 
 @pytest.fixture
 def pages(demo):
-    """The demo register, requests, referrals, campaign and goals; the paths to visit, by name."""
+    """The demo register, requests, referrals, campaign and goals (seeded once per process, then copied
+    back: tests/snapshots.py); the paths to visit, by name."""
     cache.clear()
+    return rows_made_once("small screens", _seed_the_pages)
+
+
+def _seed_the_pages():
     companies_demo.seed()
     requests_demo.seed(count=8)
     outreach_demo.seed()
