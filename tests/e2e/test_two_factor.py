@@ -153,3 +153,31 @@ def test_a_passkey_is_set_up_and_signs_in_with_the_virtual_authenticator(
     expect(main.get_by_role("heading", level=1)).to_contain_text("Rita")
     page.goto("/advisor/requests/")
     expect(page).to_have_url(f"{live_server.url}/advisor/requests/")
+
+
+def test_regional_staff_reset_a_leads_lost_device(
+    page, live_server, demo, settings, assert_no_axe_violations
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from advisors.models import User
+
+    lars = User.objects.get(email=LARS)
+    TOTPDevice.objects.create(user=lars, name="Authenticator app", confirmed=True)
+    sign_in_with_password(page, RITA)  # TWO_FACTOR_REQUIRED is off here: the password is enough
+    page.goto("/advisor/profile/")
+    main = page.get_by_role("main")
+    main.locator("a[href='/advisor/people/two-factor/']").click()
+    assert_no_axe_violations(page)
+    row = main.get_by_role("row").filter(has_text="Lars")
+    row.get_by_role("link").click()
+    expect(page).to_have_url(f"{live_server.url}/advisor/people/{lars.pk}/two-factor/")
+    assert_no_axe_violations(page)
+    main.locator("form button[type='submit']").click()
+    expect(main.locator("#id_confirm_error")).to_be_visible()  # the confirmation is asked for
+    assert_no_axe_violations(page)
+    main.locator("input[name='confirm']").check()
+    main.locator("form button[type='submit']").click()
+    expect(page.locator(".messages")).to_contain_text("Lars")
+    assert not TOTPDevice.objects.filter(user=lars).exists()
+    assert AuditEntry.objects.filter(action=Action.TWO_FACTOR_RESET, actor__email=RITA).count() == 1

@@ -184,3 +184,26 @@ def test_the_admin_site_refuses_an_unverified_session_by_itself(rf, required, le
     request.user = lead
     OTPMiddleware(lambda r: None)(request)
     assert not admin.site.has_permission(request)
+
+
+@pytest.mark.parametrize("code", ["1" * 500, "", "١٢٣٤٥٦", "12 34 5"])
+def test_bad_input_in_the_code_is_an_error_next_to_the_field(client, required, lead, code):
+    add_authenticator(lead)
+    sign_in(client, lead)
+    response = client.post("/login/verify/", {"code": code})
+    assert response.status_code == 200
+    assert 'id="id_code_error"' in response.content.decode()
+    assert client.get("/advisor/").status_code == 302
+
+
+def test_a_nul_byte_in_the_code_is_refused_without_an_error_page(client, required, lead):
+    add_authenticator(lead)
+    sign_in(client, lead)
+    assert client.post("/login/verify/", {"code": "12\x003456"}).status_code in {200, 400}
+    assert client.get("/advisor/").status_code == 302
+
+
+def test_the_passkey_script_speaks_swedish(client):
+    """django-otp-webauthn ships no Swedish: its messages come from locale/sv/LC_MESSAGES/djangojs.po."""
+    assert "Registrera en nyckel" in client.get("/webauthn/jsi18n/").content.decode()
+    assert "Registrera en nyckel" not in client.get("/en/webauthn/jsi18n/").content.decode()
