@@ -394,6 +394,27 @@ class AccessAttemptPolicy(Policy):
         return super().can_view(user, attempt)
 
 
+@policy("advisors.ApiToken")
+class ApiTokenPolicy(Policy):
+    """A personal API token is its owner's alone: only the owner sees and revokes it.
+
+    A token signs in without the second factor, so only organisation leads and regional staff may hold
+    one; for "create", ask about the model or `ApiToken(user=...)`. The token authentication asks the
+    same question on every use, so a token stops working when its owner loses the role.
+    """
+
+    def view_filter(self, user):
+        return Q(user_id=user.pk)
+
+    def can_create(self, user, token):
+        if not _is_lead_or_staff(user):
+            return False
+        return isinstance(token, type) or token.user_id == user.pk
+
+    def can_delete(self, user, token):
+        return token.user_id == user.pk
+
+
 @policy("companies.Company")
 class CompanyPolicy(Policy):
     """The register is shared by every advisor of a region: all may see and edit its companies.
@@ -621,6 +642,9 @@ class SavedViewPolicy(Policy):
 
     def view_filter(self, user):
         return Q(owner_id=user.pk) | Q(is_shared=True, organisation_id=user.organisation_id)
+
+    def can_create(self, user, saved):
+        return True  # everyone signed in keeps views of the inbox for themselves
 
     def can_delete(self, user, saved):
         if saved.owner_id == user.pk:

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Region, User
+from . import tokens
+from .models import ApiToken, Organisation, Region, User
 from .person_changes import record_person_changes
 
 
@@ -65,3 +66,55 @@ class UserAdmin(DjangoUserAdmin):
             organisation_before=before.get("organisation_id"),
             by=request.user,
         )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by their owners on the profile page, where the secret is shown once; here they
+    are only looked at and revoked (the action, which is audited). The secret's hash is never shown."""
+
+    actions = ["revoke"]
+
+    list_display = [
+        "name",
+        "user",
+        "scope",
+        "display_prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope", "revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__email"]
+    fields = [
+        "user",
+        "name",
+        "scope",
+        "display_prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "last_used_address",
+        "revoked_at",
+    ]
+    readonly_fields = [
+        "user",
+        "name",
+        "scope",
+        "display_prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "last_used_address",
+        "revoked_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            tokens.revoke_api_token(token=token, by=request.user, request=request)

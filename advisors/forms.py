@@ -1,9 +1,16 @@
+import uuid
+from datetime import datetime, time, timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from exportcenter.workdays import STOCKHOLM
+
+from .models import ApiToken, User
 from .password_reset import request_reset, users_for
 
 
@@ -49,3 +56,66 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
+
+
+# --- Personal API tokens --------------------------------------------------------------------------
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the integration that uses it."),
+        error_messages={"required": _("Give the token a name.")},
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("Give write access only to an integration that makes changes."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Choose when the token expires."), "invalid": _("Enter a date.")},
+    )
+    # Sent once: a second post of the same form (a double click, a reload) issues no second token.
+    form_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.max_days = settings.API_TOKEN_MAX_DAYS
+        self.fields["expires_on"].help_text = _("At most %(days)s days from today.") % {"days": self.max_days}
+        self.fields["expires_on"].widget.attrs.update(
+            min=(today + timedelta(days=1)).isoformat(),
+            max=(today + timedelta(days=self.max_days)).isoformat(),
+        )
+        if not self.is_bound:
+            self.initial.setdefault("expires_on", today + timedelta(days=settings.API_TOKEN_DEFAULT_DAYS))
+            self.initial.setdefault("form_id", uuid.uuid4())
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Give the token a name."))
+        return name
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        today = timezone.localdate()
+        if day <= today:
+            raise forms.ValidationError(_("Choose a day after today."))
+        if day > today + timedelta(days=self.max_days):
+            raise forms.ValidationError(
+                _("A token may last at most %(days)s days.") % {"days": self.max_days}
+            )
+        return day
+
+    def expires_at(self):
+        """The end of the chosen day in Stockholm, capped at the longest a token may last."""
+        end_of_day = datetime.combine(
+            self.cleaned_data["expires_on"] + timedelta(days=1), time.min, tzinfo=STOCKHOLM
+        )
+        return min(end_of_day, timezone.now() + timedelta(days=self.max_days))

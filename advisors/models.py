@@ -1,5 +1,6 @@
 """Regions (export centers), partner organisations and their people."""
 
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -198,3 +199,67 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not self.is_active:
             return False
         return self.organisation is None or self.organisation.is_active
+
+
+# --- Personal API tokens --------------------------------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A personal API token for an integration: scoped, expiring, revocable.
+
+    Only a hash is stored. The token reads `ec_<prefix>_<secret>`: the prefix finds the row, and the
+    SHA-256 of the whole token is compared in constant time. The secret has 256 bits of entropy, so a
+    fast hash is enough (a password hash guards low-entropy secrets and would cost every API request).
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for."))
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.READ)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(_("secret hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_address = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.display_prefix}…)"
+
+    @property
+    def display_prefix(self) -> str:
+        return f"ec_{self.prefix}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def is_usable(self, now=None) -> bool:
+        return self.revoked_at is None and not self.is_expired(now)
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        return self.Status.EXPIRED if self.is_expired() else self.Status.ACTIVE
+
+    @property
+    def allows_writes(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE

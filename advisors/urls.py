@@ -19,6 +19,10 @@ urlpatterns = [
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("advisor/", views.home, name="home"),
     path("advisor/profile/", views.profile, name="profile"),
+    path("advisor/profile/api-tokens/", views.api_tokens, name="api_tokens"),
+    path(
+        "advisor/profile/api-tokens/<uuid:public_id>/revoke/", views.api_token_revoke, name="api_token_revoke"
+    ),
     path("advisor/audit/", audit_views.audit_log, name="audit_log"),
     path("advisor/audit/export.csv", audit_views.audit_log_export, name="audit_log_export"),
     path("advisor/lockouts/", views.lockout_list, name="lockouts"),

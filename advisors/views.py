@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, lockout
+from . import access, lockout, tokens
 from .access import Action
-from .forms import PasswordResetForm, ProfileForm, SignInForm
-from .models import User
+from .forms import ApiTokenForm, PasswordResetForm, ProfileForm, SignInForm
+from .models import ApiToken, User
 
 
 class SignInView(auth_views.LoginView):
@@ -84,7 +86,11 @@ def profile(request):
         messages.success(request, _("Your profile was saved."))
         with translation.override(user.preferred_language):
             return redirect(reverse("advisors:profile"))
-    return render(request, "advisors/profile.html", {"form": form})
+    return render(
+        request,
+        "advisors/profile.html",
+        {"form": form, "may_use_api_tokens": access.can(user, Action.CREATE, ApiToken)},
+    )
 
 
 # --- Sign-in lockouts -----------------------------------------------------------------------------
@@ -107,3 +113,56 @@ def unlock(request, pk):
     lockout.unlock(person=person, by=request.user, request=request)
     messages.success(request, _("%(name)s can sign in again.") % {"name": person})
     return redirect("advisors:lockouts")
+
+
+# --- Personal API tokens --------------------------------------------------------------------------
+
+
+def _no_store(response):
+    # A page that may show a token's secret is never kept by a browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """Create, list and revoke one's own API tokens. The secret is shown once, in the answer to the post."""
+    user = request.user
+    access.require(user, Action.CREATE, ApiToken)
+    form = ApiTokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        first_post = cache.add(f"api-token-form:{user.pk}:{form.cleaned_data['form_id']}", 1, 60 * 60)
+        if not first_post:
+            messages.info(request, _("This form was already sent: the token is in the list below."))
+            return redirect("advisors:api_tokens")
+        try:
+            issued = tokens.create_api_token(
+                user=user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_at=form.expires_at(),
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ApiTokenForm()
+    response = render(
+        request,
+        "advisors/api_tokens.html",
+        {"form": form, "issued": issued, "tokens": tokens.api_tokens_of(user)},
+        status=422 if request.method == "POST" and issued is None and form.errors else 200,
+    )
+    return _no_store(response)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, public_id):
+    token = get_object_or_404(tokens.api_tokens_of(request.user), public_id=public_id)
+    access.require(request.user, Action.DELETE, token)
+    tokens.revoke_api_token(token=token, by=request.user, request=request)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("advisors:api_tokens")

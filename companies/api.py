@@ -16,18 +16,22 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from advisors import access
 from advisors.models import Organisation, User
+from exportcenter.api import concurrency
 from exportcenter.api.base import APIViewSet, ValidatingSerializer, VersionedViewSet
 from exportcenter.api.problems import Conflict, ProblemSerializer
 from reference.models import Municipality
 
-from . import selectors, services
+from . import importing, selectors, services
 from .filters import CompanyFilter
 from .identifiers import LegalForm, parse_organisation_number
-from .models import EDITABLE_FIELDS, INTERNATIONAL_FLAGS, Company, CompanySource, Contact
+from .models import EDITABLE_FIELDS, INTERNATIONAL_FLAGS, Company, CompanyImport, CompanySource, Contact
 from .phones import normalise_phone
 
 # --- Errors ---------------------------------------------------------------------------------------
@@ -225,6 +229,27 @@ def service_data(serializer) -> dict:
 UPDATE_RESPONSES = {200: CompanySerializer, 409: DUPLICATE}
 
 
+class MergeSerializer(serializers.Serializer):
+    duplicate = serializers.UUIDField(
+        help_text=_(
+            "The id of the duplicate. Everything it has moves to this company, and it stays behind as a "
+            "pointer to this one."
+        )
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("The version of this company you read (or use If-Match)."),
+    )
+
+
+class MergeResultSerializer(serializers.Serializer):
+    company = CompanySerializer(help_text=_("This company after the merge."))
+    moved = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("How many rows of each kind moved from the duplicate.")
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("List companies"),
@@ -243,6 +268,8 @@ class CompanyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Versioned
 
     serializer_class = CompanySerializer
     audit_reads = True
+    write_access = {**VersionedViewSet.write_access, "merge": access.Action.MERGE}
+    versioned_actions = ("update", "partial_update", "merge")
     filterset_class = CompanyAPIFilter
 
     def get_queryset(self):
@@ -273,6 +300,40 @@ class CompanyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Versioned
         except services.DuplicateCompany as duplicate:
             raise duplicate_conflict(request.user, duplicate) from None
         return self.respond(company)
+
+    @extend_schema(
+        summary=_("Merge a duplicate into a company"),
+        description=_(
+            "As on the company's page: regional staff merge two companies of their regions. Contacts, "
+            "requests, activities and the rest move to this company; its empty fields are filled from the "
+            "duplicate. Needs the version of this company you read."
+        ),
+        request=MergeSerializer,
+        responses={200: MergeResultSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request, public_id=None):
+        company = self.get_object()  # 404 outside the user's regions, 403 without "merge"
+        version = self.required_version(company)
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        duplicate = self.get_queryset().filter(public_id=serializer.validated_data["duplicate"]).first()
+        if duplicate is None:
+            raise serializers.ValidationError(
+                {"duplicate": [_("There is no company with this id that you may see.")]}
+            )
+        access.require(request.user, access.Action.MERGE, duplicate)
+        result = services.merge_companies(
+            survivor=company, duplicate=duplicate, by=request.user, expected_version=version
+        )
+        survivor = self.get_queryset().get(pk=result.survivor.pk)
+        return Response(
+            {
+                "company": self.get_serializer(survivor).data,
+                "moved": dict(result.moved),
+            },
+            headers={"ETag": concurrency.etag(survivor)},
+        )
 
 
 # --- Contacts -------------------------------------------------------------------------------------
@@ -408,3 +469,153 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, APIViewSe
         data.pop("company", None)
         contact = services.update_contact(contact=contact, by=request.user, data=data)
         return Response(self.get_serializer(contact).data)
+
+
+# --- CSV import -----------------------------------------------------------------------------------
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_(
+            "A CSV file in UTF-8 (comma or semicolon separated) with the template's columns; at most 2 MB."
+        )
+    )
+
+
+class ImportApplySerializer(serializers.Serializer):
+    valid_only = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "true: import the valid rows and skip those with errors. false: one invalid row refuses the file."
+        ),
+    )
+
+
+class CompanyImportSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    summary = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text=_("Once applied: how many rows created, updated, left unchanged or skipped for errors."),
+    )
+
+    class Meta:
+        model = CompanyImport
+        fields = ["id", "filename", "status", "summary", "created_at", "applied_at"]
+        read_only_fields = fields
+
+
+class ImportRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text=_("The line in the file."))
+    action = serializers.ChoiceField(
+        choices=[importing.CREATE, importing.UPDATE, importing.UNCHANGED, importing.ERROR],
+        help_text=_("What applying the row would do."),
+    )
+    company = serializers.SerializerMethodField(help_text=_("The registered company the row updates."))
+    changed_fields = serializers.ListField(child=serializers.CharField())
+    adds_contact = serializers.BooleanField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("The errors of the row: each column maps to messages."),
+    )
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_company(self, row):
+        return str(row.company.public_id) if row.company is not None else None
+
+
+class ImportPreviewSerializer(serializers.Serializer):
+    """The dry run: what applying the file would do, row by row. Nothing is written."""
+
+    import_ = CompanyImportSerializer(source="company_import", help_text=_("The uploaded file."))
+    header_errors = serializers.ListField(child=serializers.CharField(), source="preview.header_errors")
+    counts = serializers.DictField(child=serializers.IntegerField(), source="preview.counts")
+    can_apply_all = serializers.BooleanField(source="preview.can_apply_all")
+    rows = ImportRowSerializer(many=True, source="preview.rows")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["import"] = fields.pop("import_")
+        return fields
+
+
+ALREADY_APPLIED = OpenApiResponse(ProblemSerializer, description=_("This file has already been imported."))
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List your company imports"), description=_("The CSV files you uploaded.")),
+    retrieve=extend_schema(
+        summary=_("Preview a company import (dry run)"),
+        description=_(
+            "Validates the file again against the register as it is now and says what applying it would "
+            "do, row by row. Writes nothing."
+        ),
+        responses=ImportPreviewSerializer,
+    ),
+    create=extend_schema(
+        summary=_("Upload a CSV file of companies (dry run)"),
+        description=_(
+            "Stores the file and answers with the preview: nothing is written to the register until the "
+            "import is applied. The columns are those of the import page's template."
+        ),
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportPreviewSerializer},
+    ),
+    apply=extend_schema(
+        summary=_("Apply a company import"),
+        description=_(
+            "Validates the file again and writes it in one transaction, all or nothing: with errors in "
+            "some rows, the file is refused unless `valid_only` is true. A file is applied once."
+        ),
+        request=ImportApplySerializer,
+        responses={200: CompanyImportSerializer, 409: ALREADY_APPLIED},
+    ),
+)
+class CompanyImportViewSet(mixins.CreateModelMixin, APIViewSet):
+    """The CSV import of the company register: upload (a dry run), preview again, apply."""
+
+    serializer_class = CompanyImportSerializer
+    parser_classes = [JSONParser, MultiPartParser]
+    write_access = {"apply": access.Action.CHANGE}
+
+    def get_queryset(self):
+        return access.visible(self.request.user, CompanyImport.objects.all())
+
+    def _preview(self, company_import, *, status_code=status.HTTP_200_OK):
+        preview = importing.preview_import(company_import.content, user=self.request.user)
+        data = ImportPreviewSerializer({"company_import": company_import, "preview": preview}).data
+        return Response(data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._preview(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        access.require(request.user, access.Action.IMPORT, Company)
+        serializer = ImportUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            filename, text = importing.read_upload(serializer.validated_data["file"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"file": error.messages}) from None
+        company_import = CompanyImport.objects.create(
+            filename=filename, content=text, created_by=request.user
+        )
+        return self._preview(company_import, status_code=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def apply(self, request, public_id=None):
+        company_import = self.get_object()
+        access.require(request.user, access.Action.IMPORT, Company)
+        serializer = ImportApplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            importing.apply_import(
+                company_import=company_import,
+                by=request.user,
+                valid_only=serializer.validated_data["valid_only"],
+            )
+        except DjangoValidationError as error:
+            if getattr(error, "code", None) == "applied":
+                raise Conflict(error.messages[0], code="applied") from None
+            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages}) from None
+        return Response(CompanyImportSerializer(company_import).data)

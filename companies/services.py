@@ -194,7 +194,9 @@ _FILLABLE = [
 
 
 @transaction.atomic
-def merge_companies(*, survivor: Company, duplicate: Company, by) -> MergeResult:
+def merge_companies(
+    *, survivor: Company, duplicate: Company, by, expected_version: int | None = None
+) -> MergeResult:
     """Merge `duplicate` into `survivor`, losing nothing.
 
     Every row that points at the duplicate (contacts, and whatever later apps attach: requests,
@@ -208,6 +210,8 @@ def merge_companies(*, survivor: Company, duplicate: Company, by) -> MergeResult
         Company.objects.select_for_update().get(pk=survivor.pk),
         Company.objects.select_for_update().get(pk=duplicate.pk),
     )
+    if expected_version is not None and survivor.version != expected_version:
+        raise StaleCompany  # the API's If-Match: the survivor changed since the client read it
     if survivor.merged_into_id or duplicate.merged_into_id:
         raise ValidationError(_("One of the companies has already been merged into another."))
 

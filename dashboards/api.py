@@ -1,17 +1,25 @@
 """REST API of the dashboards: `/api/v1/stats/summary/` and one endpoint per figure, all taking the
 dashboard page's period and filters (validated by the same form as the page)."""
 
+import django_filters
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from advisors import access
+from advisors.models import Region
+from exportcenter.api.base import APIViewSet, ValidatingSerializer
 from exportcenter.api.problems import NOT_FOUND, VALIDATION_ERROR, invalid_form
 
 from . import serializers as answers
+from . import services as goal_services
 from . import stats
 from .forms import PERIOD_CHOICES, SCOPE_CHOICES, DashboardQueryForm
+from .models import RegionalGoal
 
 # --- Query parameters -------------------------------------------------------------------------------
 
@@ -87,3 +95,86 @@ VIEWS = {
     stat.name: _stats_view(stat.name, stat.serializer, stat.answer, stat.how, many=stat.many)
     for stat in stats.STATS
 }
+
+
+# --- Regional goals ---------------------------------------------------------------------------------
+
+
+class GoalSerializer(ValidatingSerializer):
+    region = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.none(), help_text=_("The region's slug.")
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    baseline = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    target = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+
+    class Meta:
+        model = RegionalGoal
+        fields = ["id", *goal_services.GOAL_FIELDS, "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []  # one goal per region, year and kind: the service answers a clash as a field error
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        self.fields["region"].queryset = access.visible(getattr(request, "user", None), Region.objects.all())
+
+
+class GoalFilter(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        help_text=_("A region's slug."),
+    )
+    year = django_filters.NumberFilter(label=_("Year"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RegionalGoal.Kind.choices)
+
+    class Meta:
+        model = RegionalGoal
+        fields = ["region", "year", "kind"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List regional goals"),
+        description=_("The goals of your regions, which the dashboards measure against."),
+    ),
+    retrieve=extend_schema(summary=_("Show a regional goal")),
+    create=extend_schema(summary=_("Set a regional goal"), description=_("Regional staff of the region.")),
+    update=extend_schema(summary=_("Change a regional goal")),
+    partial_update=extend_schema(summary=_("Change some fields of a regional goal")),
+    destroy=extend_schema(summary=_("Delete a regional goal")),
+)
+class GoalViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, APIViewSet):
+    serializer_class = GoalSerializer
+    filterset_class = GoalFilter
+    lookup_field = "pk"
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return access.visible(self.request.user, RegionalGoal.objects.select_related("region")).order_by(
+            "region__name", "-year", "kind", "name", "pk"
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        access.require(request.user, access.Action.CREATE, RegionalGoal(region=data["region"]))
+        goal = goal_services.save_goal(data=data)
+        return Response(self.get_serializer(goal).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        goal = self.get_object()
+        serializer = self.get_serializer(goal, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "region" in data:  # moving a goal: it must be the user's to set in the new region too
+            access.require(request.user, access.Action.CHANGE, RegionalGoal(region=data["region"]))
+        goal = goal_services.save_goal(goal=goal, data=data)
+        return Response(self.get_serializer(goal).data)
+
+    def perform_destroy(self, instance):
+        goal_services.delete_goal(goal=instance)

@@ -2,6 +2,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from audit.services import Action as AuditAction
 from audit.services import query_filter, record
 from exportcenter.spreadsheets import csv_response, dialect_from, unknown_dialect_response, xlsx_response
 
+from . import services as goal_services
 from . import stats
 from .forms import DashboardQueryForm, RegionalGoalForm
 from .models import RegionalGoal
@@ -124,7 +126,11 @@ def goal_form(request, pk=None):
     if request.method == "POST" and form.is_valid():
         # The region field only offers the user's regions, so this is checked by the access rules too.
         access.require(request.user, access.Action.CHANGE, form.instance)
-        form.save()
-        messages.success(request, _("The goal was saved."))
-        return redirect("dashboards:goals")
+        try:
+            goal_services.save_goal(goal=form.instance, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The goal was saved."))
+            return redirect("dashboards:goals")
     return render(request, "dashboards/goal_form.html", {"form": form, "goal": goal})

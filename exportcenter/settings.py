@@ -400,8 +400,32 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API -------------------------------------------------------------------------------------
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)  # deeper JSON bodies are a 400
+# Personal API tokens (advisors.ApiToken): the longest a token may last, and how often its last use is
+# written (not once per request).
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_TOUCH_SECONDS = env.int("API_TOKEN_TOUCH_SECONDS", default=60)
+# The OpenAPI schema and Swagger UI: for signed-in users only, unless this opens them to everyone.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)  # deeper JSON bodies are a 400
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A bearer token first (it needs no CSRF token), then the session of the pages.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "advisors.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Per token, per signed-in user and per client address, counted in the cache (Redis in production,
+    # the process's memory in the embedded setup). "" switches one off. Over the rate: 429 and Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "exportcenter.api.throttling.TokenRateThrottle",
+        "exportcenter.api.throttling.UserRateThrottle",
+        "exportcenter.api.throttling.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_TOKEN", default="600/min") or None,
+        "user": env.str("API_THROTTLE_USER", default="1200/min") or None,
+        "address": env.str("API_THROTTLE_ADDRESS", default="1200/min") or None,
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON nested deeper than API_JSON_MAX_DEPTH, or with a NUL or invalid UTF-8, is a 400.
     "DEFAULT_PARSER_CLASSES": [
@@ -426,6 +450,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Signed-in users only, unless API_DOCS_PUBLIC.
+    "SERVE_PERMISSIONS": ["exportcenter.api.permissions.DocsPermission"],
     # One name for the language choices that several models share.
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "exportcenter.settings.LANGUAGES",
@@ -436,6 +462,9 @@ SPECTACULAR_SETTINGS = {
         "CampaignMemberStatusEnum": "outreach.models.CampaignMember.Status",
         "FollowUpStatusEnum": "outreach.models.FollowUp.Status",
         "NotificationKindEnum": "notifications.kinds.choices",
+        "OrganisationKindEnum": "advisors.models.Organisation.Kind",
+        "GoalKindEnum": "dashboards.models.RegionalGoal.Kind",
+        "ApiTokenStatusEnum": "advisors.models.ApiToken.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -12,6 +12,7 @@
 """
 
 import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -144,12 +145,24 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory):
-    """A SQLite database of `make run`'s embedded setup, migrated once per session (that takes seconds)."""
+    """A SQLite database of `make run`'s embedded setup, migrated once per run (that takes 10-30 s): the
+    xdist workers share one, made by the first that asks, under a file lock in their common temporary
+    folder."""
+    import fcntl
+
     from tests.exportcenter.test_embedded_celery import environment, manage
 
-    folder = tmp_path_factory.mktemp("embedded-migrated")
-    manage(environment(folder), "migrate", "--noinput", "-v0")
-    return folder / "db.sqlite3"
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # pytest-of-<user>/pytest-<n>/, the same for every worker of this run
+    database = shared / "embedded-migrated" / "db.sqlite3"
+    with (shared / "embedded-migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not database.exists():
+            partial = Path(tempfile.mkdtemp(prefix="embedded-migrating-", dir=shared))
+            manage(environment(partial), "migrate", "--noinput", "-v0")
+            partial.rename(database.parent)
+    return database
 
 
 @pytest.fixture
@@ -214,3 +227,13 @@ def in_english(_default_language):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_api_rate_limits(settings):
+    """The API's rate limits count every request from 127.0.0.1 in a shared cache: a long run would hit
+    them. tests/exportcenter/test_api_throttling.py sets the rates it tests."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": None, "user": None, "address": None},
+    }

@@ -7,5 +7,7 @@ from .bulk import *  # noqa: F403
 from .catalogue import *  # noqa: F403
 from .deadlines import *  # noqa: F403
 from .intake import *  # noqa: F403
+from .needs import *  # noqa: F403
 from .partner_referrals import *  # noqa: F403
+from .saved_views import *  # noqa: F403
 from .workflow import *  # noqa: F403

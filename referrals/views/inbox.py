@@ -27,7 +27,6 @@ from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
 
 from .. import selectors, services
-from ..filters import RequestFilter
 from ..forms import (
     DUPLICATE_NEEDS_ORIGINAL,
     AssignForm,
@@ -192,23 +191,14 @@ def save_view(request):
     if form.is_valid():
         saved = form.save(commit=False)
         saved.owner, saved.organisation = request.user, request.user.organisation
-        saved.query = _clean_query(saved.query)
+        saved.query = services.clean_saved_query(saved.query)
         saved.save()
         messages.success(request, _("The view “%(name)s” was saved.") % {"name": saved.name})
         return HttpResponseRedirect(saved_view_url(saved))
     for error in _form_errors(form):
         messages.error(request, error)
-    query = _clean_query(request.POST.get("query", ""))
+    query = services.clean_saved_query(request.POST.get("query", ""))
     return HttpResponseRedirect(f"{reverse('referrals:inbox')}?view={_view_of(request.POST)}&{query}")
-
-
-def _clean_query(query: str) -> str:
-    """Only the inbox's own filters are kept (never a session-held search key or a page number)."""
-    params = QueryDict(query[:1000], mutable=True)
-    for key in list(params):
-        if key in INBOX_PARAMS_EXCLUDED or key not in RequestFilter.base_filters:
-            params.pop(key)
-    return params.urlencode()
 
 
 def saved_view_url(saved: SavedView) -> str:
@@ -220,7 +210,7 @@ def saved_view_url(saved: SavedView) -> str:
 def delete_view(request, pk):
     saved = get_object_or_404(access.visible(request.user, SavedView.objects.all()), pk=pk)
     access.require(request.user, Action.DELETE, saved)
-    saved.delete()
+    services.delete_saved_view(saved=saved)
     messages.success(request, _("The view “%(name)s” was deleted.") % {"name": saved.name})
     return redirect("referrals:inbox")
 

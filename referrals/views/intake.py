@@ -6,8 +6,8 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -212,19 +212,12 @@ def need_category_form(request, slug=None):
     )
     form = NeedCategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
-        category = form.save(commit=False)
-        if not category.slug:
-            category.slug = unique_slug(category.name_en or category.name_sv)
-        category.save()
-        messages.success(request, _("The need category was saved."))
-        return redirect("referrals:need_categories")
+        data = {field: form.cleaned_data[field] for field in services.NEED_CATEGORY_FIELDS}
+        try:
+            services.save_need_category(category=category, data=data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The need category was saved."))
+            return redirect("referrals:need_categories")
     return render(request, "referrals/need_category_form.html", {"form": form, "category": category})
-
-
-def unique_slug(name: str) -> str:
-    base = slugify(name)[:50] or "need"
-    slug, n = base, 1
-    while NeedCategory.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

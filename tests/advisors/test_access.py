@@ -4,13 +4,15 @@ Later issues add rows (companies, requests, referrals, ...) to MATRIX.
 """
 
 import copy
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from advisors import access
-from advisors.models import Organisation, Region, User
+from advisors.models import ApiToken, Organisation, Region, User
 from companies.identifiers import LegalForm
 from referrals.models import Service
 from tests.advisors.factories import ServiceFactory
@@ -109,8 +111,23 @@ def build_world():
         ),
         "home_company": CompanyFactory(municipality=uppsala),
         "retention_runs": apps.get_model("privacy", "RetentionRun"),
+        # Personal API tokens: the model ("may hold tokens"), a new one for the lead, and existing ones.
+        "api_tokens": ApiToken,
+        "new_token_of_lead": ApiToken(user=people["lead"]),
+        "token_of_lead": _token(people["lead"], "lead01"),
+        "token_of_staff": _token(people["regional_staff"], "staff01"),
     }
     return people, objects
+
+
+def _token(user, prefix):
+    return ApiToken.objects.create(
+        user=user,
+        name=prefix,
+        prefix=prefix,
+        secret_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(days=30),
+    )
 
 
 SIGNED_IN = {"advisor", "lead", "other_org_advisor", "regional_staff", "other_region_advisor", "superuser"}
@@ -175,6 +192,14 @@ MATRIX = {
     ("new_service_far", "create"): {"superuser"},
     # The unassigned queue (requests from counties no region serves): regional staff, as the README says.
     ("advice_requests", "view_unassigned"): {"regional_staff", "superuser"},
+    # API tokens sign in without the second factor: leads and regional staff only, each their own.
+    ("api_tokens", "create"): {"lead", "regional_staff", "superuser"},
+    ("new_token_of_lead", "create"): {"lead", "superuser"},
+    ("token_of_lead", "view"): {"lead", "superuser"},
+    ("token_of_lead", "delete"): {"lead", "superuser"},
+    ("token_of_lead", "change"): {"superuser"},
+    ("token_of_staff", "view"): {"regional_staff", "superuser"},
+    ("token_of_staff", "delete"): {"regional_staff", "superuser"},
 }
 
 

@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from advisors import access
-from advisors.models import Organisation, Region, User
+from advisors.models import ApiToken, Organisation, Region, User
 from audit.models import AuditEntry
 from companies.identifiers import LegalForm
 from companies.models import Company, CompanyImport, Contact
@@ -273,6 +273,44 @@ def _build_world():
     ]
     audit_entries.append(AuditEntry.objects.create(action="sign_in_failed", actor_label="nobody@example.org"))
 
+    # Personal API tokens: of an advisor, a lead, regional staff far away and a superuser.
+    api_tokens = [
+        ApiToken.objects.create(
+            user=owner,
+            name="prop",
+            prefix=f"prop{n:04d}",
+            secret_hash="0" * 64,
+            expires_at=timezone.now() + datetime.timedelta(days=30),
+        )
+        for n, owner in enumerate([advisor, colleague, far_advisor, people["superuser"]])
+    ]
+
+    # Audit entries: by a person at home, about a home object by someone far away, far ones, nobody's.
+    home_key, far_key = home_company.public_id.hex, far_company.public_id.hex
+    audit_entries = [
+        AuditEntry.objects.create(action="read", actor=actor, object_type="companies.company", object_id=key)
+        for actor, key in [(advisor, home_key), (far_advisor, home_key), (far_advisor, far_key)]
+    ]
+    audit_entries += [
+        AuditEntry.objects.create(action="read", object_type=object_type, object_id=key)
+        for object_type, key in [
+            ("companies.contact", contacts[0].public_id.hex),
+            ("companies.contact", contacts[2].public_id.hex),
+            ("referrals.advicerequest", requests["new"].reference),
+            ("referrals.advicerequest", requests["far"].reference),
+            ("advisors.user", str(colleague.pk)),
+            ("advisors.organisation", str(org_far.pk)),
+        ]
+    ]
+    audit_entries.append(AuditEntry.objects.create(action="sign_in_failed", actor_label="nobody@example.org"))
+
+    # The retention job's log: regional staff's (the job runs for every region).
+    retention_runs = [
+        RetentionRun.objects.create(
+            started_at=timezone.now(), trigger="schedule", cutoff=timezone.now(), retention_months=36
+        )
+    ]
+
     objects = [
         home,
         away,
@@ -299,6 +337,7 @@ def _build_world():
         *audit_entries,
         *retention_runs,
         *lockouts,
+        *api_tokens,
     ]
     return people, objects
 
