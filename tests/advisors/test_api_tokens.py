@@ -344,3 +344,9 @@ def test_the_admin_lists_tokens_without_their_hash_and_revokes_them(client, lead
     assert response.status_code == 302
     assert ApiToken.objects.get().revoked_at is not None
     assert AuditEntry.objects.filter(action=AuditAction.TOKEN_REVOKED, actor=root).count() == 1
+
+
+def test_a_token_works_where_two_factor_sign_in_is_required(lead, settings):
+    settings.TWO_FACTOR_REQUIRED = True  # 2FA guards the session; a token is the integration's own key
+    issued = issue(lead)
+    assert bearer(issued.secret).get("/api/v1/me/").status_code == 200
