@@ -2,8 +2,8 @@
 repeats nothing.
 
 The fixture starts `celery worker --pool=solo` (one process: SIGKILL kills the task with it) on its own
-Redis queue, against the test's PostgreSQL database, with the file email backend. The sweep of a few
-thousand due follow-ups is queued; when part of the ledger is written, the worker is killed (the moment a
+Redis queue, against the test's PostgreSQL database, with the file email backend. The sweep of 1,200
+due follow-ups (12 chunks) is queued; when part of the ledger is written, the worker is killed (the moment a
 chunk's commit becomes visible: right between the commit and the queueing of its emails). A new worker,
 with its beat, runs the sweep again (as the next scheduled run would) and the outbox sweep. Then every
 reminder is in the ledger once, has one notification and one sent email, and the mailbox holds exactly one
@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
-ROWS = 3000
+ROWS = 1200  # 12 chunks of 100: the kill comes after the third, with nine still to write
 OWNERS = 30
 DUE = date(2026, 11, 24)
 
