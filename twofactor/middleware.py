@@ -3,7 +3,7 @@ sign-in is required, set up) a device reaches only those pages; the API answers 
 
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,4 +60,8 @@ class TwoFactorMiddleware:
             body = problem(PermissionDenied(detail, code="two_factor_required"), 403)
             return JsonResponse(body, status=403, content_type="application/problem+json")
         target = reverse("twofactor:verify" if step == Step.VERIFY else "twofactor:security")
+        if request.headers.get("HX-Request"):  # htmx: the whole page goes there, not a fragment
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -207,3 +207,11 @@ def test_the_passkey_script_speaks_swedish(client):
     """django-otp-webauthn ships no Swedish: its messages come from locale/sv/LC_MESSAGES/djangojs.po."""
     assert "Registrera en nyckel" in client.get("/webauthn/jsi18n/").content.decode()
     assert "Registrera en nyckel" not in client.get("/en/webauthn/jsi18n/").content.decode()
+
+
+def test_an_htmx_request_of_an_unverified_session_sends_the_whole_page_to_verify(client, required, lead):
+    add_authenticator(lead)
+    sign_in(client, lead)
+    response = client.get("/advisor/requests/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/login/verify/"
