@@ -11,6 +11,7 @@ from django.views.i18n import set_language as django_set_language
 from advisors.selectors import current_region, partners_of
 
 from . import accessibility
+from .api.problems import API_PATH_PREFIX, server_error_response
 
 
 def home(request):
@@ -48,5 +49,8 @@ def accessibility_statement(request):
 
 @requires_csrf_token
 def server_error(request):
-    """A 500 page that touches neither the database nor the session: those may be what failed."""
+    """A 500 page that touches neither the database nor the session: those may be what failed. An /api/
+    request gets problem details instead (exportcenter/api/problems.py)."""
+    if request.path_info.startswith(API_PATH_PREFIX):
+        return server_error_response()
     return render(request, "500.html", status=500)

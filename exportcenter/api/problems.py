@@ -10,10 +10,13 @@ Some errors add members of their own (a 409 may name the `existing` company, or 
 
 `exception_handler` is REST_FRAMEWORK["EXCEPTION_HANDLER"]. It also turns what the services raise into
 answers, so views need not catch them: `exportcenter.errors.Stale` is a 412 and a Django
-`ValidationError` a 400 with field errors.
+`ValidationError` a 400 with field errors. Any other exception is a server error: Django logs it (with
+the traceback, to `django.request`) and its 500 handler (`exportcenter.views.server_error`) answers an /api/
+request with `server_error_response()`, a problem that tells nothing of the cause.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -37,8 +40,11 @@ TITLES = {
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: _("Unsupported media type"),
     status.HTTP_428_PRECONDITION_REQUIRED: _("Version required"),
     status.HTTP_429_TOO_MANY_REQUESTS: _("Too many requests"),
+    status.HTTP_500_INTERNAL_SERVER_ERROR: _("Server error"),
 }
 INVALID_INPUT = _("Some of what you sent is not valid: see the errors per field.")
+SERVER_ERROR = _("Something went wrong on the server. The error has been logged; please try again later.")
+API_PATH_PREFIX = "/api/"
 
 
 class Conflict(exceptions.APIException):
@@ -132,12 +138,25 @@ def exception_handler(exc, context):
         exc = validation_error(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # a server error: Django's 500 handling (and logging) takes over
+        return None  # a server error: Django logs it, and its 500 handler answers server_error_response()
     if not isinstance(exc, exceptions.APIException):  # Http404 or Django's PermissionDenied
         exc = exceptions.NotFound() if response.status_code == 404 else exceptions.PermissionDenied()
     response.data = problem(exc, response.status_code)
     response.content_type = PROBLEM_JSON
     return response
+
+
+def server_error_response() -> JsonResponse:
+    """The 500 of an /api/ request: problem details without the exception, its message or a traceback.
+    Built without the database or the session, which may be what failed."""
+    body = {
+        "type": "about:blank",
+        "title": str(TITLES[status.HTTP_500_INTERNAL_SERVER_ERROR]),
+        "status": status.HTTP_500_INTERNAL_SERVER_ERROR,
+        "code": "server_error",
+        "detail": str(SERVER_ERROR),
+    }
+    return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR, content_type=PROBLEM_JSON)
 
 
 # --- Documentation ---------------------------------------------------------------------------------
