@@ -17,6 +17,7 @@ from outreach.models import Activity
 from referrals.models import AdviceRequest
 
 from .models import RetentionRun
+from .parts import anonymised_label
 
 SEARCH_LIMIT = 50
 
@@ -91,8 +92,12 @@ def person_for(user, kind: str, public_id) -> Contact | Company:
 
 
 def _identifiers(*values: str) -> frozenset[str]:
-    # Short strings would match inside ordinary words; a name, an address or a number is longer.
-    return frozenset(value.strip() for value in values if value and len(value.strip()) >= 4)
+    # Short strings would match inside ordinary words; a name, an address or a number is longer. The
+    # placeholders of an earlier erasure identify nobody.
+    placeholders = {anonymised_label(kind) for kind in ("person", "sole_trader", "text")}
+    return frozenset(
+        value.strip() for value in values if value and len(value.strip()) >= 4 and value not in placeholders
+    )
 
 
 def subject_for(person: Contact | Company) -> Subject:

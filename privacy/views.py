@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -132,11 +132,6 @@ def legal_hold(request, target: str, public_id):
     on_hold = form.cleaned_data["on_hold"]
     if services.set_legal_hold(obj=obj, on_hold=on_hold, by=request.user, request=request):
         messages.success(request, _("Legal hold is on.") if on_hold else _("Legal hold is lifted."))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
-    if back:
-        return redirect(back)
     if target == "company":
         return redirect("companies:detail", public_id=obj.public_id)
     return redirect("referrals:request_detail", public_id=obj.public_id)
