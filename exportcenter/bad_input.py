@@ -21,8 +21,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exportcenter.api.negotiation import PROBLEM_JSON
-
+PROBLEM_JSON = "application/problem+json"  # as exportcenter.api, which imports this module (its parser)
 REPLACEMENT_CHARACTER = "\ufffd"  # what Django's decoding makes of invalid UTF-8
 UNREADABLE_ADDRESS = gettext_lazy(
     "The address holds characters that cannot be read (a NUL byte or invalid UTF-8)."
