@@ -1,6 +1,7 @@
 """One registry of the dashboard's figures. Each figure is written once here: how it is computed (one
-signature: scope, period, filters), what the API answers and the words that explain it. The registry makes
-the dashboard's summary (the page, its tables, charts and downloads), the API's views and their URLs.
+signature: scope, period, filters), what the API answers, the words that explain it (the API's description
+and the page's "how is this computed") and the tables it makes. The registry makes the dashboard's summary,
+the page's tables, charts and downloads (dashboards/tables.py), the API's views and their URLs.
 """
 
 from collections.abc import Callable
@@ -11,7 +12,25 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from . import serializers as answers
-from .selectors import Filters, Period, Scope
+from .selectors import DIMENSIONS, Filters, Period, Scope
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the page (with its chart and its download), made from the dashboard's summary."""
+
+    key: str
+    title: Any
+    how: Any  # how it is computed, on the page; `how_values(summary)` fills its {placeholders}
+    columns: tuple
+    rows: Callable[[dict], list[list]]
+    chart: str = "bar"  # "bar", "line" or "" (table only)
+    series: tuple[int, ...] = (1,)  # the value columns the chart draws
+    how_values: Callable[[dict], dict] | None = None
+
+    def how_text(self, summary: dict) -> str:
+        text = str(self.how)
+        return text.format(**self.how_values(summary)) if self.how_values else text
 
 
 @dataclass(frozen=True)
@@ -21,7 +40,9 @@ class Stat:
     serializer: type
     how: Any  # how it is computed: the API's description
     many: bool = False
-    counted: bool = False  # the API answers {"period": …, "count": …}
+    counted: bool = False  # the API answers {"period": …, "count": …}; a row of the page's key figures
+    label: Any = ""  # a counted figure's row in the key figures
+    tables: tuple[Table, ...] = ()  # the page's tables of this figure, in the page's order
 
     @property
     def path(self) -> str:
@@ -51,6 +72,75 @@ def _requests_by(scope, period, filters) -> dict:
     }
 
 
+def _blank(value):
+    """An unknown value (no answer yet, no goal) is an empty cell."""
+    return "" if value is None else value
+
+
+def _counted_rows(name: str) -> Callable[[dict], list[list]]:
+    return lambda summary: [[row["label"], row["count"]] for row in summary[name]]
+
+
+DIMENSION_TABLES = {
+    "channel": (
+        _("Requests by channel"),
+        _("Channel"),
+        _("Requests received in the period, counted per channel (web form, email, phone, meeting)."),
+    ),
+    "need": (
+        _("Requests by need"),
+        _("Need"),
+        _(
+            "Requests received in the period, counted per need. A request with several needs counts once "
+            "under each of them, so the rows may add up to more than the number of requests."
+        ),
+    ),
+    "municipality": (
+        _("Requests by municipality"),
+        _("Municipality"),
+        _("Requests received in the period, per the company's municipality in the register."),
+    ),
+    "sni_section": (
+        _("Requests by industry (SNI section)"),
+        _("SNI section"),
+        _("Requests received in the period, per the SNI 2025 section of the company's industry code."),
+    ),
+    "size_band": (
+        _("Requests by company size"),
+        _("Employees"),
+        _("Requests received in the period, per the company's SCB employee band."),
+    ),
+}
+
+
+def _requests_by_tables() -> tuple[Table, ...]:
+    def rows(dimension):
+        return lambda summary: [[row["label"], row["count"]] for row in summary["requests_by"][dimension]]
+
+    tables = []
+    for dimension in DIMENSIONS:
+        title, column, how = DIMENSION_TABLES[dimension]
+        tables.append(Table(f"requests_by_{dimension}", title, how, (column, _("Requests")), rows(dimension)))
+    tables.append(
+        Table(
+            "requests_by_target_market",
+            _("Top target markets"),
+            _(
+                "Requests received in the period, per target market the company named, most wanted "
+                "first. A request with several target markets counts once under each of them."
+            ),
+            (_("Target market"), _("Requests")),
+            rows("target_market"),
+        )
+    )
+    return tuple(tables)
+
+
+WORKLOAD_HOW = _(
+    "Requests open now (every status but closed), whatever the period. Overdue: open, no first "
+    "response yet, and the first-response deadline has passed."
+)
+
 STATS = [
     Stat(
         "requests_received",
@@ -58,6 +148,7 @@ STATS = [
         answers.CountSerializer,
         _("Requests received in the period (Stockholm calendar days)."),
         counted=True,
+        label=_("Requests received"),
     ),
     Stat(
         "companies_reached",
@@ -68,6 +159,7 @@ STATS = [
             "merged companies once."
         ),
         counted=True,
+        label=_("Companies reached"),
     ),
     Stat(
         "new_international_companies",
@@ -75,6 +167,55 @@ STATS = [
         answers.CountSerializer,
         _("Companies in the region whose first sign of international business was recorded in the period."),
         counted=True,
+        label=_("New international companies"),
+    ),
+    Stat(
+        "goal_tracker",
+        lambda scope, period, filters: selectors.goal_tracker(scope.region, period.end.year, filters),
+        answers.GoalTrackerSerializer,
+        _("Companies doing international business against the region's goal for the period's last year."),
+        tables=(
+            Table(
+                "goal_tracker",
+                _("Goal: companies doing international business"),
+                _(
+                    "Actual: companies in the region's counties, not merged into another, with a recorded "
+                    "first sign of international business (any of the six flags) on or before the month's "
+                    "end. Progress: (actual − baseline) / (target − baseline). Baseline and target are the "
+                    "region's goal for the year ({baseline} → {target})."
+                ),
+                (_("Month"), _("Companies, running total"), _("New in the month")),
+                lambda summary: [
+                    [row["month"], row["total"], row["new"]] for row in summary["goal_tracker"]["trend"]
+                ],
+                chart="line",
+                how_values=lambda summary: {
+                    "baseline": _blank(summary["goal_tracker"]["baseline"]) or "–",
+                    "target": _blank(summary["goal_tracker"]["target"]) or "–",
+                },
+            ),
+            Table(  # summary()'s "goals", made from the goal tracker's actual
+                "goals",
+                _("Goals for the year"),
+                _(
+                    "The region's goals for the period's last year. Actual: companies doing international "
+                    "business (as in the goal tracker) and companies reached in the whole year; custom goals "
+                    "have no actual in the portal. Progress: (actual − baseline) / (target − baseline)."
+                ),
+                (_("Goal"), _("Baseline"), _("Target"), _("Actual"), _("Progress (%)")),
+                lambda summary: [
+                    [
+                        row["label"],
+                        row["baseline"],
+                        row["target"],
+                        _blank(row["actual"]),
+                        _blank(row["progress_percent"]),
+                    ]
+                    for row in summary["goals"]
+                ],
+                chart="",
+            ),
+        ),
     ),
     Stat(
         "requests_by_month",
@@ -82,6 +223,15 @@ STATS = [
         answers.CountRowSerializer,
         _("Requests received per calendar month, Stockholm time."),
         many=True,
+        tables=(
+            Table(
+                "requests_by_month",
+                _("Requests per month"),
+                _("Requests received, per calendar month in Swedish time (summer time included)."),
+                (_("Month"), _("Requests")),
+                _counted_rows("requests_by_month"),
+            ),
+        ),
     ),
     Stat(
         "requests_by",
@@ -91,18 +241,73 @@ STATS = [
             "Requests received in the period by channel, need, municipality, SNI section, size band and "
             "target market."
         ),
+        tables=_requests_by_tables(),
     ),
     Stat(
         "speed",
         _selector("speed"),
         answers.SpeedSerializer,
         _("Median time to first response and the share with the right partner within one working day."),
+        tables=(
+            Table(
+                "speed",
+                _("Speed"),
+                _(
+                    "Median time to first response: the middle value of (first response − received) over "
+                    "the period's requests that have a first response. Right partner within one working "
+                    "day: the share of the period's requests whose current owner got them no later than "
+                    "their first-response deadline (the end of the next Swedish working day after arrival; "
+                    "weekends, public holidays, Midsummer, Christmas and New Year's Eve do not count). "
+                    "Requests without an owner whose deadline has not passed are left out."
+                ),
+                (_("Figure"), _("Value")),
+                lambda summary: [
+                    [
+                        str(_("Median time to first response (hours)")),
+                        _blank(summary["speed"]["median_first_response_hours"]),
+                    ],
+                    [str(_("Requests decided")), summary["speed"]["decided"]],
+                    [
+                        str(_("With the right partner within one working day")),
+                        summary["speed"]["owner_within_one_working_day"],
+                    ],
+                    [
+                        str(_("Share within one working day (%)")),
+                        _blank(summary["speed"]["owner_within_one_working_day_percent"]),
+                    ],
+                ],
+                chart="",
+            ),
+        ),
     ),
     Stat(
         "workload",
         lambda scope, period, filters: selectors.workload(scope, filters),
         answers.WorkloadSerializer,
         _("Open and overdue requests now, per organisation and per advisor (the period does not apply)."),
+        tables=(
+            Table(
+                "workload_organisations",
+                _("Open requests per organisation"),
+                WORKLOAD_HOW,
+                (_("Organisation"), _("Open"), _("Overdue")),
+                lambda summary: [
+                    [row["label"] or str(_("No owner")), row["open"], row["overdue"]]
+                    for row in summary["workload"]["per_organisation"]
+                ],
+                series=(1, 2),
+            ),
+            Table(
+                "workload_advisors",
+                _("Open requests per advisor"),
+                WORKLOAD_HOW,
+                (_("Advisor"), _("Open"), _("Overdue")),
+                lambda summary: [
+                    [row["label"], row["open"], row["overdue"]] for row in summary["workload"]["per_advisor"]
+                ],
+                series=(1, 2),
+            ),
+        ),
     ),
     Stat(
         "referral_matrix",
@@ -110,6 +315,36 @@ STATS = [
         answers.ReferralRowSerializer,
         _("Referrals sent in the period, from → to: count, acceptance rate, median time to answer."),
         many=True,
+        tables=(
+            Table(
+                "referral_matrix",
+                _("Referrals between partners"),
+                _(
+                    "Referrals sent in the period, from → to. Every referral counts, so one declined and "
+                    "then made again counts twice. Acceptance rate: accepted among answered (accepted or "
+                    "declined). Time to answer: the median of (answered − sent)."
+                ),
+                (
+                    _("From → to"),
+                    _("Referrals"),
+                    _("Answered"),
+                    _("Accepted"),
+                    _("Acceptance rate (%)"),
+                    _("Median time to answer (hours)"),
+                ),
+                lambda summary: [
+                    [
+                        f"{row['from_label']} → {row['to_label']}",
+                        row["count"],
+                        row["answered"],
+                        row["accepted"],
+                        _blank(row["acceptance_percent"]),
+                        _blank(row["median_answer_hours"]),
+                    ]
+                    for row in summary["referral_matrix"]
+                ],
+            ),
+        ),
     ),
     Stat(
         "outreach_funnel",
@@ -120,14 +355,53 @@ STATS = [
             "exporters."
         ),
         many=True,
-    ),
-    Stat(
-        "goal_tracker",
-        lambda scope, period, filters: selectors.goal_tracker(scope.region, period.end.year, filters),
-        answers.GoalTrackerSerializer,
-        _("Companies doing international business against the region's goal for the period's last year."),
+        tables=(
+            Table(
+                "outreach_funnel",
+                _("Outreach funnel per campaign"),
+                _(
+                    "Campaigns of the region running during the period. Targeted: companies on the target "
+                    "list. Contacted: an activity is logged or the status is past “to contact”. Request: the "
+                    "company has a request received from the campaign's start on. Exporting: the company's "
+                    "first sign of international business is from the campaign's start on, or the status is "
+                    "“now exporting”."
+                ),
+                (
+                    _("Campaign"),
+                    _("Targeted"),
+                    _("Contacted"),
+                    _("Went on to a request"),
+                    _("Became exporters"),
+                ),
+                lambda summary: [
+                    [row["label"], row["targeted"], row["contacted"], row["requested"], row["exporting"]]
+                    for row in summary["outreach_funnel"]
+                ],
+                series=(1, 2, 3, 4),
+            ),
+        ),
     ),
 ]
+
+# The first table of the page: a row per counted figure (requests received, companies reached, …).
+KEY_FIGURES = Table(
+    "key_figures",
+    _("Key figures"),
+    _(
+        "Requests received: requests that arrived in the period (Stockholm time) in the chosen scope. "
+        "Companies reached: distinct companies with a request received or a referral made in the period; a "
+        "merged company counts once. New international companies: companies in the region whose first sign "
+        "of international business was recorded in the period."
+    ),
+    (_("Figure"), _("Value")),
+    lambda summary: [[str(stat.label), summary[stat.name]] for stat in STATS if stat.counted],
+    chart="",
+)
+
+
+def tables() -> list[Table]:
+    """The page's tables in its order: the key figures, then each figure's tables."""
+    return [KEY_FIGURES, *(table for stat in STATS for table in stat.tables)]
 
 
 def summary(scope: Scope, period: Period, filters: Filters) -> dict:

@@ -37,3 +37,19 @@ def test_the_summary_has_every_figure_of_the_registry(monkeypatch):
     summary = stats.summary(scope, period, {})
     assert computed == [stat.name for stat in fakes]
     assert set(summary) == {*computed, "goals"} and summary["goals"] == ["goals"]
+
+
+def test_the_pages_tables_and_their_how_texts_are_the_registrys():
+    """The page, its charts and downloads (dashboards/tables.py) define no figure of their own."""
+    from dashboards import tables
+
+    keys = [table.key for table in stats.tables()]
+    assert len(keys) == len(set(keys))
+    assert keys[0] == "key_figures"
+    assert [table.key for stat in stats.STATS for table in stat.tables] == keys[1:]
+    for table in stats.tables():
+        assert str(table.title) and str(table.how) and table.columns
+    counted = [stat for stat in stats.STATS if stat.counted]
+    summary = {stat.name: index for index, stat in enumerate(counted)}
+    assert stats.KEY_FIGURES.rows(summary) == [[str(stat.label), index] for index, stat in enumerate(counted)]
+    assert not hasattr(tables, "DIMENSION_HOW") and not hasattr(tables, "_")
