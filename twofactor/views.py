@@ -27,16 +27,23 @@ from .qr import qr_svg
 from .selectors import Step
 
 RECOVERY_CODES_SESSION_KEY = "twofactor_new_recovery_codes"
+# Where a guided enrolment was going (?next=), for after the recovery codes: a passkey's registration
+# is a script's request that does not carry it.
+NEXT_SESSION_KEY = "twofactor_next"
 DEVICE_KINDS = {"authenticator": TOTPDevice, "passkey": WebAuthnCredential}
 
 
-def _next_url(request) -> str:
+def _safe_next(request) -> str:
     candidate = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return ""
+
+
+def _next_url(request) -> str:
+    return _safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _not_pending_verification(request):
@@ -119,6 +126,8 @@ def verify_recovery(request):
 def security(request):
     _not_pending_verification(request)
     step = selectors.step_of(request)
+    if _safe_next(request):
+        request.session[NEXT_SESSION_KEY] = _safe_next(request)
     return render(
         request,
         "twofactor/security.html",
@@ -148,6 +157,8 @@ def setup_authenticator(request):
         else:
             if confirmed:
                 messages.success(request, _("Your authenticator app is set up."))
+                if codes and _safe_next(request):
+                    request.session[NEXT_SESSION_KEY] = _safe_next(request)
                 return _show_codes_once(request, codes) or redirect(_next_url(request))
             form.add_error(
                 "code", _("That code is not right. Check that the app shows the account you just added.")
@@ -176,7 +187,8 @@ def recovery_codes(request):
             raise PermissionDenied
         return _show_codes_once(request, services.new_recovery_codes(request=request))
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
-    return render(request, "twofactor/recovery_codes.html", {"codes": codes})
+    continue_to = request.session.pop(NEXT_SESSION_KEY, None) if codes else None
+    return render(request, "twofactor/recovery_codes.html", {"codes": codes, "continue_to": continue_to})
 
 
 @login_required

@@ -135,6 +135,8 @@ def test_a_passkey_is_set_up_and_signs_in_with_the_virtual_authenticator(
     add_passkey.click()
     expect(page).to_have_url(f"{live_server.url}/advisor/security/recovery-codes/")
     expect(main.locator(".recovery-codes li")).to_have_count(10)
+    main.get_by_role("link", name=re.compile("saved|sparat", re.I)).click()
+    expect(page).to_have_url(f"{live_server.url}/advisor/")  # on to where the guided enrolment was going
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
     assert len(credentials) == 1
     entry = AuditEntry.objects.get(action=Action.TWO_FACTOR_ENROLLED, actor__email=RITA)

@@ -37,6 +37,7 @@ def test_a_lead_sets_up_an_authenticator_app_and_gets_recovery_codes_once(client
     )
     assert response["Location"] == "/advisor/security/recovery-codes/"
     codes_page = client.get("/advisor/security/recovery-codes/").content.decode()
+    assert 'class="btn btn-primary" href="/companies/"' in codes_page  # on to where the lead was going
     codes = re.findall(r"<li><code lang=\"en\">([a-z2-7]+)</code></li>", codes_page)
     assert len(codes) == 10
     assert set(codes) == set(StaticToken.objects.filter(device__user=lead).values_list("token", flat=True))
