@@ -481,7 +481,8 @@ class ContactPolicy(Policy):
         return CompanyPolicy().can_view(user, contact.company)
 
     def can_change(self, user, contact):
-        return CompanyPolicy().can_change(user, contact.company)
+        # An erased person (privacy) stays erased: nobody writes their data back.
+        return contact.anonymised_at is None and CompanyPolicy().can_change(user, contact.company)
 
     def can_create(self, user, contact):
         return CompanyPolicy().can_change(user, contact.company)

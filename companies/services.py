@@ -161,6 +161,10 @@ def add_contact(*, company: Company, by, data: dict[str, Any]) -> Contact:
 
 @transaction.atomic
 def update_contact(*, contact: Contact, by, data: dict[str, Any]) -> Contact:
+    # An erased person stays erased: a form opened before the erasure must not write the data back. The
+    # erasure locks the row too, so one of them waits for the other.
+    if Contact.objects.select_for_update().filter(pk=contact.pk, anonymised_at__isnull=False).exists():
+        raise ValidationError(_("This person's data has been erased; the contact can no longer be changed."))
     for field, value in data.items():
         setattr(contact, field, value)
     contact.updated_by = by

@@ -170,3 +170,18 @@ def test_the_search_finds_by_name_and_email_within_the_region(person, sole_trade
     assert [m.name for m in selectors.search_people(staff, "konsult.example")] == ["Karin Berg"]
     assert {m.kind for m in selectors.search_people(staff, "Sven")} == {"contact", "sole_trader"}
     assert selectors.search_people(other_staff, "Karin") == []
+
+
+def test_an_erased_contact_cannot_be_written_back(person, staff, triager):
+    from django.core.exceptions import ValidationError
+
+    from advisors import access
+    from companies import services as company_services
+
+    assert access.can(triager, "change", person)
+    stale = Contact.objects.get(pk=person.pk)  # a form opened before the erasure
+    services.erase_person(person=person, by=staff)
+    with pytest.raises(ValidationError):
+        company_services.update_contact(contact=stale, by=triager, data={"name": "Karin Berg"})
+    assert "Karin" not in Contact.objects.get(pk=person.pk).name
+    assert not access.can(triager, "change", Contact.objects.get(pk=person.pk))
