@@ -164,6 +164,7 @@ else:
 CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(RUN_DIR / "broker")))
 # The filesystem transport ignores the host, but kombu warns ("No hostname was supplied") without one.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
@@ -173,7 +174,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Redis only: a message a worker took and never acknowledged (it was killed) is delivered again after this
+# many seconds. It must exceed the longest task's run time, or a task still running is started a second time
+# (harmless, the tasks are idempotent, but wasted): the longest are a reminder chunk (500 targets, well under
+# a minute) and an outbox batch (EMAIL_TIMEOUT per email on a slow mail server, a few minutes at worst).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -218,6 +224,16 @@ for _kind in (
         "kwargs": {"kind": _kind},
         "options": {"expires": 6 * 60 * 60},
     }
+# The catch-up (notifications.reminders.catch_up): every hour in office hours on working days, the kinds
+# that allow it are swept again for what is still unsent (a chunk a killed worker took with it). A run that
+# waited longer than the interval is dropped: the next one does the same.
+REMINDER_CATCH_UP_HOURS = env.str("REMINDER_CATCH_UP_HOURS", default="8-17")  # crontab hours, Stockholm
+REMINDER_CATCH_UP_MINUTE = env.str("REMINDER_CATCH_UP_MINUTE", default="30")
+CELERY_BEAT_SCHEDULE["reminders-catch-up"] = {
+    "task": "notifications.tasks.catch_up_reminders",
+    "schedule": crontab(minute=REMINDER_CATCH_UP_MINUTE, hour=REMINDER_CATCH_UP_HOURS, day_of_week="mon-fri"),
+    "options": {"expires": 55 * 60},
+}
 # GDPR retention (privacy): contacts and the free text of requests closed more than RETENTION_MONTHS ago are
 # anonymised every night, in chunks, under an advisory lock.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=36)

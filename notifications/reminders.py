@@ -17,12 +17,19 @@ Everything else is shared:
    middle, inserts nothing for what was sent, and sends what was not.
 3. The outbox delivers the emails in one task per chunk after commit (`notifications.tasks.deliver_emails`),
    retrying mail-server errors with exponential back-off.
+4. `catch_up()` (the hourly `reminders-catch-up` task) sweeps again what may have been lost since: a chunk
+   whose worker was killed and whose message the broker no longer holds (Redis restarted without
+   persistence) or holds unacknowledged until its visibility timeout (`CELERY_VISIBILITY_TIMEOUT`). Each
+   kind says whether it is caught up (`catch_up`): for today and the previous `REMINDER_CATCH_UP_DAYS`
+   working days, for today only (a digest: tomorrow's supersedes it), or not at all. The ledger keeps it
+   exactly once, and a reminder keeps its original occurrence date.
 """
 
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
+from enum import Enum
 from functools import lru_cache
 from itertools import groupby
 from typing import Any
@@ -38,7 +45,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from exportcenter.locks import advisory_lock
-from exportcenter.workdays import is_working_day, moment
+from exportcenter.workdays import is_working_day, moment, previous_working_day
 
 from . import kinds
 from .models import Notification, Reminder
@@ -117,6 +124,16 @@ class Planned:
     payload: Any
 
 
+class CatchUp(Enum):
+    """What the hourly catch-up sweep (`catch_up`) does for a kind."""
+
+    NONE = "none"  # nothing: only the scheduled sweep sends it
+    TODAY = "today"  # today's occurrence only, once its time has passed (a digest: a later one supersedes it)
+    # Today's and the previous REMINDER_CATCH_UP_DAYS working days': the kind's `candidates` for the latest
+    # occurrence date must select what is still due and unsent from those days too (and nothing stale).
+    PAST_DAYS = "past_days"
+
+
 class ReminderKind:
     """A kind of reminder. Subclasses set `kind` and `target` and implement the three methods."""
 
@@ -124,6 +141,16 @@ class ReminderKind:
     target: str = ""  # the model label of the targets, e.g. "outreach.followup"
     help_text: Any = ""  # when it comes, for the preferences page
     working_days_only = True  # a sweep on a weekend or holiday sends nothing
+    catch_up = CatchUp.NONE
+    time_setting = "REMINDER_TIME"  # the setting with the Stockholm time of the scheduled sweep
+
+    def occurs_on(self, day: date) -> bool:
+        """Whether the scheduled sweep runs on `day` (the catch-up sends nothing for other days)."""
+        return is_working_day(day) or not self.working_days_only
+
+    def sent_at(self, day: date) -> datetime:
+        """When the scheduled sweep of `day` runs."""
+        return moment(day, getattr(settings, self.time_setting))
 
     def candidates(self, run_date: date) -> QuerySet:
         """The targets (a queryset of the target model) that may be due on `run_date`."""
@@ -226,6 +253,47 @@ def sweep(kind: str, run_date: date | None = None, *, chunk_size: int | None = N
             chunks, targets, last = chunks + 1, targets + len(ids), ids[-1]
     logger.info("Reminder sweep %s for %s: %s targets in %s chunks.", kind, run_date, targets, chunks)
     return SweepResult(kind, run_date, chunks=chunks, targets=targets)
+
+
+def catch_up_date(spec: ReminderKind, now: datetime | None = None) -> date | None:
+    """The run date the catch-up sweeps `spec` for at `now`, or None: the latest day the kind occurs on
+    whose scheduled time has passed, if it is today (`CatchUp.TODAY`) or no more than
+    REMINDER_CATCH_UP_DAYS working days back (`CatchUp.PAST_DAYS`)."""
+    if spec.catch_up is CatchUp.NONE:
+        return None
+    now = timezone.localtime(now or timezone.now())
+    today = now.date()
+    if spec.occurs_on(today) and now >= spec.sent_at(today):
+        return today
+    if spec.catch_up is CatchUp.TODAY:
+        return None
+    earliest = today
+    for _day in range(settings.REMINDER_CATCH_UP_DAYS):
+        earliest = previous_working_day(earliest - timedelta(days=1))
+    day = today - timedelta(days=1)
+    while day >= earliest:
+        if spec.occurs_on(day):
+            return day
+        day -= timedelta(days=1)
+    return None
+
+
+def catch_up(now: datetime | None = None) -> list[SweepResult]:
+    """Sweep every kind that is caught up for its catch-up date (`catch_up_date`): queue what is still
+    unsent (the ledger says what was sent). A sweep still running holds its kind's lock: that kind is
+    skipped, as an overlapping sweep is."""
+    results = []
+    for kind, spec in REGISTRY.items():
+        run_date = catch_up_date(spec, now)
+        if run_date is None:
+            continue
+        result = sweep(kind, run_date)
+        if result.targets:
+            logger.info(
+                "Reminder catch-up %s for %s: %s unsent targets queued.", kind, run_date, result.targets
+            )
+        results.append(result)
+    return results
 
 
 def _queue(task, kind: str, run_date: date, ids: list[int]):

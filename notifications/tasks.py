@@ -35,6 +35,14 @@ def sweep_reminders(kind: str, run_date: str | None = None) -> int:
     return result.chunks
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def catch_up_reminders() -> int:
+    """The hourly catch-up (`reminders-catch-up` in CELERY_BEAT_SCHEDULE): sweeps again, per kind, what is
+    still unsent for today and the previous working days (`reminders.catch_up`), e.g. the chunks a killed
+    worker took with it. Returns how many chunks it queued."""
+    return sum(result.chunks for result in reminders.catch_up())
+
+
 @shared_task(
     acks_late=True,
     ignore_result=True,

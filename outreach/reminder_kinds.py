@@ -18,6 +18,7 @@ from companies.models import Company
 from exportcenter.workdays import latest_day_overdue_by, previous_working_day
 from notifications import kinds
 from notifications.reminders import (
+    CatchUp,
     Content,
     Item,
     Planned,
@@ -79,6 +80,9 @@ class FollowUpDue(ReminderKind):
     help_text = gettext_lazy("On the morning a follow-up of yours is due (the working day before a holiday).")
     kind = Kind.FOLLOW_UP_DUE
     target = "outreach.followup"
+    # The hourly catch-up sends what a lost chunk left unsent, for its own reminder day (the ledger's
+    # occurrence); a follow-up done or deleted since, or whose owner left, is no longer selected.
+    catch_up = CatchUp.PAST_DAYS
 
     def _due(self, run_date):
         earliest = run_date
@@ -139,6 +143,7 @@ class FollowUpsOverdue(ReminderKind):
     help_text = gettext_lazy("Every working day while you have overdue follow-ups.")
     kind = Kind.FOLLOW_UPS_OVERDUE
     target = "advisors.user"
+    catch_up = CatchUp.TODAY  # yesterday's digest is stale: today's lists the same follow-ups
 
     def candidates(self, run_date):
         overdue = FollowUp.objects.overdue(run_date).filter(owner=OuterRef("pk"))
@@ -201,6 +206,7 @@ class OverdueEscalation(ReminderKind):
     )
     kind = Kind.OVERDUE_ESCALATION
     target = "advisors.organisation"
+    catch_up = CatchUp.TODAY  # as the digest: today's escalation supersedes yesterday's
 
     def _overdue(self, run_date):
         cutoff = latest_day_overdue_by(run_date, settings.OVERDUE_ESCALATION_WORKING_DAYS)
@@ -277,6 +283,13 @@ class WeeklyDigest(ReminderKind):
     kind = Kind.WEEKLY_DIGEST
     target = "advisors.user"
     working_days_only = False  # Monday's digest goes out on Easter Monday too
+    # Caught up on its Monday only, after WEEKLY_DIGEST_TIME: later in the week "your week" is stale, and
+    # the next Monday's digest lists what still waits.
+    catch_up = CatchUp.TODAY
+    time_setting = "WEEKLY_DIGEST_TIME"
+
+    def occurs_on(self, day):
+        return day.weekday() == 0
 
     WAITING = [AdviceRequest.Status.NEW, AdviceRequest.Status.TRIAGED, AdviceRequest.Status.IN_PROGRESS]
 

@@ -12,6 +12,7 @@ from advisors.models import User
 from advisors.selectors import queues
 from exportcenter.workdays import local_date
 from notifications.reminders import (
+    CatchUp,
     Content,
     Item,
     Planned,
@@ -43,6 +44,9 @@ class RequestNotTriaged(ReminderKind):
     help_text = gettext_lazy("A request that was not triaged within one working day.")
     kind = Kind.REQUEST_NOT_TRIAGED
     target = "referrals.advicerequest"
+    # Still meaningful later: the catch-up sends it (once, for its deadline's date) while the request is
+    # still new; a request triaged since is no longer selected.
+    catch_up = CatchUp.PAST_DAYS
 
     def _late(self, run_date):
         return AdviceRequest.objects.filter(
@@ -133,6 +137,7 @@ class ReferralNotAnswered(ReminderKind):
     help_text = gettext_lazy("A referral to your organisation that was not answered in time.")
     kind = Kind.REFERRAL_NOT_ANSWERED
     target = "referrals.referral"
+    catch_up = CatchUp.PAST_DAYS  # while the referral is still pending; one answered since is not selected
 
     def _late(self, run_date):
         return Referral.objects.filter(status=Referral.Status.PENDING, due_at__lt=sent_before(run_date))
