@@ -93,6 +93,22 @@ def pytest_configure(config):
     _use_a_redis_database_per_worker(config)
 
 
+# The slowest first: a real Celery worker or a SQLite database migrated in a subprocess (up to a minute),
+# then a browser against the live server (seconds).
+SLOW_FIXTURES = ({"worker_env", "migrated_sqlite"}, {"live_server"})
+
+
+def _slowness(item) -> int:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return next((rank for rank, names in enumerate(SLOW_FIXTURES) if names & fixtures), len(SLOW_FIXTURES))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first, each group in its order: a parallel run then ends on short tests, not with one
+    worker on a test of a minute while the other waits."""
+    items.sort(key=_slowness)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_keeps_the_reference_data():
     """A transactional test's flush keeps the reference data (reloading it after each would cost ~0.3 s),
