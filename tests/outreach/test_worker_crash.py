@@ -1,26 +1,32 @@
-"""A real Celery worker on Redis, killed with SIGKILL in the middle of a reminder sweep, loses nothing and
-repeats nothing.
+"""A real Celery worker on Redis, killed as a whole (SIGKILL to its process group: the main process, both pool
+processes and its beat) in the middle of a reminder sweep, and then Redis restarted without persistence, so
+that the broker has lost the chunks the worker had taken and those still queued. The hourly catch-up sweep,
+published as beat publishes it, sends every reminder that is still unsent, exactly once, within a time bound
+the test measures.
 
-The fixture starts `celery worker --pool=solo` (one process: SIGKILL kills the task with it) on its own
-Redis queue, against the test's PostgreSQL database, with the file email backend. The sweep of 1,200
-due follow-ups (12 chunks) is queued; when part of the ledger is written, the worker is killed (the moment a
-chunk's commit becomes visible: right between the commit and the queueing of its emails). A new worker,
-with its beat, runs the sweep again (as the next scheduled run would) and the outbox sweep. Then every
-reminder is in the ledger once, has one notification and one sent email, and the mailbox holds exactly one
-message per reminder.
+The worker runs `celery worker -B --pool=prefork --concurrency=2` (as `make run`) in a session of its own,
+against a private `redis-server` on a free loopback port (the shared Redis is never restarted; the test is
+xdist-safe) and the test's PostgreSQL database, with the file email backend. 1,200 follow-ups (12 chunks of
+100) are due on the previous working day: that day's sweep is published; when part of the ledger is written
+the worker is killed. Without the catch-up they would be lost for good (the next day's sweep selects only its
+own day and the REMINDER_CATCH_UP_DAYS before it, and the broker has forgotten the chunks).
 
-Needs PostgreSQL and Redis (CI sets DATABASE_URL and REDIS_URL); skipped with the reason otherwise.
+Needs PostgreSQL, Redis and `redis-server` (CI has them); skipped with the reason otherwise.
 """
 
+import contextlib
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
+import warnings
 from collections import Counter
-from datetime import date
+from datetime import timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -28,20 +34,26 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from advisors.models import User
+from exportcenter.workdays import previous_working_day
+from notifications import reminders
 from notifications.models import Notification, OutboundEmail, Reminder
 from outreach.models import FollowUp
-from outreach.services import remind_on
+from outreach.reminder_kinds import Kind
 from tests.factories import CompanyFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
-ROWS = 1200  # 12 chunks of 100: the kill comes after the third, with nine still to write
+ROWS = 1200  # 12 chunks of 100: the kill comes after about a quarter of them
+CHUNK = 100
 OWNERS = 30
-DUE = date(2026, 11, 24)
+# From the catch-up's publication to the last reminder's email marked sent. The production bound is the
+# catch-up interval (an hour: REMINDER_CATCH_UP_HOURS / _MINUTE) plus this.
+CATCH_UP_BOUND = 45.0
 
 
 def _redis(url):
@@ -50,28 +62,83 @@ def _redis(url):
     return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A `redis-server` of this test's own, without persistence: a restart forgets every message."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _attempt in range(100):
+            try:
+                if _redis(self.url).ping():
+                    return
+            except Exception:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def restart(self):
+        """Kill it (SIGKILL: no shutdown save either) and start an empty one on the same port."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.start()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
 @pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        pytest.skip("needs Redis for a real worker: set REDIS_URL (CI does)")
+def private_redis(tmp_path):
     if not settings.USING_POSTGRES:
         pytest.skip("needs PostgreSQL for concurrent writers: set DATABASE_URL=postgres://… (CI does)")
-    try:
-        _redis(url).ping()
-    except Exception as error:  # pragma: no cover - depends on the machine
-        pytest.skip(f"Redis at {url} is not reachable: {error}")
-    return url
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server for a private broker that can be restarted")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = PrivateRedis(folder)
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def worker_env(redis_url, tmp_path):
-    """The environment of the worker: this test's database, a queue of its own, mail to files."""
+def worker_env(private_redis, tmp_path):
+    """The environment of the worker: this test's database and Redis, mail to files."""
     queue = f"test-reminders-{uuid.uuid4().hex[:10]}"
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "REDIS_", "CELERY_", "EMAIL_", "REMINDER_"))
     }
     env.update(
         DEBUG="true",
@@ -79,30 +146,20 @@ def worker_env(redis_url, tmp_path):
             f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
         DB_CONN_MAX_AGE="0",
-        REDIS_URL=redis_url,
+        REDIS_URL=private_redis.url,
         CELERY_TASK_DEFAULT_QUEUE=queue,
         EMAIL_URL="filemail://",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
-        REMINDER_CHUNK_SIZE="100",
+        REMINDER_CHUNK_SIZE=str(CHUNK),
         OUTBOX_FLUSH_INTERVAL_SECONDS="1",
     )
-    yield env, queue
-    _forget_queue(redis_url, queue)
-
-
-def _forget_queue(url, queue):
-    """Remove this test's queue, bindings and unacknowledged messages (the killed worker's) from Redis."""
-    client = _redis(url)
-    for key in client.scan_iter(match=f"*{queue}*"):
-        client.delete(key)
-    for tag, payload in client.hscan_iter("unacked"):
-        if queue.encode() in payload:
-            client.hdel("unacked", tag)
-            client.zrem("unacked_index", tag)
+    return env, queue
 
 
 class Worker:
-    def __init__(self, env, queue, log: Path, *, beat=False):
+    """`celery worker -B` with two pool processes, in a session (and process group) of its own."""
+
+    def __init__(self, env, queue, log: Path):
         self.log = log
         self.log_file = log.open("w")
         self.process = subprocess.Popen(
@@ -111,12 +168,14 @@ class Worker:
                 "-A",
                 "exportcenter",
                 "worker",
-                *(["-B"] if beat else []),
-                "--pool=solo",
-                "--concurrency=1",
+                "-B",
+                "--pool=prefork",
+                "--concurrency=2",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                "--schedule",
+                str(log.with_suffix(".beat")),
                 "-Q",
                 queue,
                 "--loglevel=INFO",
@@ -125,19 +184,36 @@ class Worker:
             env=env,
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+        self.group = self.process.pid
+
+    def members(self) -> list[int]:
+        """The live processes of the worker's process group (from /proc)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[2]) == self.group and fields[0] != "Z":
+                    found.append(int(entry.name))
+        return found
 
     def kill(self):
-        os.kill(self.process.pid, signal.SIGKILL)
+        """SIGKILL the whole worker: the main process, its pool processes and its beat."""
+        os.killpg(self.group, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.group, signal.SIGKILL)  # whatever is left of this worker's own group
+        self.process.wait(timeout=10)
         self.log_file.close()
 
     def output(self) -> str:
@@ -153,14 +229,15 @@ def wait_for(predicate, timeout, interval=0.02):
     return False
 
 
-def sweep(queue):
+def publish(url, queue, name, **options):
+    """Publish a task to the private broker, as beat or the scheduled sweep does."""
+    from celery.exceptions import AlwaysEagerIgnored
+
     from exportcenter.celery import app
 
-    app.send_task(
-        "notifications.tasks.sweep_reminders",
-        kwargs={"kind": "follow_up_due", "run_date": DUE.isoformat()},
-        queue=queue,
-    )
+    with app.connection_for_write(url) as connection, warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlwaysEagerIgnored)  # the tests run eagerly; this goes to the worker
+        app.send_task(name, queue=queue, connection=connection, **options)
 
 
 def mailbox(folder: Path) -> list[tuple[str, str]]:
@@ -175,7 +252,15 @@ def mailbox(folder: Path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def due_follow_ups(reference_data, organisation):
+def due_day():
+    """The previous working day: its morning's sweep is the one the crash interrupts."""
+    day = previous_working_day(timezone.localdate() - timedelta(days=1))
+    assert reminders.catch_up_date(reminders.kind_for(Kind.FOLLOW_UP_DUE)) >= day
+    return day
+
+
+@pytest.fixture
+def due_follow_ups(reference_data, organisation, due_day):
     owners = [UserFactory(email=f"advisor{n}@almi.example", organisation=organisation) for n in range(OWNERS)]
     company = CompanyFactory(name="Krasch och Återstart AB")
     FollowUp.objects.bulk_create(
@@ -185,8 +270,8 @@ def due_follow_ups(reference_data, organisation):
                 organisation=organisation,
                 company=company,
                 description=f"Uppföljning {n:05d}",
-                due_on=DUE,
-                remind_on=remind_on(DUE),
+                due_on=due_day,
+                remind_on=due_day,
             )
             for n in range(ROWS)
         ],
@@ -196,50 +281,75 @@ def due_follow_ups(reference_data, organisation):
     return {(f.owner_id, f.pk) for f in FollowUp.objects.all()}
 
 
-def test_a_worker_killed_mid_sweep_loses_no_reminder_and_repeats_none(worker_env, due_follow_ups, tmp_path):
+def sent() -> int:
+    return OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count()
+
+
+def test_a_whole_worker_killed_mid_sweep_and_a_redis_restart_lose_nothing_after_the_catch_up(
+    worker_env, private_redis, due_follow_ups, due_day, tmp_path
+):
     env, queue = worker_env
     first = Worker(env, queue, tmp_path / "worker-1.log")
     second = None
     try:
-        sweep(queue)
+        publish(
+            private_redis.url,
+            queue,
+            "notifications.tasks.sweep_reminders",
+            kwargs={"kind": Kind.FOLLOW_UP_DUE.value, "run_date": due_day.isoformat()},
+        )
         started = wait_for(lambda: Reminder.objects.count() >= ROWS // 4, timeout=60)
         assert started, f"the sweep did not get going; worker log:\n{first.output()}"
+        assert len(first.members()) >= 4, "expected the main process, two pool processes and beat"
         first.kill()
+        assert wait_for(lambda: not first.members(), timeout=10), "a process of the worker survived"
         written_at_kill = Reminder.objects.count()
-        assert written_at_kill < ROWS, "the sweep finished before the kill: nothing was tested"
+        assert 0 < written_at_kill < ROWS, "the sweep finished before the kill: nothing was tested"
 
-        # The restarted worker runs with its beat, as `make run` does: the outbox sweep sends what the
-        # crash left between a chunk's commit and the queueing of its delivery.
-        second = Worker(env, queue, tmp_path / "worker-2.log", beat=True)
-        sweep(queue)  # the next run of the reminder sweep after the crash
+        # Redis restarts without persistence: the queued chunks and the ones the worker held are gone.
+        private_redis.restart()
+        assert _redis(private_redis.url).dbsize() == 0
+
+        second = Worker(env, queue, tmp_path / "worker-2.log")
+        assert wait_for(lambda: "ready." in second.log.read_text(), timeout=30), second.output()
+        time.sleep(2)  # the restarted worker alone sends no reminder: the broker forgot them
+        assert Reminder.objects.count() == written_at_kill
+
+        # The hourly catch-up, published as beat publishes it (its schedule entry's task and options).
+        entry = settings.CELERY_BEAT_SCHEDULE["reminders-catch-up"]
+        published_at = time.monotonic()
+        publish(private_redis.url, queue, entry["task"], kwargs=entry.get("kwargs", {}), **entry["options"])
         done = wait_for(
-            lambda: (
-                Reminder.objects.count() == ROWS
-                and OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == ROWS
-            ),
-            timeout=90,
-            interval=0.2,
+            lambda: Reminder.objects.count() == ROWS and sent() == ROWS,
+            timeout=CATCH_UP_BOUND,
+            interval=0.1,
         )
+        recovered_in = time.monotonic() - published_at
         assert done, (
-            f"{Reminder.objects.count()} of {ROWS} reminders, "
-            f"{OutboundEmail.objects.filter(status='sent').count()} emails sent; "
-            f"worker log:\n{second.output()}"
+            f"{Reminder.objects.count()} of {ROWS} reminders, {sent()} emails sent "
+            f"{recovered_in:.1f} s after the catch-up; worker log:\n{second.output()}"
+        )
+        print(
+            f"killed at {written_at_kill}/{ROWS} reminders; recovered {recovered_in:.1f} s after the catch-up"
         )
     finally:
         for worker in (first, second):
             if worker is not None:
                 worker.stop()
 
-    # Every reminder exactly once: in the ledger, in the app, in the outbox, in the mailbox.
+    # Every reminder exactly once: in the ledger (for its own day), in the app and in the outbox.
     ledger = list(Reminder.objects.values_list("recipient_id", "target_id"))
     assert len(ledger) == ROWS and set(ledger) == due_follow_ups
+    assert set(Reminder.objects.values_list("occurrence", flat=True)) == {due_day}
     assert Notification.objects.count() == ROWS
     assert Counter(Notification.objects.values_list("key", flat=True)).most_common(1)[0][1] == 1
     assert OutboundEmail.objects.count() == ROWS
+    # The mail server got every reminder. The outbox delivers at least once: a delivery the kill cut short
+    # (accepted by the server, not yet marked sent) is sent again with the same Message-ID, so a repeat is
+    # possible only for the emails in flight at the kill (at most a batch per pool process).
     messages = mailbox(tmp_path / "mail")
-    ids = Counter(message_id for message_id, _subject in messages)
-    assert len(messages) == ROWS, f"{len(messages)} messages in the mailbox for {ROWS} reminders"
-    assert ids.most_common(1)[0][1] == 1, f"sent twice: {[mid for mid, n in ids.items() if n > 1][:5]}"
     subjects = Counter(re.search(r"Uppföljning \d{5}", subject).group() for _mid, subject in messages)
-    assert len(subjects) == ROWS and subjects.most_common(1)[0][1] == 1
-    assert written_at_kill > 0
+    assert len(subjects) == ROWS
+    repeated = sum(n - 1 for n in Counter(mid for mid, _subject in messages).values())
+    assert repeated == len(messages) - ROWS <= 2 * CHUNK
+    print(f"{len(messages)} messages in the mailbox, {repeated} repeated Message-IDs")
