@@ -202,7 +202,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # The reminders (notifications.reminders): one generic sweep task, one schedule entry per kind. A sweep that
-# waited in the queue for hours is dropped (`expires`): the next day's sweep catches up on what is missing.
+# waited in the queue for hours is dropped (`expires`): the hourly catch-up (below) sends what is missing.
 REMINDER_TIME = env.str("REMINDER_TIME", default="08:00")  # Stockholm time, working days
 WEEKLY_DIGEST_TIME = env.str("WEEKLY_DIGEST_TIME", default="07:30")  # Stockholm time, Mondays
 OVERDUE_ESCALATION_WORKING_DAYS = env.int("OVERDUE_ESCALATION_WORKING_DAYS", default=3)

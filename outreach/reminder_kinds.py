@@ -72,9 +72,9 @@ class FollowUpDue(ReminderKind):
     """On the morning of the due date (the working day before a weekend or holiday), to the owner.
 
     A run catches up on what earlier runs missed: a follow-up added after its reminder day's run (due
-    today, or on a day already past), or a day whose run never happened, is reminded by the next run,
-    up to `REMINDER_CATCH_UP_DAYS` working days back (older ones are in the overdue digest). The ledger
-    keeps it to once per owner and reminder day.
+    today, or on a day already past), or a day whose run never happened or whose chunk a killed worker
+    lost, is reminded by the next run or hourly catch-up, up to `REMINDER_CATCH_UP_DAYS` working days
+    back (older ones are in the overdue digest). The ledger keeps it to once per owner and reminder day.
     """
 
     help_text = gettext_lazy("On the morning a follow-up of yours is due (the working day before a holiday).")
