@@ -415,7 +415,6 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- REST API -------------------------------------------------------------------------------------
-API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)  # deeper JSON bodies are a 400
 # Personal API tokens (advisors.ApiToken): the longest a token may last, and how often its last use is
 # written (not once per request).
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
