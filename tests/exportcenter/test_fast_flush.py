@@ -33,6 +33,7 @@ def run(statements):
 
 
 def test_only_the_tables_with_rows_are_deleted_and_the_kept_ones_stay():
+    run(sql_flush(no_style(), connection, reset_sequences=False))  # rows the migrations made, if any
     region = RegionFactory()
     counties, content_types, permissions = (
         County.objects.count(),
@@ -52,10 +53,12 @@ def test_only_the_tables_with_rows_are_deleted_and_the_kept_ones_stay():
 
 
 def test_nothing_to_flush_is_no_statement():
+    run(sql_flush(no_style(), connection, reset_sequences=False))
     assert sql_flush(no_style(), connection, reset_sequences=False) == []
 
 
 def test_a_table_guarded_by_a_delete_trigger_is_truncated_with_every_table_that_references_it():
+    run(sql_flush(no_style(), connection, reset_sequences=False))
     organisation = OrganisationFactory()
     with connection.cursor() as cursor:  # rolled back with the test's transaction
         cursor.execute(
