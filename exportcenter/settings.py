@@ -146,13 +146,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Redis ------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Connect and read/write timeout for every Redis client of a web request: the cache and the broker.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "exportcenter",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # A frozen Redis never holds a web request for longer than this (the form's rate limit).
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -180,6 +186,20 @@ else:
 # (harmless, the tasks are idempotent, but wasted): the longest are a reminder chunk (500 targets, well under
 # a minute) and an outbox batch (EMAIL_TIMEOUT per email on a slow mail server, a few minutes at worst).
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Publishing from a web request is bounded: socket timeouts, one retry, and after a failure the process
+# publishes nothing for BROKER_BACKOFF_SECONDS (the outbox sweep sends what was not published).
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+    )
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("BROKER_PUBLISH_RETRIES", default=1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+BROKER_BACKOFF_SECONDS = env.float("BROKER_BACKOFF_SECONDS", default=30.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -234,6 +254,16 @@ CELERY_BEAT_SCHEDULE["reminders-catch-up"] = {
     "schedule": crontab(minute=REMINDER_CATCH_UP_MINUTE, hour=REMINDER_CATCH_UP_HOURS, day_of_week="mon-fri"),
     "options": {"expires": 55 * 60},
 }
+# The audit log keeps entries for AUDIT_DAYS (at least 30); a nightly task purges older ones in chunks.
+AUDIT_DAYS = env.int("AUDIT_DAYS", default=730)
+AUDIT_PURGE_CHUNK_SIZE = env.int("AUDIT_PURGE_CHUNK_SIZE", default=5000)
+AUDIT_PURGE_TIME = env.str("AUDIT_PURGE_TIME", default="03:15")  # Stockholm time, every night
+_audit_purge_hour, _audit_purge_minute = AUDIT_PURGE_TIME.split(":")
+CELERY_BEAT_SCHEDULE["purge-audit-log"] = {
+    "task": "audit.tasks.purge_audit_log",
+    "schedule": crontab(minute=_audit_purge_minute, hour=_audit_purge_hour),
+    "options": {"expires": 6 * 60 * 60},
+}
 # GDPR retention (privacy): contacts and the free text of requests closed more than RETENTION_MONTHS ago are
 # anonymised every night, in chunks, under an advisory lock.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=36)
@@ -243,16 +273,6 @@ _retention_hour, _retention_minute = RETENTION_TIME.split(":")
 CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "task": "privacy.tasks.run_retention",
     "schedule": crontab(minute=_retention_minute, hour=_retention_hour),
-    "options": {"expires": 6 * 60 * 60},
-}
-# The audit log keeps entries for AUDIT_DAYS (at least 30); a nightly task purges older ones in chunks.
-AUDIT_DAYS = env.int("AUDIT_DAYS", default=730)
-AUDIT_PURGE_CHUNK_SIZE = env.int("AUDIT_PURGE_CHUNK_SIZE", default=5000)
-AUDIT_PURGE_TIME = env.str("AUDIT_PURGE_TIME", default="03:15")  # Stockholm time, every night
-_audit_purge_hour, _audit_purge_minute = AUDIT_PURGE_TIME.split(":")
-CELERY_BEAT_SCHEDULE["purge-audit-log"] = {
-    "task": "audit.tasks.purge_audit_log",
-    "schedule": crontab(minute=_audit_purge_minute, hour=_audit_purge_hour),
     "options": {"expires": 6 * 60 * 60},
 }
 CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {
@@ -507,5 +527,16 @@ INTAKE_RATE_WINDOW_SECONDS = env.int("INTAKE_RATE_WINDOW_SECONDS", default=3600)
 # How many reverse proxies (that append to X-Forwarded-For) stand before the app; 0 trusts REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 INTAKE_MIN_FILL_SECONDS = env.int("INTAKE_MIN_FILL_SECONDS", default=3)  # faster than this is a bot
+
+# --- Bench mode (bench/pages.py; never in production) -------------------------------------------------
+# On: /bench/floor/ renders base.html for the signed-in user (the floor every page is compared with) and
+# every answer carries X-Query-Count. Off (the default): neither the URL nor the middleware exists.
+BENCH_FLOOR_VIEW = env.bool("BENCH_FLOOR_VIEW", default=False)
+if BENCH_FLOOR_VIEW:
+    MIDDLEWARE.insert(0, "exportcenter.bench.QueryCountMiddleware")
 STATUS_LINK_DAYS_AFTER_CLOSE = env.int("STATUS_LINK_DAYS_AFTER_CLOSE", default=90)
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
+# What /readyz fails on (503); the other checks only report "degraded" (200). Choices: database, broker, cache.
+READYZ_REQUIRE = env.list("READYZ_REQUIRE", default=["database"])
+# The same company, contact email and text sent again within this window is the same request.
+INTAKE_DUPLICATE_WINDOW_SECONDS = env.int("INTAKE_DUPLICATE_WINDOW_SECONDS", default=600)
