@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import parseaddr
@@ -102,13 +103,28 @@ def task(name: str):
     return current_app.tasks[name]
 
 
+_broker_down_until = {"at": 0.0}  # per process: after a failed publish, skip the broker for a while
+
+
 def _enqueue(task, email_id) -> None:
-    """Hand the email (or a list of them) to the broker. If the broker is down, the periodic sweep sends
-    it later."""
+    """Hand the email (or a list of them) to the broker. If the broker is down, the periodic sweep
+    (`flush-email-outbox`) sends it later.
+
+    This runs after commit inside web requests, so it is bounded: the broker's socket timeouts and publish
+    retry policy (settings REDIS_TIMEOUT_SECONDS, BROKER_PUBLISH_RETRIES), and after one failure this
+    process does not try the broker again for BROKER_BACKOFF_SECONDS, so that a hung broker costs one
+    request one timeout, not every request every time.
+    """
+    if time.monotonic() < _broker_down_until["at"]:
+        logger.warning("Broker marked unavailable; email %s stays in the outbox for the sweep.", email_id)
+        return
     try:
         task.delay(email_id)
-    except Exception:  # broker unreachable: the row stays pending and the sweep picks it up
-        logger.warning("Broker unavailable; email %s stays in the outbox for the sweep.", email_id)
+    except Exception:  # broker unreachable or hung: the row stays pending and the sweep picks it up
+        _broker_down_until["at"] = time.monotonic() + settings.BROKER_BACKOFF_SECONDS
+        logger.warning(
+            "Broker unavailable; email %s stays in the outbox for the sweep.", email_id, exc_info=True
+        )
 
 
 def _backoff(attempts: int) -> timedelta:
