@@ -1,5 +1,6 @@
 """Read-side queries of advice requests."""
 
+import copy
 from dataclasses import dataclass
 
 from django.db import models
@@ -415,3 +416,23 @@ def service_rows(user, organisation: Organisation) -> list[ServiceRow]:
         )
         for service in services
     ]
+
+
+def lost_claim_owner(user, advice_request: AdviceRequest) -> User | None:
+    """The advisor who took the request, when this user's "take it" was refused only because someone else
+    got there first (a lost claim: a 409 with their name, not a 403).
+
+    That is: the user sees the request, it is open and another advisor owns it now, and the user could
+    have taken it had it still been free. A claim that was never the user's to make (another region's
+    request, a closed one) gets None, and stays a plain refusal.
+    """
+    owner_id = advice_request.owner_advisor_id
+    if owner_id is None or owner_id == user.pk or advice_request.is_closed:
+        return None
+    if not access.can(user, access.Action.VIEW, advice_request):
+        return None
+    free = copy.copy(advice_request)
+    free.owner_organisation_id, free.owner_advisor_id = None, None
+    if not access.can(user, access.Action.CLAIM, free):
+        return None
+    return advice_request.owner_advisor

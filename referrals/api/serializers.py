@@ -275,6 +275,23 @@ class TransitionConflictSerializer(ProblemSerializer):
     )
 
 
+class ClaimConflictSerializer(ProblemSerializer):
+    """A 409 to "take it": someone else has the request (or it can no longer be taken)."""
+
+    taken_by = serializers.CharField(
+        required=False, help_text=_("The name of the advisor who has the request now (`already_claimed`).")
+    )
+
+
+def claim_conflict(owner) -> Conflict:
+    """A lost claim: who took the request instead."""
+    return Conflict(
+        _("%(name)s has already taken this request.") % {"name": owner.full_name},
+        code="already_claimed",
+        taken_by=owner.full_name,
+    )
+
+
 def transition_conflict(refused: services.TransitionNotAllowed) -> Conflict:
     allowed = services.ALLOWED_TRANSITIONS.get(refused.current, set())
     detail = _("The request is “%(current)s” and cannot move to “%(target)s”.") % {

@@ -23,6 +23,7 @@ from .serializers import (
     SELF_DUPLICATE,
     AcceptSerializer,
     AssignSerializer,
+    ClaimConflictSerializer,
     DeclineSerializer,
     DuplicateSerializer,
     EventSerializer,
@@ -38,6 +39,7 @@ from .serializers import (
     TransitionSerializer,
     VersionedSerializer,
     chained_duplicate,
+    claim_conflict,
     invalid_assignee,
     not_pending,
     referral_refused,
@@ -115,23 +117,36 @@ class RequestViewSet(VersionedViewSet):
         request=None,
         responses={
             200: RequestSerializer,
-            409: OpenApiResponse(ProblemSerializer, description=_("Someone else has it.")),
+            409: OpenApiResponse(
+                ClaimConflictSerializer,
+                description=_(
+                    "Someone else has it (`already_claimed`, with `taken_by`: who), also when they took it "
+                    "just before you asked; or it can no longer be taken (`not_claimable`)."
+                ),
+            ),
         },
         parameters=[etag_header(200)],
     )
     @action(detail=True, methods=["post"])
     def claim(self, request, public_id=None):
-        advice_request = self.get_object()
+        try:
+            advice_request = self.get_object()
+        except exceptions.PermissionDenied:
+            # Refused because someone else took it first (and committed before this check): a lost race,
+            # answered like the one lost inside the service, not as "you do not have permission".
+            found = self.get_queryset().filter(public_id=public_id).first()
+            owner = found and selectors.lost_claim_owner(request.user, found)
+            if owner is None:
+                raise
+            raise claim_conflict(owner) from None
         try:
             advice_request = services.claim(request=advice_request, advisor=request.user)
         except services.AlreadyClaimed:
             current = self.get_queryset().get(pk=advice_request.pk)
             if current.owner_advisor_id != request.user.pk:  # taking what one has is no conflict
                 if current.owner_advisor_id is None:
-                    raise Conflict(_("This request can no longer be taken.")) from None
-                raise Conflict(
-                    _("%(name)s has already taken this request.") % {"name": current.owner_advisor.full_name}
-                ) from None
+                    raise Conflict(_("This request can no longer be taken."), code="not_claimable") from None
+                raise claim_conflict(current.owner_advisor) from None
             advice_request = current
         return self._respond(advice_request)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -507,18 +508,30 @@ def _duplicate_error(error: ValueError) -> str:
     return DUPLICATE_NEEDS_ORIGINAL
 
 
+def _lost_claim(request, fresh):
+    """Someone else took the request first: say who, on the row or the request page (a 409 for htmx)."""
+    text = _("Someone else took this request a moment ago: %(owner)s.") % {
+        "owner": fresh.owner_advisor or fresh.owner_organisation or "–"
+    }
+    if request.POST.get("from") == "inbox":
+        return _after_row(request, fresh, text, level=messages.WARNING)
+    return show_again(request, fresh, {}, text, 409)
+
+
 def _claim(request, advice_request):
-    access.require(request.user, Action.CLAIM, advice_request)
+    if not access.can(request.user, Action.CLAIM, advice_request):
+        # Taken by someone else who committed before this check: the same answer as a race lost inside
+        # the service, not "you do not have permission".
+        if selectors.lost_claim_owner(request.user, advice_request) is not None:
+            return _lost_claim(request, advice_request)
+        raise PermissionDenied
     try:
         services.claim(request=advice_request, advisor=request.user)
     except services.AlreadyClaimed:
         fresh = request_or_404(request.user, advice_request.public_id)
-        text = _("Someone else took this request a moment ago: %(owner)s.") % {
-            "owner": fresh.owner_advisor or fresh.owner_organisation or "–"
-        }
-        if request.POST.get("from") == "inbox":
-            return _after_row(request, fresh, text, level=messages.WARNING)
-        return show_again(request, fresh, {}, text, 409)
+        if fresh.owner_advisor_id != request.user.pk:
+            return _lost_claim(request, fresh)
+        advice_request = fresh  # taking what one has already is no conflict
     if request.POST.get("from") == "inbox":
         return _after_row(request, advice_request, _success_text("claim"))
     return after_action(request, advice_request, _success_text("claim"))
