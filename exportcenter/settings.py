@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the response of the sign-in view it turns into the lockout answer.
     "axes.middleware.AxesMiddleware",
+    # After it, so that its process_exception runs first: a database error in a view is a 503 "try again".
+    "exportcenter.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "exportcenter.urls"

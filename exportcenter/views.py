@@ -1,5 +1,6 @@
 """Public pages of the portal: landing page, accessibility statement, error pages."""
 
+import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.views.i18n import set_language as django_set_language
 
 from advisors.selectors import current_region, partners_of
 
-from . import accessibility
+from . import accessibility, unavailable
 from .api.problems import API_PATH_PREFIX, server_error_response
 
 
@@ -50,7 +51,10 @@ def accessibility_statement(request):
 @requires_csrf_token
 def server_error(request):
     """A 500 page that touches neither the database nor the session: those may be what failed. An /api/
-    request gets problem details instead (exportcenter/api/problems.py)."""
+    request gets problem details instead (exportcenter/api/problems.py). A database error (the database went
+    away) is a 503 "try again" instead (exportcenter/unavailable.py)."""
+    if unavailable.is_database_blip(sys.exc_info()[1]):
+        return unavailable.unavailable_response(request)
     if request.path_info.startswith(API_PATH_PREFIX):
         return server_error_response()
     return render(request, "500.html", status=500)
