@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -29,3 +30,8 @@ urlpatterns += i18n_patterns(
     path("", include("dashboards.urls")),
     prefix_default_language=False,
 )
+
+if settings.BENCH_FLOOR_VIEW:  # bench/pages.py's floor: the base layout for the signed-in user
+    from . import bench
+
+    urlpatterns += [path("bench/floor/", bench.floor, name="bench_floor")]

@@ -94,8 +94,8 @@ def pytest_configure(config):
 
 
 # The slowest first: a real Celery worker or a SQLite database migrated in a subprocess (up to a minute),
-# then a browser against the live server (seconds).
-SLOW_FIXTURES = ({"worker_env", "migrated_sqlite"}, {"live_server"})
+# or the pages benchmark's smoke run (gunicorn and hey), then a browser against the live server (seconds).
+SLOW_FIXTURES = ({"worker_env", "migrated_sqlite", "bench_database_url"}, {"live_server"})
 
 
 def _slowness(item) -> int:
