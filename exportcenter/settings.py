@@ -376,6 +376,13 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(RUN_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Exportcenter <no-reply@exportcenter.localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The outbox: an email left "sending" this many seconds (its worker died, or the connection broke, after the
+# message was handed to the mail server) is recovered by the sweep: sent again with the same Message-ID
+# ("retry": at least once) or held for a person to release or cancel ("hold": at most once).
+OUTBOX_SENDING_TIMEOUT = env.float("OUTBOX_SENDING_TIMEOUT", default=600.0)
+OUTBOX_SENDING_RECOVERY = env.str("OUTBOX_SENDING_RECOVERY", default="retry")
+if OUTBOX_SENDING_RECOVERY not in ("retry", "hold"):
+    raise ImproperlyConfigured("OUTBOX_SENDING_RECOVERY must be 'retry' or 'hold'.")
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

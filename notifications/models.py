@@ -2,6 +2,15 @@
 
 A Celery task delivers it after commit; a periodic sweep retries what is still pending (broker or mail
 server down). The optional `key` is unique, so queueing the same email twice is a no-op.
+
+The guarantee: exactly once into the outbox; at least once to the mail server, with the same Message-ID
+on every attempt. Each email is marked "sending" and committed before the mail server is contacted, and
+marked "sent" as soon as the server accepts it, one email at a time. Only an email whose outcome is unknown
+(the worker died, or the connection broke, after the message was handed over and before the server's
+answer was recorded) is left "sending"; after OUTBOX_SENDING_TIMEOUT the sweep sends it again
+(OUTBOX_SENDING_RECOVERY=retry: at least once, so the recipient may get it twice, with the same Message-ID,
+which ordinary mail servers do not deduplicate) or holds it for a person to release or cancel (hold: at
+most once for that email).
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,12 +25,21 @@ class OutboundEmailQuerySet(models.QuerySet):
     def due(self, now=None):
         return self.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now or timezone.now())
 
+    def stuck(self, before):
+        """Left "sending" since before `before`: the outcome of their last attempt is unknown."""
+        return self.filter(status=OutboundEmail.Status.SENDING, sending_since__lt=before)
+
 
 class OutboundEmail(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Committed before the mail server is contacted; left so only when the outcome is unknown.
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Left "sending" past the timeout with OUTBOX_SENDING_RECOVERY=hold: a person releases or cancels it.
+        HELD = "held", _("Held (may have been sent)")
+        CANCELLED = "cancelled", _("Cancelled")
 
     key = models.CharField(
         _("idempotency key"),
@@ -41,6 +59,12 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sending_since = models.DateTimeField(
+        _("sending since"),
+        null=True,
+        blank=True,
+        help_text=_("When the last attempt handed the email to the mail server."),
+    )
 
     objects = OutboundEmailQuerySet.as_manager()
 
@@ -51,7 +75,10 @@ class OutboundEmail(models.Model):
         indexes = [
             models.Index(
                 fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_pending_idx"
-            )
+            ),
+            models.Index(
+                fields=["sending_since"], condition=models.Q(status="sending"), name="outbox_sending_idx"
+            ),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import smtplib
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from advisors.password_reset import reset_emails
 
@@ -103,6 +105,7 @@ def task(name: str):
     return current_app.tasks[name]
 
 
+BROKER_ERRORS = (KombuOperationalError, OSError)  # what a failed publish raises (connection, timeout)
 _broker_down_until = {"at": 0.0}  # per process: after a failed publish, skip the broker for a while
 
 
@@ -120,8 +123,9 @@ def _enqueue(task, email_id) -> None:
         return
     try:
         task.delay(email_id)
-    except Exception:  # broker unreachable or hung: the row stays pending and the sweep picks it up
-        _broker_down_until["at"] = time.monotonic() + settings.BROKER_BACKOFF_SECONDS
+    except Exception as exc:  # broker unreachable or hung: the row stays pending and the sweep picks it up
+        if isinstance(exc, BROKER_ERRORS):  # not an eager task's own error (tests, CELERY_TASK_ALWAYS_EAGER)
+            _broker_down_until["at"] = time.monotonic() + settings.BROKER_BACKOFF_SECONDS
         logger.warning(
             "Broker unavailable; email %s stays in the outbox for the sweep.", email_id, exc_info=True
         )
@@ -134,32 +138,51 @@ def _backoff(attempts: int) -> timedelta:
 def message_id(email: OutboundEmail) -> str:
     """A Message-ID that stays the same for every attempt at one outbox row.
 
-    If a worker dies after the mail server accepted a message but before the row was marked sent, the
-    retry sends the same Message-ID, which mail systems treat as the same message.
+    An email whose outcome was unknown (the worker died after the mail server took the message, before
+    the row was marked sent) may be sent again: with the same Message-ID, so that the two copies can be
+    told to be one email. Ordinary mail servers still deliver both.
     """
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "exportcenter.localhost"
     digest = hashlib.sha256((email.key or str(email.pk)).encode()).hexdigest()[:16]
     return f"<outbox.{email.pk}.{digest}@{domain}>"
 
 
-SENT, SKIPPED, FAILED = "sent", "skipped", "failed"
+# What one attempt did: sent; skipped (not pending); failed (the mail server refused, or could not be
+# reached: pending again, with a back-off); unknown (the message was handed over and no answer came: left
+# "sending" for the recovery of the sweep).
+SENT, SKIPPED, FAILED, UNKNOWN = "sent", "skipped", "failed", "unknown"
 
 
 def deliver(email_id: int) -> bool:
     """Send one pending email. Returns True when this call sent it.
 
-    The row is locked while sending and marked sent in the same transaction, so two workers never
-    send the same email. A failure leaves it pending with a back-off, until MAX_ATTEMPTS.
+    The email is marked "sending" and committed before the mail server is contacted, and marked sent as
+    soon as the server accepts it. Two workers never send the same email: only one of them changes it
+    from pending to sending. A refusal or an unreachable server leaves it pending with a back-off, until
+    MAX_ATTEMPTS; a broken connection after the message was handed over leaves it "sending".
     """
-    return _deliver(email_id) == SENT
+    mail_connection = get_connection()
+    try:
+        mail_connection.open()
+    except Exception as exc:  # the mail server is unreachable: nothing was handed over
+        if OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING).exists():
+            _record_failure(email_id, f"{exc.__class__.__name__}: {exc}"[:500], claimed=False)
+        return False
+    try:
+        return _deliver(email_id, mail_connection) == SENT
+    finally:
+        _close(mail_connection)
 
 
-class _NotSent(Exception):
-    pass
+def _close(mail_connection) -> None:
+    try:
+        mail_connection.close()
+    except Exception:  # closing a broken connection must not hide what was sent
+        logger.warning("Could not close the mail connection cleanly.")
 
 
 def _claim_sql() -> str:
-    """Mark one pending email sent and lock it until the transaction ends, returning what to send.
+    """Mark one pending email "sending" (an attempt more), returning what to send.
 
     On PostgreSQL the row is found by its primary key alone and its status checked afterwards: with
     `status = 'pending'` in the same condition, stale statistics (a sweep has just added thousands of
@@ -169,8 +192,8 @@ def _claim_sql() -> str:
     table = q(OutboundEmail._meta.db_table)
     columns = ("id", "key", "to", "subject", "body_text", "body_html")
     changes = (
-        f"{q('status')} = %s, {q('sent_at')} = %s, {q('attempts')} = {table}.{q('attempts')} + 1, "
-        f"{q('last_error')} = ''"
+        f"{q('status')} = %s, {q('sending_since')} = %s, "
+        f"{q('attempts')} = {table}.{q('attempts')} + 1, {q('last_error')} = ''"
     )
     if connection.vendor == "postgresql":
         returning = ", ".join(f"{table}.{q(column)}" for column in columns)
@@ -188,64 +211,84 @@ def _claim_sql() -> str:
 
 def _claim_params(email_id: int) -> list:
     Status = OutboundEmail.Status
-    sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     if connection.vendor == "postgresql":
-        return [email_id, Status.SENT, sent_at, Status.PENDING]
-    return [Status.SENT, sent_at, email_id, Status.PENDING]
+        return [email_id, Status.SENDING, now, Status.PENDING]
+    return [Status.SENDING, now, email_id, Status.PENDING]
 
 
-def _deliver(email_id: int, mail_connection=None) -> str:
-    """SENT, SKIPPED (no longer pending) or FAILED (the mail server said no).
+def _claim(email_id: int) -> OutboundEmail | None:
+    """Pending → sending, committed (unless inside a caller's transaction) before the server is contacted."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), _claim_params(email_id))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return OutboundEmail(pk=row[0], key=row[1], to=row[2], subject=row[3], body_text=row[4], body_html=row[5])
 
-    One statement marks the row sent and locks it; the email is handed to the mail server; the commit
-    makes the mark permanent. A failure rolls the mark back and records the attempt. A worker that dies
-    before the commit leaves the row pending, to be sent again (with the same Message-ID). A second
-    worker waits for the lock and then finds the row sent.
+
+# The mail server answered: it refused this message (a definite "not sent").
+REFUSED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+
+
+def _deliver(email_id: int, mail_connection) -> str:
+    """SENT, SKIPPED (no longer pending), FAILED (the mail server refused it) or UNKNOWN.
+
+    1. The row goes from pending to "sending", and that is committed: one worker wins it.
+    2. The message is handed to the mail server (no transaction is open meanwhile).
+    3. The server accepted it: the row is marked sent at once, in its own commit.
+    A refusal puts the row back to pending (with a back-off). A worker that dies during 2 or before 3, or a
+    connection that breaks before the server's answer, leaves the row "sending": the sweep's recovery
+    sends it again after OUTBOX_SENDING_TIMEOUT (same Message-ID) or holds it for a person.
     """
+    email = _claim(email_id)
+    if email is None:
+        return SKIPPED
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"Message-ID": message_id(email)},
+        connection=mail_connection,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(_claim_sql(), _claim_params(email_id))
-                row = cursor.fetchone()
-            if row is None:
-                return SKIPPED
-            email = OutboundEmail(
-                pk=row[0], key=row[1], to=row[2], subject=row[3], body_text=row[4], body_html=row[5]
-            )
-            message = EmailMultiAlternatives(
-                subject=email.subject,
-                body=email.body_text,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[email.to],
-                headers={"Message-ID": message_id(email)},
-                connection=mail_connection,
-            )
-            if email.body_html:
-                message.attach_alternative(email.body_html, "text/html")
-            try:
-                message.send()
-            except Exception as exc:  # SMTP and socket errors: undo the mark, record the attempt
-                raise _NotSent(f"{exc.__class__.__name__}: {exc}"[:500]) from exc
-    except _NotSent as failure:
-        _record_failure(email_id, str(failure))
+        message.send()
+    except REFUSED as exc:
+        _record_failure(email_id, f"{exc.__class__.__name__}: {exc}"[:500])
         return FAILED
+    except Exception as exc:  # the connection broke: the server may or may not have taken it
+        error = f"Outcome unknown: {exc.__class__.__name__}: {exc}"[:500]
+        OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING).update(
+            last_error=error
+        )
+        logger.warning("Email %s: %s; it stays 'sending' for the recovery.", email_id, error)
+        return UNKNOWN
+    OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now()
+    )
     return SENT
 
 
 @transaction.atomic
-def _record_failure(email_id: int, error: str) -> None:
+def _record_failure(email_id: int, error: str, *, claimed: bool = True) -> None:
+    """Back to pending with a back-off (failed for good after MAX_ATTEMPTS). A claimed attempt was counted
+    when it was marked "sending"; an attempt that never reached the server is counted here."""
+    Status = OutboundEmail.Status
     email = (
         OutboundEmail.objects.select_for_update()
-        .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+        .filter(pk=email_id, status=Status.SENDING if claimed else Status.PENDING)
         .first()
     )
     if email is None:
         return
-    email.attempts += 1
+    if not claimed:
+        email.attempts += 1
     email.last_error = error
     email.next_attempt_at = timezone.now() + _backoff(email.attempts)
-    if email.attempts >= MAX_ATTEMPTS:
-        email.status = OutboundEmail.Status.FAILED
+    email.status = Status.FAILED if email.attempts >= MAX_ATTEMPTS else Status.PENDING
     email.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
     logger.warning("Email %s not sent (attempt %s): %s", email.pk, email.attempts, error)
 
@@ -261,8 +304,9 @@ class Delivery:
 def deliver_many(email_ids: list[int]) -> Delivery:
     """Send several pending emails over one mail-server connection (a reminder sweep sends thousands).
 
-    Each email is still locked, sent and marked in its own transaction, exactly like `deliver`. At the
-    first mail-server error the rest are not tried: they are returned in `retry`, with the failed one.
+    Each email is marked "sending", sent and marked sent on its own, exactly like `deliver`: no transaction
+    spans two emails. At the first mail-server error the rest are not tried: they are returned in `retry`,
+    with the refused one (an email whose outcome is unknown is left to the recovery).
     """
     result = Delivery()
     pending = list(
@@ -280,10 +324,10 @@ def deliver_many(email_ids: list[int]) -> Delivery:
         result.retry = pending
         return result
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Marking an email sent need not wait for the disk flush: a sweep of thousands would feel those
-        # milliseconds. The mark is still atomic and survives a crash of the worker; only a crash of the
-        # database server in the next fraction of a second could lose it, and then that one email is sent
-        # again, with the same Message-ID.
+        # Marking an email sending or sent need not wait for the disk flush: a sweep of thousands would
+        # feel those milliseconds. The marks are still atomic and survive a crash of the worker; only a
+        # crash of the database server in the next fraction of a second could lose one, and then that
+        # email is sent again, with the same Message-ID (at least once, as always).
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO OFF")
     try:
@@ -298,14 +342,15 @@ def deliver_many(email_ids: list[int]) -> Delivery:
                 ).exists()
                 result.retry = ([email_id] if again else []) + pending[position + 1 :]
                 break
+            elif outcome == UNKNOWN:
+                # The connection broke mid-message: that one waits for the recovery, the rest are retried.
+                result.retry = pending[position + 1 :]
+                break
     finally:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
-        try:
-            mail_connection.close()
-        except Exception:  # closing a broken connection must not hide what was sent
-            logger.warning("Could not close the mail connection cleanly.")
+        _close(mail_connection)
     return result
 
 
@@ -314,8 +359,50 @@ def retry_delay(retries: int) -> int:
     return min(60 * 2**retries, 4 * 60 * 60)
 
 
+def recover_sending(now=None) -> int:
+    """Emails left "sending" past OUTBOX_SENDING_TIMEOUT (their outcome is unknown): by
+    OUTBOX_SENDING_RECOVERY, pending again to be sent now with the same Message-ID ("retry": at least once)
+    or held for a person to release or cancel ("hold": at most once). Returns how many."""
+    now = now or timezone.now()
+    stuck = OutboundEmail.objects.stuck(now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT))
+    if settings.OUTBOX_SENDING_RECOVERY == "hold":
+        count = stuck.update(status=OutboundEmail.Status.HELD)
+    else:
+        count = stuck.update(status=OutboundEmail.Status.PENDING, next_attempt_at=now)
+    if count:
+        logger.warning("%s emails left 'sending' recovered (%s).", count, settings.OUTBOX_SENDING_RECOVERY)
+    return count
+
+
+def release_held(ids) -> int:
+    """A person decided to send held emails again: pending now (same Message-ID). Returns how many."""
+    with transaction.atomic():
+        released = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(pk__in=list(ids), status=OutboundEmail.Status.HELD)
+            .values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=released).update(
+            status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now()
+        )
+        for email_id in released:
+            transaction.on_commit(
+                lambda email_id=email_id: _enqueue(task("notifications.tasks.deliver_email"), email_id)
+            )
+    return len(released)
+
+
+def cancel_held(ids) -> int:
+    """A person decided a held email is not sent again (it probably arrived). Returns how many."""
+    return OutboundEmail.objects.filter(pk__in=list(ids), status=OutboundEmail.Status.HELD).update(
+        status=OutboundEmail.Status.CANCELLED
+    )
+
+
 def flush_outbox(*, limit: int = 500) -> int:
-    """Deliver pending emails whose time has come. Returns how many were sent."""
+    """Recover emails left "sending", then deliver pending emails whose time has come. Returns how many
+    were sent."""
+    recover_sending()
     due_ids = list(
         OutboundEmail.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
     )

@@ -54,12 +54,12 @@ def test_html_alternative_is_attached():
 def test_a_mail_server_error_keeps_the_email_for_a_later_attempt():
     email = queue()
     with mock.patch(
-        "django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected("down")
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPDataError(451, "down")
     ):
         assert services.deliver(email.pk) is False
     email.refresh_from_db()
     assert (email.status, email.attempts) == (OutboundEmail.Status.PENDING, 1)
-    assert "SMTPServerDisconnected" in email.last_error
+    assert "SMTPDataError" in email.last_error
     assert email.next_attempt_at > timezone.now()
     assert services.flush_outbox() == 0  # not due yet: back-off
 
@@ -71,7 +71,10 @@ def test_a_mail_server_error_keeps_the_email_for_a_later_attempt():
 
 def test_gives_up_after_max_attempts():
     email = queue()
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("refused")):
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send",
+        side_effect=smtplib.SMTPRecipientsRefused({"x@y": (550, b"no")}),
+    ):
         for _ in range(services.MAX_ATTEMPTS):
             OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
             services.deliver(email.pk)
