@@ -1,0 +1,74 @@
+import resource
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from demo import volume
+
+
+class Command(BaseCommand):
+    help = (
+        "Load volume data for benchmarks: every county's region and partners, companies, requests in every "
+        "state with their timelines, referrals, co-handling, outreach and notifications. PostgreSQL only; "
+        "tops up to the asked sizes (safe to re-run)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--companies", type=int, default=10_000)
+        parser.add_argument("--requests", type=int, default=20_000)
+        parser.add_argument("--activities", type=int, default=None, help="Default: a fifth of --requests.")
+        parser.add_argument("--follow-ups", type=int, default=None, help="Default: a tenth of --requests.")
+        parser.add_argument("--campaigns", type=int, default=None, help="Default: two per region.")
+        parser.add_argument("--regions", type=int, default=21, help="One per county, in county code order.")
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("seed_volume writes with COPY and needs PostgreSQL.")
+        if not 1 <= options["regions"] <= 21:
+            raise CommandError("--regions must be between 1 and 21.")
+        from django.core.management import call_command
+
+        call_command("load_reference_data", stdout=self.stdout)
+        started, now = time.monotonic(), timezone.now()
+        network = volume.seed_network(options["regions"])
+        steps = [("companies", lambda: volume.seed_companies(options["companies"], network, now=now))]
+        self._run(*steps[0])
+        companies = volume.load_companies()
+        requests = options["requests"]
+        for name, target, seed in (
+            ("requests", requests, volume.seed_requests),
+            (
+                "campaigns",
+                options["campaigns"] if options["campaigns"] is not None else 2 * len(network.regions),
+                volume.seed_campaigns,
+            ),
+            (
+                "activities",
+                options["activities"] if options["activities"] is not None else requests // 5,
+                volume.seed_activities,
+            ),
+            (
+                "follow-ups",
+                options["follow_ups"] if options["follow_ups"] is not None else requests // 10,
+                volume.seed_follow_ups,
+            ),
+        ):
+            self._run(name, lambda seed=seed, target=target: seed(target, network, companies, now=now))
+        volume.analyze()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Volume data ready in {time.monotonic() - started:.1f} s, peak RSS {peak:.0f} MB."
+            )
+        )
+        staff = next(iter(network.staff.values()))[0]
+        self.stdout.write(f"Sign in as {staff.email} (regional staff) with the demo password.")
+
+    def _run(self, name, step):
+        started = time.monotonic()
+        added = step()
+        seconds = time.monotonic() - started
+        rate = added / seconds if seconds else 0
+        self.stdout.write(f"{name}: {added} added in {seconds:.1f} s ({rate:,.0f}/s)")
