@@ -161,12 +161,13 @@ def deliver(email_id: int) -> bool:
     from pending to sending. A refusal or an unreachable server leaves it pending with a back-off, until
     MAX_ATTEMPTS; a broken connection after the message was handed over leaves it "sending".
     """
+    if not OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING).exists():
+        return False  # sent already, or being sent: no connection to the mail server for nothing
     mail_connection = get_connection()
     try:
         mail_connection.open()
     except Exception as exc:  # the mail server is unreachable: nothing was handed over
-        if OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING).exists():
-            _record_failure(email_id, f"{exc.__class__.__name__}: {exc}"[:500], claimed=False)
+        _record_failure(email_id, f"{exc.__class__.__name__}: {exc}"[:500], claimed=False)
         return False
     try:
         return _deliver(email_id, mail_connection) == SENT

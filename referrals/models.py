@@ -205,6 +205,11 @@ class AdviceRequest(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     idempotency_key = models.CharField(_("submission id"), max_length=64, unique=True, null=True, blank=True)
+    # A keyed hash of the company, the contact's email and the text (referrals.services.intake): the same
+    # request sent again within INTAKE_DUPLICATE_WINDOW_SECONDS, with a new submission id, is the same one.
+    fingerprint = models.CharField(
+        _("submission fingerprint"), max_length=64, blank=True, default="", db_index=True, editable=False
+    )
     legal_hold = models.BooleanField(
         _("legal hold"),
         default=False,

@@ -1,15 +1,19 @@
 """The public intake: a "help me export" form becomes a request, and the company's replies land on it."""
 
 import hashlib
+import hmac
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from advisors.selectors import region_for_county
 from companies import services as company_services
 from companies.models import Company, CompanySource, Contact
+from exportcenter.locks import lock_key
 from exportcenter.workdays import end_of_next_working_day, local_date
 
 from .. import notices
@@ -116,9 +120,15 @@ def submit_request(*, submission: Submission) -> AdviceRequest:
     if (existing := already_submitted(submission)) is not None:
         return existing
     key = _idempotency_key(submission)
+    fingerprint = _fingerprint(submission)
     try:
         with transaction.atomic():
-            return _create_request(submission, key)
+            # Concurrent submissions of the same request queue here (the lock ends with the transaction),
+            # so the second one sees the first one's committed request and returns it.
+            _lock_fingerprint(fingerprint)
+            if (existing := _recent_duplicate(fingerprint)) is not None:
+                return existing
+            return _create_request(submission, key, fingerprint)
     except IntegrityError:
         existing = AdviceRequest.objects.filter(idempotency_key=key).first() if key else None
         if existing is None:
@@ -127,9 +137,37 @@ def submit_request(*, submission: Submission) -> AdviceRequest:
 
 
 def already_submitted(submission: Submission) -> AdviceRequest | None:
-    """The request this very form already created (a double click or a resent POST), if any."""
+    """The request this form already created (a double click or a resent POST), or the same company,
+    contact email and text received within INTAKE_DUPLICATE_WINDOW_SECONDS (the SME saw an error page, went
+    back and sent the form again with a new submission id), if any."""
     key = _idempotency_key(submission)
-    return AdviceRequest.objects.filter(idempotency_key=key).first() if key else None
+    if key and (existing := AdviceRequest.objects.filter(idempotency_key=key).first()) is not None:
+        return existing
+    return _recent_duplicate(_fingerprint(submission))
+
+
+def _fingerprint(submission: Submission) -> str:
+    """A keyed hash (no readable personal data) of the company (its number, else its name), the contact's
+    email and the text, each normalised (case, spacing)."""
+    company = submission.org_number or " ".join(submission.company_name.split()).casefold()
+    text = " ".join(submission.description.split()).casefold()
+    email = submission.contact_email.strip().casefold()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{company}\x00{email}\x00{text}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _recent_duplicate(fingerprint: str) -> AdviceRequest | None:
+    since = timezone.now() - timedelta(seconds=settings.INTAKE_DUPLICATE_WINDOW_SECONDS)
+    return AdviceRequest.objects.filter(fingerprint=fingerprint, created_at__gte=since).order_by("pk").first()
+
+
+def _lock_fingerprint(fingerprint: str) -> None:
+    """PostgreSQL: a transaction-level advisory lock on the fingerprint (waits for a concurrent twin).
+    SQLite takes its single write lock at BEGIN (transaction_mode IMMEDIATE), which serialises as well."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(f"intake:{fingerprint}")])
 
 
 def _idempotency_key(submission: Submission) -> str | None:
@@ -140,7 +178,7 @@ def _idempotency_key(submission: Submission) -> str | None:
     return hashlib.sha256(bound.encode()).hexdigest()
 
 
-def _create_request(submission: Submission, key: str | None) -> AdviceRequest:
+def _create_request(submission: Submission, key: str | None, fingerprint: str = "") -> AdviceRequest:
     now = timezone.now()
     company = _company_for(submission)
     contact = _contact_for(company, submission)
@@ -162,6 +200,7 @@ def _create_request(submission: Submission, key: str | None) -> AdviceRequest:
         submitted=submission.company_profile(),
         first_response_due_at=end_of_next_working_day(now),
         idempotency_key=key,
+        fingerprint=fingerprint,
     )
     request.needs.set(submission.needs)
     RequestEvent.objects.create(

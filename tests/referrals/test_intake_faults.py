@@ -4,18 +4,22 @@ The SME always gets the confirmation page within a short bound, the request is s
 emails wait in the outbox until the sweep sends each exactly once.
 """
 
+import threading
 import time
 import uuid
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.cache import caches
+from django.db import connection
+from django.utils import timezone
 
 from exportcenter.celery import app as celery_app
 from notifications import services as outbox
 from notifications.models import OutboundEmail
-from referrals import abuse
+from referrals import abuse, services
 from referrals.models import AdviceRequest
 from tests.faults import frozen_listener, private_redis
 
@@ -59,9 +63,10 @@ def form_data(need_categories, **overrides) -> dict:
 
 def use_broker(url: str) -> None:
     """Point the Celery app (what `task.delay` publishes through) at `url`, dropping pooled connections."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    pool, celery_app._pool = celery_app._pool, None
+    celery_app.amqp._producer_pool = None
+    if pool is not None:
+        pool.force_close_all()
     celery_app.conf.broker_url = url
 
 
@@ -171,3 +176,64 @@ def test_every_redis_client_of_a_web_request_has_short_timeouts(settings):
             == redis_options["socket_connect_timeout"]
             == settings.REDIS_TIMEOUT_SECONDS
         )
+
+
+# --- Resubmitting after an error never creates a second request ---------------------------------------------
+
+
+def test_sending_the_form_again_with_a_new_submission_id_is_the_same_request(
+    client, settings, operator, need_categories
+):
+    """The SME saw an error page, reloaded the form (a new submission id) and sent the same thing again."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    caches["default"].clear()  # this worker's own cache: no rate-limit counts from earlier tests
+    first = client.post("/en/help-me-export/", form_data(need_categories))
+    again = client.post(
+        "/en/help-me-export/",
+        form_data(need_categories, description="  we want to sell consulting services in  Germany. "),
+    )
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]  # the same confirmation page
+    assert AdviceRequest.objects.count() == 1
+    assert OutboundEmail.objects.count() == 2  # no second confirmation, no second triage email
+
+    # Another text is another request; so is the same text after the window.
+    other = client.post(
+        "/en/help-me-export/", form_data(need_categories, description="We need help with Japan.")
+    )
+    assert other["Location"] != first["Location"]
+    assert AdviceRequest.objects.count() == 2
+    AdviceRequest.objects.update(
+        created_at=timezone.now() - timedelta(seconds=settings.INTAKE_DUPLICATE_WINDOW_SECONDS + 1)
+    )
+    client.post("/en/help-me-export/", form_data(need_categories))
+    assert AdviceRequest.objects.count() == 3
+
+
+def test_concurrent_submissions_of_the_same_request_create_one(settings, make_submission, operator):
+    """Two submits at the same moment, each with its own submission id (two tabs, or a resend while the first
+    was still running): one request, one set of emails."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    submissions = [make_submission(idempotency_key=uuid.uuid4().hex) for _ in range(4)]
+    barrier = threading.Barrier(len(submissions))
+    results, errors = [], []
+
+    def submit(submission):
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.submit_request(submission=submission).pk)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(submission,)) for submission in submissions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(set(results)) == 1 and len(results) == len(submissions)
+    assert AdviceRequest.objects.count() == 1
+    assert OutboundEmail.objects.count() == 2

@@ -384,10 +384,13 @@ def test_a_missing_or_tampered_start_time_is_shown_again(client, payload, settin
 
 def test_the_rate_limit_refuses_the_third_request_from_one_address(client, payload, settings):
     settings.INTAKE_RATE_LIMIT = 2
-    assert client.post("/en/help-me-export/", payload(), REMOTE_ADDR="192.0.2.7").status_code == 302
-    assert client.post("/en/help-me-export/", payload(), REMOTE_ADDR="192.0.2.7").status_code == 302
+    # Different texts: the same text again would be the same request (no quota used).
+    first, second = payload(description="First need."), payload(description="Second need.")
+    assert client.post("/en/help-me-export/", first, REMOTE_ADDR="192.0.2.7").status_code == 302
+    assert client.post("/en/help-me-export/", second, REMOTE_ADDR="192.0.2.7").status_code == 302
 
-    response = client.post("/en/help-me-export/", payload(company_name="Third AB"), REMOTE_ADDR="192.0.2.7")
+    third = payload(company_name="Third AB", description="Third need.")
+    response = client.post("/en/help-me-export/", third, REMOTE_ADDR="192.0.2.7")
     page = text(response)
     assert response.status_code == 429
     assert "You have sent many requests in a short time. Please wait an hour" in page
@@ -396,7 +399,8 @@ def test_the_rate_limit_refuses_the_third_request_from_one_address(client, paylo
     assert AdviceRequest.objects.count() == 2
 
     # Another address is not affected.
-    assert client.post("/en/help-me-export/", payload(), REMOTE_ADDR="192.0.2.8").status_code == 302
+    fourth = payload(description="Fourth need.")
+    assert client.post("/en/help-me-export/", fourth, REMOTE_ADDR="192.0.2.8").status_code == 302
 
 
 def test_the_rate_limit_in_swedish_is_also_429(client, payload, settings):
