@@ -104,6 +104,9 @@ def server_environment(args, static_root: str) -> dict:
         # The intake form's abuse checks: no minimum fill time, no per-address rate limit (one address here).
         "INTAKE_MIN_FILL_SECONDS": "0",
         "INTAKE_RATE_LIMIT": "1000000000",
+        # hey sends the same body every time: without this the same company, email and text within the window
+        # would be the one request already made (a cheap redirect), not a new submission.
+        "INTAKE_DUPLICATE_WINDOW_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
@@ -469,7 +472,9 @@ def markdown(report) -> str:
     lines += [
         "",
         f"Worker RSS after the run: {rss}. Requests that reached gunicorn's {GUNICORN_TIMEOUT} s timeout: "
-        f"{report['worker_timeouts']}. Unexpected answers: {report['errors'] or 'none'}.",
+        f"{report['worker_timeouts']}. Unexpected answers: {report['errors'] or 'none'}. Submissions: "
+        f"{report['submissions']['accepted_posts']} POSTs answered 302, "
+        f"{report['submissions']['requests_made']} requests made.",
         "",
     ]
     return "\n".join(lines)
@@ -514,6 +519,7 @@ def main(argv=None) -> int:
         counts, first_status = {}, {}
         for endpoint in chosen:  # also warms each worker's caches before the timed runs
             first_status[endpoint["name"]], counts[endpoint["name"]] = query_count(endpoint)
+        requests_before = AdviceRequest.objects.count()
         runs = {(e["name"], level): [] for e in chosen for level in args.levels}
         for round_number in range(args.rounds):
             for level in args.levels:
@@ -521,6 +527,7 @@ def main(argv=None) -> int:
                     runs[(endpoint["name"], level)].append(run_hey(args, endpoint, level))
             print(f"round {round_number + 1}/{args.rounds} done", file=sys.stderr)
         rss = worker_rss_mb(server)
+        requests_made = AdviceRequest.objects.count() - requests_before
     finally:
         stop_server(server)
     timeouts = log_path.read_text().count("WORKER TIMEOUT")
@@ -541,8 +548,13 @@ def main(argv=None) -> int:
     for name, status in first_status.items():
         if str(status) != expected[name]:
             errors.setdefault(name, {})[str(status)] = errors.get(name, {}).get(str(status), 0) + 1
+    # Every accepted POST must have made a new request: a resend recognised as a duplicate is a cheaper page.
+    posts = sum(row["statuses"].get("302", 0) for row in results if row["endpoint"] == "request form POST")
+    if posts and requests_made < posts:
+        errors["request form POST"] = {"requests made": requests_made, "302 answers": posts}
     report = {
         "started_at": started_at,
+        "submissions": {"accepted_posts": posts, "requests_made": requests_made},
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),

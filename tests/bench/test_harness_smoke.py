@@ -125,6 +125,8 @@ def test_the_harness_measures_every_endpoint(bench_database_url, tmp_path):
     report = json.loads(report_file.read_text())
     assert report["errors"] == {}
     assert report["worker_timeouts"] == 0
+    # Every POST was a new submission (not a resend recognised as the same request).
+    assert report["submissions"]["requests_made"] >= report["submissions"]["accepted_posts"] > 0
     assert len(report["worker_rss_mb"]) == 2
     assert all(mb > 0 for mb in report["worker_rss_mb"])
     assert report["concurrency_levels"] == [1, 2]
