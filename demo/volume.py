@@ -999,4 +999,47 @@ def seed_follow_ups(target: int, network: Network, companies, *, now: datetime) 
 
 def analyze() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        for model in [*BULK_TABLES, Campaign, CampaignMember, CoHandling, Organisation, User]:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
+# --- Bulk-load mode: secondary indexes are rebuilt once instead of maintained row by row -------------
+
+BULK_TABLES = [
+    Company,
+    Contact,
+    CompanyEvent,
+    AdviceRequest,
+    AdviceRequest.needs.through,
+    RequestEvent,
+    Referral,
+    Notification,
+    OutboundEmail,
+    Activity,
+    FollowUp,
+]
+
+
+def drop_secondary_indexes() -> list[str]:
+    """Drop the indexes of the big tables that back no constraint; return their definitions."""
+    tables = [model._meta.db_table for model in BULK_TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class t ON t.oid = i.indrelid "
+            "WHERE t.relname = ANY(%s) AND NOT i.indisprimary AND NOT i.indisunique "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    return [definition for _name, definition in indexes]
+
+
+def create_indexes(definitions: list[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction: check the rows first
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for definition in definitions:
+            cursor.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))

@@ -151,3 +151,21 @@ def test_rerun_tops_up_without_duplicates(data):
     assert volume_requests().count() == REQUESTS + 100
     assert volume_requests().values("reference").distinct().count() == REQUESTS + 100
     assert Campaign.objects.filter(name__startswith="Volym ").count() == 3
+
+
+def _index_definitions() -> set[str]:
+    from django.db import connection
+
+    tables = [model._meta.db_table for model in volume.BULK_TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_bulk_mode_rebuilds_every_index_it_dropped(data):
+    before = _index_definitions()
+    dropped = volume.drop_secondary_indexes()
+    assert dropped and len(_index_definitions()) == len(before) - len(dropped)
+    assert any("request_description_fts" in definition for definition in dropped)
+    volume.create_indexes(dropped)
+    assert _index_definitions() == before
