@@ -118,13 +118,14 @@ def _enqueue(task, email_id) -> None:
     process does not try the broker again for BROKER_BACKOFF_SECONDS, so that a hung broker costs one
     request one timeout, not every request every time.
     """
-    if time.monotonic() < _broker_down_until["at"]:
+    eager = task.app.conf.task_always_eager  # no broker at all (tests, CELERY_TASK_ALWAYS_EAGER)
+    if not eager and time.monotonic() < _broker_down_until["at"]:
         logger.warning("Broker marked unavailable; email %s stays in the outbox for the sweep.", email_id)
         return
     try:
         task.delay(email_id)
     except Exception as exc:  # broker unreachable or hung: the row stays pending and the sweep picks it up
-        if isinstance(exc, BROKER_ERRORS):  # not an eager task's own error (tests, CELERY_TASK_ALWAYS_EAGER)
+        if not eager and isinstance(exc, BROKER_ERRORS):  # not an eager task's own error
             _broker_down_until["at"] = time.monotonic() + settings.BROKER_BACKOFF_SECONDS
         logger.warning(
             "Broker unavailable; email %s stays in the outbox for the sweep.", email_id, exc_info=True
