@@ -23,7 +23,9 @@ def test_the_count_is_the_pending_referrals_to_the_users_organisation(
     owned_request, make_submission, advisor, ekn, ekn_advisor, refer, operator
 ):
     refer(owned_request, ekn, advisor)
-    other = services.submit_request(submission=make_submission())
+    other = services.submit_request(
+        submission=make_submission(description="A second request: we need help with Japan.")
+    )
     services.claim(request=other, advisor=advisor)
     answered = refer(other, ekn, advisor)
     services.decline_referral(referral=answered, by=ekn_advisor, reason="Talk to your bank first.")

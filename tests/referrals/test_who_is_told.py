@@ -84,7 +84,8 @@ def test_a_new_request_goes_to_the_operating_organisations_triage_function_not_t
 def test_without_anyone_on_triage_duty_the_leads_are_the_queue(world, make_submission, operator):
     User.objects.filter(organisation=operator).update(handles_triage=False)
     lead = UserFactory(email="lead@almi.example", organisation=operator, role=User.Role.ORGANISATION_LEAD)
-    services.submit_request(submission=make_submission())
+    # Another text than `world`'s request: the same one again would be the same request.
+    services.submit_request(submission=make_submission(description="We need help with Japan."))
     assert told("new_request") == {lead.email}
 
 
