@@ -1020,6 +1020,13 @@ BULK_TABLES = [
 ]
 
 
+def is_superuser() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 def drop_secondary_indexes() -> list[str]:
     """Drop the indexes of the big tables that back no constraint; return their definitions."""
     tables = [model._meta.db_table for model in BULK_TABLES]
