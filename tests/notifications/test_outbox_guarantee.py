@@ -244,3 +244,17 @@ def test_a_normal_batch_is_delivered_exactly_once_each(smtp):
     assert len(server.received) == n == len(set(server.received))
     assert statuses() == {Status.SENT: n}
     assert services.flush_outbox() == 0 and len(server.received) == n
+
+
+def test_the_admin_filters_the_outbox_by_sending_and_held(admin_client, django_assert_max_num_queries):
+    sending, held, sent = (
+        OutboundEmail.objects.create(to=f"{name}@company.example", subject=name, body_text="x", status=status)
+        for name, status in (("interrupted", Status.SENDING), ("kept", Status.HELD), ("done", Status.SENT))
+    )
+    url = "/admin/notifications/outboundemail/"
+    with django_assert_max_num_queries(12):
+        page = admin_client.get(url, {"status__exact": "sending"}).content.decode()
+    assert sending.to in page and held.to not in page and sent.to not in page
+    page = admin_client.get(url, {"status__exact": "held"}).content.decode()
+    assert held.to in page and sending.to not in page
+    assert "release_held" in page and "cancel_held" in page
