@@ -1027,6 +1027,15 @@ def is_superuser() -> bool:
     return bool(row and row[0])
 
 
+# The definitions of the dropped indexes are kept in a table of their own until they are built again, so an
+# interrupted load loses none: the next run builds them first. Not a Django model: only this module knows it.
+PENDING_INDEXES = "demo_volume_pending_index"
+
+
+def _pending_table(cursor) -> None:
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {PENDING_INDEXES} (definition text PRIMARY KEY)")
+
+
 def drop_secondary_indexes() -> list[str]:
     """Drop the indexes of the big tables that back no constraint; return their definitions."""
     tables = [model._meta.db_table for model in BULK_TABLES]
@@ -1039,7 +1048,12 @@ def drop_secondary_indexes() -> list[str]:
             [tables],
         )
         indexes = cursor.fetchall()
-        for name, _definition in indexes:
+        _pending_table(cursor)
+        for name, definition in indexes:
+            cursor.execute(
+                f"INSERT INTO {PENDING_INDEXES} (definition) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
+                [definition],
+            )
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
     return [definition for _name, definition in indexes]
 
@@ -1048,5 +1062,15 @@ def create_indexes(definitions: list[str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction: check the rows first
         cursor.execute("SET maintenance_work_mem = '256MB'")
+        _pending_table(cursor)
         for definition in definitions:
             cursor.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+            cursor.execute(f"DELETE FROM {PENDING_INDEXES} WHERE definition = %s", [definition])  # noqa: S608
+
+
+def pending_indexes() -> list[str]:
+    """Indexes an interrupted bulk load dropped and did not build again."""
+    with connection.cursor() as cursor:
+        _pending_table(cursor)
+        cursor.execute(f"SELECT definition FROM {PENDING_INDEXES}")  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]

@@ -167,5 +167,15 @@ def test_bulk_mode_rebuilds_every_index_it_dropped(data):
     dropped = volume.drop_secondary_indexes()
     assert dropped and len(_index_definitions()) == len(before) - len(dropped)
     assert any("request_description_fts" in definition for definition in dropped)
+    assert sorted(volume.pending_indexes()) == sorted(dropped)
     volume.create_indexes(dropped)
+    assert _index_definitions() == before
+    assert volume.pending_indexes() == []
+
+
+def test_a_run_after_an_interrupted_bulk_load_builds_the_dropped_indexes(data):
+    before = _index_definitions()
+    volume.drop_secondary_indexes()  # ... and the load was killed before it built them again
+    output = seed(companies=COMPANIES, requests=REQUESTS, regions=3, campaigns=3)
+    assert "indexes left by an interrupted load" in output
     assert _index_definitions() == before

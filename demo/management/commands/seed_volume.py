@@ -40,6 +40,11 @@ class Command(BaseCommand):
         started, now = time.monotonic(), timezone.now()
         with connection.cursor() as cursor:  # a crash loses the last chunks, which a re-run adds
             cursor.execute("SET synchronous_commit = off")
+        if pending := volume.pending_indexes():
+            self._run(
+                f"indexes left by an interrupted load ({len(pending)} built)",
+                lambda: volume.create_indexes(pending) or 0,
+            )
         network = volume.seed_network(options["regions"])
         companies_before, requests_before = volume.count_companies(), volume.count_requests()
         adding = max(0, options["companies"] - companies_before) + max(
