@@ -131,7 +131,8 @@ def test_the_harness_measures_every_endpoint(bench_database_url, tmp_path):
     assert all(mb > 0 for mb in report["worker_rss_mb"])
     assert report["concurrency_levels"] == [1, 2]
     assert set(report["query_counts"]) >= ENDPOINTS
-    assert all(isinstance(count, int) and count > 0 for count in report["query_counts"].values())
+    assert all(isinstance(count, int) for count in report["query_counts"].values())
+    assert report["query_counts"]["floor"] > 0  # the signed-in user's session at least
     assert report["first_status"] == {
         name: (302 if name == "request form POST" else 200) for name in report["query_counts"]
     }
