@@ -498,6 +498,31 @@ REFERRAL_COLUMNS = [
 ]
 
 
+def _profiles(company_ids: list[int]) -> dict[int, dict]:
+    """The company profile the intake keeps on a web request (`Submission.company_profile`), by company id."""
+    profiles = {}
+    for company in Company.objects.filter(pk__in=set(company_ids)).values(
+        "pk",
+        "org_number",
+        "name",
+        "municipality_id",
+        "website",
+        "employee_band",
+        "export_experience",
+        "export_countries",
+    ):
+        profiles[company["pk"]] = {
+            "org_number": company["org_number"],
+            "name": company["name"],
+            "municipality": company["municipality_id"],
+            "website": company["website"],
+            "employee_band": company["employee_band"],
+            "export_experience": company["export_experience"],
+            "export_countries": sorted(str(code) for code in company["export_countries"]),
+        }
+    return profiles
+
+
 def count_requests() -> int:
     return AdviceRequest.objects.filter(idempotency_key__startswith=REQUEST_KEY).count()
 
@@ -569,6 +594,11 @@ def seed_requests(target: int, network: Network, companies, *, now: datetime) ->
             first_referral = _reserve_ids(Referral, 2 * (stop - start))
             next_referral = first_referral
             writers = _Writers()
+            # What each request's company says about itself (kept on web requests): this chunk's companies.
+            positions = [
+                random.Random(index * 104_729 + 7).randrange(len(ids)) for index in range(start, stop)
+            ]
+            profiles = _profiles([ids[position] for position in positions])
             for offset, index in enumerate(range(start, stop)):
                 rng = random.Random(index * 104_729 + 7)
                 request_id = first_request + offset
@@ -596,7 +626,12 @@ def seed_requests(target: int, network: Network, companies, *, now: datetime) ->
                 events = [("created", None, "", None, {"channel": channel}, None, created_at)]
                 owner_org = owner = owner_since = first_response = closed_at = missed = None
                 outcome, version, moment = "", 1, created_at
-                request_params = {"request": str(_uuid(rng)), "reference": reference, "company": ""}
+                profile = profiles[company_id]
+                request_params = {
+                    "request": str(_uuid(rng)),
+                    "reference": reference,
+                    "company": profile["name"],
+                }
                 public_id = request_params["request"]
                 if status != "new":
                     moment = created_at + timedelta(hours=rng.randint(1, 40))
@@ -785,7 +820,7 @@ def seed_requests(target: int, network: Network, companies, *, now: datetime) ->
                     rng.choice(["goods", "services", "both"]),
                     language,
                     "email",
-                    {},
+                    profile if channel == "web" else {},
                     owner_org.pk if owner_org else None,
                     owner,
                     owner_since,

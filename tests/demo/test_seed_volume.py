@@ -67,6 +67,12 @@ def test_every_state_with_its_timeline(data):
     assert not requests.filter(status=AdviceRequest.Status.NEW, owner_organisation__isnull=False)
     assert not requests.filter(needs__isnull=True)
     assert Notification.objects.filter(kind="new_request").exists()
+    for notification in Notification.objects.filter(kind="new_request")[:20]:
+        request = AdviceRequest.objects.get(reference=notification.params["reference"])
+        assert notification.params["company"] == request.company.name
+    for request in requests.filter(channel=AdviceRequest.Channel.WEB).select_related("company")[:50]:
+        assert request.submitted["org_number"] == request.company.org_number
+        assert request.submitted["name"] == request.company.name
     assert OutboundEmail.objects.filter(key__startswith="request-confirmation:").count() == REQUESTS
 
 
