@@ -295,21 +295,23 @@ def submission_body(base_url: str) -> tuple[str, str]:
     return urllib.parse.urlencode(data), csrf_cookie
 
 
-def endpoints(base_url: str, cookies: dict) -> list[dict]:
-    """The endpoints, each a GET (or the form's POST) with the session of the role that uses it."""
+def endpoints(base_url: str, users: dict, cookies: dict) -> list[dict]:
+    """The endpoints, each a GET (or the form's POST) with the session of the role that uses it.
+
+    The request and the company are ones the regional staff member may see (advisors.access.visible).
+    """
+    from advisors.access import visible
     from companies.models import Company
     from referrals import status_links
     from referrals.models import AdviceRequest, NeedCategory
 
     staff, lead, advisor = cookies["staff"], cookies["lead"], cookies["advisor"]
-    company = (
-        Company.objects.exclude(org_number="").order_by("pk").first()
-        or Company.objects.order_by("pk").first()
-    )
-    advice_request = AdviceRequest.objects.order_by("-pk").first()
+    companies = visible(users["staff"], Company.objects.all())
+    company = companies.exclude(org_number="").order_by("pk").first() or companies.order_by("pk").first()
+    advice_request = visible(users["staff"], AdviceRequest.objects.all()).order_by("-pk").first()
     need = NeedCategory.objects.filter(is_active=True).order_by("pk").first()
     if company is None or advice_request is None or need is None:
-        sys.exit("The database holds no companies, requests or need categories: seed it first.")
+        sys.exit("No company or request the regional staff member may see, or no need category: seed first.")
     name = company.name
     prefix = name[:4]
     misspelt = name[:1] + name[2] + name[1] + name[3:] if len(name) > 3 else name + "x"
@@ -512,7 +514,7 @@ def main(argv=None) -> int:
     log_path = out_dir / "gunicorn.log"
     server, base_url = start_server(args, env, log_path)
     try:
-        chosen = endpoints(base_url, cookies)
+        chosen = endpoints(base_url, users, cookies)
         if args.only:
             wanted = {name.strip() for name in args.only.split(",")}
             chosen = [e for e in chosen if e["name"] == "floor" or e["name"] in wanted]
