@@ -46,11 +46,11 @@ class Action(StrEnum):
     DECLINE = "decline"
     WITHDRAW = "withdraw"
     VIEW_UNASSIGNED = "view_unassigned"  # asked about the AdviceRequest model: the unassigned queue
-    UNLOCK = "unlock"  # asked about a person: lift their sign-in lockout
     RESET_TWO_FACTOR = "reset_two_factor"  # asked about a User: remove their second factors (a lost device)
     GDPR_EXPORT = "gdpr_export"  # one person's data (a contact, a sole trader): privacy
     GDPR_ERASE = "gdpr_erase"
     SET_LEGAL_HOLD = "set_legal_hold"
+    UNLOCK = "unlock"  # asked about a person: lift their sign-in lockout
 
 
 class UnknownAction(LookupError):

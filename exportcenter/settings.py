@@ -545,7 +545,8 @@ if BENCH_FLOOR_VIEW:
     MIDDLEWARE.insert(0, "exportcenter.bench.QueryCountMiddleware")
 STATUS_LINK_DAYS_AFTER_CLOSE = env.int("STATUS_LINK_DAYS_AFTER_CLOSE", default=90)
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
-# What /readyz fails on (503); the other checks only report "degraded" (200). Choices: database, broker, cache.
+# What /readyz fails on (503); the other checks only report "degraded" (200).
+# Choices: database, broker, cache.
 READYZ_REQUIRE = env.list("READYZ_REQUIRE", default=["database"])
 # The same company, contact email and text sent again within this window is the same request.
 INTAKE_DUPLICATE_WINDOW_SECONDS = env.int("INTAKE_DUPLICATE_WINDOW_SECONDS", default=600)

@@ -45,9 +45,9 @@ class Command(BaseCommand):
             f"Outreach: a campaign with {outreach.members} companies, {outreach.activities} activities, "
             f"{outreach.follow_ups} follow-ups (overdue, today, tomorrow)."
         )
+        self.stdout.write(f"Audit log: {audit_demo.seed()} demo entries (reads and exports).")
         held = privacy_demo.seed()
         self.stdout.write(f"Privacy: request {held or '–'} is on legal hold (the retention job skips it).")
-        self.stdout.write(f"Audit log: {audit_demo.seed()} demo entries (reads and exports).")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
         width = max(len(login.email) for login in logins)
         for login in logins:
