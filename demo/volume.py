@@ -141,7 +141,7 @@ def _reserve_ids(model, count: int) -> int:
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         sequence = cursor.fetchone()[0]
         cursor.execute(
-            f'SELECT GREATEST(nextval(%s), (SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"))',  # noqa: S608 - a model's table
+            f'SELECT GREATEST(nextval(%s), (SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"))',  # noqa: S608  # nosec B608: a model's table
             [sequence],
         )
         first = cursor.fetchone()[0]
@@ -237,7 +237,7 @@ def _volume_companies_q():
 
 def count_companies() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM companies_company WHERE {_volume_companies_q()}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM companies_company WHERE {_volume_companies_q()}")  # noqa: S608  # nosec B608: our own table names
         return cursor.fetchone()[0]
 
 
@@ -414,7 +414,7 @@ def load_companies():
     ids, contacts, counties = array("q"), array("q"), array("b")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.id, k.id, substr(c.municipality_id, 1, 2)::int FROM companies_company c "  # noqa: S608
+            "SELECT c.id, k.id, substr(c.municipality_id, 1, 2)::int FROM companies_company c "  # noqa: S608  # nosec B608: our own table names
             "JOIN companies_contact k ON k.company_id = c.id AND k.is_primary "
             f"WHERE {_volume_companies_q().replace('org_number', 'c.org_number')} ORDER BY c.org_number"
         )
@@ -1086,7 +1086,7 @@ def drop_secondary_indexes() -> list[str]:
         _pending_table(cursor)
         for name, definition in indexes:
             cursor.execute(
-                f"INSERT INTO {PENDING_INDEXES} (definition) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
+                f"INSERT INTO {PENDING_INDEXES} (definition) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608  # nosec B608: our own table names
                 [definition],
             )
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
@@ -1100,12 +1100,12 @@ def create_indexes(definitions: list[str]) -> None:
         _pending_table(cursor)
         for definition in definitions:
             cursor.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
-            cursor.execute(f"DELETE FROM {PENDING_INDEXES} WHERE definition = %s", [definition])  # noqa: S608
+            cursor.execute(f"DELETE FROM {PENDING_INDEXES} WHERE definition = %s", [definition])  # noqa: S608  # nosec B608: our own table names
 
 
 def pending_indexes() -> list[str]:
     """Indexes an interrupted bulk load dropped and did not build again."""
     with connection.cursor() as cursor:
         _pending_table(cursor)
-        cursor.execute(f"SELECT definition FROM {PENDING_INDEXES}")  # noqa: S608
+        cursor.execute(f"SELECT definition FROM {PENDING_INDEXES}")  # noqa: S608  # nosec B608: our own table names
         return [row[0] for row in cursor.fetchall()]
