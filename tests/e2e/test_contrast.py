@@ -1,10 +1,12 @@
 """Contrast in every state (WCAG 1.4.3): each button and link style the templates use, at rest, hovered,
 focused from the keyboard, pressed and disabled, on the background it is used on.
 
-Each state is forced on purpose (the pointer over it, Tab onto it, the mouse button held down) and the text's
-contrast with what is behind it is computed in the browser. Bootstrap animates colours for 0.15 s; axe once
-caught a button half-way (#f0f1f2 on #7b838a), so the whole transition into each state is checked too: the
-page's animations are frozen (DevTools' Animation.setPlaybackRate 0) and each is sampled from start to end.
+Each state is forced on purpose and the text's contrast with what is behind it is computed in the browser:
+keyboard focus for real (one Tab onto each specimen, measured in the page as it lands), hovered and pressed
+through DevTools (CSS.forcePseudoState on every specimen at once, measured together in one pass).
+Bootstrap animates colours for 0.15 s; axe once caught a button half-way (#f0f1f2 on #7b838a), so the whole
+transition into each state is checked too: the page's animations are frozen (DevTools'
+Animation.setPlaybackRate 0) and each is sampled from start to end.
 """
 
 import re
@@ -118,27 +120,78 @@ window.__contrast = (() => {
     };
   }
 
-  // The worst moment of every running transition on the element, then its end state.
-  function worst(element) {
-    const running = document.getAnimations().filter((a) => a.effect && a.effect.target === element);
-    let result = null;
-    for (let step = 0; step <= 20; step++) {
-      for (const animation of running) {
+  const STEPS = 20;  // the transition sampled at 0, 5, 10 ... 100 % of its way
+
+  // The worst moment of every running transition on each element, then its end state: all the elements'
+  // transitions are set to the same moment together, so one pass samples them all.
+  function worstOfAll(elements) {
+    const animations = document.getAnimations().filter((a) => a.effect && elements.includes(a.effect.target));
+    const running = elements.map((element) => animations.filter((a) => a.effect.target === element));
+    const results = elements.map(() => null);
+    const last = animations.length ? STEPS : 0;
+    for (let step = 0; step <= last; step++) {
+      for (const animation of animations) {
         animation.pause();
-        animation.currentTime = (animation.effect.getComputedTiming().endTime * step) / 20;
+        animation.currentTime = (animation.effect.getComputedTiming().endTime * step) / STEPS;
       }
-      const sample = measure(element);
-      if (result === null || sample.ratio < result.ratio) {
-        result = {...sample, moment: running.length ? step / 20 : null};
-      }
-      if (!running.length) break;
+      elements.forEach((element, i) => {
+        if (step > 0 && !running[i].length) return;
+        const sample = measure(element);
+        if (results[i] === null || sample.ratio < results[i].ratio) {
+          results[i] = {...sample, moment: running[i].length ? step / STEPS : null};
+        }
+      });
     }
-    for (const animation of running) animation.finish();
-    const end = measure(element);
-    return end.ratio < result.ratio ? {...end, moment: 1} : result;
+    for (const animation of animations) animation.finish();
+    return elements.map((element, i) => {
+      const end = measure(element);
+      return end.ratio < results[i].ratio ? {...end, moment: 1} : results[i];
+    });
   }
 
-  return {measure, worst};
+  const worst = (element) => worstOfAll([element])[0];
+  const specimens = () => [...document.querySelectorAll('[data-specimen]')];
+
+  // Back to rest: focus nowhere, every transition at its end.
+  function rest() {
+    if (document.activeElement) document.activeElement.blur();
+    document.getAnimations().forEach((a) => a.finish());
+  }
+
+  // The specimens (by index) in a state forced through DevTools: check that each is in it, then measure all.
+  function inState(indices, pseudo) {
+    const all = specimens();
+    const elements = indices.map((i) => all[i]);
+    const missing = elements.filter((el) => !el.matches(pseudo)).map((el) => el.dataset.specimen);
+    const results = worstOfAll(elements);
+    rest();
+    return {missing, results};
+  }
+
+  // Keyboard focus, for real: each Tab's keyup (the focus has moved) measures the specimen Tab landed on,
+  // then focuses the stop before the next specimen, so that the next Tab lands on that one.
+  function startTabbing(indices) {
+    const all = specimens();
+    const log = [];
+    let next = 0;
+    const onKeyUp = (event) => {
+      if (event.key !== 'Tab' || next >= indices.length) return;
+      const element = all[indices[next++]];
+      const focused = document.activeElement === element && element.matches(':focus-visible');
+      log.push({focused, result: focused ? worst(element) : null});
+      if (next < indices.length) all[indices[next]].previousElementSibling.focus();
+    };
+    document.addEventListener('keyup', onKeyUp, true);
+    window.__tabbing = {log, stop: () => { document.removeEventListener('keyup', onKeyUp, true); rest(); }};
+    all[indices[0]].previousElementSibling.focus();
+  }
+
+  function stopTabbing() {
+    window.__tabbing.stop();
+    return window.__tabbing.log;
+  }
+
+  return {measure, worst, worstOfAll, rest, inState, startTabbing, stopTabbing};
 })();
 """
 
@@ -179,63 +232,90 @@ def add_specimens(page) -> None:
 
 
 @pytest.fixture
-def specimen_page(page, live_server, demo, sign_in_as):
+def devtools(page):
+    return page.context.new_cdp_session(page)
+
+
+@pytest.fixture
+def specimen_page(page, devtools, live_server, demo, sign_in_as):
     sign_in_as(ANNA)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/en/advisor/")
     add_specimens(page)
     page.evaluate(FREEZE_AND_MEASURE)
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Animation.enable")
-    cdp.send("Animation.setPlaybackRate", {"playbackRate": 0})  # transitions start, and wait to be sampled
+    devtools.send("Animation.enable")
+    devtools.send(
+        "Animation.setPlaybackRate", {"playbackRate": 0}
+    )  # transitions start, and wait to be sampled
     return page
 
 
-def _rest(page) -> None:
-    """Pointer off, button up, focus nowhere, every transition back to its end."""
-    page.mouse.up()
-    page.mouse.move(0, 0)
-    page.evaluate(
-        "() => { document.activeElement && document.activeElement.blur();"
-        " document.getAnimations().forEach((a) => a.finish()); }"
-    )
+# The pointer states, forced on every specimen at once through DevTools (CSS.forcePseudoState): hovered, and
+# pressed (the button held down under the pointer, which also focuses it, as a real mouse press does).
+POINTER_STATES = {"hover": ["hover"], "active": ["hover", "active", "focus"]}
 
 
-def test_every_button_and_link_style_meets_contrast_in_every_state(specimen_page):
-    page = specimen_page
-    specimens = page.locator("[data-specimen]")
-    assert specimens.count() >= 4 * len(variants_in_use())
+def _failures(names, state, results) -> list[str]:
     failures = []
-    for index in range(specimens.count()):
-        specimen = specimens.nth(index)
-        name = specimen.get_attribute("data-specimen")
-        disabled = specimen.get_attribute("data-disabled") is not None
-        specimen.scroll_into_view_if_needed()
-        _rest(page)
-        states = {"rest": None}
-        if not disabled:
-            states.update({"hover": "hover", "focus": "focus", "active": "active"})
-        for state, how in states.items():
-            if how == "hover":
-                specimen.hover()
-            elif how == "focus":
-                specimen.evaluate("(el) => el.previousElementSibling.focus()")
-                page.keyboard.press("Tab")
-                assert specimen.evaluate("(el) => el.matches(':focus-visible')"), f"{name} did not take focus"
-            elif how == "active":
-                specimen.hover()
-                page.mouse.down()
-                assert specimen.evaluate("(el) => el.matches(':active')"), f"{name} is not pressed"
-            result = specimen.evaluate("(el) => window.__contrast.worst(el)")
-            if result["ratio"] < result["needed"]:
-                moment = (
-                    "" if result["moment"] in (None, 1) else f" ({result['moment']:.0%} into the transition)"
-                )
-                failures.append(
-                    f"{name}, {state}{moment}: {result['text']} on {result['background']} is "
-                    f"{result['ratio']:.2f}:1, needs {result['needed']}:1"
-                )
-            _rest(page)
+    for name, result in zip(names, results, strict=True):
+        if result["ratio"] < result["needed"]:
+            moment = "" if result["moment"] in (None, 1) else f" ({result['moment']:.0%} into the transition)"
+            failures.append(
+                f"{name}, {state}{moment}: {result['text']} on {result['background']} is "
+                f"{result['ratio']:.2f}:1, needs {result['needed']}:1"
+            )
+    return failures
+
+
+def test_every_button_and_link_style_meets_contrast_in_every_state(specimen_page, devtools):
+    page = specimen_page
+    specimens = page.evaluate(
+        "() => [...document.querySelectorAll('[data-specimen]')]"
+        ".map((el) => ({name: el.dataset.specimen, disabled: el.hasAttribute('data-disabled')}))"
+    )
+    assert len(specimens) >= 4 * len(variants_in_use())
+    names = [specimen["name"] for specimen in specimens]
+    enabled = [index for index, specimen in enumerate(specimens) if not specimen["disabled"]]
+    enabled_names = [names[index] for index in enabled]
+    failures = []
+
+    # At rest: pointer off, focus nowhere, every transition at its end.
+    page.mouse.move(0, 0)
+    at_rest = page.evaluate(
+        "() => { window.__contrast.rest(); return window.__contrast.worstOfAll("
+        "[...document.querySelectorAll('[data-specimen]')]); }"
+    )
+    failures += _failures(names, "rest", at_rest)
+
+    # Focused from the keyboard: one real Tab per specimen, measured in the page as the Tab lands.
+    page.evaluate("(indices) => window.__contrast.startTabbing(indices)", enabled)
+    for _ in enabled:
+        page.keyboard.press("Tab")
+    tabbed = page.evaluate("() => window.__contrast.stopTabbing()")
+    assert len(tabbed) == len(enabled)
+    for name, landed in zip(enabled_names, tabbed, strict=True):
+        assert landed["focused"], f"{name} did not take focus"
+    failures += _failures(enabled_names, "focus", [landed["result"] for landed in tabbed])
+
+    # Hovered and pressed: forced on all the specimens together, measured in one pass, then released.
+    devtools.send("DOM.enable")
+    devtools.send("CSS.enable")
+    root = devtools.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    nodes = devtools.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-specimen]"})["nodeIds"]
+    assert len(nodes) == len(specimens)
+    for state, pseudo in POINTER_STATES.items():
+        for index in enabled:
+            devtools.send("CSS.forcePseudoState", {"nodeId": nodes[index], "forcedPseudoClasses": pseudo})
+        measured = page.evaluate(
+            "([indices, pseudo]) => window.__contrast.inState(indices, pseudo)",
+            [enabled, "".join(f":{p}" for p in pseudo)],
+        )
+        for index in enabled:
+            devtools.send("CSS.forcePseudoState", {"nodeId": nodes[index], "forcedPseudoClasses": []})
+        page.evaluate("() => window.__contrast.rest()")
+        assert not measured["missing"], f"{', '.join(measured['missing'])}: not in the {state} state"
+        failures += _failures(enabled_names, state, measured["results"])
+
     assert not failures, "Too little contrast:\n" + "\n".join(failures)
 
 
