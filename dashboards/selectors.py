@@ -403,9 +403,12 @@ def outreach_funnel(scope: Scope, period: Period, filters: Filters) -> list[dict
     if filters.organisation_id:
         members = members.filter(campaign__organisation_id=filters.organisation_id)
     has_activity = Exists(Activity.objects.filter(campaign_member=OuterRef("pk")))
-    company = Q(company=OuterRef("company")) | Q(company__merged_into=OuterRef("company"))
-    has_request = Exists(
-        AdviceRequest.objects.filter(company, created_at__date__gte=OuterRef("campaign__starts_on"))
+    # Two probes by company id (each served by the foreign key's index), not one `company OR merged_into`
+    # join that PostgreSQL can only answer by scanning every request once per member (issue 16).
+    since_start = Q(created_at__date__gte=OuterRef("campaign__starts_on"))
+    merged_away = Company.objects.filter(merged_into=OuterRef(OuterRef("company"))).values("pk")
+    has_request = Exists(AdviceRequest.objects.filter(since_start, company=OuterRef("company"))) | Exists(
+        AdviceRequest.objects.filter(since_start, company__in=merged_away)
     )
     contacted = has_activity | ~Q(status=Status.TO_CONTACT)
     requested = has_request | Q(status__in=[Status.REQUEST_CREATED, Status.NOW_EXPORTING])

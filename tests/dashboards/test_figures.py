@@ -294,11 +294,17 @@ def test_outreach_funnel_per_campaign(dash, make_request):
         starts_on=date(2026, 3, 1),
         ends_on=date(2026, 5, 31),
     )
-    called, booked, asked, exporter, silent, removed, before = (CompanyFactory() for _ in range(7))
+    called, booked, asked, exporter, silent, removed, before, absorbed, at_midnight = (
+        CompanyFactory() for _ in range(9)
+    )
     members = {
         company: CampaignMemberFactory(campaign=spring, company=company)
-        for company in [called, booked, asked, exporter, silent, removed, before]
+        for company in [called, booked, asked, exporter, silent, removed, before, absorbed, at_midnight]
     }
+    # A request made under a record later merged into a member counts for the member.
+    make_request(stockholm(2026, 3, 12, 9), company=CompanyFactory(merged_into=absorbed))
+    # The campaign's first day is a Swedish day: 00:30 in Stockholm is still 28 February in UTC.
+    make_request(stockholm(2026, 3, 1, 0, 30), company=at_midnight)
     ActivityFactory(company=called, created_by=dash.advisor, campaign_member=members[called])
     CampaignMember.objects.filter(pk=members[booked].pk).update(status=CampaignMember.Status.MEETING_BOOKED)
     make_request(stockholm(2026, 3, 10, 9), company=asked)  # a request after the start
@@ -311,7 +317,7 @@ def test_outreach_funnel_per_campaign(dash, make_request):
     )  # after March: not listed
     rows = outreach_funnel(Scope(dash.region), MARCH, NO_FILTERS)
     assert [(r["label"], r["targeted"], r["contacted"], r["requested"], r["exporting"]) for r in rows] == [
-        ("Tillverkare i Enköping", 6, 2, 1, 1)
+        ("Tillverkare i Enköping", 8, 2, 3, 1)
     ]
     assert outreach_funnel(Scope(dash.region, organisation_id=dash.ekn.pk), MARCH, NO_FILTERS) == []
 
