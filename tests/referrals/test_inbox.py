@@ -203,7 +203,7 @@ def test_the_inbox_query_count_does_not_grow_with_rows(
         response = client.get(INBOX, {"view": "open", "need": "buyer-credit-risk", "q": "Företag"})
     assert response.status_code == 200 and len(references(response)) == 25  # one full page
     assert len(many) <= len(few) + 2, [q["sql"] for q in many.captured_queries]
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(17):
         client.get(INBOX, {"view": "open"})
 
 
