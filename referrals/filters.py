@@ -6,7 +6,7 @@ import django_filters
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -101,7 +101,7 @@ class RequestFilter(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=AdviceRequest.Status.choices)
     need = django_filters.ModelChoiceFilter(
-        label=_("Need"), queryset=NeedCategory.objects.all(), field_name="needs", to_field_name="slug"
+        label=_("Need"), queryset=NeedCategory.objects.all(), to_field_name="slug", method="filter_need"
     )
     target_market = django_filters.ChoiceFilter(
         label=_("Target market"), choices=lambda: list(countries), method="filter_target_market"
@@ -161,6 +161,13 @@ class RequestFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_requests(queryset, value)
+
+    def filter_need(self, queryset, name, value: NeedCategory):
+        """A subquery, not a join: one row per request without a DISTINCT over the list's wide rows."""
+        through = AdviceRequest.needs.through.objects.filter(
+            advicerequest_id=OuterRef("pk"), needcategory=value
+        )
+        return queryset.filter(Exists(through))
 
     def filter_target_market(self, queryset, name, value: str):
         if settings.USING_POSTGRES:  # the array form has a GIN index (migration 0005)

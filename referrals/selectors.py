@@ -183,8 +183,6 @@ def inbox_for(user, view: str, params, *, http_request=None) -> Inbox:
             requests = requests.order_by(
                 *(("created_at", "pk") if view == InboxView.OVERDUE else ("-created_at", "-pk"))
             )
-    if filterset.is_bound and filterset.form.cleaned_data.get("need"):
-        requests = requests.distinct()
     requests = with_last_event(with_list_relations(requests), user)
     return Inbox(view=view, filter=filterset, requests=requests)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from notifications.models import OutboundEmail
 from referrals import selectors, services
-from referrals.models import AdviceRequest, InboxView, RequestEvent, SavedView
+from referrals.models import AdviceRequest, InboxView, NeedCategory, RequestEvent, SavedView
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -581,3 +581,16 @@ def test_the_request_page_lists_its_activities_and_follow_ups(client, submit, ad
     html = client.get(detail_url(request)).content.decode()
     assert "Activities and follow-ups" in html
     assert "Ringde om Tyskland" in html and "Skicka offert" in html
+
+
+def test_the_need_filter_lists_a_request_with_several_needs_once_without_distinct(client, submit, advisor):
+    both = submit()  # buyer credit risk and market selection
+    submit(needs=list(NeedCategory.objects.filter(slug="market-selection")))
+    client.force_login(advisor)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(INBOX, {"view": "open", "need": "buyer-credit-risk"})
+    assert response.status_code == 200
+    assert references(response) == {both.reference}
+    assert response.content.decode().count(both.reference) >= 1
+    listing = [q["sql"] for q in queries.captured_queries if "referrals_advicerequest" in q["sql"]]
+    assert not any("DISTINCT" in sql for sql in listing), listing
