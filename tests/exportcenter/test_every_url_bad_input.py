@@ -8,11 +8,13 @@ invalid UTF-8 in the query, and a NUL in a form body.
 
 import io
 import uuid
+from http.cookies import SimpleCookie
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, SlugConverter, UUIDConverter
 
@@ -96,7 +98,10 @@ def _url(view_name: str, converters: dict, route: str, world: dict) -> str | Non
 @pytest.fixture(scope="module")
 def module_world(django_db_setup, django_db_blocker):
     with rows_for_this_module(django_db_blocker):
-        with django_db_blocker.unblock():
+        # The fast hasher of every test (conftest's _fast_password_hashing, which is per test and so not yet
+        # in force here): the demo's ten accounts would otherwise cost ~1 s of hashing each.
+        fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+        with django_db_blocker.unblock(), fast_hashing:
             call_command("seed_demo", "--allow-production", stdout=io.StringIO())
             world = {}
             for label in set(MODEL_BY_WORD.values()):
@@ -107,16 +112,37 @@ def module_world(django_db_setup, django_db_blocker):
                         for key in ("public_id", "pk", "reference")
                         if hasattr(obj, key)
                     }
+            # The demo's foreign keys are checked at commit (deferred): their checks wait in the module's
+            # transaction. Run them now, once; else the constraint check that ends every test (in its
+            # savepoint, undone with it) would run all of them again, ~0.05 s a test.
+            connection.check_constraints()
         yield world
 
 
-@pytest.fixture
-def staff_client(module_world, db):
+@pytest.fixture(scope="module")
+def staff_cookies(module_world, django_db_blocker):
+    """The cookies of one sign-in as regional staff, made once: its session row lives in the module's
+    transaction, and what a test does to it is undone with the test's savepoint."""
     from advisors.models import User
 
-    client = Client(raise_request_exception=False)
-    client.force_login(User.objects.get(email=STAFF_EMAIL))
-    return client
+    with django_db_blocker.unblock():
+        client = Client()
+        client.force_login(User.objects.get(email=STAFF_EMAIL))
+        connection.check_constraints()
+    return {name: morsel.value for name, morsel in client.cookies.items()}
+
+
+@pytest.fixture(scope="module")
+def module_client():
+    """One test client for the module: its handler loads the middleware once, not once a test."""
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def staff_client(module_client, staff_cookies, db):
+    module_client.cookies = SimpleCookie()  # only the sign-in's cookies: none a previous test received
+    module_client.cookies.load(staff_cookies)
+    return module_client
 
 
 def test_the_walk_finds_the_portal_and_the_api():
