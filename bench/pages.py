@@ -18,6 +18,7 @@ See bench/README.md. In short:
 """
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -33,6 +34,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,6 +75,15 @@ def parse_args(argv):
         help="plain static storage instead of collectstatic + the manifest (faster start, the smoke test)",
     )
     parser.add_argument("--hey", default=shutil.which("hey") or "hey")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a quick check that every endpoint answers, not a measurement (the test suite's smoke run): "
+        "seed_demo hashes its passwords with MD5, gunicorn (--preload) starts while the database is "
+        "migrated and seeded, each endpoint is asked once before the load (no warm-up per worker; "
+        "--workers at a time), hey sends one request per client (-n <level>) instead of running for "
+        "--duration, and gunicorn is stopped with SIGQUIT",
+    )
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
         parser.error("--database-url (or DATABASE_URL) must be a PostgreSQL database")
@@ -122,8 +133,16 @@ def manage(env, *command, stdout=None):
     subprocess.run([sys.executable, "manage.py", *command], env=env, cwd=ROOT, check=True, stdout=stdout)  # noqa: S603
 
 
-def prepare_database(args, env) -> None:
-    manage(env, "migrate", "--noinput", "-v", "0")
+def migrate() -> None:
+    """In this process (its settings are the server's): no second Django start-up."""
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+
+
+def seed(args, env) -> None:
+    from django.core.management import call_command
+
     if args.companies or args.requests:
         from django.core.management import get_commands
 
@@ -138,13 +157,18 @@ def prepare_database(args, env) -> None:
             size += ["--requests", str(args.requests)]
         manage(env, "seed_volume", *size)
     if args.seed_demo:
-        manage(env, "seed_demo", "--allow-production", stdout=subprocess.DEVNULL)
+        from django.test import override_settings
+
+        # The demo's ten-odd PBKDF2 hashes are most of seed_demo's time; the harness signs in without them.
+        hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"] if args.smoke else None
+        with override_settings(**({"PASSWORD_HASHERS": hashers} if hashers else {})):
+            call_command("seed_demo", "--allow-production", stdout=io.StringIO())
 
 
 # --- Server ----------------------------------------------------------------------------------------------
-def start_server(args, env, log_path: Path):
+def launch_server(args, env, log_path: Path):
     """gunicorn on 127.0.0.1:0 (the kernel picks a free port); the port is read back from its log."""
-    server = subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(  # noqa: S603
         [
             str(VENV_BIN / "gunicorn"),
             "exportcenter.wsgi:application",
@@ -156,6 +180,8 @@ def start_server(args, env, log_path: Path):
             str(GUNICORN_TIMEOUT),
             "--error-logfile",
             "-",
+            # --smoke: Django is imported once, in the master, not in each worker (less CPU at start).
+            *(["--preload"] if args.smoke else []),
         ],
         env=env,
         cwd=ROOT,
@@ -163,6 +189,10 @@ def start_server(args, env, log_path: Path):
         stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,
     )
+
+
+def wait_for_server(server, log_path: Path):
+    """The base URL once /healthz answers 200 (at most 60 s)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -172,7 +202,7 @@ def start_server(args, env, log_path: Path):
             base_url = f"http://127.0.0.1:{found.group(1)}"
             try:
                 if fetch(f"{base_url}/healthz")[0] == 200:
-                    return server, base_url
+                    return base_url
             except (urllib.error.URLError, ConnectionError):
                 pass
         time.sleep(0.2)
@@ -180,9 +210,10 @@ def start_server(args, env, log_path: Path):
     sys.exit(f"gunicorn did not answer within 60 s:\n{log_path.read_text()}")
 
 
-def stop_server(server) -> None:
+def stop_server(server, quick=False) -> None:
+    """Graceful (SIGTERM: the workers finish their requests), or quick (SIGQUIT: --smoke, after the load)."""
     try:
-        os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGQUIT if quick else signal.SIGTERM)
         server.wait(timeout=30)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(server.pid, signal.SIGKILL)
@@ -376,10 +407,11 @@ def query_count(endpoint) -> tuple[int, int | None]:
 
 # --- Load ------------------------------------------------------------------------------------------------
 def run_hey(args, endpoint, concurrency: int) -> dict:
+    # --smoke: one request per client; else as many as --duration allows.
+    load = ["-n", str(concurrency)] if args.smoke else ["-z", f"{args.duration}s"]
     command = [
         args.hey,
-        "-z",
-        f"{args.duration}s",
+        *load,
         "-c",
         str(concurrency),
         "-t",
@@ -408,7 +440,8 @@ def run_hey(args, endpoint, concurrency: int) -> dict:
         times.append(float(fields[0]) * 1000)
         statuses[fields[6]] = statuses.get(fields[6], 0) + 1
     # Requests that got no answer (timeouts, refused) are missing from hey's CSV rows.
-    return {"times": times, "statuses": statuses, "seconds": min(elapsed, args.duration) or elapsed}
+    seconds = elapsed if args.smoke else min(elapsed, args.duration) or elapsed
+    return {"times": times, "statuses": statuses, "seconds": seconds}
 
 
 def percentile(values, fraction):
@@ -449,8 +482,9 @@ def markdown(report) -> str:
         "",
         f"Machine: {report['machine']['cpus']} CPUs, load average before {report['machine']['load_before']}, "
         f"after {report['machine']['load_after']}. Data: {report['data']['companies']} companies, "
-        f"{report['data']['requests']} requests. {report['rounds']} rounds × {report['duration_s']} s per "
-        f"endpoint and level, gunicorn {report['workers']} workers.",
+        f"{report['data']['requests']} requests. {report['rounds']} rounds × "
+        + ("one request per client (--smoke)" if report["smoke"] else f"{report['duration_s']} s")
+        + f" per endpoint and level, gunicorn {report['workers']} workers.",
         "",
         head + " |",
         "|---|---|" + "---|---|---|---|" * len(levels),
@@ -496,23 +530,32 @@ def main(argv=None) -> int:
     if not args.redis_url:
         os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
-    import django
+    log_path = out_dir / "gunicorn.log"
+    # --smoke: gunicorn starts (imports Django) while the database is migrated and seeded; no collectstatic.
+    server = launch_server(args, env, log_path) if args.smoke and args.no_collectstatic else None
+    try:
+        import django
 
-    django.setup()
-
-    prepare_database(args, env)
-    if not args.no_collectstatic:
-        manage(env, "collectstatic", "--noinput", "-v", "0")
+        django.setup()
+        migrate()
+        if not args.no_collectstatic:
+            manage(env, "collectstatic", "--noinput", "-v", "0")
+        seed(args, env)
+        users = benchmark_users()
+        cookies = {label: session_cookie(user) for label, user in users.items()}
+    except BaseException:
+        if server is not None:
+            stop_server(server)
+        raise
 
     from companies.models import Company
     from referrals.models import AdviceRequest
 
-    users = benchmark_users()
-    cookies = {label: session_cookie(user) for label, user in users.items()}
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     load_before = os.getloadavg()
-    log_path = out_dir / "gunicorn.log"
-    server, base_url = start_server(args, env, log_path)
+    if server is None:
+        server = launch_server(args, env, log_path)
+    base_url = wait_for_server(server, log_path)
     try:
         chosen = endpoints(base_url, users, cookies)
         if args.only:
@@ -521,7 +564,12 @@ def main(argv=None) -> int:
         counts, first_status = {}, {}
         # Each endpoint once per worker to warm the caches (per-process and Redis), then once more for its
         # query count: the count of a warm page, as the timed runs see it. The first answer's status is kept.
-        for endpoint in chosen:
+        # --smoke: no warm-up, the counted answer is the first, and --workers endpoints are asked at a time.
+        if args.smoke:
+            with ThreadPoolExecutor(max_workers=args.workers) as pool:
+                for endpoint, (status, count) in zip(chosen, pool.map(query_count, chosen), strict=True):
+                    counts[endpoint["name"]], first_status[endpoint["name"]] = count, status
+        for endpoint in [] if args.smoke else chosen:
             for _warm_up in range(args.workers):
                 status, _count = query_count(endpoint)
                 first_status.setdefault(endpoint["name"], status)
@@ -536,7 +584,7 @@ def main(argv=None) -> int:
         rss = worker_rss_mb(server)
         requests_made = AdviceRequest.objects.count() - requests_before
     finally:
-        stop_server(server)
+        stop_server(server, quick=args.smoke)
     timeouts = log_path.read_text().count("WORKER TIMEOUT")
     results = []
     for level in args.levels:
@@ -571,7 +619,8 @@ def main(argv=None) -> int:
         "data": {"companies": Company.objects.count(), "requests": AdviceRequest.objects.count()},
         "workers": args.workers,
         "rounds": args.rounds,
-        "duration_s": args.duration,
+        "duration_s": None if args.smoke else args.duration,
+        "smoke": args.smoke,
         "concurrency_levels": args.levels,
         "query_counts": counts,
         "first_status": first_status,
