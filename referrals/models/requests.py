@@ -194,6 +194,10 @@ class AdviceRequest(models.Model):
         indexes = [
             models.Index(fields=["region", "status", "-created_at"], name="request_inbox_idx"),
             models.Index(fields=["owner_organisation", "status"], name="request_owner_org_idx"),
+            # The routing suggestions' workload: open requests per owner, without reading the closed ones.
+            models.Index(
+                fields=["owner_organisation"], name="request_open_owner_idx", condition=~Q(status="closed")
+            ),
             models.Index(fields=["owner_advisor", "status"], name="request_owner_idx"),
             models.Index(
                 fields=["first_response_due_at"],
