@@ -91,5 +91,5 @@ class AuditEntryFilter(django_filters.FilterSet):
 
 
 def visible_entries(user):
-    """The entries this user may search (advisors/access.py), newest first, with their actors."""
+    """The entries this user may search (advisors/access/), newest first, with their actors."""
     return access.visible(user, AuditEntry.objects.select_related(*AUDIT_LIST_RELATED))

@@ -1,4 +1,4 @@
-"""The audit log's search page and its CSV export, for regional staff (advisors/access.py decides)."""
+"""The audit log's search page and its CSV export, for regional staff (advisors/access/ decides)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -68,7 +68,7 @@ def object_key(obj) -> str:
     """How the log names an object: its reference or public id where it has one, else its primary key.
 
     A public id (a UUID) is written as 32 hex digits, the form both PostgreSQL and SQLite can compare
-    with in SQL (advisors/access.py finds the entries about a region's objects that way).
+    with in SQL (advisors/access/ finds the entries about a region's objects that way).
     """
     key = getattr(obj, "reference", None) or getattr(obj, "public_id", None) or obj.pk
     return key.hex if isinstance(key, uuid.UUID) else str(key)
