@@ -1,6 +1,8 @@
 """The access matrix of the audit log: regional staff see the entries of their regions (an actor working
 there, or an object there); superusers all; nobody else any. Nobody may change or delete an entry."""
 
+import copy
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -8,9 +10,11 @@ from advisors import access
 from advisors.models import Organisation, User
 from audit.models import AuditEntry
 from audit.services import Action
+from reference.loader import load_reference_data, reference_data_loaded
 from referrals import services as request_services
 from referrals.need_categories import seed_need_categories
 from tests.factories import CompanyFactory, ContactFactory, OrganisationFactory, RegionFactory, UserFactory
+from tests.module_db import rows_for_this_module
 from tests.referrals.conftest import build_submission
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +31,34 @@ ROLES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The people and the entries, made once for the module's ~120 cases (tests/module_db.py)."""
+    with rows_for_this_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
 @pytest.fixture
-def world(uppsala, staff):
+def world(module_world, db):
+    return copy.deepcopy(module_world)  # each test its own instances of the same rows
+
+
+def build_world():
+    """What tests/audit/conftest.py's `uppsala` and `staff` make, and the people and entries of the matrix."""
+    if not reference_data_loaded():  # a transactional test's flush elsewhere may have removed it
+        load_reference_data()
+    uppsala = RegionFactory(name="Exportcenter Uppsala län", slug="uppsala")
+    uppsala.counties.add("03")  # the home region covers Uppsala län
+    staff = UserFactory(
+        email="rita@region.example",
+        full_name="Rita Regional",
+        organisation=OrganisationFactory(
+            name="Region Uppsala", slug="region-uppsala", kind=Organisation.Kind.REGION, regions=[uppsala]
+        ),
+        role=User.Role.REGIONAL_STAFF,
+    )
     away = RegionFactory(slug="away")
     away.counties.add("21")
     org_a = OrganisationFactory(slug="org-a", regions=[uppsala])
