@@ -1,5 +1,6 @@
 """The public "help me export" form: rendering, validation, submission, idempotency and abuse protection."""
 
+import copy
 import html
 import re
 import time
@@ -11,11 +12,13 @@ from django.core.cache import cache
 from django.utils import formats, timezone, translation
 
 from companies.models import Company, Contact
+from reference.loader import load_reference_data, reference_data_loaded
 from referrals import abuse, status_links
 from referrals.models import AdviceRequest, NeedCategory
 from referrals.need_categories import seed_need_categories
 from tests.clock import WORKING_DAY_MORNING
 from tests.factories import OrganisationFactory, RegionFactory
+from tests.module_db import rows_for_this_module
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +33,21 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def needs(db):
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The need categories and the region, made once for the module's ~170 cases (tests/module_db.py)."""
+    with rows_for_this_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
+def build_world():
+    if not reference_data_loaded():  # a transactional test's flush elsewhere may have removed it
+        load_reference_data()
     seed_need_categories()  # transactional tests elsewhere may have flushed the migration's rows
-    return list(NeedCategory.objects.filter(slug__in=["market-selection", "buyer-credit-risk"]))
-
-
-@pytest.fixture
-def uppsala(reference_data):
-    """Exportcenter Uppsala län serves county 03 and is run by Almi."""
+    needs = list(NeedCategory.objects.filter(slug__in=["market-selection", "buyer-credit-risk"]))
+    # Exportcenter Uppsala län serves county 03 and is run by Almi.
     region = RegionFactory(name="Exportcenter Uppsala län", slug="uppsala")
     region.counties.add("03")
     operator = OrganisationFactory(
@@ -46,7 +55,23 @@ def uppsala(reference_data):
     )
     region.operator = operator
     region.save()
-    return region
+    return {"needs": needs, "uppsala": region}
+
+
+@pytest.fixture
+def world(module_world, db):
+    return copy.deepcopy(module_world)  # each test its own instances of the same rows
+
+
+@pytest.fixture
+def needs(world):
+    return world["needs"]
+
+
+@pytest.fixture
+def uppsala(world):
+    """Exportcenter Uppsala län serves county 03 and is run by Almi."""
+    return world["uppsala"]
 
 
 def started_long_ago(seconds=120) -> str:
