@@ -452,6 +452,8 @@ API_TOKEN_TOUCH_SECONDS = env.int("API_TOKEN_TOUCH_SECONDS", default=60)
 # The OpenAPI schema and Swagger UI: for signed-in users only, unless this opens them to everyone.
 API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)  # deeper JSON bodies are a 400
+# API lists count matching rows up to this many ("count_is_capped": more): exportcenter/api/pagination.py.
+API_COUNT_CAP = env.int("API_COUNT_CAP", default=10_000)
 REST_FRAMEWORK = {
     # A bearer token first (it needs no CSRF token), then the session of the pages.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -479,7 +481,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "exportcenter.api.schema.APIAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "exportcenter.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
     # Every error is RFC 9457 problem details (application/problem+json).
     "EXCEPTION_HANDLER": "exportcenter.api.problems.exception_handler",

@@ -223,6 +223,8 @@ class Company(models.Model):
         ]
         indexes = [
             models.Index(fields=["municipality", "name"], name="company_municipality_idx"),
+            # The lists' default order (name, pk): a page is read from the index, not sorted from all rows.
+            models.Index(fields=["name", "id"], name="company_name_idx"),
             models.Index(fields=["sni_code"], name="company_sni_idx"),
             models.Index(fields=["employee_band"], name="company_employee_band_idx"),
             models.Index(fields=["export_experience"], name="company_export_exp_idx"),

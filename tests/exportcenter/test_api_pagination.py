@@ -1,0 +1,70 @@
+"""API lists count up to API_COUNT_CAP and keep every page reachable past it (issue 16)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from exportcenter.api.pagination import BoundedPageNumberPagination
+from tests.factories import CompanyFactory
+
+COMPANIES = "/api/v1/companies/"
+
+
+@pytest.fixture
+def api(reference_data, region, advisor, monkeypatch, settings):
+    region.counties.add("03")
+    settings.API_COUNT_CAP = 3
+    monkeypatch.setattr(BoundedPageNumberPagination, "page_size", 2)
+    client = APIClient()
+    client.force_authenticate(advisor)
+    return client
+
+
+def companies(n):
+    return [CompanyFactory(name=f"Företag {i:02d} AB") for i in range(n)]
+
+
+def names(response):
+    return [row["name"] for row in response.json()["results"]]
+
+
+def test_below_the_cap_the_count_is_exact_and_the_pages_end(api):
+    companies(3)
+    first = api.get(COMPANIES).json()
+    assert (first["count"], first["count_is_capped"]) == (3, False)
+    last = api.get(COMPANIES, {"page": 2}).json()
+    assert len(last["results"]) == 1 and last["next"] is None and last["previous"]
+    assert api.get(COMPANIES, {"page": 3}).status_code == 404
+    assert api.get(COMPANIES, {"page": "last"}).status_code == 404  # refused: unknown once capped
+
+
+def test_past_the_cap_the_count_stops_and_every_page_is_still_reachable(api):
+    made = companies(7)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(COMPANIES)
+    body = response.json()
+    assert (body["count"], body["count_is_capped"]) == (3, True)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 4" in sql for sql in counts), counts  # never a count of every row
+
+    seen = names(response)
+    page, link = 1, body["next"]
+    while link:
+        page += 1
+        body = api.get(COMPANIES, {"page": page}).json()
+        assert body["count_is_capped"] is True
+        seen += [row["name"] for row in body["results"]]
+        link = body["next"]
+    assert page == 4
+    assert seen == sorted(company.name for company in made)
+    assert api.get(COMPANIES, {"page": 5}).status_code == 404
+    assert api.get(COMPANIES, {"page": 0}).status_code == 404
+    assert api.get(COMPANIES, {"page": "x"}).status_code == 404
+
+
+def test_the_schema_documents_the_capped_count():
+    schema = BoundedPageNumberPagination().get_paginated_response_schema({"type": "array"})
+    assert schema["required"] == ["count", "count_is_capped", "results"]
+    assert schema["properties"]["count_is_capped"]["type"] == "boolean"
+    assert list(schema["properties"]) == ["count", "count_is_capped", "next", "previous", "results"]
