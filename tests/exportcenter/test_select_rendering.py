@@ -1,4 +1,4 @@
-"""`<select>`s are written in Python (exportcenter.forms.FormRenderer): the same bytes as Django's templates."""
+"""`<select>`s are written in Python (exportcenter.forms.FormRenderer): the bytes of Django's templates."""
 
 import pytest
 from django import forms
