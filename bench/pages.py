@@ -329,7 +329,8 @@ def submission_body(base_url: str) -> tuple[str, str]:
 def endpoints(base_url: str, users: dict, cookies: dict) -> list[dict]:
     """The endpoints, each a GET (or the form's POST) with the session of the role that uses it.
 
-    The request and the company are ones the regional staff member may see (advisors.access.visible).
+    The request (an open one) and the company are ones the regional staff member may see
+    (advisors.access.visible).
     """
     from advisors.access import visible
     from companies.models import Company
@@ -339,7 +340,12 @@ def endpoints(base_url: str, users: dict, cookies: dict) -> list[dict]:
     staff, lead, advisor = cookies["staff"], cookies["lead"], cookies["advisor"]
     companies = visible(users["staff"], Company.objects.all())
     company = companies.exclude(org_number="").order_by("pk").first() or companies.order_by("pk").first()
-    advice_request = visible(users["staff"], AdviceRequest.objects.all()).order_by("-pk").first()
+    # An open request: a status link ends STATUS_LINK_DAYS_AFTER_CLOSE after closing (404), and most volume
+    # requests were closed long ago.
+    requests = visible(users["staff"], AdviceRequest.objects.all())
+    advice_request = (
+        requests.filter(closed_at__isnull=True).order_by("-pk").first() or requests.order_by("-pk").first()
+    )
     need = NeedCategory.objects.filter(is_active=True).order_by("pk").first()
     if company is None or advice_request is None or need is None:
         sys.exit("No company or request the regional staff member may see, or no need category: seed first.")
