@@ -9,7 +9,6 @@ then, as the last page is not known.
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page
-from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -38,7 +37,7 @@ class BoundedPaginator(CappedPaginator):
         except (TypeError, ValueError):
             return super().validate_number(number)  # raises PageNotAnInteger
         if number < 1:
-            raise EmptyPage(_("That page number is less than 1"))
+            raise EmptyPage(self.error_messages["min_page"])
         return number
 
     def page(self, number):
@@ -48,7 +47,7 @@ class BoundedPaginator(CappedPaginator):
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows:
-            raise EmptyPage(_("That page contains no results"))
+            raise EmptyPage(self.error_messages["no_results"])
         page = self._get_page(rows[: self.per_page], number, self)
         page.more = len(rows) > self.per_page
         return page
