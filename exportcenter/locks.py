@@ -23,6 +23,17 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
+def wait_for_lock(name: str) -> None:
+    """Take the lock `name` for the current transaction, waiting while another transaction holds it.
+
+    PostgreSQL: `pg_advisory_xact_lock`, released when the transaction ends. SQLite takes its single write
+    lock at BEGIN (transaction_mode IMMEDIATE), which serialises writers already: nothing to do there.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(name)])
+
+
 @contextmanager
 def advisory_lock(name: str) -> Iterator[bool]:
     """Open a transaction and try to take the lock `name` for it, without waiting.

@@ -7,13 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from advisors.selectors import region_for_county
 from companies import services as company_services
 from companies.models import Company, CompanySource, Contact
-from exportcenter.locks import lock_key
+from exportcenter.locks import wait_for_lock
 from exportcenter.workdays import end_of_next_working_day, local_date
 
 from .. import notices
@@ -125,7 +125,7 @@ def submit_request(*, submission: Submission) -> AdviceRequest:
         with transaction.atomic():
             # Concurrent submissions of the same request queue here (the lock ends with the transaction),
             # so the second one sees the first one's committed request and returns it.
-            _lock_fingerprint(fingerprint)
+            wait_for_lock(f"intake:{fingerprint}")
             if (existing := _recent_duplicate(fingerprint)) is not None:
                 return existing
             return _create_request(submission, key, fingerprint)
@@ -160,14 +160,6 @@ def _fingerprint(submission: Submission) -> str:
 def _recent_duplicate(fingerprint: str) -> AdviceRequest | None:
     since = timezone.now() - timedelta(seconds=settings.INTAKE_DUPLICATE_WINDOW_SECONDS)
     return AdviceRequest.objects.filter(fingerprint=fingerprint, created_at__gte=since).order_by("pk").first()
-
-
-def _lock_fingerprint(fingerprint: str) -> None:
-    """PostgreSQL: a transaction-level advisory lock on the fingerprint (waits for a concurrent twin).
-    SQLite takes its single write lock at BEGIN (transaction_mode IMMEDIATE), which serialises as well."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(f"intake:{fingerprint}")])
 
 
 def _idempotency_key(submission: Submission) -> str | None:
