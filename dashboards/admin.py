@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import RegionalGoal
+from .models import RegionalGoal, RequestFact
 
 
 @admin.register(RegionalGoal)
@@ -8,3 +8,31 @@ class RegionalGoalAdmin(admin.ModelAdmin):
     list_display = ["region", "year", "kind", "name", "baseline", "target"]
     list_filter = ["region", "year", "kind"]
     search_fields = ["name"]
+
+
+@admin.register(RequestFact)
+class RequestFactAdmin(admin.ModelAdmin):
+    """Derived data, shown for checking: `manage.py rebuild_dashboard_facts` writes it, nobody edits it."""
+
+    list_display = [
+        "region",
+        "day",
+        "owner_organisation",
+        "channel",
+        "municipality",
+        "need",
+        "market",
+        "requests",
+    ]
+    list_filter = ["region", "channel"]
+    date_hierarchy = "day"
+    list_select_related = ["region", "owner_organisation", "municipality", "need"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

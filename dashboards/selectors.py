@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -33,7 +34,7 @@ from exportcenter.workdays import STOCKHOLM
 from reference.models import EmployeeBand
 from referrals.models import AdviceRequest, Referral
 
-from .models import RegionalGoal
+from .models import RegionalGoal, RequestFact
 
 
 class Median(Aggregate):
@@ -143,19 +144,52 @@ def received(scope: Scope, period: Period, filters: Filters) -> QuerySet[AdviceR
     return requests_for(scope, filters).filter(period.contains())
 
 
-# --- Figures ----------------------------------------------------------------------------------------
+# --- Figures ---------------------------------------------------------------------------------------
+#
+# The counts of requests received (in total, per dimension, per month, per target market, and the speed
+# figure's counts) are read from the daily pre-aggregated table (`RequestFact`, see dashboards/facts.py):
+# a few thousand narrow rows a year per region instead of every request joined with its company, needs and
+# reference data. Medians and distinct companies cannot be summed from it and are counted from the requests.
+
+
+def facts_for(scope: Scope, period: Period, filters: Filters) -> QuerySet[RequestFact]:
+    """The fact rows of the scope, period and filters. Under a need filter, only that need's rows."""
+    qs = RequestFact.objects.filter(region=scope.region, day__gte=period.start, day__lte=period.end)
+    if scope.advisor_id:
+        qs = qs.filter(owner_advisor_id=scope.advisor_id)
+    elif scope.organisation_id:
+        qs = qs.filter(owner_organisation_id=scope.organisation_id)
+    if filters.organisation_id:
+        qs = qs.filter(owner_organisation_id=filters.organisation_id)
+    if filters.municipality:
+        qs = qs.filter(municipality_id=filters.municipality)
+    elif filters.county:
+        qs = qs.filter(county_id=filters.county)
+    if filters.sni_section:
+        qs = qs.filter(sni_section_id=filters.sni_section)
+    if filters.size_band:
+        qs = qs.filter(size_band=filters.size_band)
+    if filters.need:
+        qs = qs.filter(need__slug=filters.need)
+    return qs
+
+
+def _once_per_request(facts: QuerySet[RequestFact], filters: Filters, *, per_need=False, per_market=False):
+    """The rows that count each request once (or once per need, or per market; see `RequestFact`)."""
+    if not per_need and not filters.need:
+        facts = facts.filter(first_need=True)
+    if not per_market:
+        facts = facts.filter(first_market=True)
+    return facts
+
 
 DIMENSIONS = {
-    # dimension -> (key, Swedish label, English label); choices are labelled in Python, per group
+    # dimension -> (key, Swedish label, English label) in `RequestFact`; choices are labelled in Python
     "channel": ("channel", None, None),
-    "need": ("needs__slug", "needs__name_sv", "needs__name_en"),
-    "municipality": ("company__municipality", "company__municipality__short_name", None),
-    "sni_section": (
-        "company__sni_code__section",
-        "company__sni_code__section__name_sv",
-        "company__sni_code__section__name_en",
-    ),
-    "size_band": ("company__employee_band", None, None),
+    "need": ("need__slug", "need__name_sv", "need__name_en"),
+    "municipality": ("municipality_id", "municipality__short_name", None),
+    "sni_section": ("sni_section_id", "sni_section__name_sv", "sni_section__name_en"),
+    "size_band": ("size_band", None, None),
 }
 CHOICE_LABELS = {"channel": AdviceRequest.Channel, "size_band": EmployeeBand}
 
@@ -175,6 +209,7 @@ def requests_by(dimension: str, scope: Scope, period: Period, filters: Filters) 
     """Requests received in the period, counted per value of `dimension`, largest first.
 
     A request with two needs counts once under each need; every other dimension sums to the total.
+    Under a need filter, "by need" shows that need only.
     """
     key, label_sv, label_en = DIMENSIONS[dimension]
     fields = {"key": F(key)}
@@ -182,31 +217,12 @@ def requests_by(dimension: str, scope: Scope, period: Period, filters: Filters) 
         fields["label_sv"] = F(label_sv)
     if label_en:
         fields["label_en"] = F(label_en)
-    rows = (
-        received(scope, period, filters)
-        .values(**fields)
-        .annotate(count=Count("pk", distinct=True))
-        .order_by("-count", "key")
-    )
+    facts = _once_per_request(facts_for(scope, period, filters), filters, per_need=dimension == "need")
+    if dimension == "need":
+        facts = facts.filter(need__isnull=False)
+    rows = facts.values(**fields).annotate(count=Sum("requests")).order_by("-count", "key")
     # One row per group (a handful of channels, needs, municipalities), not per request.
     return [{"key": row["key"] or "", "label": _label(dimension, row), "count": row["count"]} for row in rows]
-
-
-# The target markets are one comma-separated column (django-countries, multiple=True): the database splits
-# it. PostgreSQL with unnest(); SQLite with a recursive common table expression.
-_MARKETS_SQL = {
-    "postgresql": (
-        "SELECT market, COUNT(*) FROM (SELECT unnest(string_to_array(sub.target_markets, ',')) AS market "
-        "FROM ({requests}) sub) markets WHERE market <> '' GROUP BY market ORDER BY 2 DESC, 1"
-    ),
-    "sqlite": (
-        "WITH RECURSIVE split(market, rest) AS ("
-        "SELECT '', sub.target_markets || ',' FROM ({requests}) sub "
-        "UNION ALL SELECT substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1) "
-        "FROM split WHERE rest <> '') "
-        "SELECT market, COUNT(*) FROM split WHERE market <> '' GROUP BY market ORDER BY 2 DESC, 1"
-    ),
-}
 
 
 def requests_by_target_market(scope: Scope, period: Period, filters: Filters) -> list[dict]:
@@ -214,21 +230,26 @@ def requests_by_target_market(scope: Scope, period: Period, filters: Filters) ->
 
     A request with three target markets counts once under each of them.
     """
-    sql, params = received(scope, period, filters).values("target_markets").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(_MARKETS_SQL[connection.vendor].format(requests=sql), params)
-        rows = cursor.fetchall()
-    return [{"key": code, "label": str(countries.name(code)) or code, "count": n} for code, n in rows]
+    facts = _once_per_request(facts_for(scope, period, filters), filters, per_market=True).exclude(market="")
+    rows = facts.values("market").annotate(count=Sum("requests")).order_by("-count", "market")
+    return [
+        {
+            "key": row["market"],
+            "label": str(countries.name(row["market"])) or row["market"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
 
 
 def requests_by_month(scope: Scope, period: Period, filters: Filters) -> list[dict]:
     """Requests received per calendar month in Stockholm time (a request at 00:30 on 1 April, Swedish
-    summer time, belongs to April although it is still March in UTC)."""
+    summer time, belongs to April although it is still March in UTC: the facts' days are Stockholm days)."""
     rows = (
-        received(scope, period, filters)
-        .annotate(month=TruncMonth("created_at", tzinfo=STOCKHOLM))
+        _once_per_request(facts_for(scope, period, filters), filters)
+        .annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(count=Count("pk"))
+        .annotate(count=Sum("requests"))
         .order_by("month")
     )
     return [
@@ -251,7 +272,8 @@ def new_international_companies(region: Region, period: Period, filters: Filters
 
 
 def requests_received(scope: Scope, period: Period, filters: Filters) -> int:
-    return received(scope, period, filters).count()
+    facts = _once_per_request(facts_for(scope, period, filters), filters)
+    return facts.aggregate(n=Coalesce(Sum("requests"), 0))["n"]
 
 
 def companies_reached(scope: Scope, period: Period, filters: Filters) -> int:
@@ -259,11 +281,15 @@ def companies_reached(scope: Scope, period: Period, filters: Filters) -> int:
 
     A company merged into another counts as the company it was merged into, so the pair counts once.
     """
-    requests = requests_for(scope, filters)
-    in_period = requests.filter(period.contains()) | requests.filter(
-        Exists(Referral.objects.filter(request=OuterRef("pk")).filter(period.contains()))
-    )
-    return in_period.aggregate(n=Count(Coalesce("company__merged_into_id", "company_id"), distinct=True))["n"]
+    requests = requests_for(scope, filters).order_by()
+    received_in_period = requests.filter(period.contains()).values("company_id")
+    # The referrals' requests by their own index, not an OR that rescans every request of the scope.
+    referred_in_period = requests.filter(
+        pk__in=Referral.objects.filter(period.contains()).values("request_id")
+    ).values("company_id")
+    # The distinct companies first (by the primary key), then each as the company it was merged into.
+    companies = Company.objects.filter(pk__in=received_in_period.union(referred_in_period))
+    return companies.aggregate(n=Count(Coalesce("merged_into_id", "pk"), distinct=True))["n"]
 
 
 def _duration_seconds(value) -> float | None:
@@ -297,11 +323,16 @@ def speed(scope: Scope, period: Period, filters: Filters, *, now: datetime | Non
       past that deadline without an owner.
     """
     now = now or timezone.now()
-    requests = received(scope, period, filters)
-    decided = requests.filter(Q(owner_since__isnull=False) | Q(first_response_due_at__lt=now))
-    counts = decided.aggregate(
-        decided=Count("pk"), on_time=Count("pk", filter=Q(owner_since__lte=F("first_response_due_at")))
+    facts = _once_per_request(facts_for(scope, period, filters), filters)
+    counts = facts.aggregate(
+        owned_total=Coalesce(Sum("owned"), 0),
+        on_time=Coalesce(Sum("owned_on_time"), 0),
+        unowned_past_deadline=Coalesce(
+            Sum(F("requests") - F("owned"), filter=Q(first_response_due_at__lt=now)), 0
+        ),
     )
+    counts["decided"] = counts["owned_total"] + counts["unowned_past_deadline"]
+    requests = received(scope, period, filters)
     median = _median_duration(
         requests.filter(first_response_at__isnull=False), F("first_response_at") - F("created_at")
     )

@@ -277,6 +277,16 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "schedule": crontab(minute=_retention_minute, hour=_retention_hour),
     "options": {"expires": 6 * 60 * 60},
 }
+# The dashboards' daily request figures (dashboards/facts.py) are refreshed after every change; a nightly
+# rebuild of the last DASHBOARD_FACTS_NIGHTLY_DAYS days catches what went around the signals.
+DASHBOARD_FACTS_NIGHTLY_DAYS = env.int("DASHBOARD_FACTS_NIGHTLY_DAYS", default=400)
+DASHBOARD_FACTS_TIME = env.str("DASHBOARD_FACTS_TIME", default="03:45")  # Stockholm time, every night
+_facts_hour, _facts_minute = DASHBOARD_FACTS_TIME.split(":")
+CELERY_BEAT_SCHEDULE["rebuild-dashboard-facts"] = {
+    "task": "dashboards.tasks.rebuild_recent_request_facts",
+    "schedule": crontab(minute=_facts_minute, hour=_facts_hour),
+    "options": {"expires": 6 * 60 * 60},
+}
 CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {
     "task": "notifications.tasks.sweep_reminders",
     "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week="mon"),

@@ -169,8 +169,9 @@ def claim(*, request: AdviceRequest, advisor) -> AdviceRequest:
     if request.status == Status.NEW:
         request.status = Status.TRIAGED
         fields = ["status", *_stamp_first_response(request, advisor)]
-    if fields:
-        request.save(update_fields=[*fields, "updated_at"])
+    # Saved also when only the owner changed: `updated_at` moves, and the model's signals tell the rest
+    # (the dashboards' daily figures count owners).
+    request.save(update_fields=[*fields, "updated_at"])
     _event(request, RequestEvent.Kind.CLAIMED, advisor)
     return request
 

@@ -7,6 +7,7 @@ from itertools import count
 import pytest
 
 from advisors.models import User
+from dashboards import facts
 from exportcenter.workdays import STOCKHOLM, end_of_next_working_day
 from referrals.models import AdviceRequest, NeedCategory, Referral
 from referrals.need_categories import seed_need_categories
@@ -90,6 +91,8 @@ def make_request(dash):
         request.needs.set(NeedCategory.objects.filter(slug__in=needs))
         AdviceRequest.objects.filter(pk=request.pk).update(created_at=created_at)
         request.refresh_from_db()
+        # What the after-commit task does in production (a test's transaction never commits).
+        facts.refresh(dash.region.pk, [facts.day_of(created_at)])
         return request
 
     return make

@@ -8,6 +8,7 @@ from itertools import count
 from playwright.sync_api import expect
 
 from advisors.models import Organisation
+from dashboards import facts
 from exportcenter.workdays import STOCKHOLM, end_of_next_working_day
 from referrals.models import AdviceRequest, NeedCategory
 from referrals.need_categories import seed_need_categories
@@ -33,6 +34,7 @@ def received(moment: datetime, *, owner, channel) -> AdviceRequest:
     )
     request.needs.set(NeedCategory.objects.filter(slug="market-selection"))
     AdviceRequest.objects.filter(pk=request.pk).update(created_at=moment)
+    facts.rebuild(region_ids=[request.region_id])  # the UPDATE went around the signals
     return request
 
 

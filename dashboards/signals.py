@@ -1,0 +1,66 @@
+"""Keep the daily request figures current: a change to a request or to a company's dimensions refreshes the
+days it touches, once per transaction and after it commits (dashboards/facts.py)."""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from companies.models import Company
+from referrals.models import AdviceRequest
+
+from .facts import day_of
+
+
+class _Refresh:
+    """The one after-commit callback of a transaction: the (region, day) pairs it touched."""
+
+    def __init__(self):
+        self.days: dict[int, set[str]] = defaultdict(set)
+        self.sent = False
+
+    def __call__(self):
+        from .tasks import refresh_request_facts
+
+        self.sent = True
+        for region_id, days in self.days.items():
+            refresh_request_facts.delay(region_id, sorted(days))
+
+
+def schedule(pairs) -> None:
+    """Refresh the facts of these (region id, received at) pairs after the current transaction commits."""
+    pairs = [(region_id, created_at) for region_id, created_at in pairs if region_id and created_at]
+    if not pairs:
+        return
+    connection = transaction.get_connection()
+    pending = next(
+        (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Refresh) and not f.sent), None
+    )
+    if pending is None or not connection.in_atomic_block:
+        pending = _Refresh()
+        transaction.on_commit(pending)
+    for region_id, created_at in pairs:
+        pending.days[region_id].add(day_of(created_at).isoformat())
+
+
+@receiver(post_save, sender=AdviceRequest)
+@receiver(post_delete, sender=AdviceRequest)
+def request_changed(sender, instance: AdviceRequest, **kwargs):
+    schedule([(instance.region_id, instance.created_at)])
+
+
+@receiver(m2m_changed, sender=AdviceRequest.needs.through)
+def request_needs_changed(sender, instance, action, reverse, **kwargs):
+    if action.startswith("post_") and not reverse:
+        schedule([(instance.region_id, instance.created_at)])
+
+
+@receiver(post_save, sender=Company)
+def company_changed(sender, instance: Company, created: bool, update_fields=None, **kwargs):
+    """A company's municipality, industry or size are dimensions of its requests' figures."""
+    if created or (
+        update_fields is not None and not {"municipality", "sni_code", "employee_band"} & set(update_fields)
+    ):
+        return
+    schedule(AdviceRequest.objects.filter(company=instance).values_list("region_id", "created_at"))
