@@ -17,6 +17,7 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -26,6 +27,7 @@ from exportcenter.locks import wait_for_lock
 from exportcenter.workdays import STOCKHOLM
 from referrals.models import AdviceRequest
 
+from . import cache
 from .models import RequestFact
 
 BATCH = 2_000
@@ -202,6 +204,7 @@ def refresh(region_id: int, days: Iterable[date]) -> int:
     with transaction.atomic():
         wait_for_lock(f"dashboards.request-facts.{region_id}")
         RequestFact.objects.filter(region_id=region_id, day__in=days).delete()
+        transaction.on_commit(partial(cache.changed, region_id))
         return sum(_insert_range(region_id, start, end) for start, end in _runs(days))
 
 
@@ -220,5 +223,6 @@ def rebuild(*, region_ids: Iterable[int] | None = None, since: date | None = Non
         with transaction.atomic():
             wait_for_lock(f"dashboards.request-facts.{region_id}")
             RequestFact.objects.filter(region_id=region_id, day__gte=start).delete()
+            transaction.on_commit(partial(cache.changed, region_id))
             written += _insert_range(region_id, start, end)
     return written

@@ -1,16 +1,26 @@
-"""Keep the daily request figures current: a change to a request or to a company's dimensions refreshes the
-days it touches, once per transaction and after it commits (dashboards/facts.py)."""
+"""Keep the dashboards current.
+
+- The daily request figures: a change to a request or to a company's dimensions refreshes the days it
+  touches, once per transaction and after it commits (dashboards/facts.py; the refresh then stamps the
+  region's cached figures as changed).
+- The cached figures (dashboards/cache.py): a change to what the other figures count (referrals, goals,
+  companies, campaigns and their members and activities) stamps them as changed after it commits.
+"""
 
 from collections import defaultdict
+from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from companies.models import Company
-from referrals.models import AdviceRequest
+from outreach.models import Activity, Campaign, CampaignMember
+from referrals.models import AdviceRequest, Referral
 
+from . import cache
 from .facts import day_of
+from .models import RegionalGoal
 
 
 class _Refresh:
@@ -64,3 +74,33 @@ def company_changed(sender, instance: Company, created: bool, update_fields=None
     ):
         return
     schedule(AdviceRequest.objects.filter(company=instance).values_list("region_id", "created_at"))
+
+
+def _stamp_after_commit(region_id: int | None) -> None:
+    transaction.on_commit(partial(cache.changed, region_id))
+
+
+@receiver(post_save, sender=Referral)
+@receiver(post_delete, sender=Referral)
+def referral_changed(sender, instance: Referral, **kwargs):
+    # The request is at hand when the referral was just made or answered from it; otherwise every region.
+    request_cached = Referral._meta.get_field("request").is_cached(instance)
+    _stamp_after_commit(instance.request.region_id if request_cached else None)
+
+
+@receiver(post_save, sender=RegionalGoal)
+@receiver(post_delete, sender=RegionalGoal)
+def goal_changed(sender, instance: RegionalGoal, **kwargs):
+    _stamp_after_commit(instance.region_id)
+
+
+@receiver(post_save, sender=Company)
+@receiver(post_save, sender=Campaign)
+@receiver(post_save, sender=CampaignMember)
+@receiver(post_save, sender=Activity)
+@receiver(post_delete, sender=CampaignMember)
+@receiver(post_delete, sender=Activity)
+def counted_elsewhere_changed(sender, **kwargs):
+    """Companies (international since, dimensions), campaigns and their members and activities: the
+    goal tracker's and the funnel's figures, for every region."""
+    _stamp_after_commit(None)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import cache, selectors
 from . import serializers as answers
 from .selectors import DIMENSIONS, Filters, Period, Scope
 
@@ -408,7 +408,12 @@ def summary(scope: Scope, period: Period, filters: Filters) -> dict:
     """Every figure of the dashboard for one scope: what the page, its tables and downloads show.
 
     The goals' overview reuses the goal tracker's actual, so it is computed from it rather than again.
+    Cached until what it counts changes (dashboards/cache.py).
     """
+    return cache.summary(scope, period, filters, lambda: _compute_summary(scope, period, filters))
+
+
+def _compute_summary(scope: Scope, period: Period, filters: Filters) -> dict:
     figures = {stat.name: stat.compute(scope, period, filters) for stat in STATS}
     figures["goals"] = selectors.goals_overview(
         scope.region, period.end.year, filters, international_actual=figures["goal_tracker"]["actual"]

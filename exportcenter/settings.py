@@ -280,6 +280,9 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
 # The dashboards' daily request figures (dashboards/facts.py) are refreshed after every change; a nightly
 # rebuild of the last DASHBOARD_FACTS_NIGHTLY_DAYS days catches what went around the signals.
 DASHBOARD_FACTS_NIGHTLY_DAYS = env.int("DASHBOARD_FACTS_NIGHTLY_DAYS", default=400)
+# A dashboard's figures are cached until what they count changes (dashboards/cache.py), and at most this
+# long, for what moves with the clock alone (deadlines passing). 0: not cached (the test suite's default).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 DASHBOARD_FACTS_TIME = env.str("DASHBOARD_FACTS_TIME", default="03:45")  # Stockholm time, every night
 _facts_hour, _facts_minute = DASHBOARD_FACTS_TIME.split(":")
 CELERY_BEAT_SCHEDULE["rebuild-dashboard-facts"] = {
