@@ -354,18 +354,32 @@ def workload(scope: Scope, filters: Filters, *, now: datetime | None = None) -> 
     now = now or timezone.now()
     open_requests = requests_for(scope, filters).exclude(status=AdviceRequest.Status.CLOSED)
     overdue = Q(first_response_at__isnull=True, first_response_due_at__lt=now)
-    per_organisation = (
-        open_requests.values(key=F("owner_organisation__slug"), label=F("owner_organisation__name"))
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
-        .order_by("-open", "label")
-    )
-    per_advisor = (
-        open_requests.filter(owner_advisor__isnull=False)
-        .values(key=F("owner_advisor_id"), label=F("owner_advisor__full_name"))
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
-        .order_by("-open", "label")
-    )
-    return {"per_organisation": list(per_organisation), "per_advisor": list(per_advisor)}
+    # One query, grouped by owner (organisation and advisor); the two tables are sums of its rows.
+    rows = open_requests.values(
+        organisation_key=F("owner_organisation__slug"),
+        organisation_label=F("owner_organisation__name"),
+        advisor_key=F("owner_advisor_id"),
+        advisor_label=F("owner_advisor__full_name"),
+    ).annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
+    per_organisation: dict = {}
+    per_advisor: dict = {}
+    for row in rows.order_by():  # one row per owner, not per request
+        for totals, kind in ((per_organisation, "organisation"), (per_advisor, "advisor")):
+            if kind == "advisor" and row["advisor_key"] is None:
+                continue
+            key = row[f"{kind}_key"]
+            total = totals.setdefault(
+                key, {"key": key, "label": row[f"{kind}_label"], "open": 0, "overdue": 0}
+            )
+            total["open"] += row["open"]
+            total["overdue"] += row["overdue"]
+
+    def ordered(totals: dict) -> list[dict]:
+        return sorted(
+            totals.values(), key=lambda row: (-row["open"], row["label"] is None, row["label"] or "")
+        )
+
+    return {"per_organisation": ordered(per_organisation), "per_advisor": ordered(per_advisor)}
 
 
 def referral_matrix(scope: Scope, period: Period, filters: Filters) -> list[dict]:
@@ -480,17 +494,22 @@ def goal_tracker(region: Region, year: int, filters: Filters) -> dict:
     ).first()
     companies = international_companies(region, filters)
     year_start = date(year, 1, 1)
-    before = companies.filter(became_international_on__lt=year_start).count()
-    monthly = (
-        companies.filter(
-            became_international_on__gte=year_start, became_international_on__lt=date(year + 1, 1, 1)
-        )
-        .annotate(month=TruncMonth("became_international_on"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("month")
+    months = [date(year, month, 1) for month in range(1, 13)] + [date(year + 1, 1, 1)]
+    # One query: the count before the year and one per month, as conditional counts.
+    counts = companies.aggregate(
+        before=Count("pk", filter=Q(became_international_on__lt=year_start)),
+        **{
+            f"m{month}": Count(
+                "pk",
+                filter=Q(
+                    became_international_on__gte=months[month - 1], became_international_on__lt=months[month]
+                ),
+            )
+            for month in range(1, 13)
+        },
     )
-    new_by_month = {row["month"].month if row["month"] else None: row["count"] for row in monthly}
+    before = counts["before"]
+    new_by_month = {month: counts[f"m{month}"] for month in range(1, 13)}
     trend, running = [], before
     for month in range(1, 13):  # twelve months, not rows
         running += new_by_month.get(month, 0)
@@ -510,13 +529,14 @@ def goal_tracker(region: Region, year: int, filters: Filters) -> dict:
     }
 
 
-def goals_overview(region: Region, year: int, filters: Filters, *, international_actual: int) -> list[dict]:
+def goals_overview(
+    region: Region, year: int, filters: Filters, *, international_actual: int, reached: int | None = None
+) -> list[dict]:
     """Every goal of the region for the year, with the actual value where the portal can count it:
     companies doing international business (the goal tracker's actual) and companies reached in the whole
     year (region-wide). Custom goals are reported against their baseline and target only."""
     goals = list(RegionalGoal.objects.filter(region=region, year=year).order_by("kind", "name"))
-    reached = None
-    if any(goal.kind == RegionalGoal.Kind.COMPANIES_REACHED for goal in goals):
+    if reached is None and any(goal.kind == RegionalGoal.Kind.COMPANIES_REACHED for goal in goals):
         reached = companies_reached(Scope(region), Period(date(year, 1, 1), date(year, 12, 31)), filters)
     actuals = {
         RegionalGoal.Kind.INTERNATIONAL_COMPANIES: international_actual,

@@ -6,6 +6,7 @@ the page's tables, charts and downloads (dashboards/tables.py), the API's views 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -415,7 +416,15 @@ def summary(scope: Scope, period: Period, filters: Filters) -> dict:
 
 def _compute_summary(scope: Scope, period: Period, filters: Filters) -> dict:
     figures = {stat.name: stat.compute(scope, period, filters) for stat in STATS}
+    year = period.end.year
+    whole_year = Period(date(year, 1, 1), date(year, 12, 31))
+    region_wide = scope.organisation_id is None and scope.advisor_id is None
     figures["goals"] = selectors.goals_overview(
-        scope.region, period.end.year, filters, international_actual=figures["goal_tracker"]["actual"]
+        scope.region,
+        year,
+        filters,
+        international_actual=figures["goal_tracker"]["actual"],
+        # The year's companies reached, when the page already counted exactly that.
+        reached=figures["companies_reached"] if region_wide and period == whole_year else None,
     )
     return figures

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from dashboards import facts, tasks
 from dashboards.models import RequestFact
-from dashboards.signals import _Refresh
 from dashboards.selectors import (
     Filters,
     Period,
@@ -28,6 +27,7 @@ from dashboards.selectors import (
     requests_received,
     speed,
 )
+from dashboards.signals import _Refresh
 from referrals.models import AdviceRequest, NeedCategory
 from referrals.services import workflow
 from tests.dashboards.conftest import stockholm

@@ -1,5 +1,9 @@
+from datetime import date
+
 """Each dashboard figure is written once, in dashboards/stats.py: the registry makes the API's views and
 URLs and the page's summary."""
+
+from datetime import date
 
 from django.urls import reverse
 
@@ -32,8 +36,8 @@ def test_the_summary_has_every_figure_of_the_registry(monkeypatch):
     ]
     monkeypatch.setattr(stats, "STATS", fakes)
     monkeypatch.setattr(stats.selectors, "goals_overview", lambda *args, **kwargs: ["goals"])
-    period = type("Period", (), {"end": type("End", (), {"year": 2026})()})()
-    scope = type("Scope", (), {"region": None})()
+    period = stats.Period(date(2026, 1, 1), date(2026, 12, 31))
+    scope = stats.Scope(region=None)
     summary = stats.summary(scope, period, {})
     assert computed == [stat.name for stat in fakes]
     assert set(summary) == {*computed, "goals"} and summary["goals"] == ["goals"]
