@@ -1,5 +1,3 @@
-from datetime import date
-
 """Each dashboard figure is written once, in dashboards/stats.py: the registry makes the API's views and
 URLs and the page's summary."""
 
