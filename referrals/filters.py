@@ -16,6 +16,7 @@ from advisors.models import Organisation, User
 from companies import selectors as company_selectors
 from companies.identifiers import looks_like_number
 from companies.models import Company
+from exportcenter import lookups  # noqa: F401 - registers `in_subquery`
 from exportcenter.workdays import STOCKHOLM, local_date
 from reference.models import County, Municipality
 
@@ -74,7 +75,10 @@ def search_requests(queryset, text: str):
     text = " ".join((text or "").split())[:MAX_SEARCH_LENGTH]
     if not text:
         return queryset
-    query = Q(reference__iexact=text)
+    # References are written in capitals ("EC-2026-000123"): an exact match on the upper-cased text finds
+    # them case-insensitively through the unique index (issue 16: `iexact` has no index, and one
+    # condition without an index makes PostgreSQL test every row of the whole OR).
+    query = Q(reference=text.upper())
     if digits := looks_like_number(text):
         query |= Q(company__org_number__startswith=digits) | Q(reference__endswith=digits)
         return queryset.filter(query)
@@ -83,7 +87,7 @@ def search_requests(queryset, text: str):
         document = SearchVector("description", config="simple")
         return queryset.alias(document=document).filter(
             query
-            | Q(company__in=companies)
+            | Q(company__in_subquery=companies)
             | Q(document=SearchQuery(text, config="simple", search_type="websearch"))
         )
     words = Q()
