@@ -51,27 +51,29 @@ def _is_signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def _read_regions(user) -> None:
+    """The user's regions and their counties, in one query (a page often asks for both), cached on the
+    user object."""
+    if user.organisation_id is None:
+        rows = []
+    else:
+        rows = list(user.organisation.regions.order_by().values_list("pk", "counties"))
+    user._access_region_ids = frozenset(region for region, _county in rows)
+    user._access_county_ids = frozenset(county for _region, county in rows if county is not None)
+
+
 def region_ids(user) -> frozenset[int]:
     """The regions a user works in: those their organisation serves. Cached on the user object."""
-    cached = getattr(user, "_access_region_ids", None)
-    if cached is None:
-        if user.organisation_id is None:
-            cached = frozenset()
-        else:
-            cached = frozenset(user.organisation.regions.values_list("pk", flat=True))
-        user._access_region_ids = cached
-    return cached
+    if getattr(user, "_access_region_ids", None) is None:
+        _read_regions(user)
+    return user._access_region_ids
 
 
 def county_ids(user) -> frozenset[str]:
     """The counties of the user's regions. Cached on the user object."""
-    cached = getattr(user, "_access_county_ids", None)
-    if cached is None:
-        from reference.models import County
-
-        cached = frozenset(County.objects.filter(regions__in=region_ids(user)).values_list("pk", flat=True))
-        user._access_county_ids = cached
-    return cached
+    if getattr(user, "_access_county_ids", None) is None:
+        _read_regions(user)
+    return user._access_county_ids
 
 
 def _is_lead_or_staff(user) -> bool:

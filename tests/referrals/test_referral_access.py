@@ -331,3 +331,26 @@ def test_the_request_scope_costs_one_query_however_many_referrals(
     access.region_ids(far_advisor)  # cached on the user, as after the first question of a page
     with django_assert_num_queries(1):
         assert len(list(access.visible(far_advisor, AdviceRequest.objects.all()))) == 5
+
+
+def test_the_request_page_reads_the_referral_chain_every_viewer_of_the_request_may_see(
+    owned_request, advisor, ekn, far_partner, people, refer
+):
+    """`selectors.request_referrals` skips the referral visibility rule (issue 16: its subquery cost ~100
+    ms): for anyone who sees the request (`request_detail`), it reads what `visible()` gives."""
+    from referrals import selectors
+
+    in_region = refer(owned_request, ekn, advisor, needs=[NeedCategory.objects.get(slug="buyer-credit-risk")])
+    across = refer(owned_request, far_partner, advisor)
+    services.decline_referral(referral=across, by=people["far_receiver"], reason="Not ours.")
+    seen = 0
+    for name, user in people.items():
+        request = selectors.request_detail(user, owned_request.public_id)
+        if request is None:
+            continue
+        seen += 1
+        visible = list(
+            access.visible(user, Referral.objects.filter(request=request)).order_by("created_at", "pk")
+        )
+        assert selectors.request_referrals(user, request) == visible == [in_region, across], name
+    assert seen >= 5
