@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from advisors.models import Organisation
+from exportcenter.widget_cache import CachedSelect
 from reference.models import County, EmployeeBand, Municipality, SNISection
 
 from . import selectors
@@ -34,14 +35,23 @@ class CompanyFilter(django_filters.FilterSet):
         max_length=selectors.MAX_SEARCH_LENGTH,
         help_text=_("Name or organisation number"),
     )
+    # The reference data's <option>s come from the cache (exportcenter/widget_cache.py).
     county = django_filters.ModelChoiceFilter(
-        label=_("County"), queryset=County.objects.all(), field_name="municipality__county"
+        label=_("County"),
+        queryset=County.objects.all(),
+        field_name="municipality__county",
+        widget=CachedSelect(key="counties"),
     )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Municipality.objects.all()
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        widget=CachedSelect(key="municipalities"),
     )
     sni_section = django_filters.ModelChoiceFilter(
-        label=_("Industry (SNI section)"), queryset=SNISection.objects.all(), field_name="sni_code__section"
+        label=_("Industry (SNI section)"),
+        queryset=SNISection.objects.all(),
+        field_name="sni_code__section",
+        widget=CachedSelect(key="sni-sections"),
     )
     employee_band = django_filters.ChoiceFilter(label=_("Employees"), choices=EmployeeBand.choices)
     employee_bands = django_filters.MultipleChoiceFilter(
@@ -55,10 +65,15 @@ class CompanyFilter(django_filters.FilterSet):
         label=_("Export experience"), choices=ExportExperience.choices
     )
     target_market = django_filters.ChoiceFilter(
-        label=_("Target market"), choices=lambda: list(countries), method="filter_target_market"
+        label=_("Target market"),
+        choices=lambda: list(countries),
+        method="filter_target_market",
+        widget=CachedSelect(key="countries"),
     )
     responsible_organisation = django_filters.ModelChoiceFilter(
-        label=_("Responsible organisation"), queryset=Organisation.objects.active()
+        label=_("Responsible organisation"),
+        queryset=Organisation.objects.active(),
+        widget=CachedSelect(key="organisations"),
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=_("Best match / name")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from exportcenter.widget_cache import CachedSelect, CachedSelectMultiple
 from reference.models import Municipality, SNICode
 
 from .identifiers import LegalForm, parse_organisation_number
@@ -12,7 +13,9 @@ from .phones import normalise_phone
 class CountryMultipleChoiceField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
-            choices=lambda: list(countries), widget=forms.SelectMultiple(attrs={"size": 6}), **kwargs
+            choices=lambda: list(countries),
+            widget=CachedSelectMultiple(attrs={"size": 6}, key="countries"),
+            **kwargs,
         )
 
 
@@ -66,10 +69,14 @@ class CompanyForm(OrganisationNumberMixin, forms.ModelForm):
         label=_("Municipality"),
         queryset=Municipality.objects.all(),
         help_text=_("Municipalities of your export center's counties."),
+        widget=CachedSelect(key="municipalities"),
     )
     website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
     sni_code = forms.ModelChoiceField(
-        label=_("Industry (SNI 2025)"), queryset=SNICode.objects.all(), required=False
+        label=_("Industry (SNI 2025)"),
+        queryset=SNICode.objects.all(),
+        required=False,
+        widget=CachedSelect(key="sni-codes"),
     )
     export_countries = CountryMultipleChoiceField(label=_("Exports to"), required=False)
     target_markets = CountryMultipleChoiceField(label=_("Target markets"), required=False)
@@ -79,15 +86,23 @@ class CompanyForm(OrganisationNumberMixin, forms.ModelForm):
         model = Company
         fields = EDITABLE_FIELDS
         widgets = {
-            f"{name}_confirmed_on": forms.DateInput(attrs={"type": "date"})
-            for name, _label in INTERNATIONAL_FLAGS
+            **{
+                f"{name}_confirmed_on": forms.DateInput(attrs={"type": "date"})
+                for name, _label in INTERNATIONAL_FLAGS
+            },
+            # Reference data: their <option>s come from the cache (the advisors are people, not cached).
+            "turnover_class": CachedSelect(key="turnover-classes"),
+            "responsible_organisation": CachedSelect(key="organisations"),
         }
 
     def __init__(self, *args, advisors=None, organisations=None, county_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
         if county_ids is not None:
             # A company outside the user's counties would vanish from their register once saved.
-            self.fields["municipality"].queryset = Municipality.objects.filter(county_id__in=county_ids)
+            # Sorted: the same counties give the same SQL, so one cached <option> list (widget_cache).
+            self.fields["municipality"].queryset = Municipality.objects.filter(
+                county_id__in=sorted(county_ids)
+            )
         if self.instance.pk:
             self.fields["org_number"].initial = self.instance.org_number_display
             self.fields["not_registered"].initial = not self.instance.org_number

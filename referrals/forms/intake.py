@@ -12,6 +12,7 @@ from advisors.models import Organisation
 from companies.forms import CountryMultipleChoiceField, OrganisationNumberMixin
 from companies.models import ExportExperience
 from companies.phones import normalise_phone
+from exportcenter.widget_cache import CachedSelect
 from reference.models import EmployeeBand, Municipality
 
 from .. import abuse
@@ -121,6 +122,9 @@ class HelpMeExportForm(OrganisationNumberMixin, forms.Form):
         queryset=Municipality.objects.order_by("short_name"),
         empty_label=_("Choose a municipality"),
         help_text=_("Where the company is based."),
+        widget=CachedSelect(
+            key="municipalities"
+        ),  # its <option>s from the cache (exportcenter/widget_cache.py)
         error_messages={
             "required": _("Choose the municipality where the company is based."),
             "invalid_choice": _("Choose a municipality from the list."),

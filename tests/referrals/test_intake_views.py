@@ -9,6 +9,8 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 
 from companies.models import Company, Contact
@@ -160,6 +162,19 @@ def test_form_in_english(client, payload):
     # The honeypot is off-screen for people and assistive technology.
     assert '<div class="hp-field" aria-hidden="true">' in page
     assert re.search(r'<input type="text" name="homepage" tabindex="-1" autocomplete="off"', page)
+
+
+def test_the_form_reads_no_reference_data_once_its_lists_are_cached(client, payload, in_english):
+    """Its ~800 <option>s (municipalities, two country lists) come from the cache (issue 16)."""
+    first = client.get("/en/help-me-export/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/en/help-me-export/").content.decode()
+    assert not [query["sql"] for query in queries if 'FROM "companies_municipality"' in query["sql"]]
+    assert len(queries) <= 4  # the region and its operator (the layout), the need categories
+    selects = re.compile(r"<select .*?</select>", re.S)
+    assert selects.findall(page) == selects.findall(first)
+    assert page.count('<option value="') > 750
+    assert '<option value="0380">Uppsala</option>' in page
 
 
 def test_new_visits_get_new_submission_ids(client, payload):

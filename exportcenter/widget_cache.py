@@ -1,0 +1,260 @@
+"""Cached `<option>` lists for selects of reference data (issue 16).
+
+Municipalities, SNI codes, counties, countries, partner organisations, need categories: hundreds of
+`<option>`s that change a few times a year, rendered on every view of the public form, the company list
+and the inbox. A field opts in by its widget, `CachedSelect(key=...)` or `CachedSelectMultiple(key=...)`.
+Such a widget renders its options once per language and data version, keeps the markup in Django's cache
+(Redis in production) and afterwards only marks the chosen values: a GET reads no choices from the
+database. The bytes are those of `exportcenter.forms.render_select` (Django's own select markup).
+
+- The cache key holds the language, the `key` the field gave and, for model choices, the SQL of the
+  field's queryset and its empty and null labels, so that a list narrowed per user (the municipalities of
+  the user's counties) or labelled differently gets its own entry.
+- A saved or deleted row of a model in `INVALIDATED_BY` changes the shared data version
+  (`connect_signals()`, from `CompaniesConfig.ready()`) when its transaction commits; until then that
+  transaction renders under a version of its own, so that rows a rollback takes back never reach the
+  cache (`_PendingChange`). `flush` changes the version too. Writes that send no signals
+  (`bulk_create`, `QuerySet.update`: the reference data loader) call `bump_version()`, or are seen
+  after `ENTRY_SECONDS`.
+- Validation is untouched: the field still checks a posted value against its real queryset or choices,
+  so a choice deleted since the list was cached is refused.
+- Only with the project's `FormRenderer`; any other renderer (the admin's, a test's) gets Django's path.
+  A cache that fails (Redis down) costs the cached path, never the page: the options are rendered as
+  without the cache.
+"""
+
+import hashlib
+import logging
+import uuid
+
+from django import forms
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.forms.renderers import get_default_renderer
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .forms import OPTION_TEMPLATE, SELECT_END, SELECT_TEMPLATE, FormRenderer, option_parts, select_start
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "widget-cache:version"
+ENTRY_SECONDS = 6 * 60 * 60  # a bound on staleness after writes that send no signals
+# The models whose rows the cached lists show (as "app_label.ModelName": no app is imported).
+INVALIDATED_BY = (
+    "reference.County",
+    "reference.Municipality",
+    "reference.SNISection",
+    "reference.SNICode",
+    "reference.TurnoverClass",
+    "advisors.Region",
+    "advisors.Organisation",
+    "referrals.NeedCategory",
+)
+SELECTED = " selected"
+
+
+# --- The data version ------------------------------------------------------------------------------------
+def bump_version() -> None:
+    """Every cached list is stale from now on."""
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # a cache that is down holds no entries to invalidate
+        logger.warning("The widget cache's version could not be changed.", exc_info=True)
+
+
+class _PendingChange:
+    """Watched rows changed in a transaction that has not committed yet. Until it commits, the
+    transaction's own pages use a version of their own (they see rows nobody else sees, and a rollback
+    must leave no trace in the cache); when it commits, the shared version changes.
+
+    Registered with `on_commit`, so Django forgets it when the transaction (or the savepoint it was
+    registered in) rolls back: `_pending_version()` looks for it there."""
+
+    def __init__(self):
+        self.renew()
+
+    def renew(self):
+        self.version = f"pending-{uuid.uuid4().hex}"
+
+    def __call__(self):
+        bump_version()
+
+
+def _pending_version(connection) -> str | None:
+    pending = getattr(connection, "_widget_cache_pending", None)
+    if pending is None or not connection.in_atomic_block:
+        return None
+    if any(callback is pending for _savepoints, callback, _robust in connection.run_on_commit):
+        return pending.version
+    return None
+
+
+def _data_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        bump_version()
+    elif _pending_version(connection) is None:
+        connection._widget_cache_pending = pending = _PendingChange()
+        transaction.on_commit(pending, using=using, robust=True)
+    else:  # a later change in the same transaction: what it cached so far is stale too
+        connection._widget_cache_pending.renew()
+
+
+def _database_flushed(sender, **kwargs) -> None:
+    bump_version()  # `flush` (and the test runner's) sends post_migrate, and no row signals
+
+
+def connect_signals() -> None:
+    for label in INVALIDATED_BY:
+        uid = f"widget-cache:{label}"
+        post_save.connect(_data_changed, sender=label, weak=False, dispatch_uid=uid)
+        post_delete.connect(_data_changed, sender=label, weak=False, dispatch_uid=uid)
+    post_migrate.connect(_database_flushed, weak=False, dispatch_uid="widget-cache:post-migrate")
+
+
+# --- The cached options ----------------------------------------------------------------------------------
+class Options:
+    """A select's options without a selection, and where each value's `selected` goes."""
+
+    __slots__ = ("body", "first_is_empty", "marks")
+
+    def __init__(self, body: str, marks: dict[str, list[int]], first_is_empty: bool):
+        self.body = body
+        self.marks = marks  # str(value) -> the offsets in `body` at which " selected" is inserted
+        self.first_is_empty = first_is_empty
+
+    @classmethod
+    def render(cls, widget: forms.Select) -> "Options | None":
+        """From the widget's choices (one query for model choices); None if an option is not plain."""
+        groups = widget.optgroups("", [])
+        pieces, marks, offset = [], {}, 0
+        for text, option in option_parts(groups):
+            if option is not None:
+                if option["template_name"] != OPTION_TEMPLATE or option["attrs"]:
+                    return None
+                marks.setdefault(str(option["value"]), []).append(offset + text.index(">"))
+            pieces.append(text)
+            offset += len(text)
+        # Select.use_required_attribute(): is the first choice (not an option of a group) empty?
+        first_value = None
+        if groups:
+            group_name, group, _index = groups[0]
+            first_value = group_name if group_name is not None else group[0]["value"]
+        first_is_empty = bool(groups) and first_value in (None, "")
+        return cls("".join(pieces), marks, first_is_empty)
+
+    def with_selected(self, values: list[str], *, multiple: bool) -> str:
+        """Django's rule: a single select marks only the first option whose value was chosen."""
+        offsets = sorted({offset for value in values for offset in self.marks.get(value, ())})
+        if not multiple:
+            offsets = offsets[:1]
+        parts, start = [], 0
+        for offset in offsets:
+            parts += [self.body[start:offset], SELECTED]
+            start = offset
+        parts.append(self.body[start:])
+        return "".join(parts)
+
+
+def _fingerprint(widget: forms.Select) -> str:
+    choices = widget.choices
+    field = getattr(choices, "field", None)
+    parts = [widget.cache_key, type(widget).__name__]
+    if field is not None:
+        parts += [
+            f"{type(field).__module__}.{type(field).__qualname__}",
+            str(getattr(field, "empty_label", None)),
+            str(getattr(field, "null_label", None)),
+            str(getattr(field, "to_field_name", None)),
+        ]
+    queryset = getattr(choices, "queryset", None)
+    if queryset is not None:
+        sql, params = queryset.query.sql_with_params()
+        parts += [queryset.db, sql, repr(params)]
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def cached_options(widget: forms.Select) -> Options | None:
+    """The widget's options from the cache, rendered and stored on a miss; None: render without the cache."""
+    key = f"widget-cache:{get_language() or ''}:{_fingerprint(widget)}"
+    queryset = getattr(widget.choices, "queryset", None)
+    pending = _pending_version(connections[queryset.db if queryset is not None else DEFAULT_DB_ALIAS])
+    try:
+        found = cache.get_many([key] if pending else [VERSION_KEY, key])
+    except Exception:
+        logger.warning("The widget cache could not be read.", exc_info=True)
+        return None
+    version = pending or found.get(VERSION_KEY)
+    entry = found.get(key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    options = Options.render(widget)
+    if options is None:
+        return None
+    try:
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+        if version is not None:
+            cache.set(key, (version, options), timeout=ENTRY_SECONDS)
+    except Exception:
+        logger.warning("The widget cache could not be written.", exc_info=True)
+    return options
+
+
+class CachedChoicesMixin:
+    """A `<select>` whose options come from the cache. `key` names the list (with the language, and for
+    model choices the queryset, it is the cache key)."""
+
+    def __init__(self, attrs=None, choices=(), *, key: str):
+        super().__init__(attrs, choices)
+        self.cache_key = key
+        self._options = None  # (language, Options) of this form's render
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy._options = None
+        return copy
+
+    def _cached(self) -> Options | None:
+        language = get_language()
+        if self._options is None or self._options[0] != language:
+            self._options = (language, cached_options(self))
+        return self._options[1]
+
+    def _uses_cache(self, renderer) -> bool:
+        return (
+            isinstance(renderer, FormRenderer)
+            and self.template_name == SELECT_TEMPLATE
+            and self.option_template_name == OPTION_TEMPLATE
+        )
+
+    def use_required_attribute(self, initial):
+        # Django asks whether the first option is empty, which would evaluate the choices.
+        if self.allow_multiple_selected:
+            return super().use_required_attribute(initial)
+        options = self._cached()
+        if options is None:
+            return super().use_required_attribute(initial)
+        return forms.Widget.use_required_attribute(self, initial) and options.first_is_empty
+
+    def render(self, name, value, attrs=None, renderer=None):
+        renderer = renderer or get_default_renderer()
+        options = self._cached() if self._uses_cache(renderer) else None
+        if options is None:
+            return super().render(name, value, attrs, renderer)
+        context = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            context["attrs"]["multiple"] = True
+        body = options.with_selected(context["value"], multiple=self.allow_multiple_selected)
+        return mark_safe(f"{select_start(context)}{body}{SELECT_END}")  # noqa: S308 - escaped by the parts
+
+
+class CachedSelect(CachedChoicesMixin, forms.Select):
+    pass
+
+
+class CachedSelectMultiple(CachedChoicesMixin, forms.SelectMultiple):
+    pass

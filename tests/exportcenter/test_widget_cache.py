@@ -1,0 +1,196 @@
+"""Cached `<option>` lists of reference data (exportcenter/widget_cache.py): the same bytes as without the
+cache, no query for the choices once cached, per language and data version, and validation against the
+database all the same."""
+
+import pytest
+from django import forms
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.forms.renderers import DjangoTemplates
+from django.test.utils import CaptureQueriesContext
+from django.utils.translation import override
+
+from advisors.models import Organisation
+from companies.forms import CountryMultipleChoiceField
+from exportcenter import widget_cache
+from exportcenter.forms import BootstrapBoundField
+from exportcenter.widget_cache import CachedSelect, CachedSelectMultiple
+from reference.models import County, Municipality, SNICode
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+LANGUAGES = ["sv", "en"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(reference_data):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class PlainForm(forms.Form):
+    """The same fields as ReferenceForm, without the cache."""
+
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.order_by("short_name"), empty_label="Choose a municipality"
+    )
+    sni_code = forms.ModelChoiceField(queryset=SNICode.objects.all(), required=False)
+    counties = forms.ModelMultipleChoiceField(queryset=County.objects.all(), required=False)
+    markets = forms.MultipleChoiceField(
+        choices=CountryMultipleChoiceField().choices, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.active(), required=False)
+
+
+class ReferenceForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.order_by("short_name"),
+        empty_label="Choose a municipality",
+        widget=CachedSelect(key="municipalities"),
+    )
+    sni_code = forms.ModelChoiceField(
+        queryset=SNICode.objects.all(), required=False, widget=CachedSelect(key="sni-codes")
+    )
+    counties = forms.ModelMultipleChoiceField(
+        queryset=County.objects.all(), required=False, widget=CachedSelectMultiple(key="counties")
+    )
+    markets = CountryMultipleChoiceField()
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.active(), required=False, widget=CachedSelect(key="organisations")
+    )
+
+
+class DjangosTemplates(DjangoTemplates):
+    """Django's templates for every widget, with the project's bound fields (Bootstrap classes)."""
+
+    bound_field_class = BootstrapBoundField
+
+
+def rendered(form) -> str:
+    return "\n".join(str(form[name]) for name in form.fields)
+
+
+DATA = {
+    "nothing chosen": None,
+    "one of each": {"municipality": "0380", "sni_code": "16111", "counties": ["03"], "markets": ["SE"]},
+    "several": {"municipality": "0180", "counties": ["01", "03", "25"], "markets": ["SE", "NO", "DE"]},
+    "unknown values": {"municipality": "9999", "sni_code": "<b>", "counties": ["xx"], "markets": ["ZZ"]},
+}
+
+
+@pytest.mark.parametrize("data", DATA.values(), ids=DATA.keys())
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_same_bytes_as_without_the_cache(data, language):
+    OrganisationFactory(name="Almi <Uppsala> & co")
+    with override(language):
+        plain = rendered(PlainForm(data, renderer=DjangosTemplates()))
+        filling = rendered(ReferenceForm(data))
+        cached = rendered(ReferenceForm(data))
+        assert rendered(ReferenceForm(data, renderer=DjangosTemplates())) == plain
+    assert filling == plain
+    assert cached == plain
+
+
+def test_an_initial_value_is_chosen_and_the_attributes_are_kept():
+    form = ReferenceForm(initial={"municipality": "0380", "counties": ["03", "01"]})
+    first = rendered(form)
+    second = rendered(ReferenceForm(initial={"municipality": "0380", "counties": ["03", "01"]}))
+    plain = PlainForm(initial={"municipality": "0380", "counties": ["03", "01"]}, renderer=DjangosTemplates())
+    assert first == second == rendered(plain)
+    assert '<select name="municipality" required class="form-select" id="id_municipality">' in second
+    assert '<option value="0380" selected>Uppsala</option>' in second
+    assert '<option value="" selected>' not in second.split('name="sni_code"')[0]
+    assert '<option value="01" selected>' in second and '<option value="03" selected>' in second
+
+
+def test_once_cached_the_choices_are_not_read_from_the_database():
+    rendered(ReferenceForm())
+    with CaptureQueriesContext(connection) as queries:
+        html = rendered(ReferenceForm(initial={"municipality": "0380", "counties": ["03"]}))
+    assert len(queries) == 0, [query["sql"] for query in queries]
+    assert '<option value="0380" selected>Uppsala</option>' in html
+
+
+def test_each_language_has_its_own_list():
+    with override("en"):
+        rendered(ReferenceForm())
+    with override("sv"):
+        swedish = rendered(ReferenceForm())
+    with override("en"):
+        english = rendered(ReferenceForm())
+    assert ">Sverige</option>" in swedish and ">Sweden</option>" in english
+    assert ">16.111 Sågning av trä</option>" in swedish
+    assert ">16.111 Manufacture of wood and of products of wood and cork" in english
+
+
+def test_a_narrower_queryset_is_a_list_of_its_own():
+    rendered(ReferenceForm())
+    form = ReferenceForm()
+    form.fields["municipality"].queryset = Municipality.objects.filter(county_id__in=["03"])
+    html = str(form["municipality"])
+    assert "Uppsala" in html and "Kiruna" not in html
+    assert "Kiruna" in str(ReferenceForm()["municipality"])
+
+
+def test_a_committed_change_changes_the_shared_version(django_capture_on_commit_callbacks):
+    rendered(ReferenceForm())
+    before = cache.get(widget_cache.VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        OrganisationFactory(name="Nyss startad partner")
+        assert cache.get(widget_cache.VERSION_KEY) == before  # not before the commit
+    assert cache.get(widget_cache.VERSION_KEY) != before
+
+
+def test_a_transaction_sees_its_own_changes_at_once():
+    rendered(ReferenceForm())
+    partner = OrganisationFactory(name="Nyss startad partner")
+    assert "Nyss startad partner" in str(ReferenceForm()["organisation"])
+    partner.delete()
+    assert "Nyss startad partner" not in str(ReferenceForm()["organisation"])
+
+
+def test_writes_without_signals_are_seen_after_bump_version():
+    rendered(ReferenceForm())
+    Municipality.objects.filter(code="0380").update(short_name="Upsala")  # bulk writes send no signal
+    assert ">Uppsala</option>" in str(ReferenceForm()["municipality"])
+    widget_cache.bump_version()
+    assert ">Upsala</option>" in str(ReferenceForm()["municipality"])
+
+
+def test_rows_of_a_rolled_back_transaction_leave_no_trace():
+    rendered(ReferenceForm())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        OrganisationFactory(name="Aldrig sparad partner")
+        assert "Aldrig sparad partner" in str(ReferenceForm()["organisation"])
+        raise RuntimeError
+    assert "Aldrig sparad partner" not in str(ReferenceForm()["organisation"])
+
+
+def test_a_choice_gone_since_the_list_was_cached_is_refused():
+    partner = OrganisationFactory(name="Snart nedlagd partner")
+    rendered(ReferenceForm())  # cached (in this transaction's own version)
+    Organisation.objects.filter(pk=partner.pk).update(is_active=False)  # no signal: the list is stale
+    assert "Snart nedlagd partner" in str(ReferenceForm()["organisation"])
+    form = ReferenceForm({"municipality": "0380", "organisation": str(partner.pk), "markets": ["SE"]})
+    assert not form.is_valid()
+    assert "organisation" in form.errors
+    assert ReferenceForm({"municipality": "0380", "markets": ["SE"]}).is_valid()
+
+
+def test_a_cache_that_fails_costs_the_cache_not_the_page(monkeypatch):
+    expected = rendered(PlainForm({"municipality": "0380"}, renderer=DjangosTemplates()))
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(widget_cache.cache, "get_many", broken)
+    assert rendered(ReferenceForm({"municipality": "0380"})) == expected
+
+
+def test_another_renderer_gets_djangos_own_path(monkeypatch):
+    rendered(ReferenceForm())
+    with CaptureQueriesContext(connection) as queries:
+        html = str(ReferenceForm(renderer=DjangoTemplates())["municipality"])
+    assert html == str(PlainForm(renderer=DjangoTemplates())["municipality"])
+    assert any("companies_municipality" in query["sql"] for query in queries)
