@@ -60,7 +60,11 @@ def company_list(request):
         queryset=selectors.visible_companies(request.user).select_related(*selectors.COMPANY_LIST_RELATED),
     )
     companies = filterset.qs if filterset.is_valid() or not filterset.is_bound else Company.objects.none()
-    page = paginate(request, companies)
+    page = (
+        selectors.ranked_page(request, companies)
+        if selectors.is_ranked(companies)
+        else paginate(request, companies)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
