@@ -18,6 +18,7 @@ database. The bytes are those of `exportcenter.forms.render_select` (Django's ow
   after `ENTRY_SECONDS`.
 - Validation is untouched: the field still checks a posted value against its real queryset or choices,
   so a choice deleted since the list was cached is refused.
+- A FilterSet opts its filters in after its class: `cache_choices(RequestFilter, "county", ...)`.
 - Only with the project's `FormRenderer`; any other renderer (the admin's, a test's) gets Django's path.
   A cache that fails (Redis down) costs the cached path, never the page: the options are rendered as
   without the cache.
@@ -258,3 +259,17 @@ class CachedSelect(CachedChoicesMixin, forms.Select):
 
 class CachedSelectMultiple(CachedChoicesMixin, forms.SelectMultiple):
     pass
+
+
+def cache_choices(filterset_class, *names: str) -> None:
+    """Opt filters of a django-filter FilterSet into the cache, after its class statement, e.g.
+    `cache_choices(RequestFilter, "need", "county", "municipality")`. A filter keeps a widget it was given."""
+    for name in names:
+        extra = filterset_class.base_filters[name].extra
+        if "widget" in extra:
+            continue
+        multiple = getattr(
+            filterset_class.base_filters[name].field_class.widget, "allow_multiple_selected", False
+        )
+        widget = CachedSelectMultiple if multiple else CachedSelect
+        extra["widget"] = widget(key=f"{filterset_class.__module__}.{filterset_class.__qualname__}.{name}")

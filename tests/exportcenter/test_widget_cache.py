@@ -194,3 +194,27 @@ def test_another_renderer_gets_djangos_own_path(monkeypatch):
         html = str(ReferenceForm(renderer=DjangoTemplates())["municipality"])
     assert html == str(PlainForm(renderer=DjangoTemplates())["municipality"])
     assert any("companies_municipality" in query["sql"] for query in queries)
+
+
+def test_a_filterset_opts_its_filters_in_after_its_class():
+    import django_filters
+
+    class Filters(django_filters.FilterSet):
+        county = django_filters.ModelChoiceFilter(queryset=County.objects.all())
+        counties = django_filters.ModelMultipleChoiceFilter(queryset=County.objects.all())
+        kept = django_filters.ModelChoiceFilter(queryset=County.objects.all(), widget=forms.RadioSelect)
+
+        class Meta:
+            model = Municipality
+            fields = ["county", "counties", "kept"]
+
+    widget_cache.cache_choices(Filters, "county", "counties", "kept")
+    form = Filters({"county": "03"}).form
+    assert isinstance(form.fields["county"].widget, CachedSelect)
+    assert isinstance(form.fields["counties"].widget, CachedSelectMultiple)
+    assert isinstance(form.fields["kept"].widget, forms.RadioSelect)
+    str(form["county"])
+    with CaptureQueriesContext(connection) as queries:
+        html = str(Filters({"county": "03"}).form["county"])
+    assert [query["sql"] for query in queries if '"code" = ' not in query["sql"]] == []  # validation only
+    assert '<option value="03" selected>Uppsala län</option>' in html
