@@ -17,6 +17,7 @@ from companies import selectors as company_selectors
 from companies.identifiers import looks_like_number
 from companies.models import Company
 from exportcenter import lookups  # noqa: F401 - registers `in_subquery`
+from exportcenter.widget_cache import CachedSelect
 from exportcenter.workdays import STOCKHOLM, local_date
 from reference.models import County, Municipality
 
@@ -104,20 +105,37 @@ class RequestFilter(django_filters.FilterSet):
         help_text=_("Reference, company name, organisation number or words from the description"),
     )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=AdviceRequest.Status.choices)
+    # The reference data's <option>s come from the cache (exportcenter/widget_cache.py): no query per page.
     need = django_filters.ModelChoiceFilter(
-        label=_("Need"), queryset=NeedCategory.objects.all(), to_field_name="slug", method="filter_need"
+        label=_("Need"),
+        queryset=NeedCategory.objects.all(),
+        to_field_name="slug",
+        method="filter_need",
+        widget=CachedSelect(key="need-categories"),
     )
     target_market = django_filters.ChoiceFilter(
-        label=_("Target market"), choices=lambda: list(countries), method="filter_target_market"
+        label=_("Target market"),
+        choices=lambda: list(countries),
+        method="filter_target_market",
+        widget=CachedSelect(key="countries"),
     )
     county = django_filters.ModelChoiceFilter(
-        label=_("County"), queryset=County.objects.all(), field_name="company__municipality__county"
+        label=_("County"),
+        queryset=County.objects.all(),
+        field_name="company__municipality__county",
+        widget=CachedSelect(key="counties"),
     )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Municipality.objects.all(), field_name="company__municipality"
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        field_name="company__municipality",
+        widget=CachedSelect(key="municipalities"),
     )
     owner_organisation = django_filters.ModelChoiceFilter(
-        label=_("Owning organisation"), queryset=Organisation.objects.all(), field_name="owner_organisation"
+        label=_("Owning organisation"),
+        queryset=Organisation.objects.all(),
+        field_name="owner_organisation",
+        widget=CachedSelect(key="organisations"),  # per user: the cache key holds the queryset's SQL
     )
     owner_advisor = django_filters.ModelChoiceFilter(
         label=_("Advisor"), queryset=User.objects.filter(is_active=True), field_name="owner_advisor"

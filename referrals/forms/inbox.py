@@ -8,6 +8,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from advisors.models import Organisation, User
+from exportcenter.widget_cache import CachedSelect
 
 from ..models import AdviceRequest, RequestEvent, SavedView
 from ..services import ALLOWED_TRANSITIONS, BulkAction
@@ -242,7 +243,10 @@ class BulkForm(forms.Form):
         ],
     )
     organisation = forms.ModelChoiceField(
-        label=_("Assign to organisation"), queryset=Organisation.objects.none(), required=False
+        label=_("Assign to organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=CachedSelect(key="organisations"),  # its <option>s from the cache, per queryset
     )
     duplicate_of = forms.CharField(
         label=_("Duplicate of request"), max_length=20, required=False, help_text=_("e.g. EC-2026-000123")
