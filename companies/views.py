@@ -55,9 +55,9 @@ def company_list(request):
     if request.method == "POST":  # a personal identity number never ends up in a URL or an access log
         return search_params.redirect_to_search(request)
     params = search_params.search_params(request)
+    companies = selectors.visible_companies(request.user, name_search=params.get("q", ""))
     filterset = CompanyFilter(
-        params or None,
-        queryset=selectors.visible_companies(request.user).select_related(*selectors.COMPANY_LIST_RELATED),
+        params or None, queryset=companies.select_related(*selectors.COMPANY_LIST_RELATED)
     )
     companies = filterset.qs if filterset.is_valid() or not filterset.is_bound else Company.objects.none()
     page = (
