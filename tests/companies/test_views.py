@@ -354,7 +354,9 @@ def test_a_name_search_is_ranked_and_paged_from_one_match(signed_in, make_compan
     assert re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', by_name)[0] == "Lindnäs Konsult 29 AB"
 
 
-def test_the_scope_said_again_for_a_name_search_is_the_same_scope(make_company, advisor, other_region):
+def test_the_scope_said_again_for_a_name_search_is_the_same_scope(
+    make_company, advisor, other_region, is_postgres
+):
     """visible_companies(name_search=...) adds the user's counties as municipality code prefixes (so that
     PostgreSQL can intersect them with the name indexes); the companies are the same."""
     from companies import selectors
@@ -366,8 +368,9 @@ def test_the_scope_said_again_for_a_name_search_is_the_same_scope(make_company, 
     plain = set(selectors.visible_companies(advisor).values_list("name", flat=True))
     hinted = set(selectors.visible_companies(advisor, name_search="Konsult").values_list("name", flat=True))
     assert plain == hinted == {"Uppsala Precision AB", "Knivsta Konsult AB"}
-    found = selectors.search(selectors.visible_companies(advisor, name_search="Konslut"), "Konslut")
-    assert [company.name for company in found][:1] == ["Knivsta Konsult AB"]
+    if is_postgres:  # a misspelt name is found by trigram similarity, within the same scope
+        found = selectors.search(selectors.visible_companies(advisor, name_search="Konslut"), "Konslut")
+        assert [company.name for company in found] == ["Knivsta Konsult AB"]
     superuser = UserFactory(is_superuser=True, organisation=None)
     everything = set(selectors.visible_companies(superuser, name_search="AB").values_list("name", flat=True))
     assert "Stockholm Export AB" in everything
