@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors import access
 from advisors.models import Organisation, Region
+from exportcenter.widget_cache import CachedSelect
 from reference.models import County, EmployeeBand, Municipality, SNISection
 from referrals.models import NeedCategory
 
@@ -46,7 +47,11 @@ def period_around(kind: str, day: date) -> Period:
 
 class DashboardQueryForm(forms.Form):
     region = forms.ModelChoiceField(
-        Region.objects.none(), label=_("Region"), required=False, to_field_name="slug"
+        Region.objects.none(),
+        label=_("Region"),
+        required=False,
+        to_field_name="slug",
+        widget=CachedSelect(key="regions"),
     )
     scope = forms.ChoiceField(label=_("Figures for"), choices=SCOPE_CHOICES, required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
@@ -58,18 +63,36 @@ class DashboardQueryForm(forms.Form):
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # The reference data's options come from the widget cache (exportcenter/widget_cache.py): the lists
+    # narrowed per user in __init__ are cached per narrowing (the key holds the queryset's SQL).
     organisation = forms.ModelChoiceField(
-        Organisation.objects.none(), label=_("Organisation"), required=False, to_field_name="slug"
+        Organisation.objects.none(),
+        label=_("Organisation"),
+        required=False,
+        to_field_name="slug",
+        widget=CachedSelect(key="organisations"),
     )
-    county = forms.ModelChoiceField(County.objects.none(), label=_("County"), required=False)
+    county = forms.ModelChoiceField(
+        County.objects.none(), label=_("County"), required=False, widget=CachedSelect(key="counties")
+    )
     municipality = forms.ModelChoiceField(
-        Municipality.objects.none(), label=_("Municipality"), required=False
+        Municipality.objects.none(),
+        label=_("Municipality"),
+        required=False,
+        widget=CachedSelect(key="municipalities"),
     )
     need = forms.ModelChoiceField(
-        NeedCategory.objects.filter(is_active=True), label=_("Need"), required=False, to_field_name="slug"
+        NeedCategory.objects.filter(is_active=True),
+        label=_("Need"),
+        required=False,
+        to_field_name="slug",
+        widget=CachedSelect(key="needs"),
     )
     sni_section = forms.ModelChoiceField(
-        SNISection.objects.all(), label=_("Industry (SNI section)"), required=False
+        SNISection.objects.all(),
+        label=_("Industry (SNI section)"),
+        required=False,
+        widget=CachedSelect(key="sni-sections"),
     )
     size_band = forms.ChoiceField(
         label=_("Size (employees)"), choices=[("", "---------"), *EmployeeBand.choices], required=False

@@ -100,3 +100,17 @@ def test_the_language_is_part_of_the_key(cached, make_request):
     with translation.override("en"):
         english = stats.summary(Scope(cached.region), MARCH, Filters())["requests_by"]["channel"][0]["label"]
     assert (swedish, english) == ("Webbformulär", "Web form")
+
+
+def test_a_cached_dashboard_page_makes_seven_queries(
+    cached, make_request, client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    make_request(stockholm(2026, 3, 2, 9))
+    client.force_login(cached.staff)
+    url = reverse("dashboards:dashboard")
+    client.get(url, {"period": "month", "day": "2026-03-02"})  # computes and keeps the figures and options
+    with django_assert_max_num_queries(7):
+        response = client.get(url, {"period": "month", "day": "2026-03-02"})
+    assert response.status_code == 200

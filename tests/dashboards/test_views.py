@@ -272,10 +272,11 @@ def test_the_query_count_does_not_grow_with_data(dash, make_request, client, dja
     client.force_login(dash.staff)
     url = reverse("dashboards:dashboard")
     make_request(stockholm(2026, 3, 2, 9), owner=dash.almi, advisor=dash.advisor)
-    client.get(url, MARCH)  # warm caches (sessions, content types)
+    # Made first: a new organisation rightly renders the cached organisation lists again.
+    other = OrganisationFactory(regions=[dash.region])
+    client.get(url, MARCH)  # warm caches (sessions, content types, the filters' options)
     with CaptureQueriesContext(connection) as few:
         client.get(url, MARCH)
-    other = OrganisationFactory(regions=[dash.region])
     for n in range(25):
         company = CompanyFactory(
             employee_band="10-19" if n % 2 else "1-4", municipality_id="0305" if n % 3 else "0380"
@@ -291,7 +292,9 @@ def test_the_query_count_does_not_grow_with_data(dash, make_request, client, dja
     with CaptureQueriesContext(connection) as many:
         client.get(url, MARCH)
     assert len(many) == len(few)
-    assert len(few) < 40
+    # Computed (the suite runs with the figures' cache off): the 14 figure queries and the page's 11.
+    # From the cache, the page makes 7 (test_cache.py).
+    assert len(few) <= 25, [q["sql"][:90] for q in few.captured_queries]
 
 
 # --- REST API ----------------------------------------------------------------------------------------
