@@ -20,12 +20,14 @@ database. The bytes are those of `exportcenter.forms.render_select` (Django's ow
   so a choice deleted since the list was cached is refused.
 - A FilterSet opts its filters in after its class: `cache_choices(RequestFilter, "county", ...)`.
 - Only with the project's `FormRenderer`; any other renderer (the admin's, a test's) gets Django's path.
-  A cache that fails (Redis down) costs the cached path, never the page: the options are rendered as
-  without the cache.
+  A cache that fails (Redis down or hung) costs the cached path, never the page: the options are rendered
+  as without the cache, and the process leaves the cache alone for `BACKOFF_SECONDS`, so that a hung
+  Redis delays one page by its socket timeout, not every select of every page.
 """
 
 import hashlib
 import logging
+import time
 import uuid
 
 from django import forms
@@ -54,6 +56,17 @@ INVALIDATED_BY = (
     "referrals.NeedCategory",
 )
 SELECTED = " selected"
+BACKOFF_SECONDS = 30
+_cache_down_until = {"at": 0.0}
+
+
+def _cache_is_down() -> bool:
+    return time.monotonic() < _cache_down_until["at"]
+
+
+def _cache_failed(what: str) -> None:
+    _cache_down_until["at"] = time.monotonic() + BACKOFF_SECONDS
+    logger.warning("The widget cache could not be %s; rendering without it for a while.", what, exc_info=True)
 
 
 # --- The data version ------------------------------------------------------------------------------------
@@ -62,7 +75,7 @@ def bump_version() -> None:
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # a cache that is down holds no entries to invalidate
-        logger.warning("The widget cache's version could not be changed.", exc_info=True)
+        _cache_failed("given a new version")
 
 
 class _PendingChange:
@@ -179,13 +192,15 @@ def _fingerprint(widget: forms.Select) -> str:
 
 def cached_options(widget: forms.Select) -> Options | None:
     """The widget's options from the cache, rendered and stored on a miss; None: render without the cache."""
+    if _cache_is_down():
+        return None
     key = f"widget-cache:{get_language() or ''}:{_fingerprint(widget)}"
     queryset = getattr(widget.choices, "queryset", None)
     pending = _pending_version(connections[queryset.db if queryset is not None else DEFAULT_DB_ALIAS])
     try:
         found = cache.get_many([key] if pending else [VERSION_KEY, key])
     except Exception:
-        logger.warning("The widget cache could not be read.", exc_info=True)
+        _cache_failed("read")
         return None
     version = pending or found.get(VERSION_KEY)
     entry = found.get(key)
@@ -201,7 +216,7 @@ def cached_options(widget: forms.Select) -> Options | None:
         if version is not None:
             cache.set(key, (version, options), timeout=ENTRY_SECONDS)
     except Exception:
-        logger.warning("The widget cache could not be written.", exc_info=True)
+        _cache_failed("written")
     return options
 
 

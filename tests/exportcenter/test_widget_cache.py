@@ -178,14 +178,22 @@ def test_a_choice_gone_since_the_list_was_cached_is_refused():
     assert ReferenceForm({"municipality": "0380", "markets": ["SE"]}).is_valid()
 
 
-def test_a_cache_that_fails_costs_the_cache_not_the_page(monkeypatch):
+def test_a_cache_that_fails_costs_the_cache_not_the_page_and_is_left_alone_for_a_while(monkeypatch):
     expected = rendered(PlainForm({"municipality": "0380"}, renderer=DjangosTemplates()))
+    calls = []
 
     def broken(*args, **kwargs):
+        calls.append(args)
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(widget_cache.cache, "get_many", broken)
+    monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)
     assert rendered(ReferenceForm({"municipality": "0380"})) == expected
+    assert rendered(ReferenceForm({"municipality": "0380"})) == expected
+    assert len(calls) == 1  # a hung Redis would have held every select of every page for its timeout
+    monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)  # the back-off is over
+    rendered(ReferenceForm())
+    assert len(calls) == 2
 
 
 def test_another_renderer_gets_djangos_own_path(monkeypatch):

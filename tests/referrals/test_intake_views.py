@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import formats, timezone, translation
 
 from companies.models import Company, Contact
@@ -175,6 +175,41 @@ def test_the_form_reads_no_reference_data_once_its_lists_are_cached(client, payl
     assert selects.findall(page) == selects.findall(first)
     assert page.count('<option value="') > 750
     assert '<option value="0380">Uppsala</option>' in page
+
+
+def test_a_hung_redis_holds_the_form_for_one_timeout_not_one_per_select(
+    client, payload, settings, monkeypatch
+):
+    """The cached <option>s (exportcenter/widget_cache.py) ask a hung Redis once: after that failure the
+    process renders without the cache for a while, instead of waiting a socket timeout per select."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from exportcenter import widget_cache
+    from tests.faults import frozen_listener
+
+    asked = []
+    original = RedisCache.get_many
+
+    def counted(self, keys, version=None):
+        asked.append(keys)
+        return original(self, keys, version=version)
+
+    monkeypatch.setattr(RedisCache, "get_many", counted)
+    monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)
+    with frozen_listener() as port:
+        hung = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/7",
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
+        }
+        with override_settings(CACHES={"default": hung}):
+            response = client.get("/en/help-me-export/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert len(asked) == 1  # the municipalities; the two country lists rendered without asking
+    assert '<option value="0380">Uppsala</option>' in page
+    assert '<select name="target_markets"' in page and '<option value="SE">Sweden</option>' in page
+    monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)
 
 
 def test_new_visits_get_new_submission_ids(client, payload):
