@@ -391,13 +391,21 @@ def request_referrals(user, request: AdviceRequest) -> list[Referral]:
 
     Every referral of a request the user sees is visible to them (`ReferralPolicy`: "everyone who sees its
     request"), so the chain is read without the visibility rule, whose subquery over all visible requests
-    cost ~100 ms at 200,000 requests (issue 16). None at all when `request_detail` found none.
+    cost ~100 ms at 200,000 requests (issue 16). None at all when `request_detail` found none. The needs
+    are read for the referrals of selected needs only: a whole request's referral has none (and shows none).
     """
     if getattr(request, "has_referrals", True) is False:
         return []
-    return list(
-        with_referral_relations(Referral.objects.filter(request=request)).order_by("created_at", "pk")
+    chain = list(
+        Referral.objects.filter(request=request)
+        .select_related(*REFERRAL_LIST_RELATED)
+        .order_by("created_at", "pk")
     )
+    prefetch_related_objects(
+        [referral for referral in chain if referral.scope == Referral.Scope.NEEDS],
+        Prefetch("needs", queryset=NeedCategory.objects.order_by("position", "slug")),
+    )
+    return chain
 
 
 @dataclass(frozen=True)

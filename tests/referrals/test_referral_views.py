@@ -483,7 +483,7 @@ def test_the_list_query_count_does_not_grow_with_rows(
 
 
 def test_the_request_page_query_count_does_not_grow_with_referrals(
-    client, owned_request, advisor, region, refer
+    client, owned_request, advisor, region, refer, make_submission
 ):
     client.force_login(advisor)
     with CaptureQueriesContext(connection) as few:
@@ -500,6 +500,14 @@ def test_the_request_page_query_count_does_not_grow_with_referrals(
     # The referral chain and its needs: two queries, however many referrals (none without referrals).
     assert len(many_) == len(few) + 2, [q["sql"] for q in many_.captured_queries]
     assert len(many_) <= REQUEST_PAGE_QUERIES_WITH_REFERRALS
+    # A referral of the whole request has no needs to read: the chain alone.
+    whole = services.submit_request(submission=make_submission(contact_email="whole@konsult.example"))
+    whole = services.claim(request=whole, advisor=advisor)
+    refer(whole, OrganisationFactory(slug="whole-partner", regions=[region]), advisor)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(detail_url(whole)).content.decode()
+    assert "The whole request" in html
+    assert len(one) == len(few) + 1, [q["sql"] for q in one.captured_queries]
 
 
 # --- The SME's status page ---------------------------------------------------------------------------------
