@@ -7,7 +7,9 @@
   companies, campaigns and their members and activities) stamps them as changed after it commits.
 """
 
+import logging
 from collections import defaultdict
+from datetime import date
 from functools import partial
 
 from django.db import transaction
@@ -15,12 +17,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from companies.models import Company
+from exportcenter import broker
 from outreach.models import Activity, Campaign, CampaignMember
 from referrals.models import AdviceRequest, Referral
 
-from . import cache
+from . import cache, facts
 from .facts import day_of
 from .models import RegionalGoal
+
+logger = logging.getLogger(__name__)
 
 
 class _Refresh:
@@ -35,7 +40,12 @@ class _Refresh:
 
         self.sent = True
         for region_id, days in self.days.items():
-            refresh_request_facts.delay(region_id, sorted(days))
+            if not broker.publish(refresh_request_facts, region_id, sorted(days)):
+                # No broker (bounded, see exportcenter/broker.py): the days are small, refresh them here.
+                logger.warning(
+                    "Broker unavailable; the dashboards' figures of region %s refreshed inline.", region_id
+                )
+                facts.refresh(region_id, [date.fromisoformat(day) for day in days])
 
 
 def schedule(pairs) -> None:

@@ -3,7 +3,6 @@
 import hashlib
 import logging
 import smtplib
-import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import parseaddr
@@ -14,9 +13,9 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from advisors.password_reset import reset_emails
+from exportcenter import broker
 
 from . import kinds
 from .kinds import render
@@ -105,31 +104,14 @@ def task(name: str):
     return current_app.tasks[name]
 
 
-BROKER_ERRORS = (KombuOperationalError, OSError)  # what a failed publish raises (connection, timeout)
-_broker_down_until = {"at": 0.0}  # per process: after a failed publish, skip the broker for a while
+_broker_down_until = broker.down_until  # the process's broker back-off (tests reset it)
 
 
 def _enqueue(task, email_id) -> None:
-    """Hand the email (or a list of them) to the broker. If the broker is down, the periodic sweep
-    (`flush-email-outbox`) sends it later.
-
-    This runs after commit inside web requests, so it is bounded: the broker's socket timeouts and publish
-    retry policy (settings REDIS_TIMEOUT_SECONDS, BROKER_PUBLISH_RETRIES), and after one failure this
-    process does not try the broker again for BROKER_BACKOFF_SECONDS, so that a hung broker costs one
-    request one timeout, not every request every time.
-    """
-    eager = task.app.conf.task_always_eager  # no broker at all (tests, CELERY_TASK_ALWAYS_EAGER)
-    if not eager and time.monotonic() < _broker_down_until["at"]:
-        logger.warning("Broker marked unavailable; email %s stays in the outbox for the sweep.", email_id)
-        return
-    try:
-        task.delay(email_id)
-    except Exception as exc:  # broker unreachable or hung: the row stays pending and the sweep picks it up
-        if not eager and isinstance(exc, BROKER_ERRORS):  # not an eager task's own error
-            _broker_down_until["at"] = time.monotonic() + settings.BROKER_BACKOFF_SECONDS
-        logger.warning(
-            "Broker unavailable; email %s stays in the outbox for the sweep.", email_id, exc_info=True
-        )
+    """Hand the email (or a list of them) to the broker (bounded: exportcenter/broker.py). If the broker is
+    down, the periodic sweep (`flush-email-outbox`) sends it later."""
+    if not broker.publish(task, email_id):
+        logger.warning("Broker unavailable; email %s stays in the outbox for the sweep.", email_id)
 
 
 def _backoff(attempts: int) -> timedelta:

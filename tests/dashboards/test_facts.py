@@ -232,3 +232,22 @@ def test_the_command(varied):
     assert RequestFact.objects.filter(day__lt=date(2026, 5, 1)).exists()
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("rebuild_dashboard_facts", "--since", "1 May")
+
+
+def test_without_a_broker_the_days_are_refreshed_inline(
+    dash, monkeypatch, django_capture_on_commit_callbacks
+):
+    from exportcenter import broker
+
+    monkeypatch.setattr(broker, "publish", lambda task, *args: False)  # down, or backing off
+    with django_capture_on_commit_callbacks(execute=True):
+        request = AdviceRequest.objects.create(
+            reference="T-900003",
+            year=2026,
+            number=900003,
+            region=dash.region,
+            company=CompanyFactory(),
+            first_response_due_at=stockholm(2030, 1, 1, 17),
+        )
+    today = facts.day_of(request.created_at)
+    assert requests_received(Scope(dash.region), Period(today, today), Filters()) == 1
