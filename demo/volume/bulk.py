@@ -2,17 +2,17 @@
 
 from django.db import connection
 
-from advisors.models import Organisation, User
 from companies.models import Company, CompanyEvent, Contact
 from notifications.models import Notification, OutboundEmail
-from outreach.models import Activity, Campaign, CampaignMember, FollowUp
-from referrals.models import AdviceRequest, CoHandling, Referral, RequestEvent
+from outreach.models import Activity, FollowUp
+from referrals.models import AdviceRequest, Referral, RequestEvent
 
 
 def analyze() -> None:
+    """Statistics for every table, the reference data's too (the planner needs the municipalities per
+    county to choose index scans; autovacuum may be off or late after a bulk load)."""
     with connection.cursor() as cursor:
-        for model in [*BULK_TABLES, Campaign, CampaignMember, CoHandling, Organisation, User]:
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+        cursor.execute("ANALYZE")
 
 
 BULK_TABLES = [

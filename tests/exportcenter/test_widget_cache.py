@@ -2,6 +2,8 @@
 cache, no query for the choices once cached, per language and data version, and validation against the
 database all the same."""
 
+import os
+
 import pytest
 from django import forms
 from django.core.cache import cache
@@ -156,6 +158,14 @@ def test_writes_without_signals_are_seen_after_bump_version():
     assert ">Uppsala</option>" in str(ReferenceForm()["municipality"])
     widget_cache.bump_version()
     assert ">Upsala</option>" in str(ReferenceForm()["municipality"])
+
+
+def test_loading_the_reference_data_again_gives_the_lists_a_new_version():
+    from django.core.management import call_command
+
+    before = cache.get(widget_cache.VERSION_KEY)
+    call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert cache.get(widget_cache.VERSION_KEY) not in (None, before)
 
 
 def test_rows_of_a_rolled_back_transaction_leave_no_trace():

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from exportcenter import widget_cache
 from reference.loader import load_reference_data
 
 
@@ -8,6 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = load_reference_data()
+        # Its bulk upserts send no signals: the cached option lists of reference data are stale now.
+        widget_cache.bump_version()
         self.stdout.write(
             f"Reference data: {result.counties} counties, {result.municipalities} municipalities, "
             f"{result.sni_sections} SNI sections, {result.sni_codes} SNI codes, "
