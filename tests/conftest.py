@@ -85,9 +85,8 @@ def compile_catalogues(base_dir: Path) -> list[Path]:
 
 
 def pytest_configure(config):
-    # Test databases are thrown away: a commit need not wait for the WAL to reach the disk (a crash of
-    # PostgreSQL would lose the last ~0.6 s of commits, never consistency). libpq reads PGOPTIONS, so the
-    # servers and workers that tests start get it too. Saves ~10 % of the suite's time.
+    # Servers and workers that tests start read PGOPTIONS too (set in pyproject.toml's [tool.pytest] env,
+    # before the settings are read; synchronous_commit=off for throw-away test databases).
     os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
     # Once, in the controller (or the only process), before the workers start.
     if not hasattr(config, "workerinput") and compile_catalogues(Path(settings.BASE_DIR)):
