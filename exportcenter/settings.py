@@ -119,7 +119,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exportcenter.context_processors.portal",
-                "notifications.context_processors.bell",
                 "referrals.context_processors.menu",
             ],
         },

@@ -19,13 +19,22 @@ class Bell:
         return f"{BELL_CAP}+" if self.capped else str(self.unread)
 
 
+def unread(user, *, cap: int = BELL_CAP) -> QuerySet[Notification]:
+    """The person's unread notifications, up to `cap` + 1 (enough to say "99+")."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).values("pk")[: cap + 1]
+
+
 def unread_count(user, *, cap: int = BELL_CAP) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)[: cap + 1].count()
+    return unread(user, cap=cap).count()
+
+
+def bell(count: int) -> Bell:
+    """The bell for an unread count taken with `unread()`."""
+    return Bell(unread=min(count, BELL_CAP), capped=count > BELL_CAP)
 
 
 def bell_for(user) -> Bell:
-    count = unread_count(user)
-    return Bell(unread=min(count, BELL_CAP), capped=count > BELL_CAP)
+    return bell(unread_count(user))
 
 
 def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:

@@ -375,11 +375,16 @@ def waiting_for_organisation(user) -> int:
     """How many referrals to the user's organisation wait for an answer (the menu's count), up to
     VIEW_COUNT_CAP + 1. One query: the receiving organisation sees every referral sent to it
     (`ReferralPolicy`), so no visibility subquery is needed."""
+    waiting = referrals_waiting(user)
+    return 0 if waiting is None else waiting.count()
+
+
+def referrals_waiting(user) -> QuerySet[Referral] | None:
+    """The referrals behind the menu's count (up to VIEW_COUNT_CAP + 1); None without an organisation."""
     if user.organisation_id is None:
-        return 0
-    return Referral.objects.filter(to_organisation_id=user.organisation_id, status=Referral.Status.PENDING)[
-        : VIEW_COUNT_CAP + 1
-    ].count()
+        return None
+    pending = Referral.objects.filter(to_organisation_id=user.organisation_id, status=Referral.Status.PENDING)
+    return pending.values("pk")[: VIEW_COUNT_CAP + 1]
 
 
 def referral_detail(user, public_id) -> Referral | None:

@@ -190,7 +190,7 @@ def test_other_regions_see_nothing(client, submit, stranger):
     assert client.post(action_url(request, "claim")).status_code == 404
 
 
-INBOX_QUERIES = 11
+INBOX_QUERIES = 10
 
 
 def test_the_inbox_query_count_does_not_grow_with_rows(
@@ -210,22 +210,22 @@ def test_the_inbox_query_count_does_not_grow_with_rows(
     assert response.status_code == 200 and len(references(response)) == 25  # one full page
     # The need filter checks its value (one query); nothing else grows with the rows or the filters.
     assert len(many) == len(few) + 1, [q["sql"] for q in many.captured_queries]
-    # Session, user, the user's regions (access and the base layout), the menu's count, the bell, the
-    # capped count, the view counts (one query), the saved views, the advisor filter's people, and the
-    # page of rows with the last event each and their needs. (The filters' and the bulk form's other
-    # <option>s come from the widget cache.)
+    # Session, user, the user's regions (access and the base layout), the menu's count and the bell (one
+    # query), the capped count, the view counts (one query), the saved views, the advisor filter's
+    # people, and the page of rows with the last event each and their needs. (The filters' and the bulk
+    # form's other <option>s come from the widget cache.)
     with django_assert_max_num_queries(INBOX_QUERIES):
         client.get(INBOX, {"view": "open"})
 
 
 # The request page's queries (issue 16: at most 15 a page, whatever the data): session, user, the
 # user's regions with their counties (the access checks and the base layout's region), the menu's
-# referral count and the bell; the request with its needs, the audit entry, the organisations of the
-# assign and refer forms, the routing partners (with their workload) and their services, the timeline,
-# the outreach panel's activities and follow-ups, and the assign form's advisors. A request with
-# referrals adds its referral chain with their needs (and its co-handlers, if any): a fixed number,
-# however many.
-REQUEST_PAGE_QUERIES = 15
+# referral count and the bell (one query); the request with its needs, the audit entry, the
+# organisations of the assign and refer forms, the routing partners (with their workload) and their
+# services, the timeline, the outreach panel's activities and follow-ups, and the assign form's
+# advisors. A request with referrals adds its referral chain with their needs (and its co-handlers, if
+# any): a fixed number, however many.
+REQUEST_PAGE_QUERIES = 14
 REQUEST_PAGE_QUERIES_WITH_REFERRALS = REQUEST_PAGE_QUERIES + 2
 
 
