@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from exportcenter.admin import ReadOnlyAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only, so nobody adds, changes or deletes entries here."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_id", "object_label", "channel"]
@@ -14,12 +16,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     show_full_result_count = False  # the log grows large: no second COUNT(*) per page
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from exportcenter.admin import ReadOnlyAdmin
+
 from .models import RegionalGoal, RequestFact
 
 
@@ -11,7 +13,7 @@ class RegionalGoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestFact)
-class RequestFactAdmin(admin.ModelAdmin):
+class RequestFactAdmin(ReadOnlyAdmin):
     """Derived data, shown for checking: `manage.py rebuild_dashboard_facts` writes it, nobody edits it."""
 
     list_display = [
@@ -27,12 +29,3 @@ class RequestFactAdmin(admin.ModelAdmin):
     list_filter = ["region", "channel"]
     date_hierarchy = "day"
     list_select_related = ["region", "owner_organisation", "municipality", "need"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -78,17 +78,26 @@ class Filters:
     sni_section: str | None = None
     size_band: str | None = None
 
+    def q(self, lookups: dict[str, str]) -> Q:
+        """The company filters on a model whose lookups for them are `lookups` (municipality, county,
+        sni_section, size_band). A municipality makes its county redundant."""
+        values = {
+            "municipality": self.municipality,
+            "county": None if self.municipality else self.county,
+            "sni_section": self.sni_section,
+            "size_band": self.size_band,
+        }
+        return Q(**{lookups[name]: value for name, value in values.items() if value})
+
     def company_q(self, prefix: str = "company__") -> Q:
-        q = Q()
-        if self.municipality:
-            q &= Q(**{f"{prefix}municipality": self.municipality})
-        elif self.county:
-            q &= Q(**{f"{prefix}municipality__county": self.county})
-        if self.sni_section:
-            q &= Q(**{f"{prefix}sni_code__section": self.sni_section})
-        if self.size_band:
-            q &= Q(**{f"{prefix}employee_band": self.size_band})
-        return q
+        return self.q(
+            {
+                "municipality": f"{prefix}municipality",
+                "county": f"{prefix}municipality__county",
+                "sni_section": f"{prefix}sni_code__section",
+                "size_band": f"{prefix}employee_band",
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -152,23 +161,24 @@ def received(scope: Scope, period: Period, filters: Filters) -> QuerySet[AdviceR
 # reference data. Medians and distinct companies cannot be summed from it and are counted from the requests.
 
 
+FACT_LOOKUPS = {
+    "municipality": "municipality_id",
+    "county": "county_id",
+    "sni_section": "sni_section_id",
+    "size_band": "size_band",
+}
+
+
 def facts_for(scope: Scope, period: Period, filters: Filters) -> QuerySet[RequestFact]:
     """The fact rows of the scope, period and filters. Under a need filter, only that need's rows."""
     qs = RequestFact.objects.filter(region=scope.region, day__gte=period.start, day__lte=period.end)
+    qs = qs.filter(filters.q(FACT_LOOKUPS))
     if scope.advisor_id:
         qs = qs.filter(owner_advisor_id=scope.advisor_id)
     elif scope.organisation_id:
         qs = qs.filter(owner_organisation_id=scope.organisation_id)
     if filters.organisation_id:
         qs = qs.filter(owner_organisation_id=filters.organisation_id)
-    if filters.municipality:
-        qs = qs.filter(municipality_id=filters.municipality)
-    elif filters.county:
-        qs = qs.filter(county_id=filters.county)
-    if filters.sni_section:
-        qs = qs.filter(sni_section_id=filters.sni_section)
-    if filters.size_band:
-        qs = qs.filter(size_band=filters.size_band)
     if filters.need:
         qs = qs.filter(need__slug=filters.need)
     return qs

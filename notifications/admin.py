@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from exportcenter.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Notification, NotificationPreference, OutboundEmail, Reminder
 
@@ -63,7 +65,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     """The ledger is written by the reminder sweeps only: read it, never edit it (a deleted row would be
     sent again)."""
 
@@ -72,15 +74,6 @@ class ReminderAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["recipient__email"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NotificationPreference)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from exportcenter.admin import ReadOnlyAdmin
+
 from .models import RetentionRun
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(ReadOnlyAdmin):
     """The log is written by the job only."""
 
     list_display = [
@@ -18,12 +20,3 @@ class RetentionRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["trigger", "locked_out"]
     date_hierarchy = "started_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,19 +1,11 @@
 from django.contrib import admin
 
+from exportcenter.admin import ReadOnlyAdmin
 from reference.models import County, Municipality, SNICode, SNISection, TurnoverClass
 
 
-class ReadOnlyReferenceAdmin(admin.ModelAdmin):
+class ReadOnlyReferenceAdmin(ReadOnlyAdmin):
     """Reference data comes from SCB's files via `load_reference_data`; the admin only shows it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(County)

@@ -9,6 +9,7 @@ import random
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
+from itertools import count
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -68,6 +69,22 @@ def varied(dash, make_request):
             ),
         )
     return dash
+
+
+def _received_now(dash, company) -> AdviceRequest:
+    """A request saved now, as a service would: the signals see it (no backdating UPDATE)."""
+    number = next(_numbers)
+    return AdviceRequest.objects.create(
+        reference=f"T-{number}",
+        year=2026,
+        number=number,
+        region=dash.region,
+        company=company,
+        first_response_due_at=stockholm(2030, 1, 1, 17),
+    )
+
+
+_numbers = count(900_001)
 
 
 def _counted(requests, key: str) -> dict:
@@ -154,14 +171,7 @@ def test_a_refresh_and_a_rebuild_can_be_repeated(varied):
 def test_writes_refresh_the_facts_after_commit_once_per_transaction(dash, django_capture_on_commit_callbacks):
     company = CompanyFactory(employee_band="5-9")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        request = AdviceRequest.objects.create(
-            reference="T-900001",
-            year=2026,
-            number=900001,
-            region=dash.region,
-            company=company,
-            first_response_due_at=stockholm(2030, 1, 1, 17),
-        )
+        request = _received_now(dash, company)
         request.needs.set(NeedCategory.objects.filter(slug__in=["export-finance", "market-selection"]))
     assert sum(isinstance(callback, _Refresh) for callback in callbacks) == 1  # two saves, one refresh
     scope, today = Scope(dash.region), facts.day_of(request.created_at)
@@ -197,14 +207,7 @@ def test_a_rolled_back_write_refreshes_nothing(dash, django_capture_on_commit_ca
         transaction.atomic(),
     ):
         CompanyFactory().save()
-        AdviceRequest.objects.create(
-            reference="T-900002",
-            year=2026,
-            number=900002,
-            region=dash.region,
-            company=CompanyFactory(),
-            first_response_due_at=stockholm(2030, 1, 1, 17),
-        )
+        _received_now(dash, CompanyFactory())
         raise RuntimeError
     assert callbacks == []
     assert not RequestFact.objects.exists()
@@ -241,13 +244,6 @@ def test_without_a_broker_the_days_are_refreshed_inline(
 
     monkeypatch.setattr(broker, "publish", lambda task, *args: False)  # down, or backing off
     with django_capture_on_commit_callbacks(execute=True):
-        request = AdviceRequest.objects.create(
-            reference="T-900003",
-            year=2026,
-            number=900003,
-            region=dash.region,
-            company=CompanyFactory(),
-            first_response_due_at=stockholm(2030, 1, 1, 17),
-        )
+        request = _received_now(dash, CompanyFactory())
     today = facts.day_of(request.created_at)
     assert requests_received(Scope(dash.region), Period(today, today), Filters()) == 1
