@@ -128,15 +128,22 @@ def scopes_for(user, region: Region) -> list[Scope]:
     return [organisation, Scope(region, organisation_id=user.organisation_id, advisor_id=user.pk)]
 
 
-def requests_for(scope: Scope, filters: Filters) -> QuerySet[AdviceRequest]:
-    """The requests a figure counts, before the period: scope and filters."""
-    qs = AdviceRequest.objects.filter(region=scope.region).filter(filters.company_q())
+def _owned_by(qs: QuerySet, scope: Scope, filters: Filters) -> QuerySet:
+    """The scope's and the organisation filter's owners (requests and daily figures name them alike)."""
     if scope.advisor_id:
         qs = qs.filter(owner_advisor_id=scope.advisor_id)
     elif scope.organisation_id:
         qs = qs.filter(owner_organisation_id=scope.organisation_id)
     if filters.organisation_id:
         qs = qs.filter(owner_organisation_id=filters.organisation_id)
+    return qs
+
+
+def requests_for(scope: Scope, filters: Filters) -> QuerySet[AdviceRequest]:
+    """The requests a figure counts, before the period: scope and filters."""
+    qs = _owned_by(
+        AdviceRequest.objects.filter(region=scope.region).filter(filters.company_q()), scope, filters
+    )
     if filters.need:
         # A subquery, not a join: a request with two needs is still one request.
         qs = qs.filter(
@@ -172,13 +179,7 @@ FACT_LOOKUPS = {
 def facts_for(scope: Scope, period: Period, filters: Filters) -> QuerySet[RequestFact]:
     """The fact rows of the scope, period and filters. Under a need filter, only that need's rows."""
     qs = RequestFact.objects.filter(region=scope.region, day__gte=period.start, day__lte=period.end)
-    qs = qs.filter(filters.q(FACT_LOOKUPS))
-    if scope.advisor_id:
-        qs = qs.filter(owner_advisor_id=scope.advisor_id)
-    elif scope.organisation_id:
-        qs = qs.filter(owner_organisation_id=scope.organisation_id)
-    if filters.organisation_id:
-        qs = qs.filter(owner_organisation_id=filters.organisation_id)
+    qs = _owned_by(qs.filter(filters.q(FACT_LOOKUPS)), scope, filters)
     if filters.need:
         qs = qs.filter(need__slug=filters.need)
     return qs
