@@ -13,7 +13,7 @@ from datetime import date
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from companies.models import Company
@@ -76,14 +76,37 @@ def request_needs_changed(sender, instance, action, reverse, **kwargs):
         schedule([(instance.region_id, instance.created_at)])
 
 
+# A company's fields that figures count: the first three are dimensions of its requests' daily figures;
+# all of them decide the goal tracker, new international companies, companies reached and the funnel.
+_COMPANY_DIMENSIONS = ("municipality_id", "sni_code_id", "employee_band")
+_COMPANY_COUNTED = (*_COMPANY_DIMENSIONS, "became_international_on", "merged_into_id")
+_UNKNOWN = object()
+
+
+def _counted_values(instance: Company) -> dict:
+    # From the instance's own dict: a deferred field is unknown (reading it would be a query per company).
+    return {name: instance.__dict__.get(name, _UNKNOWN) for name in _COMPANY_COUNTED}
+
+
+@receiver(post_init, sender=Company)
+def company_loaded(sender, instance: Company, **kwargs):
+    instance._dashboard_values = _counted_values(instance)
+
+
 @receiver(post_save, sender=Company)
-def company_changed(sender, instance: Company, created: bool, update_fields=None, **kwargs):
-    """A company's municipality, industry or size are dimensions of its requests' figures."""
-    if created or (
-        update_fields is not None and not {"municipality", "sni_code", "employee_band"} & set(update_fields)
-    ):
-        return
-    schedule(AdviceRequest.objects.filter(company=instance).values_list("region_id", "created_at"))
+def company_changed(sender, instance: Company, created: bool, **kwargs):
+    """Only a change to what the figures count refreshes or stamps anything: a submission that saves the
+    company's name or contact details leaves every region's cached figures alone."""
+    before, after = getattr(instance, "_dashboard_values", {}), _counted_values(instance)
+    instance._dashboard_values = after
+    if created:  # no requests yet; counted only as an international company
+        changed = {"became_international_on"} if instance.became_international_on else set()
+    else:
+        changed = {name for name in _COMPANY_COUNTED if before.get(name, _UNKNOWN) != after[name]}
+    if changed & set(_COMPANY_DIMENSIONS):
+        schedule(AdviceRequest.objects.filter(company=instance).values_list("region_id", "created_at"))
+    if changed:
+        _stamp_after_commit(None)
 
 
 def _stamp_after_commit(region_id: int | None) -> None:
@@ -104,13 +127,11 @@ def goal_changed(sender, instance: RegionalGoal, **kwargs):
     _stamp_after_commit(instance.region_id)
 
 
-@receiver(post_save, sender=Company)
 @receiver(post_save, sender=Campaign)
 @receiver(post_save, sender=CampaignMember)
 @receiver(post_save, sender=Activity)
 @receiver(post_delete, sender=CampaignMember)
 @receiver(post_delete, sender=Activity)
 def counted_elsewhere_changed(sender, **kwargs):
-    """Companies (international since, dimensions), campaigns and their members and activities: the
-    goal tracker's and the funnel's figures, for every region."""
+    """Campaigns and their members and activities: the funnel's figures, for every region."""
     _stamp_after_commit(None)

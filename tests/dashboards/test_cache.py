@@ -114,3 +114,24 @@ def test_a_cached_dashboard_page_makes_seven_queries(
     with django_assert_max_num_queries(7):
         response = client.get(url, {"period": "month", "day": "2026-03-02"})
     assert response.status_code == 200
+
+
+def test_only_what_the_figures_count_on_a_company_stamps_them(
+    cached, make_request, django_capture_on_commit_callbacks
+):
+    """A submission saves its company; unless what the figures count changed, every region stays cached."""
+    company = make_request(stockholm(2026, 3, 2, 9)).company
+    _received(cached)
+    for change, recomputed in [
+        ({"name": "Nytt Namn AB"}, False),
+        ({"became_international_on": date(2026, 3, 5)}, True),
+        ({"employee_band": "50-99"}, True),
+    ]:
+        with django_capture_on_commit_callbacks(execute=True):
+            company = type(company).objects.get(pk=company.pk)  # loaded, as a service loads it
+            for field, value in change.items():
+                setattr(company, field, value)
+            company.save()
+        with CaptureQueriesContext(connection) as queries:
+            _received(cached)
+        assert bool(queries.captured_queries) is recomputed, change
