@@ -9,7 +9,6 @@
 
 import logging
 from collections import defaultdict
-from datetime import date
 from functools import partial
 
 from django.db import transaction
@@ -21,7 +20,7 @@ from exportcenter import broker
 from outreach.models import Activity, Campaign, CampaignMember
 from referrals.models import AdviceRequest, Referral
 
-from . import cache, facts
+from . import cache
 from .facts import day_of
 from .models import RegionalGoal
 
@@ -45,7 +44,7 @@ class _Refresh:
                 logger.warning(
                     "Broker unavailable; the dashboards' figures of region %s refreshed inline.", region_id
                 )
-                facts.refresh(region_id, [date.fromisoformat(day) for day in days])
+                refresh_request_facts(region_id, sorted(days))  # the task's body, run here
 
 
 def schedule(pairs) -> None:
@@ -57,11 +56,13 @@ def schedule(pairs) -> None:
     pending = next(
         (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Refresh) and not f.sent), None
     )
-    if pending is None or not connection.in_atomic_block:
+    fresh = pending is None or not connection.in_atomic_block
+    if fresh:
         pending = _Refresh()
-        transaction.on_commit(pending)
     for region_id, created_at in pairs:
         pending.days[region_id].add(day_of(created_at).isoformat())
+    if fresh:  # last: outside a transaction (post_save of a plain save) on_commit runs it at once
+        transaction.on_commit(pending)
 
 
 @receiver(post_save, sender=AdviceRequest)

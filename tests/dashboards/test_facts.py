@@ -247,3 +247,11 @@ def test_without_a_broker_the_days_are_refreshed_inline(
         request = _received_now(dash, CompanyFactory())
     today = facts.day_of(request.created_at)
     assert requests_received(Scope(dash.region), Period(today, today), Filters()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_outside_a_transaction_refreshes_its_day(dash):
+    """post_save of a plain save comes after its atomic block: the refresh runs at once, with the day."""
+    request = _received_now(dash, CompanyFactory())
+    today = facts.day_of(request.created_at)
+    assert requests_received(Scope(dash.region), Period(today, today), Filters()) == 1
