@@ -14,7 +14,7 @@ ENV_SITE_URL := $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null | tail -n 1 | 
 RUN_HOST := $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
 RUN_SITE_URL := $(or $(SITE_URL),$(ENV_SITE_URL),http://$(RUN_HOST):$(PORT))
 
-.PHONY: run test lint audit format messages check-translations migrations worker beat lock clean help
+.PHONY: run test lint audit format messages check-translations migrations worker beat lock clean help screenshots
 
 help:
 	@echo "make run       start the portal (SQLite + embedded Celery unless DATABASE_URL/REDIS_URL are set)"
@@ -23,6 +23,7 @@ help:
 	@echo "make audit     bandit over the project's code; pip-audit of the locked dependencies where it can"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  extract strings into locale/ and compile the catalogues"
+	@echo "make screenshots  the README's screenshots (docs/screenshots/) from the demo data, with Chromium"
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,11 @@ run: $(STAMP) $(MO_FILES)
 test: $(STAMP) $(MO_FILES)
 	@set +e; $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected"; exit 0; fi; exit $$rc
+
+# The README's screenshots, made from the demo data on a throwaway SQLite database (bin/screenshots). Needs
+# Debian's chromium; pngquant, when installed, makes the PNGs about three times smaller.
+screenshots: $(STAMP) $(MO_FILES)
+	$(BIN)/python bin/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
