@@ -17,7 +17,6 @@ urlpatterns = [
     path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("advisor/", views.home, name="home"),
     path("advisor/profile/", views.profile, name="profile"),
     path("advisor/profile/api-tokens/", views.api_tokens, name="api_tokens"),
     path(

@@ -24,7 +24,7 @@ class SignInView(auth_views.LoginView):
         # Land in the language of the sign-in page when its address names one (/en/login/), else in the
         # language the advisor prefers; an explicit ?next= wins.
         with translation.override(_language_of(self.request) or self.request.user.preferred_language):
-            return reverse("advisors:home")
+            return reverse("worklist:home")
 
 
 def _language_of(request) -> str | None:
@@ -69,11 +69,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "advisors/password_change_done.html"
-
-
-@login_required
-def home(request):
-    return render(request, "advisors/home.html", {"organisation": request.user.organisation})
 
 
 @login_required

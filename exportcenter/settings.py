@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "outreach",
     "privacy",
     "dashboards",
+    "worklist",
     "demo",  # seed_demo: demo data for make run and the browser tests
     "axes",  # sign-in lockout (AXES_* below)
 ]
@@ -238,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
 REMINDER_TIME = env.str("REMINDER_TIME", default="08:00")  # Stockholm time, working days
 WEEKLY_DIGEST_TIME = env.str("WEEKLY_DIGEST_TIME", default="07:30")  # Stockholm time, Mondays
 OVERDUE_ESCALATION_WORKING_DAYS = env.int("OVERDUE_ESCALATION_WORKING_DAYS", default=3)
+# The worklist nudges its owner about a request waiting for the company longer than this many days.
+WAITING_NUDGE_DAYS = env.int("WAITING_NUDGE_DAYS", default=7)
 # How many working days back a run still sends a "due" reminder that earlier runs missed.
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=3)
 REMINDER_CHUNK_SIZE = env.int("REMINDER_CHUNK_SIZE", default=500)  # targets per child task
@@ -314,7 +317,7 @@ AUTHENTICATION_BACKENDS = [
     "advisors.backends.AdvisorBackend",
 ]
 LOGIN_URL = "advisors:login"
-LOGIN_REDIRECT_URL = "advisors:home"
+LOGIN_REDIRECT_URL = "worklist:home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Lockout (django-axes, database handler: works on SQLite without Redis): after AXES_FAILURE_LIMIT failed

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("privacy.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboards.urls")),
+    path("", include("worklist.urls")),
     prefix_default_language=False,
 )
 

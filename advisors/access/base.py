@@ -34,6 +34,9 @@ class Action(StrEnum):
     GDPR_ERASE = "gdpr_erase"
     SET_LEGAL_HOLD = "set_legal_hold"
     UNLOCK = "unlock"  # asked about a person: lift their sign-in lockout
+    # Asked about the Organisation model: see one's own organisation's workload (the worklist's team
+    # sections); about the Region model: one's regions' (the unassigned queue aside, see VIEW_UNASSIGNED).
+    OVERSEE = "oversee"
 
 
 class UnknownAction(LookupError):

@@ -12,6 +12,13 @@ class RegionPolicy(Policy):
     def view_filter(self, user):
         return Q(pk__in=region_ids(user))
 
+    def can_oversee(self, user, region):
+        """Regional staff oversee their regions: overdue requests by partner, the goals' progress. Asked
+        about the model: whether the user oversees any region (the worklist's regional sections)."""
+        if not user.is_regional_staff:
+            return False
+        return bool(region_ids(user)) if isinstance(region, type) else region.pk in region_ids(user)
+
 
 @policy("advisors.Organisation")
 class OrganisationPolicy(Policy):
@@ -26,6 +33,13 @@ class OrganisationPolicy(Policy):
         if user.is_regional_staff:
             return organisation.regions.filter(pk__in=region_ids(user)).exists()
         return False
+
+    def can_oversee(self, user, organisation):
+        """An organisation's leads oversee its work: each advisor's open load and overdue count, the
+        referral answers it owes. Asked about the model: the user's own organisation."""
+        if not user.is_organisation_lead or user.organisation_id is None:
+            return False
+        return isinstance(organisation, type) or organisation.pk == user.organisation_id
 
 
 @policy("referrals.Service")

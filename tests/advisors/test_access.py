@@ -102,6 +102,8 @@ def build_world():
         "new_service_far": Service(organisation=org_far),
         # Pages about a kind of object rather than one object are asked about the model.
         "advice_requests": apps.get_model("referrals", "AdviceRequest"),
+        "organisations": Organisation,
+        "regions": Region,
         # GDPR tools (privacy): the contact model ("may open the tools"), people at home and far away.
         "contacts": apps.get_model("companies", "Contact"),
         "home_contact": ContactFactory(company=CompanyFactory(municipality=uppsala)),
@@ -190,6 +192,13 @@ MATRIX = {
     ("new_service_a", "create"): {"lead", "regional_staff", "superuser"},
     ("new_service_b", "create"): {"regional_staff", "superuser"},
     ("new_service_far", "create"): {"superuser"},
+    # The worklist's oversight sections: a lead their own organisation's, regional staff their regions'.
+    ("organisations", "oversee"): {"lead", "superuser"},
+    ("org_a", "oversee"): {"lead", "superuser"},
+    ("org_b", "oversee"): {"superuser"},
+    ("regions", "oversee"): {"regional_staff", "superuser"},
+    ("home_region", "oversee"): {"regional_staff", "superuser"},
+    ("away_region", "oversee"): {"superuser"},
     # The unassigned queue (requests from counties no region serves): regional staff, as the README says.
     ("advice_requests", "view_unassigned"): {"regional_staff", "superuser"},
     # API tokens sign in without the second factor: leads and regional staff only, each their own.
