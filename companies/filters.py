@@ -3,13 +3,14 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from advisors.models import Organisation
 from exportcenter.widget_cache import CachedSelect
+from reference.countries import market_choices
 from reference.models import County, EmployeeBand, Municipality, SNISection
 
 from . import selectors
+from .forms import CountrySelect
 from .models import Company, ExportExperience
 
 SORT_CHOICES = [
@@ -66,9 +67,9 @@ class CompanyFilter(django_filters.FilterSet):
     )
     target_market = django_filters.ChoiceFilter(
         label=_("Target market"),
-        choices=lambda: list(countries),
+        choices=market_choices,
         method="filter_target_market",
-        widget=CachedSelect(key="countries"),
+        widget=CountrySelect(key="companies.list.target-market"),
     )
     responsible_organisation = django_filters.ModelChoiceFilter(
         label=_("Responsible organisation"),

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from exportcenter.widget_cache import CachedSelect, CachedSelectMultiple
+from reference.countries import HOME_COUNTRY, all_country_choices, market_choices, search_names
 from reference.models import Municipality, SNICode
 
 from .identifiers import LegalForm, parse_organisation_number
@@ -10,13 +10,81 @@ from .models import EDITABLE_FIELDS, INTERNATIONAL_FLAGS, Company, Contact
 from .phones import normalise_phone
 
 
+class CountryPickerMixin:
+    """A select of countries that `static/js/country-picker.js` turns into a search with chips (issue 17).
+
+    Each `<option>` carries the country's English and Swedish names (`data-en`, `data-sv`; the code is its
+    value), so that "tys", "germ" and "DE" all find Germany in either language. Those attributes depend on
+    the value only, never on the selection, so the widget cache keeps them in its cached options
+    (`static_option_attrs`). The texts the script shows come with the select, in the page's language.
+    """
+
+    static_option_attrs = True
+
+    def __init__(self, attrs=None, choices=(), *, key: str):
+        picker = {
+            "data-country-picker": True,
+            "data-picker-hint": _(
+                "Type the name of a country, or its code (e.g. DE), and choose from the list."
+            ),
+            "data-picker-chosen": _("Chosen"),
+            "data-picker-remove": _("Remove %s"),
+            "data-picker-added": _("%s added"),
+            "data-picker-removed": _("%s removed"),
+            "data-picker-none": _("No country found"),
+            "data-picker-one": _("1 country found"),
+            "data-picker-many": _("%s countries found"),
+            "data-picker-assistive": _(
+                "Use the up and down arrows to review the countries found, and Enter to choose one."
+            ),
+        }
+        super().__init__({**picker, **(attrs or {})}, choices, key=key)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        names = search_names().get(str(value))
+        if names is not None:
+            # Before `selected`, where the widget cache puts it: the same bytes either way.
+            option["attrs"] = {"data-en": names[0], "data-sv": names[1], **option["attrs"]}
+        return option
+
+
+class CountrySelect(CountryPickerMixin, CachedSelect):
+    pass
+
+
+class CountrySelectMultiple(CountryPickerMixin, CachedSelectMultiple):
+    pass
+
+
 class CountryMultipleChoiceField(forms.MultipleChoiceField):
+    """Countries, the common markets first. Sweden stays in this list: the target markets have their own
+    field, and a list that means something else (the countries a company exports to) keeps Sweden."""
+
+    choices_function = staticmethod(all_country_choices)
+    cache_key = "countries"
+
     def __init__(self, **kwargs):
         super().__init__(
-            choices=lambda: list(countries),
-            widget=CachedSelectMultiple(attrs={"size": 6}, key="countries"),
+            choices=self.choices_function,
+            widget=CountrySelectMultiple(attrs={"size": 6}, key=self.cache_key),
             **kwargs,
         )
+
+
+class TargetMarketsField(CountryMultipleChoiceField):
+    """Countries where a company wants to do business: Sweden is its home market, not a target market."""
+
+    choices_function = staticmethod(market_choices)
+    cache_key = "target-markets"
+    default_error_messages = {
+        "home_country": _("Sweden is not a target market. Choose countries outside Sweden."),
+    }
+
+    def validate(self, value):
+        if HOME_COUNTRY in (value or []):
+            raise forms.ValidationError(self.error_messages["home_country"], code="home_country")
+        super().validate(value)
 
 
 class OrganisationNumberMixin:
@@ -79,7 +147,7 @@ class CompanyForm(OrganisationNumberMixin, forms.ModelForm):
         widget=CachedSelect(key="sni-codes"),
     )
     export_countries = CountryMultipleChoiceField(label=_("Exports to"), required=False)
-    target_markets = CountryMultipleChoiceField(label=_("Target markets"), required=False)
+    target_markets = TargetMarketsField(label=_("Target markets"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

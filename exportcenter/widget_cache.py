@@ -141,12 +141,15 @@ class Options:
 
     @classmethod
     def render(cls, widget: forms.Select) -> "Options | None":
-        """From the widget's choices (one query for model choices); None if an option is not plain."""
+        """From the widget's choices (one query for model choices); None if an option is not plain.
+        `selected` goes before the option tag's `>`: after attributes the widget gives every option."""
         groups = widget.optgroups("", [])
+        # A widget whose options' attributes depend on their values only (never on the selection) says so.
+        static_attrs = getattr(widget, "static_option_attrs", False)
         pieces, marks, offset = [], {}, 0
         for text, option in option_parts(groups):
             if option is not None:
-                if option["template_name"] != OPTION_TEMPLATE or option["attrs"]:
+                if option["template_name"] != OPTION_TEMPLATE or (option["attrs"] and not static_attrs):
                     return None
                 marks.setdefault(str(option["value"]), []).append(offset + text.index(">"))
             pieces.append(text)

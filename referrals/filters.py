@@ -9,16 +9,17 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from advisors import access
 from advisors.models import Organisation, User
 from companies import selectors as company_selectors
+from companies.forms import CountrySelect
 from companies.identifiers import looks_like_number
 from companies.models import Company
 from exportcenter import lookups  # noqa: F401 - registers `in_subquery`
 from exportcenter.widget_cache import CachedSelect
 from exportcenter.workdays import STOCKHOLM, local_date
+from reference.countries import market_choices
 from reference.models import County, Municipality
 
 from .models import AdviceRequest, NeedCategory
@@ -115,9 +116,9 @@ class RequestFilter(django_filters.FilterSet):
     )
     target_market = django_filters.ChoiceFilter(
         label=_("Target market"),
-        choices=lambda: list(countries),
+        choices=market_choices,
         method="filter_target_market",
-        widget=CachedSelect(key="countries"),
+        widget=CountrySelect(key="referrals.inbox.target-market"),
     )
     county = django_filters.ModelChoiceFilter(
         label=_("County"),

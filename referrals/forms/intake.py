@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from advisors.models import Organisation
-from companies.forms import CountryMultipleChoiceField, OrganisationNumberMixin
+from companies.forms import CountryMultipleChoiceField, OrganisationNumberMixin, TargetMarketsField
 from companies.models import ExportExperience
 from companies.phones import normalise_phone
 from exportcenter.widget_cache import CachedSelect
@@ -51,6 +51,10 @@ class NeedsField(IgnoreEmptyChoicesMixin, forms.ModelMultipleChoiceField):
 
 
 class CountriesField(IgnoreEmptyChoicesMixin, CountryMultipleChoiceField):
+    pass
+
+
+class MarketsField(IgnoreEmptyChoicesMixin, TargetMarketsField):
     pass
 
 
@@ -167,7 +171,7 @@ class HelpMeExportForm(OrganisationNumberMixin, forms.Form):
         help_text=_("Choose one or more."),
         error_messages={"required": _("Choose at least one thing you need help with.")},
     )
-    target_markets = CountriesField(
+    target_markets = MarketsField(
         label=_("Countries where you want to do business"), required=False, help_text=MULTIPLE_SELECT_HINT
     )
     description = LongTextField(

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from advisors.models import Organisation
-from companies.forms import CountryMultipleChoiceField
+from companies.forms import CountryMultipleChoiceField, CountrySelectMultiple
 from exportcenter import widget_cache
 from exportcenter.forms import BootstrapBoundField
 from exportcenter.widget_cache import CachedSelect, CachedSelectMultiple
@@ -39,8 +39,10 @@ class PlainForm(forms.Form):
     )
     sni_code = forms.ModelChoiceField(queryset=SNICode.objects.all(), required=False)
     counties = forms.ModelMultipleChoiceField(queryset=County.objects.all(), required=False)
+    # The country picker's widget, rendered through Django's templates (not the cache) by `DjangosTemplates`.
     markets = forms.MultipleChoiceField(
-        choices=CountryMultipleChoiceField().choices, widget=forms.SelectMultiple(attrs={"size": 6})
+        choices=CountryMultipleChoiceField().choices,
+        widget=CountrySelectMultiple(attrs={"size": 6}, key="countries"),
     )
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.active(), required=False)
 
