@@ -15,6 +15,7 @@ from referrals import api as referrals_api
 from referrals.api import catalogue as catalogue_api
 from referrals.api import needs as needs_api
 from referrals.api import saved_views as saved_views_api
+from worklist import api as worklist_api
 
 router = SimpleRouter(use_regex_path=False)
 router.register("companies", companies_api.CompanyViewSet, basename="api-company")
@@ -39,8 +40,13 @@ router.register(
 )
 
 urlpatterns = [
-    path("", endpoint_index(router, {"me": "api-me", "stats": "api-stats-summary"}), name="api-index"),
+    path(
+        "",
+        endpoint_index(router, {"me": "api-me", "stats": "api-stats-summary", "worklist": "api-worklist"}),
+        name="api-index",
+    ),
     path("me/", advisors_api.me, name="api-me"),
+    path("worklist/", worklist_api.worklist, name="api-worklist"),
     path("", include("dashboards.api_urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
