@@ -14,6 +14,7 @@ from privacy import api as privacy_api
 from referrals import api as referrals_api
 from referrals.api import catalogue as catalogue_api
 from referrals.api import needs as needs_api
+from referrals.api import replies as replies_api
 from referrals.api import saved_views as saved_views_api
 from worklist import api as worklist_api
 
@@ -33,6 +34,7 @@ router.register("company-imports", companies_api.CompanyImportViewSet, basename=
 router.register("need-categories", needs_api.NeedCategoryViewSet, basename="api-need-category")
 router.register("goals", dashboards_api.GoalViewSet, basename="api-goal")
 router.register("saved-views", saved_views_api.SavedViewViewSet, basename="api-saved-view")
+router.register("canned-replies", replies_api.CannedReplyViewSet, basename="api-canned-reply")
 router.register("audit", audit_api.AuditEntryViewSet, basename="api-audit-entry")
 router.register("personal-data/contacts", privacy_api.ContactPersonViewSet, basename="api-personal-contact")
 router.register(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, inbox, intake, referrals
+from .views import catalogue, inbox, intake, referrals, replies
 
 app_name = "referrals"
 
@@ -27,6 +27,11 @@ urlpatterns = [
     path("advisor/needs/", intake.need_categories, name="need_categories"),
     path("advisor/needs/new/", intake.need_category_form, name="need_category_create"),
     path("advisor/needs/<slug:slug>/", intake.need_category_form, name="need_category_edit"),
+    # Canned replies for writing to companies (an organisation's and a region's)
+    path("advisor/replies/", replies.reply_list, name="canned_replies"),
+    path("advisor/replies/new/", replies.reply_create, name="canned_reply_create"),
+    path("advisor/replies/<int:pk>/edit/", replies.reply_edit, name="canned_reply_edit"),
+    path("advisor/replies/<int:pk>/delete/", replies.reply_delete, name="canned_reply_delete"),
     # The partners' service catalogue
     path("advisor/organisations/<slug:slug>/services/", catalogue.service_list, name="services"),
     path("advisor/organisations/<slug:slug>/services/new/", catalogue.service_create, name="service_create"),

@@ -20,7 +20,7 @@ The package: `base` (the actions, the policy registry and the four questions: `c
 `require`), `rules` (a view rule's Q, evaluated on one object in memory) and one module of policies per
 subject: `partners` (regions, organisations, their services, people, sign-in lockouts, API tokens,
 notifications), `companies` (companies, contacts, imports), `requests` (requests, their timelines,
-referrals, saved inbox views, need categories), `outreach` (campaigns, their members, activities,
+referrals, saved views, need categories, canned replies), `outreach` (campaigns, their members, activities,
 follow-ups) and `oversight` (regional goals, the retention job, the audit log). Importing the package
 registers every policy.
 """
@@ -58,6 +58,7 @@ from .requests import (
     ReferralPolicy,
     SavedViewPolicy,
     NeedCategoryPolicy,
+    CannedReplyPolicy,
 )
 from .outreach import CampaignPolicy, CampaignMemberPolicy, ActivityPolicy, FollowUpPolicy
 from .oversight import RegionalGoalPolicy, RetentionRunPolicy, AuditEntryPolicy
@@ -72,6 +73,7 @@ __all__ = [
     "AuditEntryPolicy",
     "CampaignMemberPolicy",
     "CampaignPolicy",
+    "CannedReplyPolicy",
     "CompanyImportPolicy",
     "CompanyPolicy",
     "ContactPolicy",

@@ -1,4 +1,5 @@
-"""Advice requests and what hangs off them: timelines, referrals, saved inbox views, need categories."""
+"""Advice requests and what hangs off them: timelines, referrals, saved inbox views, need categories, and
+the canned replies for writing to companies."""
 
 from django.db.models import Q
 
@@ -165,3 +166,44 @@ class NeedCategoryPolicy(Policy):
         return user.is_regional_staff
 
     can_create = can_change
+
+
+@policy("referrals.CannedReply")
+class CannedReplyPolicy(Policy):
+    """Canned replies for writing to companies. An organisation's are for its people, a region's shared ones
+    for everyone whose organisation serves the region; seeing a reply is being offered it. An organisation's
+    leads keep (create, change, delete) its replies, regional staff their regions' shared ones. Another
+    organisation's replies stay hidden. For "create", ask about `CannedReply(organisation=...)` or
+    `CannedReply(region=...)`, or about the model: whether the user keeps any replies at all.
+    """
+
+    def view_filter(self, user):
+        query = Q(region_id__in=region_ids(user))
+        if user.organisation_id is not None:
+            query |= Q(organisation_id=user.organisation_id)
+        return query
+
+    def change_filter(self, user) -> Q | None:
+        """The replies a user keeps: their organisation's (a lead), their regions' (regional staff)."""
+        if user.is_organisation_lead and user.organisation_id is not None:
+            return Q(organisation_id=user.organisation_id)
+        if user.is_regional_staff:
+            return Q(region_id__in=region_ids(user))
+        return None
+
+    delete_filter = change_filter
+
+    def can_change(self, user, reply):
+        rule = self.change_filter(user)
+        if rule is None or isinstance(reply, type):
+            return False
+        return bool(evaluate(rule, reply))  # the reply's own fields: always known
+
+    can_delete = can_change
+
+    def can_create(self, user, reply):
+        if isinstance(reply, type):
+            return (user.is_organisation_lead and user.organisation_id is not None) or (
+                user.is_regional_staff and bool(region_ids(user))
+            )
+        return self.can_change(user, reply)

@@ -2,7 +2,8 @@
 
 `needs` (NeedCategory: what a company needs help with), `requests` (AdviceRequest, its reference counter and
 its timeline, RequestEvent), `inbox` (InboxView, SavedView), `referrals` (Referral, CoHandling and what they
-write on a company's timeline) and `catalogue` (Service and its eligibility criteria).
+write on a company's timeline), `catalogue` (Service and its eligibility criteria) and `replies` (CannedReply:
+texts for writing to companies, with placeholders).
 """
 
 # isort: off
@@ -13,11 +14,14 @@ from .requests import AdviceRequest, AdviceRequestQuerySet, ReferenceCounter, Re
 from .inbox import InboxView, SavedView
 from .referrals import CoHandling, CompanyEventKind, Referral, ReferralQuerySet
 from .catalogue import Criterion, Eligibility, Mismatch, Service, ServiceQuerySet
+from .replies import CannedReply, CannedReplyQuerySet, Placeholder
 # isort: on
 
 __all__ = [
     "AdviceRequest",
     "AdviceRequestQuerySet",
+    "CannedReply",
+    "CannedReplyQuerySet",
     "CoHandling",
     "CompanyEventKind",
     "Criterion",
@@ -25,6 +29,7 @@ __all__ = [
     "InboxView",
     "Mismatch",
     "NeedCategory",
+    "Placeholder",
     "ReferenceCounter",
     "Referral",
     "ReferralQuerySet",

@@ -9,5 +9,6 @@ from .deadlines import *  # noqa: F403
 from .intake import *  # noqa: F403
 from .needs import *  # noqa: F403
 from .partner_referrals import *  # noqa: F403
+from .replies import *  # noqa: F403
 from .saved_views import *  # noqa: F403
 from .workflow import *  # noqa: F403

@@ -42,7 +42,7 @@ from ..forms import (
 )
 from ..models import AdviceRequest, InboxView, Referral, SavedView
 from ..panels import request_page
-from . import referral_panel
+from . import referral_panel, replies
 
 INBOX_PARAMS_EXCLUDED = ("view", "page", "search")
 
@@ -289,7 +289,9 @@ def _form(action: str, user, advice_request: AdviceRequest, data=None, initial=N
     return form_class(data, **kwargs)
 
 
-def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to=None) -> dict[str, Any]:
+def _workspace_context(
+    user, advice_request: AdviceRequest, bound=None, refer_to=None, reply_template=None
+) -> dict[str, Any]:
     can = {
         action: access.can(user, action, advice_request)
         for action in (
@@ -309,7 +311,7 @@ def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to
         "timeline": selectors.page_timeline(
             user, advice_request, [row["referral"] for row in panel["referrals"]]
         ),
-        "forms": _forms(user, advice_request, action_bound, refer_to, partners),
+        "forms": (forms := _forms(user, advice_request, action_bound, refer_to, partners)),
         "may": {
             "claim": can[Action.CLAIM] and advice_request.owner_advisor_id is None,
             "assign": can[Action.ASSIGN],
@@ -319,6 +321,13 @@ def _workspace_context(user, advice_request: AdviceRequest, bound=None, refer_to
             "view_company": access.can(user, Action.VIEW, advice_request.company),
         },
         **panel,
+        **replies.workspace_context(
+            user,
+            advice_request,
+            forms,
+            may_write=can[Action.WRITE_TO_COMPANY] and not advice_request.is_closed,
+            chosen=reply_template,
+        ),
     }
 
 
@@ -336,7 +345,9 @@ def request_detail(request, public_id):
 
 def _detail_context(request, advice_request, bound=None, refer_to=None) -> dict[str, Any]:
     return {
-        **_workspace_context(request.user, advice_request, bound, refer_to),
+        **_workspace_context(
+            request.user, advice_request, bound, refer_to, reply_template=request.GET.get("reply_template")
+        ),
         "differences": selectors.submitted_differences(advice_request),
         "status_link_sent": advice_request.contact_id is not None,
         **request_page.context(request.user, advice_request),

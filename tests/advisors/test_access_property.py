@@ -27,7 +27,7 @@ from notifications.models import Notification
 from outreach.models import CampaignMember
 from privacy.models import RetentionRun
 from reference.models import Municipality
-from referrals.models import CoHandling, NeedCategory, Referral, RequestEvent, SavedView, Service
+from referrals.models import CannedReply, CoHandling, NeedCategory, Referral, RequestEvent, SavedView, Service
 from tests.advisors.test_access import ROLES as MATRIX_ROLES
 from tests.factories import (
     SOLE_TRADER_NUMBER,
@@ -191,6 +191,14 @@ def _build_world():
         for organisation in (org_a, org_b, org_far, org_none)
         for name, active in [("aktiv", True), ("inaktiv", False)]
     ]
+    # Canned replies: each organisation's own, and each region's shared ones.
+    canned_replies = [
+        CannedReply.objects.create(scope="organisation", organisation=organisation, title="Svar", body="Hej")
+        for organisation in (org_a, org_b, org_far, org_none)
+    ] + [
+        CannedReply.objects.create(scope="region", region=region, title="Svar", body="Hej")
+        for region in (home, away)
+    ]
 
     campaigns = [
         CampaignFactory(region=home, organisation=org_a),
@@ -328,6 +336,7 @@ def _build_world():
         *saved_views,
         need,
         *services,
+        *canned_replies,
         *campaigns,
         *members,
         *activities,
