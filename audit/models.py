@@ -34,6 +34,8 @@ class Action(models.TextChoices):
     TOKEN_USED = "token_used", _("API token used")
     LEGAL_HOLD = "legal_hold", _("Legal hold changed")
     AUDIT_PURGED = "audit_purged", _("Audit log purged")
+    CALENDAR_FEED_RENEWED = "calendar_feed_renewed", _("Calendar feed address made")
+    CALENDAR_FEED_REVOKED = "calendar_feed_revoked", _("Calendar feed revoked")
 
 
 class Channel(models.TextChoices):

@@ -44,12 +44,21 @@ router.register(
 urlpatterns = [
     path(
         "",
-        endpoint_index(router, {"me": "api-me", "stats": "api-stats-summary", "worklist": "api-worklist"}),
+        endpoint_index(
+            router,
+            {
+                "me": "api-me",
+                "stats": "api-stats-summary",
+                "calendar-feed": "api-calendar-feed",
+                "worklist": "api-worklist",
+            },
+        ),
         name="api-index",
     ),
     path("me/", advisors_api.me, name="api-me"),
     path("worklist/", worklist_api.worklist, name="api-worklist"),
     path("", include("dashboards.api_urls")),
+    path("", include("outreach.api_urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

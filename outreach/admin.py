@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Activity, Campaign, CampaignMember, FollowUp
+from . import calendar_feed
+from .models import Activity, CalendarFeed, Campaign, CampaignMember, FollowUp
 
 
 class CampaignMemberInline(admin.TabularInline):
@@ -50,3 +53,41 @@ class FollowUpAdmin(admin.ModelAdmin):
         "created_by",
     ]
     readonly_fields = ["public_id", "remind_on", "created_at", "updated_at", "version"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Feeds are made by their owners on their page; here a feed is only revoked (say, for a lost phone).
+    Neither the token nor its hash is shown."""
+
+    list_display = ["owner", "renewed_at", "revoked_at", "last_fetched_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["owner"]
+    search_fields = ["owner__email", "owner__full_name"]
+    fields = ["owner", "public_id", "created_at", "renewed_at", "revoked_at", "last_fetched_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # revoke, with its audit entry, rather than delete
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected calendar feeds"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for feed in queryset.filter(revoked_at__isnull=True).select_related("owner"):
+            calendar_feed.revoke_feed(feed=feed, by=request.user, request=request)
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d calendar feed revoked.", "%(count)d calendar feeds revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )

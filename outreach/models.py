@@ -350,3 +350,39 @@ class FollowUp(models.Model):
     def attached_to(self):
         """What it is about, most specific first."""
         return self.activity or self.request or self.campaign_member or self.company
+
+
+class CalendarFeed(models.Model):
+    """An advisor's private iCalendar feed of their follow-ups and activities (`outreach.calendar_feed`).
+
+    The feed's address holds a secret token. Only its SHA-256 is stored, for the lookup; the token itself is
+    derived from `nonce` with the site's SECRET_KEY (an HMAC), so that the page can show the address again
+    while a copy of the database alone cannot open anyone's feed. Renewing draws a new nonce: the old address
+    stops working. Revoking keeps the row, so that the page and the admin can tell when it was revoked.
+    """
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("owner"),
+    )
+    nonce = models.CharField(_("nonce"), max_length=64, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    renewed_at = models.DateTimeField(_("address made"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-renewed_at", "pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return _("Calendar feed of %(owner)s") % {"owner": self.owner}
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "outreach"
 
@@ -24,4 +24,9 @@ urlpatterns = [
     path("advisor/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
     path("advisor/follow-ups/<uuid:public_id>/", views.follow_up_edit, name="follow_up_edit"),
     path("advisor/follow-ups/<uuid:public_id>/status/", views.follow_up_status, name="follow_up_status"),
+    path("advisor/calendar/", calendar_views.calendar_feed, name="calendar_feed"),
+    path("advisor/calendar/renew/", calendar_views.calendar_feed_renew, name="calendar_feed_renew"),
+    path("advisor/calendar/revoke/", calendar_views.calendar_feed_revoke, name="calendar_feed_revoke"),
+    # The feed itself: no session, the token is the key (outreach.calendar_feed).
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed_ics, name="calendar_feed_ics"),
 ]

@@ -21,8 +21,8 @@ The package: `base` (the actions, the policy registry and the four questions: `c
 subject: `partners` (regions, organisations, their services, people, sign-in lockouts, API tokens,
 notifications), `companies` (companies, contacts, imports), `requests` (requests, their timelines,
 referrals, saved views, need categories, canned replies), `outreach` (campaigns, their members, activities,
-follow-ups) and `oversight` (regional goals, the retention job, the audit log). Importing the package
-registers every policy.
+follow-ups, calendar feeds) and `oversight` (regional goals, the retention job, the audit log).
+Importing the package registers every policy.
 """
 
 # isort: off
@@ -60,7 +60,13 @@ from .requests import (
     NeedCategoryPolicy,
     CannedReplyPolicy,
 )
-from .outreach import CampaignPolicy, CampaignMemberPolicy, ActivityPolicy, FollowUpPolicy
+from .outreach import (
+    CampaignPolicy,
+    CampaignMemberPolicy,
+    ActivityPolicy,
+    FollowUpPolicy,
+    CalendarFeedPolicy,
+)
 from .oversight import RegionalGoalPolicy, RetentionRunPolicy, AuditEntryPolicy
 # isort: on
 
@@ -71,6 +77,7 @@ __all__ = [
     "AdviceRequestPolicy",
     "ApiTokenPolicy",
     "AuditEntryPolicy",
+    "CalendarFeedPolicy",
     "CampaignMemberPolicy",
     "CampaignPolicy",
     "CannedReplyPolicy",

@@ -97,3 +97,25 @@ class FollowUpPolicy(Policy):
         if follow_up.owner_id == user.pk:
             return True
         return user.is_organisation_lead and follow_up.owner.organisation_id == user.organisation_id
+
+
+@policy("outreach.CalendarFeed")
+class CalendarFeedPolicy(Policy):
+    """A calendar feed is its owner's alone: only the owner sees its address, renews it ("change") and
+    revokes it ("delete"); a superuser revokes any in the admin. People of a partner organisation may have
+    one (for "create", ask about the model or `CalendarFeed(owner=...)`). The feed asks "view" on every
+    fetch, so it stops working when its owner leaves."""
+
+    def view_filter(self, user):
+        return Q(owner_id=user.pk)
+
+    def can_create(self, user, feed):
+        if user.organisation_id is None:
+            return False
+        return isinstance(feed, type) or feed.owner_id == user.pk
+
+    def can_change(self, user, feed):
+        return feed.owner_id == user.pk and user.organisation_id is not None
+
+    def can_delete(self, user, feed):
+        return feed.owner_id == user.pk

@@ -24,7 +24,7 @@ from companies.identifiers import LegalForm
 from companies.models import Company, CompanyImport, Contact
 from dashboards.models import RegionalGoal
 from notifications.models import Notification
-from outreach.models import CampaignMember
+from outreach.models import CalendarFeed, CampaignMember
 from privacy.models import RetentionRun
 from reference.models import Municipality
 from referrals.models import CannedReply, CoHandling, NeedCategory, Referral, RequestEvent, SavedView, Service
@@ -293,6 +293,14 @@ def _build_world():
         for n, owner in enumerate([advisor, colleague, far_advisor, people["superuser"]])
     ]
 
+    # Calendar feeds: an advisor's, a colleague's and one far away.
+    calendar_feeds = [
+        CalendarFeed.objects.create(
+            owner=owner, nonce="prop", token_hash=f"{n:064d}", renewed_at=timezone.now()
+        )
+        for n, owner in enumerate([advisor, colleague, far_advisor])
+    ]
+
     # Audit entries: by a person at home, about a home object by someone far away, far ones, nobody's.
     home_key, far_key = home_company.public_id.hex, far_company.public_id.hex
     audit_entries = [
@@ -347,6 +355,7 @@ def _build_world():
         *retention_runs,
         *lockouts,
         *api_tokens,
+        *calendar_feeds,
     ]
     return people, objects
 
