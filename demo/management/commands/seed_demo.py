@@ -9,8 +9,8 @@ from demo import goals as dashboards_demo
 from demo import outreach as outreach_demo
 from demo import partners as advisors_demo
 from demo import privacy as privacy_demo
-from demo import replies as replies_demo
 from demo import requests as referrals_demo
+from demo import worklist as worklist_demo
 
 
 class Command(BaseCommand):
@@ -42,7 +42,6 @@ class Command(BaseCommand):
             f"An SME's status page: {requests.status_url}"
         )
         self.stdout.write(f"Regional goals: {dashboards_demo.seed()} for the demo region.")
-        self.stdout.write(f"Canned replies: {replies_demo.seed()} (Almi's, EKN's and the region's).")
         outreach = outreach_demo.seed()
         self.stdout.write(
             f"Outreach: a campaign with {outreach.members} companies, {outreach.activities} activities, "
@@ -51,6 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Audit log: {audit_demo.seed()} demo entries (reads and exports).")
         held = privacy_demo.seed()
         self.stdout.write(f"Privacy: request {held or '–'} is on legal hold (the retention job skips it).")
+        self.stdout.write(f"Worklist: {worklist_demo.seed()} demo rows (waiting, a reply, a referral to Almi).")
         # The demo's requests were dated into the past after they were made: rebuild the daily figures.
         self.stdout.write(f"Dashboard figures: {dashboard_facts.rebuild()} rows.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
