@@ -1,5 +1,6 @@
 """Demo outreach: a campaign built from a company filter, a few activities, and follow-ups due today,
-tomorrow and overdue for the demo advisor. Idempotent: nothing is added once the campaign exists."""
+tomorrow and overdue for the demo advisor, and her calendar feed. Idempotent: nothing is added once the
+campaign exists (the feed: once she has one)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from advisors.models import Organisation, Region, User
-from outreach import selectors, services
-from outreach.models import Activity, Campaign, CampaignMember, FollowUp
+from outreach import calendar_feed, selectors, services
+from outreach.models import Activity, CalendarFeed, Campaign, CampaignMember, FollowUp
 
 CAMPAIGN_NAME = "Exportlyft tillverkning 2026"
 TARGETS = {
@@ -63,6 +64,7 @@ def seed() -> DemoOutreach:
     almi = Organisation.objects.filter(slug="almi").first()
     if region is None or almi is None or len(people) < 3:
         return DemoOutreach(0, 0, 0)
+    seed_calendar_feed(people[ADVISOR])
     existing = Campaign.objects.filter(region=region, name=CAMPAIGN_NAME).first()
     if existing is not None:
         return _counts(existing)
@@ -132,3 +134,9 @@ def seed() -> DemoOutreach:
         company=visited.company,
     )
     return _counts(campaign)
+
+
+def seed_calendar_feed(advisor) -> CalendarFeed:
+    """The demo advisor's calendar feed (its address is on /advisor/calendar/), made once."""
+    feed = CalendarFeed.objects.filter(owner=advisor).first()
+    return feed or calendar_feed.renew_feed(owner=advisor, by=advisor)

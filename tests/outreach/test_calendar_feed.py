@@ -626,3 +626,26 @@ def test_the_admin_lists_feeds_without_secrets_and_revokes_them(client, advisor,
     assert response.status_code == 302
     assert CalendarFeed.objects.get(pk=feed.pk).revoked_at is not None
     assert AuditEntry.objects.filter(action=AuditAction.CALENDAR_FEED_REVOKED, actor=admin).count() == 1
+
+
+# --- Demo ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("midday_today")
+def test_the_demo_advisor_has_a_feed_made_once(client, reference_data):
+    from demo import companies as companies_demo
+    from demo import outreach as outreach_demo
+    from demo import partners as partners_demo
+
+    partners_demo.seed()
+    companies_demo.seed()
+    outreach_demo.seed()
+    feed = CalendarFeed.objects.get()
+    token = feeds.feed_token(feed)
+    outreach_demo.seed()
+    assert CalendarFeed.objects.get() == feed and feeds.feed_token(CalendarFeed.objects.get()) == token
+    assert feed.owner.email == outreach_demo.ADVISOR
+    found = events(parse(fetch(client, feed)))
+    mine = FollowUp.objects.filter(owner=feed.owner, status=FollowUp.Status.OPEN)
+    assert {follow_up_uid(follow_up) for follow_up in mine} <= set(found)
+    assert mine.count() >= 3
