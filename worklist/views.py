@@ -1,20 +1,11 @@
 from axes.models import AccessAttempt
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from advisors import access
 
 from .sections import sections_for
-
-
-def _calendar_feed_url() -> str | None:
-    """The calendar feed's page (outreach), once it exists."""
-    try:
-        return reverse("outreach:calendar_feed")
-    except NoReverseMatch:
-        return None
 
 
 @login_required
@@ -27,6 +18,5 @@ def home(request):
             "sections": sections_for(request.user),
             "today": timezone.localdate(),
             "may_see_lockouts": access.can(request.user, access.Action.VIEW, AccessAttempt),
-            "calendar_feed_url": _calendar_feed_url(),
         },
     )
