@@ -40,6 +40,17 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
     open_requests: int = 0  # current workload: open requests the organisation owns, in any region
 
+    @property
+    def matches(self) -> bool:
+        """The catalogue or the routing table points to the partner for at least one need."""
+        return self.score > 0
+
+
+def split(suggestions: list[Suggestion]) -> tuple[list[Suggestion], list[Suggestion]]:
+    """The matching partners (best first, as given) and the others: the request page shows the first and
+    keeps the rest behind "Show all partners"."""
+    return [s for s in suggestions if s.matches], [s for s in suggestions if not s.matches]
+
 
 def _criteria_text(criteria) -> str:
     names = {

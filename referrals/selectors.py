@@ -2,6 +2,7 @@
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models
 from django.db.models import (
@@ -156,6 +157,54 @@ def page_timeline(user, request: AdviceRequest, referrals: list[Referral]) -> li
         rest, Prefetch("referral__needs", queryset=NeedCategory.objects.order_by("position"))
     )
     return events
+
+
+# The request page's conversation: the company's own words and the messages both ways, the latest few in
+# view and the earlier ones behind a disclosure (issue 17: the page is built around the conversation).
+CONVERSATION_KINDS = (RequestEvent.Kind.MESSAGE_FROM_COMPANY, RequestEvent.Kind.MESSAGE_TO_COMPANY)
+LATEST_MESSAGES = 3
+
+
+@dataclass(frozen=True)
+class Message:
+    at: datetime
+    body: str
+    from_company: bool
+    author: str  # who wrote it: the advisor and organisation, or the company
+    is_request: bool = False  # the description the company sent with its request
+
+
+@dataclass(frozen=True)
+class Conversation:
+    earlier: list[Message]
+    latest: list[Message]
+
+    @property
+    def count(self) -> int:
+        return len(self.earlier) + len(self.latest)
+
+
+def conversation(
+    request: AdviceRequest, timeline: list[RequestEvent], latest: int = LATEST_MESSAGES
+) -> Conversation:
+    """The request's description, then the messages with the company among the page's timeline events (no
+    query of its own), oldest first."""
+    company = request.company.name
+    messages = []
+    if request.description:
+        messages.append(Message(request.created_at, request.description, True, company, is_request=True))
+    for event in timeline:
+        if event.kind not in CONVERSATION_KINDS:
+            continue
+        if event.kind == RequestEvent.Kind.MESSAGE_FROM_COMPANY:
+            messages.append(Message(event.created_at, event.body, True, company))
+        else:
+            author = event.actor.full_name if event.actor else ""
+            if event.organisation:
+                author = f"{author}, {event.organisation}" if author else str(event.organisation)
+            messages.append(Message(event.created_at, event.body, False, author))
+    cut = max(len(messages) - latest, 0)
+    return Conversation(earlier=messages[:cut], latest=messages[cut:])
 
 
 # --- The shared inbox ---------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from exportcenter import search_params
 from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
 
-from .. import selectors, services
+from .. import routing, selectors, services
 from ..forms import (
     DUPLICATE_NEEDS_ORIGINAL,
     AssignForm,
@@ -306,11 +306,16 @@ def _workspace_context(
     # Every active organisation, read once for the assign and the refer forms.
     partners = selectors.request_partners(advice_request)
     panel = referral_panel.workspace_context(user, advice_request, may_assign=can[Action.ASSIGN], bound=bound)
+    timeline = selectors.page_timeline(user, advice_request, [row["referral"] for row in panel["referrals"]])
     return {
         "advice_request": advice_request,
-        "timeline": selectors.page_timeline(
-            user, advice_request, [row["referral"] for row in panel["referrals"]]
-        ),
+        "timeline": timeline,
+        "conversation": selectors.conversation(advice_request, timeline),
+        # The company card and the other apps' panels sit in the workspace's side column, so that an
+        # action's htmx answer (the workspace) keeps them.
+        "differences": selectors.submitted_differences(advice_request),
+        "refer_open": refer_to is not None or "refer" in action_bound,
+        "suggestions_split": routing.split(panel["suggestions"]),
         "forms": (forms := _forms(user, advice_request, action_bound, refer_to, partners)),
         "may": {
             "claim": can[Action.CLAIM] and advice_request.owner_advisor_id is None,
@@ -328,6 +333,7 @@ def _workspace_context(
             may_write=can[Action.WRITE_TO_COMPANY] and not advice_request.is_closed,
             chosen=reply_template,
         ),
+        **request_page.context(user, advice_request),
     }
 
 
@@ -348,9 +354,7 @@ def _detail_context(request, advice_request, bound=None, refer_to=None) -> dict[
         **_workspace_context(
             request.user, advice_request, bound, refer_to, reply_template=request.GET.get("reply_template")
         ),
-        "differences": selectors.submitted_differences(advice_request),
         "status_link_sent": advice_request.contact_id is not None,
-        **request_page.context(request.user, advice_request),
     }
 
 

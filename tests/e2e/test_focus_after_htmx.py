@@ -112,6 +112,9 @@ def test_take_it_then_write_and_note_with_empty_text(page, request_page, assert_
 def test_refer_with_an_empty_form_and_close_without_an_outcome(page, request_page):
     press_enter_on(page, page.get_by_role("button", name="Take it"))
 
+    # "Refer to a partner" is a disclosure (issue 17): Enter on its summary opens it.
+    page.locator("#refer-heading").focus()
+    page.keyboard.press("Enter")
     press_enter_on(page, page.get_by_role("button", name="Send the referral"))
     focused = active(page)
     assert focused["summary"] and "Handover note" in focused["text"], focused

@@ -34,8 +34,10 @@ def test_almi_refers_to_ekn_ekn_accepts_and_the_sme_sees_it(
     workspace = page.locator("#workspace")
     expect(page.locator("#live-announcer")).to_have_text("You have taken the request.")
 
-    # 2. The routing suggestions point to EKN for buyer credit risk, with the reasons in words.
+    # 2. The routing suggestions point to EKN for buyer credit risk, with the reasons in words (an owner's
+    # suggestions are a disclosure, issue 17).
     suggestions = page.get_by_role("region", name="Routing suggestions")
+    suggestions.locator("summary").first.click()
     ekn = suggestions.get_by_role("listitem").filter(has=page.get_by_role("heading", name=EKN_NAME))
     expect(ekn).to_contain_text("Covers 'Buyer credit risk, getting paid' through")
     expect(ekn).to_contain_text("Primary partner for 'Buyer credit risk, getting paid'.")
@@ -132,6 +134,7 @@ def test_answering_without_javascript(browser, live_server, intake, page, sign_i
         nojs = context.new_page()
         nojs.goto(f"/en/advisor/requests/{advice_request.public_id}/")
         form = nojs.get_by_role("region", name="Refer to a partner")
+        form.locator("summary").first.click()  # the <details> opens without JavaScript
         form.get_by_label("Refer to", exact=True).select_option(label=EKN_NAME)
         form.get_by_role("radio", name="Selected needs").check()
         form.get_by_role("checkbox", name="Buyer credit risk, getting paid").check()
