@@ -1,6 +1,11 @@
 """Pagination for long lists: never count millions of rows for one page view."""
 
+import hashlib
+from contextlib import suppress
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -9,19 +14,45 @@ class CappedPaginator(Paginator):
     """Counts at most `cap` rows (a LIMITed count), so the cost of a page does not grow with the table.
 
     `count_is_capped` tells the template to say "more than N" instead of an exact number.
+
+    With `cache_seconds`, the count is kept that long in the cache under a hash of its SQL and parameters
+    (which hold the reader's scope and filters, so no one reads another's count): the next pages of the same
+    list, and the same list asked for again, cost no count. The rows themselves are always read fresh; only
+    the count may lag by up to `cache_seconds`. A cache that is down costs the count, nothing else.
     """
 
-    def __init__(self, object_list, per_page, *, cap: int = 10_000, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int = 10_000, cache_seconds: int = 0, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self.cache_seconds = cache_seconds
+        self.count_is_cached = False  # the count came from the cache, so it may lag the rows
 
     @cached_property
     def count(self) -> int:
         rows = self.object_list
-        if isinstance(rows, QuerySet):
-            # Only the keys are counted: annotations (e.g. a subquery per row) and the order cost nothing.
-            rows = rows.order_by().values("pk")
-        return rows[: self.cap + 1].count()
+        if not isinstance(rows, QuerySet):
+            return len(rows[: self.cap + 1])
+        # Only the keys are counted: annotations (e.g. a subquery per row) and the order cost nothing.
+        rows = rows.order_by().values("pk")[: self.cap + 1]
+        if self.cache_seconds <= 0:
+            return rows.count()
+        key = self._cache_key(rows)
+        with suppress(Exception):
+            cached = cache.get(key)
+            if cached is not None:
+                self.count_is_cached = True
+                return cached
+        counted = rows.count()
+        with suppress(Exception):
+            cache.set(key, counted, self.cache_seconds)
+        return counted
+
+    @staticmethod
+    def _cache_key(rows: QuerySet) -> str:
+        sql, params = rows.query.sql_with_params()
+        database = connections[rows.db].settings_dict["NAME"]
+        text = f"{database}|{sql}|{params!r}"
+        return "list-count:" + hashlib.sha256(text.encode()).hexdigest()
 
     @property
     def count_is_capped(self) -> bool:

@@ -480,6 +480,8 @@ API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)  # deeper JSON bodies are a 400
 # API lists count matching rows up to this many ("count_is_capped": more): exportcenter/api/pagination.py.
 API_COUNT_CAP = env.int("API_COUNT_CAP", default=10_000)
+# ...and keep that count this many seconds (per query and reader); the rows are always fresh. 0: no cache.
+API_COUNT_CACHE_SECONDS = env.int("API_COUNT_CACHE_SECONDS", default=30)
 REST_FRAMEWORK = {
     # A bearer token first (it needs no CSRF token), then the session of the pages.
     "DEFAULT_AUTHENTICATION_CLASSES": [

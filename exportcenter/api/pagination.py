@@ -4,7 +4,9 @@
 `count_is_capped` is true and `count` means "more than API_COUNT_CAP". Every page stays reachable: once the
 count is capped, a page is validated by reading one row more than it shows (that row says whether there is
 a next page), so deep pages cost an OFFSET, not a COUNT(*) over millions of rows. `page=last` is refused
-then, as the last page is not known.
+then, as the last page is not known. The count is kept API_COUNT_CACHE_SECONDS in the cache, so paging on
+through a list, or asking for it again, costs no count; pages are then read the same way (one row more),
+so the rows are always fresh and a page that a cached count does not know of yet is still there.
 """
 
 from django.conf import settings
@@ -24,13 +26,23 @@ class BoundedPage(Page):
 
 class BoundedPaginator(CappedPaginator):
     def __init__(self, object_list, per_page, **kwargs):
-        super().__init__(object_list, per_page, cap=settings.API_COUNT_CAP, **kwargs)
+        super().__init__(
+            object_list,
+            per_page,
+            cap=settings.API_COUNT_CAP,
+            cache_seconds=settings.API_COUNT_CACHE_SECONDS,
+            **kwargs,
+        )
 
     def _get_page(self, *args, **kwargs):
         return BoundedPage(*args, **kwargs)
 
+    @property
+    def count_is_approximate(self) -> bool:
+        return self.count_is_capped or self.count_is_cached
+
     def validate_number(self, number):
-        if not self.count_is_capped:
+        if not self.count_is_approximate:
             return super().validate_number(number)
         try:
             number = int(number)
@@ -42,7 +54,7 @@ class BoundedPaginator(CappedPaginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        if not self.count_is_capped:
+        if not self.count_is_approximate:
             return super().page(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])

@@ -68,3 +68,58 @@ def test_the_schema_documents_the_capped_count():
     assert schema["required"] == ["count", "count_is_capped", "results"]
     assert schema["properties"]["count_is_capped"]["type"] == "boolean"
     assert list(schema["properties"]) == ["count", "count_is_capped", "next", "previous", "results"]
+
+
+def count_queries(queries) -> int:
+    return sum("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+
+
+@pytest.fixture
+def cached_counts(settings):
+    from django.core.cache import cache
+
+    settings.API_COUNT_CACHE_SECONDS = 30
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_count_is_kept_for_the_next_pages_and_the_rows_stay_fresh(api, cached_counts):
+    companies(2)
+    with CaptureQueriesContext(connection) as first:
+        body = api.get(COMPANIES).json()
+    assert (body["count"], count_queries(first)) == (2, 1)
+
+    CompanyFactory(name="Företag 99 AB")  # a new row: the list shows it at once, the count catches up later
+    with CaptureQueriesContext(connection) as again:
+        body = api.get(COMPANIES, {"page": 2}).json()
+    assert count_queries(again) == 0
+    assert body["count"] == 2  # as counted a moment ago...
+    assert [row["name"] for row in body["results"]] == ["Företag 99 AB"]  # ...but the page beyond it is there
+    assert body["next"] is None and body["previous"]
+
+
+def test_a_cached_count_is_per_reader_and_per_filter(api, cached_counts, region):
+    from tests.factories import OrganisationFactory, RegionFactory, UserFactory
+
+    one = companies(3)[1]
+    assert api.get(COMPANIES).json()["count"] == 3
+    with CaptureQueriesContext(connection) as filtered:
+        body = api.get(COMPANIES, {"q": one.org_number}).json()
+    assert (body["count"], count_queries(filtered)) == (
+        1,
+        1,
+    )  # another query: counted, not taken from the cache
+
+    elsewhere = RegionFactory(slug="gavleborg")
+    elsewhere.counties.add("21")
+    stranger = UserFactory(organisation=OrganisationFactory(slug="almi-gavleborg", regions=[elsewhere]))
+    client = APIClient()
+    client.force_authenticate(stranger)
+    with CaptureQueriesContext(connection) as theirs:
+        body = client.get(COMPANIES).json()
+    assert (body["count"], body["results"], count_queries(theirs)) == (
+        0,
+        [],
+        1,
+    )  # never another reader's count
