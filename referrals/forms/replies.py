@@ -50,7 +50,7 @@ class CannedReplyForm(forms.ModelForm):
             )
         self.fields["language"].choices = CannedReply.Language.choices  # no empty choice: it has a default
 
-    def owner(self):
+    def chosen_owner(self):
         """The organisation or region a new reply goes to (the only one, or the one chosen)."""
         if len(self.owners) == 1:
             return next(iter(self.owners.values()))

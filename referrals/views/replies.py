@@ -56,7 +56,7 @@ def reply_create(request):
         raise PermissionDenied
     form = CannedReplyForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        owner = form.owner()
+        owner = form.chosen_owner()
         kept_by = {"organisation": owner} if isinstance(owner, Organisation) else {"region": owner}
         access.require(request.user, Action.CREATE, CannedReply(**kept_by))
         try:

@@ -455,7 +455,7 @@ def test_no_replies_for_someone_who_may_not_write(client, owned, lead, other_lea
 def test_a_request_without_replies_says_so_and_a_lead_finds_the_management_page(client, owned, lead):
     client.force_login(lead)
     html = client.get(f"{INBOX}{owned.public_id}/").content.decode()
-    assert "There are no canned replies in english yet." in html
+    assert "There are no canned replies in the company's language (English) yet." in html
     assert 'href="/en/advisor/replies/"' in html
 
 
@@ -472,3 +472,40 @@ def test_the_demo_replies_are_valid_and_idempotent(reference_data):
         reply.full_clean()
     assert set(CannedReply.objects.values_list("language", flat=True)) == {"sv", "en"}
     assert CannedReply.objects.filter(scope="region", region__slug="uppsala").count() == 2
+
+
+# --- Admin ----------------------------------------------------------------------------------------------
+
+
+def test_the_admin_refuses_unknown_placeholders_and_two_owners_and_counts_versions(
+    client, organisation, region, in_english
+):
+    admin = UserFactory(email="root@example.org", organisation=None, is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get("/admin/referrals/cannedreply/").status_code == 200
+    form = {
+        "scope": "organisation",
+        "organisation": organisation.pk,
+        "region": "",
+        "title": "First answer",
+        "language": "en",
+        "body": "Hello {firma}",
+        "is_active": "on",
+    }
+    response = client.post("/admin/referrals/cannedreply/add/", form)
+    assert response.status_code == 200 and "Unknown placeholder: {firma}." in response.content.decode()
+    response = client.post("/admin/referrals/cannedreply/add/", {**form, "body": "Hi", "region": region.pk})
+    assert "A canned reply belongs either to an organisation or to a region." in response.content.decode()
+    assert (
+        client.post("/admin/referrals/cannedreply/add/", {**form, "body": "Hi {company}"}).status_code == 302
+    )
+    reply = CannedReply.objects.get()
+    assert (reply.created_by, reply.version) == (admin, 1)
+    assert (
+        client.post(f"/admin/referrals/cannedreply/{reply.pk}/change/", {**form, "body": "Hej"}).status_code
+        == 302
+    )
+    reply.refresh_from_db()
+    assert (reply.body, reply.version, reply.updated_by) == ("Hej", 2, admin)
+    assert client.get(f"/en/advisor/replies/{reply.pk}/edit/").status_code == 200  # a superuser keeps any
+    assert client.get("/en/advisor/replies/new/").status_code == 200
