@@ -303,6 +303,9 @@ def test_another_organisations_reply_is_not_found(client, world, lead):
 
 def test_a_lead_adds_a_reply_an_unknown_placeholder_is_shown_next_to_the_text(client, lead):
     client.force_login(lead)
+    page = client.get(f"{REPLIES}new/").content.decode()
+    assert 'name="owner"' not in page and 'for=""' not in page  # one owner: nothing to choose
+    assert "A reply of Almi Uppsala." in page
     response = client.post(f"{REPLIES}new/", reply_data(body="Hello {namn}"))
     assert response.status_code == 200
     html = response.content.decode()
