@@ -26,10 +26,12 @@ from advisors.models import Organisation, User
 from exportcenter.api import concurrency
 from exportcenter.api.base import APIViewSet, ValidatingSerializer, VersionedViewSet
 from exportcenter.api.problems import Conflict, ProblemSerializer
+from reference.countries import HOME_COUNTRY
 from reference.models import Municipality
 
 from . import importing, selectors, services
 from .filters import CompanyFilter
+from .forms import TargetMarketsField
 from .identifiers import LegalForm, parse_organisation_number
 from .models import EDITABLE_FIELDS, INTERNATIONAL_FLAGS, Company, CompanyImport, CompanySource, Contact
 from .phones import normalise_phone
@@ -198,6 +200,8 @@ class CompanySerializer(ValidatingSerializer):
         return list(dict.fromkeys(codes))
 
     def validate_target_markets(self, codes):
+        if HOME_COUNTRY in codes:  # as in the forms (companies/forms.py: TargetMarketsField)
+            raise serializers.ValidationError(TargetMarketsField.default_error_messages["home_country"])
         return list(dict.fromkeys(codes))
 
     def validate(self, attrs):

@@ -64,6 +64,13 @@ class CountryMultipleChoiceField(forms.MultipleChoiceField):
     choices_function = staticmethod(all_country_choices)
     cache_key = "countries"
 
+    def prepare_value(self, value):
+        # A company's saved countries are django-countries' list object, not a list: the widget would render
+        # it as one string ("Norway, Sweden") and choose nothing, and saving the form would drop them.
+        if value is None or isinstance(value, str | list | tuple):
+            return value
+        return [getattr(country, "code", country) for country in value]
+
     def __init__(self, **kwargs):
         super().__init__(
             choices=self.choices_function,

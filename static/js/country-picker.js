@@ -56,7 +56,7 @@
     search.className = "country-picker__search";
     var chips = document.createElement("ul");
     chips.className = "country-picker__chips";
-    if (label) chips.setAttribute("aria-label", text.pickerChosen + ": " + label.textContent.trim());
+    chips.setAttribute("aria-label", text.pickerChosen);
     var status = document.createElement("div");
     status.className = "country-picker__status visually-hidden";
     status.setAttribute("aria-live", "polite");

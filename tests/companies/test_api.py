@@ -315,6 +315,14 @@ def test_required_fields_and_unknown_codes_are_field_errors(api):
     assert {"name", "municipality", "target_markets", "employee_band"} <= set(response.json()["errors"])
 
 
+def test_sweden_is_not_a_target_market(api):
+    response = api.post(COMPANIES, new_company(target_markets=["DE", "SE"]), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["target_markets"]
+    assert not Company.objects.exists()
+
+
 def test_a_confirmation_date_needs_its_flag(api):
     response = api.post(COMPANIES, new_company(imports_confirmed_on="2026-01-15"), format="json")
 

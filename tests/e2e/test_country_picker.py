@@ -167,3 +167,33 @@ def test_a_filter_is_a_single_choice_picker(page, live_server, demo, sign_in_as,
     expect(main.locator(".country-picker__chips").get_by_role("button")).to_have_count(1)
     expect(main.locator("select[name='target_market']")).to_have_value("FI")
     assert_no_axe_violations(page)
+
+
+def test_the_company_form_shows_its_countries_as_chips(
+    page, live_server, demo, sign_in_as, assert_no_axe_violations
+):
+    from tests.factories import CompanyFactory
+
+    company = CompanyFactory(export_countries=["SE", "NO"], target_markets=["NO"], employee_band="5-9")
+    sign_in_as(ANNA)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/en/companies/{company.public_id}/edit/")
+    main = page.get_by_role("main")
+    exports = main.locator("#id_export_countries-picker .country-picker__chips")
+    markets = main.locator("#id_target_markets-picker .country-picker__chips")
+    # Sweden stays among the countries a company exports to (what the register holds is kept).
+    expect(exports.get_by_role("button")).to_have_text([re.compile("Norway"), re.compile("Sweden")])
+    expect(markets.get_by_role("button")).to_have_text([re.compile("Norway")])
+    search = main.get_by_role("combobox", name="Target markets")
+    search.focus()
+    page.keyboard.type("tys")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(markets.get_by_role("button")).to_have_text([re.compile("Norway"), re.compile("Germany")])
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        main.get_by_role("button", name="Save changes").click()
+    company.refresh_from_db()
+    assert sorted(country.code for country in company.target_markets) == ["DE", "NO"]
+    assert sorted(country.code for country in company.export_countries) == ["NO", "SE"]

@@ -87,6 +87,13 @@ def need_pk(slug: str) -> str:
     return str(NeedCategory.objects.get(slug=slug).pk)
 
 
+def choose_country(search, query: str) -> None:
+    """The country picker (static/js/country-picker.js): type, go down to the first country found, Enter."""
+    search.fill(query)
+    search.press("ArrowDown")
+    search.page.keyboard.press("Enter")
+
+
 def fill_by_name(page, *, language: str) -> None:
     """Fill the whole form by `name`/value attributes, whatever the page's language."""
     form = form_of(page)
@@ -98,7 +105,7 @@ def fill_by_name(page, *, language: str) -> None:
     form.locator("input[name='export_experience'][value='never']").check()
     form.locator(f"input[name='needs'][value='{need_pk('buyer-credit-risk')}']").check()
     form.locator(f"input[name='needs'][value='{need_pk('customers-partners')}']").check()
-    form.locator("select[name='target_markets']").select_option(value="DE")
+    choose_country(form.locator("#id_target_markets-search"), "DE")
     form.locator("textarea[name='description']").fill(DESCRIPTION)
     form.locator("input[name='contact_name']").fill(CONTACT_NAME)
     form.locator("input[name='contact_email']").fill(CONTACT_EMAIL)
@@ -193,7 +200,7 @@ def test_help_me_export_in_english(page, live_server, intake, assert_no_axe_viol
     needs = form.get_by_role("group", name="Areas where you need help")
     needs.get_by_label("Buyer credit risk, getting paid").check()
     needs.get_by_label("Finding customers or partners abroad").check()
-    form.get_by_label("Countries where you want to do business").select_option(label="Germany")
+    choose_country(form.get_by_role("combobox", name="Countries where you want to do business"), "Germany")
 
     description = form.get_by_role("textbox", name="Describe your company and what you need help with")
     counter = form.locator("textarea[name='description'] ~ .char-counter")
