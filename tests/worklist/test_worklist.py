@@ -116,7 +116,7 @@ def test_a_lead_also_sees_the_organisations_load_and_answers_due(world):
 
 
 def test_regional_staff_also_see_the_queue_the_overdue_by_partner_and_the_goals(world):
-    assert section_keys(world["staff"]) == [*ADVISOR_SECTIONS, "unassigned", *REGION_SECTIONS]
+    assert section_keys(world["staff"]) == ["unassigned", *REGION_SECTIONS, *ADVISOR_SECTIONS]
 
 
 @pytest.mark.parametrize(
