@@ -9,6 +9,7 @@ from demo import goals as dashboards_demo
 from demo import outreach as outreach_demo
 from demo import partners as advisors_demo
 from demo import privacy as privacy_demo
+from demo import replies as replies_demo
 from demo import requests as referrals_demo
 from demo import worklist as worklist_demo
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             f"An SME's status page: {requests.status_url}"
         )
         self.stdout.write(f"Regional goals: {dashboards_demo.seed()} for the demo region.")
+        self.stdout.write(f"Canned replies: {replies_demo.seed()} (Almi's, EKN's and the region's).")
         outreach = outreach_demo.seed()
         self.stdout.write(
             f"Outreach: a campaign with {outreach.members} companies, {outreach.activities} activities, "
