@@ -159,15 +159,15 @@ REGION_SECTIONS = ["overdue_by_partner", "goals"]
 
 def section_keys(user) -> list[str]:
     """The sections this user sees, in the page's order: the access module decides who oversees what."""
-    # Regional staff's own work is the region's: their sections come first (they seldom own requests).
-    region = []
-    if access.can(user, access.Action.VIEW_UNASSIGNED, AdviceRequest):
-        region.append("unassigned")
-    if access.can(user, access.Action.OVERSEE, Region):
-        region += REGION_SECTIONS
-    keys = region + ADVISOR_SECTIONS
+    # What the user oversees comes first: it is the part of the page that is theirs alone.
+    keys = []
     if access.can(user, access.Action.OVERSEE, Organisation):
         keys += LEAD_SECTIONS
+    if access.can(user, access.Action.VIEW_UNASSIGNED, AdviceRequest):
+        keys.append("unassigned")
+    if access.can(user, access.Action.OVERSEE, Region):
+        keys += REGION_SECTIONS
+    keys += ADVISOR_SECTIONS
     return keys
 
 

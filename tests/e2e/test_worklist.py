@@ -15,7 +15,7 @@ RITA = "rita.staff@regionuppsala.example"
 
 SECTIONS = {
     ANNA: ADVISOR_SECTIONS,
-    LARS: [*ADVISOR_SECTIONS, *LEAD_SECTIONS],
+    LARS: [*LEAD_SECTIONS, *ADVISOR_SECTIONS],
     RITA: ["unassigned", *REGION_SECTIONS, *ADVISOR_SECTIONS],
 }
 SIZES = {"desktop": {"width": 1366, "height": 860}, "phone": {"width": 375, "height": 812}}

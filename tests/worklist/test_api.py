@@ -14,7 +14,7 @@ def test_the_sections_as_counts_and_rows(world, client):  # noqa: F811
     response = client.get("/api/v1/worklist/")
     assert response.status_code == 200
     sections = {section["key"]: section for section in response.json()["sections"]}
-    assert list(sections) == [*ADVISOR_SECTIONS, *LEAD_SECTIONS]
+    assert list(sections) == [*LEAD_SECTIONS, *ADVISOR_SECTIONS]
     assert sections["referrals_waiting"]["count"] == 3
     assert len(sections["referrals_waiting"]["rows"]) == 3
     assert sections["referrals_waiting"]["url"].endswith("/advisor/referrals/?direction=to_us&status=pending")

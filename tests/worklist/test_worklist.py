@@ -112,7 +112,7 @@ def test_an_advisor_sees_the_advisors_sections(world):
 
 
 def test_a_lead_also_sees_the_organisations_load_and_answers_due(world):
-    assert section_keys(world["lead"]) == [*ADVISOR_SECTIONS, *LEAD_SECTIONS]
+    assert section_keys(world["lead"]) == [*LEAD_SECTIONS, *ADVISOR_SECTIONS]
 
 
 def test_regional_staff_also_see_the_queue_the_overdue_by_partner_and_the_goals(world):
