@@ -197,12 +197,12 @@ def feed_activities(owner, *, today: date) -> QuerySet[Activity]:
     )
 
 
-def feed_etag(feed: CalendarFeed, *, today: date, language: str) -> str:
+def feed_etag(feed: CalendarFeed, *, today: date, language: str, base_url: str) -> str:
     """A fingerprint of what the feed would hold, in two aggregate queries: a calendar asking again gets
     304 Not Modified without the feed being rendered. Counts catch removals (which leave no timestamp, so
-    there is no Last-Modified); the companies' stamps catch a new name."""
+    there is no Last-Modified); the companies' stamps catch a new name, and `base_url` the links' site."""
     owner = feed.owner
-    parts = [FORMAT, language, today.isoformat(), feed.token_hash, settings.SITE_URL]
+    parts = [FORMAT, language, today.isoformat(), feed.token_hash, base_url]
     for rows in (feed_follow_ups(owner, today=today), feed_activities(owner, today=today)):
         stats = rows.order_by().aggregate(
             count=Count("pk"), changed=Max("updated_at"), company_changed=Max("company__updated_at")

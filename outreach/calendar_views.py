@@ -80,7 +80,7 @@ def calendar_feed_ics(request, token):
     language = feed.owner.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         today = timezone.localdate()
-        etag = feeds.feed_etag(feed, today=today, language=language)
+        etag = feeds.feed_etag(feed, today=today, language=language, base_url=request.build_absolute_uri("/"))
         response = get_conditional_response(request, etag=etag)
         if response is None:
             body = feeds.render_feed(feed, today=today, build_absolute_uri=request.build_absolute_uri)

@@ -419,7 +419,7 @@ def test_no_session_is_needed_and_none_is_made(client, world, feed):
 
 
 def test_asking_again_is_a_cheap_304_until_something_changes(
-    client, world, feed, advisor, company, time_machine
+    client, world, feed, advisor, company, time_machine, settings
 ):
     first = fetch(client, feed)
     etag = first["ETag"]
@@ -443,6 +443,10 @@ def test_asking_again_is_a_cheap_304_until_something_changes(
     etag = renamed["ETag"]
     world["without_me"].participants.add(advisor)  # no timestamp changes: the count does
     assert fetch(client, feed, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    etag = fetch(client, feed)["ETag"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver", "portal.example"]
+    other_site = client.get(feed_url(feed), HTTP_IF_NONE_MATCH=etag, HTTP_HOST="portal.example")
+    assert other_site.status_code == 200 and b"http://portal.example/" in other_site.content  # its links
 
 
 def test_only_get_and_head(client, feed):
@@ -573,6 +577,7 @@ def api(advisor):
 def test_the_api_shows_renews_and_revokes_the_feed(api, advisor):
     url = "/api/v1/calendar-feed/"
     assert api.get(url).json()["status"] == "none"
+    assert api.get("/api/v1/").json()["endpoints"]["calendar-feed"].endswith(url)  # in the API's index
     made = api.post(url + "renew/")
     assert made.status_code == 200
     data = made.json()
