@@ -130,7 +130,7 @@ def test_a_revoked_feed_is_turned_on_again_with_a_new_address(client, advisor, f
 
 @pytest.mark.parametrize(
     "token",
-    ["A" * 43, "short", "A" * 44, "A" * 42 + "!", "A" * 40 + "%20", "Ä" * 43],
+    ["A" * 43, "short", "A" * 44, "A" * 42 + "!", "A" * 40 + "%20", "Ä" * 43, "A" * 5000],
 )
 def test_an_unknown_or_malformed_token_is_the_same_404_as_a_revoked_one(client, advisor, feed, token):
     revoked_url = feed_url(feed)
@@ -147,6 +147,10 @@ def test_an_unknown_or_malformed_token_is_the_same_404_as_a_revoked_one(client, 
 
     assert without_path(revoked, revoked_url.split("/")[-1][:-4]) == without_path(unknown, token)
     assert revoked["Content-Type"] == unknown["Content-Type"]
+
+
+def test_a_nul_byte_in_the_address_is_a_400_not_a_500(client, db):
+    assert client.get("/calendar/%00" + "A" * 42 + ".ics").status_code == 400
 
 
 def test_the_feed_stops_when_its_owner_leaves(client, advisor, feed):
