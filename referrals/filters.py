@@ -25,6 +25,8 @@ from reference.models import County, Municipality
 from .models import AdviceRequest, NeedCategory
 
 MAX_SEARCH_LENGTH = 200
+# What every select of the filters offers for "no filter" (issue 17: never Django's "---------").
+ALL = _("All")
 
 
 AGE_CHOICES = [
@@ -98,6 +100,19 @@ def search_requests(queryset, text: str):
     return queryset.filter(query | words)
 
 
+def _choice_words(field) -> dict[str, str]:
+    """A choice field's values in words, option groups flattened (model choices: none, they are objects)."""
+    if hasattr(field, "queryset") or not hasattr(field, "choices"):
+        return {}
+    words = {}
+    for value, label in field.choices:
+        if isinstance(label, (list, tuple)):
+            words.update({str(inner): str(text) for inner, text in label})
+        else:
+            words[str(value)] = str(label)
+    return words
+
+
 class RequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -113,39 +128,53 @@ class RequestFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_need",
         widget=CachedSelect(key="need-categories"),
+        empty_label=ALL,
     )
     target_market = django_filters.ChoiceFilter(
         label=_("Target market"),
         choices=market_choices,
         method="filter_target_market",
         widget=CountrySelect(key="referrals.inbox.target-market"),
+        empty_label=ALL,
     )
     county = django_filters.ModelChoiceFilter(
         label=_("County"),
         queryset=County.objects.all(),
         field_name="company__municipality__county",
         widget=CachedSelect(key="counties"),
+        empty_label=ALL,
     )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality"),
         queryset=Municipality.objects.all(),
         field_name="company__municipality",
         widget=CachedSelect(key="municipalities"),
+        empty_label=ALL,
     )
     owner_organisation = django_filters.ModelChoiceFilter(
         label=_("Owning organisation"),
         queryset=Organisation.objects.all(),
         field_name="owner_organisation",
         widget=CachedSelect(key="organisations"),  # per user: the cache key holds the queryset's SQL
+        empty_label=ALL,
     )
     owner_advisor = django_filters.ModelChoiceFilter(
-        label=_("Advisor"), queryset=User.objects.filter(is_active=True), field_name="owner_advisor"
+        label=_("Advisor"),
+        queryset=User.objects.filter(is_active=True),
+        field_name="owner_advisor",
+        empty_label=ALL,
     )
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=AdviceRequest.Channel.choices)
-    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=AdviceRequest.Priority.choices)
-    age = django_filters.ChoiceFilter(label=_("Age"), choices=AGE_CHOICES, method="filter_age")
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=AdviceRequest.Channel.choices, empty_label=ALL
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=AdviceRequest.Priority.choices, empty_label=ALL
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("Age"), choices=AGE_CHOICES, method="filter_age", empty_label=ALL
+    )
     deadline_state = django_filters.ChoiceFilter(
-        label=_("Deadline"), choices=DEADLINE_CHOICES, method="filter_deadline_state"
+        label=_("Deadline"), choices=DEADLINE_CHOICES, method="filter_deadline_state", empty_label=ALL
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None
@@ -181,6 +210,27 @@ class RequestFilter(django_filters.FilterSet):
             self.filters["owner_advisor"].queryset = access.visible(
                 user, User.objects.filter(is_active=True)
             ).select_related("organisation")
+
+    def active(self) -> list[tuple[str, str, str]]:
+        """The filters in use, for the inbox's chips: (parameter, value as sent, "Label: value in words"),
+        one per value of a multiple choice. Only valid values: an invalid filter shows its error instead.
+        Reads nothing: model choices are the objects the form has validated."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        chips = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if name == "sort" or value in (None, "", []):
+                continue
+            raw = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+            words = _choice_words(field)
+            if isinstance(value, list):
+                chips += [(name, item, f"{field.label}: {words.get(item, item)}") for item in value]
+            elif hasattr(field, "queryset"):
+                chips.append((name, raw[0], f"{field.label}: {value}"))
+            else:
+                chips.append((name, raw[0], f"{field.label}: {words.get(value, value)}"))
+        return chips
 
     def filter_search(self, queryset, name, value):
         return search_requests(queryset, value)

@@ -246,6 +246,7 @@ class BulkForm(forms.Form):
         label=_("Assign to organisation"),
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label=_("Choose an organisation"),
         widget=CachedSelect(key="organisations"),  # its <option>s from the cache, per queryset
     )
     duplicate_of = forms.CharField(

@@ -62,6 +62,8 @@ def _inbox_context(request, params: QueryDict) -> dict[str, Any]:
     query = params.copy()
     query.pop("page", None)
     return {
+        "chips": (chips := _filter_chips(inbox.filter, request.GET if request.method == "GET" else params)),
+        "more_filters_open": any(name in MORE_FILTERS for name, _text, _url in chips),
         "view": view,
         "views": _views_with_counts(request.user),
         "count_cap": selectors.VIEW_COUNT_CAP,
@@ -75,6 +77,33 @@ def _inbox_context(request, params: QueryDict) -> dict[str, Any]:
         ),
         "bulk_form": _bulk_form(request),
     }
+
+
+# The filters behind "More filters" in the inbox's filter bar (the others are always in view).
+MORE_FILTERS = {
+    "target_market",
+    "county",
+    "municipality",
+    "owner_organisation",
+    "channel",
+    "priority",
+    "age",
+    "status",
+}
+
+
+def _filter_chips(filterset, url_params: QueryDict) -> list[tuple[str, str, str]]:
+    """Each filter in use as (its name, its words, the inbox's URL without it). The URLs are made from the
+    URL's own parameters, so that a search text kept in the session (search_params) stays out of them."""
+    chips = []
+    for name, value, text in filterset.active():
+        remaining = url_params.copy()
+        remaining.pop("page", None)
+        if name == "q":
+            remaining.pop("search", None)
+        remaining.setlist(name, [kept for kept in remaining.getlist(name) if kept != value])
+        chips.append((name, text, f"{reverse('referrals:inbox')}?{remaining.urlencode()}"))
+    return chips
 
 
 def _views_with_counts(user) -> list[tuple[str, str, int]]:

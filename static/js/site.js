@@ -95,8 +95,89 @@
     });
   }
 
+  // The inbox's bulk panel (issue 17): without JavaScript it is always shown. With it, it is hidden until
+  // a row is selected; then its legend says how many are selected, and a status region
+  // (#bulk-live, outside the panel, so that it is in the page before the panel appears) reads the count
+  // out. Only the field the chosen action needs is shown. After an htmx swap of the results it starts again.
+  function bulkPanel() {
+    return document.querySelector("form[data-bulk-panel]");
+  }
+
+  function selectedRows(panel) {
+    return document.querySelectorAll('input[type="checkbox"][name="selected"][form="' + panel.id + '"]:checked');
+  }
+
+  function bulkText(panel, count) {
+    if (count === 0) {
+      return panel.getAttribute("data-bulk-none") || "";
+    }
+    if (count === 1) {
+      return panel.getAttribute("data-bulk-one") || String(count);
+    }
+    return (panel.getAttribute("data-bulk-many") || "{count}").replace(
+      "{count}",
+      count.toLocaleString(document.documentElement.lang || undefined)
+    );
+  }
+
+  function showBulkFields(panel) {
+    var action = panel.querySelector('select[name="action"]');
+    var chosen = action ? action.value : "";
+    var fields = panel.querySelectorAll("[data-bulk-field]");
+    for (var i = 0; i < fields.length; i++) {
+      var name = fields[i].getAttribute("data-bulk-field");
+      var invalid = fields[i].querySelector("[aria-invalid='true']");
+      fields[i].hidden = !(name === "action" || name === chosen || invalid);
+    }
+  }
+
+  function updateBulkPanel(announce) {
+    var panel = bulkPanel();
+    if (!panel) {
+      return;
+    }
+    var count = selectedRows(panel).length;
+    var keep = panel.hasAttribute("data-bulk-keep"); // it came back with errors: leave it in view
+    panel.hidden = count === 0 && !keep;
+    var badge = panel.querySelector("[data-bulk-count]");
+    if (badge) {
+      badge.textContent = bulkText(panel, count);
+      badge.hidden = count === 0;
+    }
+    if (announce) {
+      var live = document.getElementById("bulk-live");
+      if (live) {
+        live.textContent = bulkText(panel, count);
+      }
+    }
+  }
+
+  function setUpBulkPanel() {
+    var panel = bulkPanel();
+    if (!panel) {
+      return;
+    }
+    showBulkFields(panel);
+    updateBulkPanel(false);
+  }
+
+  document.addEventListener("change", function (event) {
+    var panel = bulkPanel();
+    if (!panel || !event.target.matches) {
+      return;
+    }
+    if (event.target.matches('input[type="checkbox"][name="selected"]')) {
+      panel.removeAttribute("data-bulk-keep");
+      updateBulkPanel(true);
+    } else if (event.target.matches('form[data-bulk-panel] select[name="action"]')) {
+      showBulkFields(panel);
+    }
+  });
+  document.addEventListener("htmx:afterSettle", setUpBulkPanel);
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpMenus();
+    setUpBulkPanel();
     // Move focus to an error summary so screen-reader users hear what went wrong.
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
