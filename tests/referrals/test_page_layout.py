@@ -122,3 +122,38 @@ def test_the_request_page_shows_the_conversation_and_folds_the_less_used_actions
         f"/en/advisor/requests/{request.public_id}/", {"refer_to": ekn.slug}
     ).content.decode()
     assert re.search(r'<details class="request-action request-action--refer" open>', prefilled)
+
+
+def test_the_conversation_adds_no_query_with_3_or_30_messages(client, submit, advisor):
+    """The conversation is read from the timeline the page reads anyway."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.referrals.test_inbox import REQUEST_PAGE_QUERIES
+
+    request = submit(description="We sell saunas.")
+    services.claim(request=request, advisor=advisor)
+    client.force_login(advisor)
+    url = f"/en/advisor/requests/{request.public_id}/"
+
+    def write(n):
+        for i in range(n):
+            request.refresh_from_db()
+            services.message_company(
+                request=request, by=advisor, body=f"Message {i}", expected_version=request.version
+            )
+            services.reply_from_company(request=request, body=f"Reply {i}")
+
+    def count():
+        client.get(url)  # the widget cache filled
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        return len(queries), html
+
+    write(2)
+    few, _html = count()
+    write(13)
+    many, html = count()
+    assert many == few <= REQUEST_PAGE_QUERIES
+    latest = html[html.index("data-conversation-latest") :]
+    assert "Reply 12" in latest and "Message 12" in latest and "Show 28 earlier messages" in html
