@@ -157,6 +157,7 @@
     if (!panel) {
       return;
     }
+    panel.classList.add("bulk-form--live");
     showBulkFields(panel);
     updateBulkPanel(false);
   }
