@@ -192,6 +192,14 @@
     search.querySelectorAll('[role="status"]').forEach(function (region) { region.removeAttribute("role"); });
     var input = document.getElementById(inputId);
     if (input && select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", "true");
+    // An error summary's link to the hidden select leads to the search field instead.
+    document.querySelectorAll('a[href="#' + select.id + '"]').forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        input.focus();
+        input.scrollIntoView({ block: "center" });
+      });
+    });
     // Changes made to the select itself (a form reset, a test, another script) show as chips too.
     select.addEventListener("change", renderChips);
     select.form && select.form.addEventListener("reset", function () { window.setTimeout(renderChips, 0); });

@@ -197,3 +197,26 @@ def test_the_company_form_shows_its_countries_as_chips(
     company.refresh_from_db()
     assert sorted(country.code for country in company.target_markets) == ["DE", "NO"]
     assert sorted(country.code for country in company.export_countries) == ["NO", "SE"]
+
+
+def test_sweden_posted_anyway_is_an_error_that_leads_to_the_picker(
+    page, live_server, intake, assert_no_axe_violations
+):
+    page.set_viewport_size(PHONE)
+    page.goto("/en/help-me-export/")
+    form = page.get_by_role("main").locator("form.intake-form")
+    fill_the_rest(form)
+    # A tampered form: Sweden is not among the options.
+    page.evaluate(
+        "() => document.querySelector('#id_target_markets').add(new Option('Sweden', 'SE', true, true))"
+    )
+    with page.expect_navigation():
+        form.locator("button[type='submit']").click()
+    error = form.locator("#id_target_markets_error")
+    expect(error).to_have_text("Sweden is not a target market. Choose countries outside Sweden.")
+    search = form.get_by_role("combobox", name="Countries where you want to do business")
+    expect(search).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(page)
+    page.locator("[data-error-summary] a[href='#id_target_markets']").click()
+    expect(search).to_be_focused()
+    assert not AdviceRequest.objects.exists()
