@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from exportcenter.widget_cache import CachedSelect, CachedSelectMultiple
-from reference.countries import HOME_COUNTRY, all_country_choices, market_choices, search_names
+from reference.countries import ALIASES, HOME_COUNTRY, all_country_choices, market_choices, search_names
 from reference.models import Municipality, SNICode
 
 from .identifiers import LegalForm, parse_organisation_number
@@ -45,7 +45,8 @@ class CountryPickerMixin:
         names = search_names().get(str(value))
         if names is not None:
             # Before `selected`, where the widget cache puts it: the same bytes either way.
-            option["attrs"] = {"data-en": names[0], "data-sv": names[1], **option["attrs"]}
+            aliases = {"data-alt": ALIASES[str(value)]} if str(value) in ALIASES else {}
+            option["attrs"] = {"data-en": names[0], "data-sv": names[1], **aliases, **option["attrs"]}
         return option
 
 

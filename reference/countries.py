@@ -18,6 +18,17 @@ COMMON_MARKETS = ("NO", "DK", "FI", "IS", "DE", "GB", "US", "CN")
 COMMON_LABEL = _("Common markets")
 OTHERS_LABEL = _("Other countries")
 
+# Names people search by that are neither the English nor the Swedish short name (the Swedish name of the US
+# is "Amerikas förenta stater").
+ALIASES = {
+    "US": "USA, America, Amerika",
+    "GB": "UK, Great Britain, England, Britain",
+    "NL": "Holland",
+    "AE": "UAE, Emirates, Emiraten, Dubai",
+    "KR": "South Korea, Sydkorea",
+    "CZ": "Czechia, Tjeckien",
+}
+
 
 class _Alphabetical(Countries):
     """Every country once, sorted by its name in the active language (no "first" countries)."""

@@ -3,7 +3,7 @@
  *
  * A progressive enhancement: the native <select> stays in the form, hidden, and holds the choice, so the
  * form posts exactly what it posts without JavaScript. A country is found by its name in English or
- * Swedish (any word's beginning, accents ignored) or by its ISO code: "tys", "germ" and "DE" all find
+ * Swedish or a common other name (`data-alt`: USA, UK; any word's beginning, accents ignored) or by its ISO code: "tys", "germ" and "DE" all find
  * Germany. The texts come from the select's data-picker-* attributes, in the page's language.
  */
 (function () {
@@ -23,7 +23,9 @@
     return Array.prototype.filter
       .call(select.options, function (option) { return option.value !== ""; })
       .map(function (option, index) {
-        var names = [option.text, option.dataset.en, option.dataset.sv].map(normalise);
+        var names = [option.text, option.dataset.en, option.dataset.sv]
+          .concat((option.dataset.alt || "").split(","))
+          .map(normalise);
         var words = [];
         names.forEach(function (name) { words = words.concat(name.split(/[\s\-(),.']+/)); });
         return { option: option, code: option.value, label: option.text.trim(), names: names, words: words, index: index };

@@ -120,6 +120,10 @@ def test_options_carry_both_names_and_the_cache_keeps_the_bytes(language):
     assert re.search(r'<select name="markets" data-country-picker data-picker-hint="[^"]+"', cached)
     assert '<option value="DE" data-en="Germany" data-sv="Tyskland" selected>' in cached
     assert '<option value="NO" data-en="Norway" data-sv="Norge">' in cached
+    assert (
+        '<option value="US" data-en="United States of America" data-sv="Amerikas förenta stater" '
+        'data-alt="USA, America, Amerika">' in cached
+    )
     assert cached.index('value="CN"') < cached.index('value="AF"')  # China among the common markets
     assert cached.count("<optgroup") == 2
     cache.clear()

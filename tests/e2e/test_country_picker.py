@@ -220,3 +220,23 @@ def test_sweden_posted_anyway_is_an_error_that_leads_to_the_picker(
     page.locator("[data-error-summary] a[href='#id_target_markets']").click()
     expect(search).to_be_focused()
     assert not AdviceRequest.objects.exists()
+
+
+def test_the_swedish_page_finds_countries_by_their_english_names_and_codes(page, live_server, intake):
+    page.set_viewport_size(PHONE)
+    page.goto("/help-me-export/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    search = page.locator("#id_target_markets-search")
+    listbox = page.locator("#id_target_markets-search__listbox")
+    search.focus()
+    page.keyboard.type("germ")
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox.get_by_role("option").first).to_contain_text("Tyskland")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("us")
+    expect(listbox.get_by_role("option").first).to_contain_text("Amerikas förenta stater")  # the code first
+    page.keyboard.type("a")  # "usa": a name people use
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("select[name='target_markets']")).to_have_values(["US"])
