@@ -50,6 +50,7 @@ class DashboardQueryForm(forms.Form):
         Region.objects.none(),
         label=_("Region"),
         required=False,
+        empty_label=_("All"),
         to_field_name="slug",
         widget=CachedSelect(key="regions"),
     )
@@ -69,22 +70,29 @@ class DashboardQueryForm(forms.Form):
         Organisation.objects.none(),
         label=_("Organisation"),
         required=False,
+        empty_label=_("All"),
         to_field_name="slug",
         widget=CachedSelect(key="organisations"),
     )
     county = forms.ModelChoiceField(
-        County.objects.none(), label=_("County"), required=False, widget=CachedSelect(key="counties")
+        County.objects.none(),
+        label=_("County"),
+        required=False,
+        empty_label=_("All"),
+        widget=CachedSelect(key="counties"),
     )
     municipality = forms.ModelChoiceField(
         Municipality.objects.none(),
         label=_("Municipality"),
         required=False,
+        empty_label=_("All"),
         widget=CachedSelect(key="municipalities"),
     )
     need = forms.ModelChoiceField(
         NeedCategory.objects.filter(is_active=True),
         label=_("Need"),
         required=False,
+        empty_label=_("All"),
         to_field_name="slug",
         widget=CachedSelect(key="needs"),
     )
@@ -92,10 +100,11 @@ class DashboardQueryForm(forms.Form):
         SNISection.objects.all(),
         label=_("Industry (SNI section)"),
         required=False,
+        empty_label=_("All"),
         widget=CachedSelect(key="sni-sections"),
     )
     size_band = forms.ChoiceField(
-        label=_("Size (employees)"), choices=[("", "---------"), *EmployeeBand.choices], required=False
+        label=_("Size (employees)"), choices=[("", _("All")), *EmployeeBand.choices], required=False
     )
 
     def __init__(self, data=None, *args, user, **kwargs):

@@ -329,10 +329,11 @@ def test_goal_tracker_and_new_international_companies(dash):
     RegionalGoal.objects.create(
         region=dash.region, year=2026, kind="international_companies", baseline=2, target=6
     )
-    for day in [date(2024, 5, 1), date(2025, 12, 31), date(2026, 2, 1), date(2026, 2, 28), date(2026, 5, 10)]:
-        CompanyFactory(became_international_on=day)
+    days = [date(2024, 5, 1), date(2025, 12, 31), date(2026, 2, 1), date(2026, 2, 28), date(2026, 5, 10)]
+    kept = [CompanyFactory(became_international_on=day) for day in days]
     merged = CompanyFactory(became_international_on=date(2026, 2, 2))
-    Company.objects.filter(pk=merged.pk).update(merged_into=Company.objects.first())
+    # Into another company (first() by name could be this one, whose factory name sorts first past 99).
+    Company.objects.filter(pk=merged.pk).update(merged_into=kept[0])
     CompanyFactory(
         became_international_on=date(2026, 3, 1), municipality_id="2180"
     )  # Göteborg: not the region

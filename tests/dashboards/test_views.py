@@ -179,6 +179,14 @@ def test_the_region_dashboard_shows_the_figures(march, client):
     assert "<details" in html
 
 
+def test_every_filter_select_says_all_not_dashes(march, client):
+    client.force_login(march.staff)
+    for prefix in ("", "/en"):
+        html = client.get(f"{prefix}{reverse('dashboards:dashboard')}", MARCH).content.decode()
+        assert "---------" not in html
+        assert html.count('<option value="" selected>' + ("All" if prefix else "Alla") + "</option>") >= 6
+
+
 def test_an_organisation_dashboard_counts_its_own_requests(march, client):
     client.force_login(march.lead)
     response = client.get(reverse("dashboards:dashboard"), {**MARCH, "scope": "organisation"})

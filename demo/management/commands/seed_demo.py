@@ -52,7 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Audit log: {audit_demo.seed()} demo entries (reads and exports).")
         held = privacy_demo.seed()
         self.stdout.write(f"Privacy: request {held or '–'} is on legal hold (the retention job skips it).")
-        self.stdout.write(f"Worklist: {worklist_demo.seed()} demo rows (waiting, a reply, a referral to Almi).")
+        self.stdout.write(f"Worklist: {worklist_demo.seed()} demo rows (waiting, a reply, a referral).")
         # The demo's requests were dated into the past after they were made: rebuild the daily figures.
         self.stdout.write(f"Dashboard figures: {dashboard_facts.rebuild()} rows.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
