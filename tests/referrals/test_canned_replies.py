@@ -495,10 +495,10 @@ def test_the_admin_refuses_unknown_placeholders_and_two_owners_and_counts_versio
         "body": "Hello {firma}",
         "is_active": "on",
     }
-    response = client.post("/admin/referrals/cannedreply/add/", form)
-    assert response.status_code == 200 and "Unknown placeholder: {firma}." in response.content.decode()
+    response = client.post("/admin/referrals/cannedreply/add/", form)  # the admin speaks Swedish
+    assert response.status_code == 200 and "Okänd platshållare: {firma}." in response.content.decode()
     response = client.post("/admin/referrals/cannedreply/add/", {**form, "body": "Hi", "region": region.pk})
-    assert "A canned reply belongs either to an organisation or to a region." in response.content.decode()
+    assert "En svarsmall tillhör antingen en organisation eller en region." in response.content.decode()
     assert (
         client.post("/admin/referrals/cannedreply/add/", {**form, "body": "Hi {company}"}).status_code == 302
     )

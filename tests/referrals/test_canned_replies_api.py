@@ -72,7 +72,12 @@ def test_a_lead_adds_changes_and_deletes_the_organisations_reply(lead, organisat
 
 
 def test_an_unknown_placeholder_is_a_400_on_the_text(lead, organisation, in_english):
-    response = api(lead).post(URL, payload(organisation=organisation.slug, body="Hi {namn} {"), format="json")
+    response = api(lead).post(
+        URL,
+        payload(organisation=organisation.slug, body="Hi {namn} {"),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
     problem = response.json()
     assert response["Content-Type"].startswith("application/problem+json")
