@@ -4,6 +4,7 @@ import hashlib
 from contextlib import suppress
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -37,6 +38,8 @@ class CappedPaginator(Paginator):
         if self.cache_seconds <= 0:
             return rows.count()
         key = self._cache_key(rows)
+        if key is None:
+            return rows.count()
         with suppress(Exception):
             cached = cache.get(key)
             if cached is not None:
@@ -48,8 +51,11 @@ class CappedPaginator(Paginator):
         return counted
 
     @staticmethod
-    def _cache_key(rows: QuerySet) -> str:
-        sql, params = rows.query.sql_with_params()
+    def _cache_key(rows: QuerySet) -> str | None:
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # e.g. .none() or `pk__in=[]`: nothing to keep, and counting it costs no query
+            return None
         database = connections[rows.db].settings_dict["NAME"]
         text = f"{database}|{sql}|{params!r}"
         return "list-count:" + hashlib.sha256(text.encode()).hexdigest()

@@ -123,3 +123,12 @@ def test_a_cached_count_is_per_reader_and_per_filter(api, cached_counts, region)
         [],
         1,
     )  # never another reader's count
+
+
+def test_a_list_that_can_match_nothing_is_counted_without_the_cache(cached_counts, advisor):
+    from companies.models import Company
+    from exportcenter.api.pagination import BoundedPaginator
+
+    paginator = BoundedPaginator(Company.objects.none(), 2)  # its SQL cannot be written: no key, no 500
+    assert (paginator.count, paginator.count_is_cached) == (0, False)
+    assert list(paginator.page(1)) == []
