@@ -56,6 +56,8 @@ class CappedPaginator(Paginator):
             sql, params = rows.query.sql_with_params()
         except EmptyResultSet:  # e.g. .none() or `pk__in=[]`: nothing to keep, and counting it costs no query
             return None
+        except Exception:  # a value the SQL cannot take: the count goes on as it would without the cache
+            return None
         database = connections[rows.db].settings_dict["NAME"]
         text = f"{database}|{sql}|{params!r}"
         return "list-count:" + hashlib.sha256(text.encode()).hexdigest()

@@ -132,3 +132,8 @@ def test_a_list_that_can_match_nothing_is_counted_without_the_cache(cached_count
     paginator = BoundedPaginator(Company.objects.none(), 2)  # its SQL cannot be written: no key, no 500
     assert (paginator.count, paginator.count_is_cached) == (0, False)
     assert list(paginator.page(1)) == []
+
+
+@pytest.mark.parametrize("query", [{"region": "no-such-region"}, {"kind": "no-such-kind"}, {"year": "1e400"}])
+def test_a_filter_that_matches_nothing_is_no_server_error(api, cached_counts, query):
+    assert api.get("/api/v1/goals/", query).status_code < 500
