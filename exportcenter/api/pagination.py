@@ -16,6 +16,8 @@ from rest_framework.response import Response
 
 from exportcenter.pagination import CappedPaginator
 
+MAX_OFFSET = 2**62  # rows; a page number past it is "no such page", never an OFFSET the database refuses
+
 
 class BoundedPage(Page):
     more: bool | None = None  # known when the count is capped: a row beyond this page was read
@@ -50,6 +52,8 @@ class BoundedPaginator(CappedPaginator):
             return super().validate_number(number)  # raises PageNotAnInteger
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > MAX_OFFSET:  # past any table: PostgreSQL's OFFSET is a bigint
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

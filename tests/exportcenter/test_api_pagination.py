@@ -137,3 +137,9 @@ def test_a_list_that_can_match_nothing_is_counted_without_the_cache(cached_count
 @pytest.mark.parametrize("query", [{"region": "no-such-region"}, {"kind": "no-such-kind"}, {"year": "1e400"}])
 def test_a_filter_that_matches_nothing_is_no_server_error(api, cached_counts, query):
     assert api.get("/api/v1/goals/", query).status_code < 500
+
+
+def test_a_page_number_past_any_table_is_a_404_with_a_cached_count(api, cached_counts):
+    companies(3)
+    assert api.get(COMPANIES).status_code == 200  # the count is now in the cache
+    assert api.get(COMPANIES, {"page": "2149052581979072222986240"}).status_code == 404
