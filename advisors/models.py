@@ -122,6 +122,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ADVISOR = "advisor", _("Advisor")
         ORGANISATION_LEAD = "organisation_lead", _("Organisation lead")
         REGIONAL_STAFF = "regional_staff", _("Regional staff")
+        # National coordinators (Tillväxtverket, Business Sweden's national office): aggregates only.
+        NATIONAL = "national", _("National coordinator")
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("name"), max_length=200)
@@ -192,6 +194,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_regional_staff(self) -> bool:
         return self.role == self.Role.REGIONAL_STAFF
+
+    @property
+    def is_national(self) -> bool:
+        """A national coordinator: sees aggregates across regions, never a company, person or request."""
+        return self.role == self.Role.NATIONAL
 
     @property
     def can_sign_in(self) -> bool:

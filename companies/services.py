@@ -1,6 +1,7 @@
 """State changes of the company register. Every change is attributed and lands on the company's timeline."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -123,6 +124,53 @@ def update_company(*, company: Company, by, data: dict[str, Any], expected_versi
     labels = ", ".join(str(Company._meta.get_field(f).verbose_name) for f in changes)
     _record(
         current, CompanyEvent.Kind.UPDATED, by, _("Changed: %(fields)s") % {"fields": labels}, changes=changes
+    )
+    return current
+
+
+@transaction.atomic
+def confirm_international_flags(
+    *, company: Company, flags: dict[str, bool | None], source: str, on: date, note: str = "", by=None
+) -> Company:
+    """Record the company's signs of international business as confirmed on `on` by `source` (FlagSource):
+    the company itself (an export outcome, a survey) or an advisor with a recorded source (`note`).
+
+    A flag given as True is set and dated; False clears it; None (or absent) leaves it. The first
+    confirmation that leaves the company international dates `international_confirmed_on` (what the goal
+    "newly international companies" counts); an earlier confirmation keeps the earlier date.
+    Lands on the timeline like any change.
+    """
+    current = Company.objects.select_for_update().get(pk=company.pk)
+    changes = {}
+    for name, _label in INTERNATIONAL_FLAGS:
+        value = flags.get(name)
+        if value is None:
+            continue
+        if getattr(current, name) != bool(value):
+            changes[name] = {"from": _display(current, name), "to": str(bool(value))}
+        setattr(current, name, bool(value))
+        if value:
+            setattr(current, f"{name}_confirmed_on", on)
+    current.flags_source = source
+    current.flags_source_note = note[:300]
+    current.flags_confirmed_on = on
+    if current.is_international:
+        if current.became_international_on is None:
+            current.became_international_on = on
+        if current.international_confirmed_on is None or on < current.international_confirmed_on:
+            current.international_confirmed_on = on
+    current.updated_by = by or current.updated_by
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    _record(
+        current,
+        CompanyEvent.Kind.UPDATED,
+        by,
+        _("Signs of international business confirmed: %(source)s")
+        % {"source": current.get_flags_source_display()},
+        changes=changes,
+        source=source,
     )
     return current
 

@@ -11,7 +11,7 @@ class RegionalGoal(models.Model):
     """A baseline and a target for one region, year and kind of goal (custom goals carry a name)."""
 
     class Kind(models.TextChoices):
-        INTERNATIONAL_COMPANIES = "international_companies", _("Companies doing international business")
+        INTERNATIONAL_COMPANIES = "international_companies", _("Newly international companies")
         COMPANIES_REACHED = "companies_reached", _("Companies reached")
         CUSTOM = "custom", _("Custom goal")
 
@@ -23,9 +23,26 @@ class RegionalGoal(models.Model):
     name = models.CharField(
         _("name"), max_length=120, blank=True, help_text=_("Only for custom goals: what is counted.")
     )
-    baseline = models.PositiveIntegerField(_("baseline"), help_text=_("The value at the start."))
+    baseline = models.PositiveIntegerField(
+        _("baseline"),
+        default=0,
+        help_text=_("The value at the start. Not used by 'newly international companies', which start at 0."),
+    )
     target = models.PositiveIntegerField(
-        _("target"), help_text=_("The value to reach by the end of the year.")
+        _("target"),
+        help_text=_(
+            "The value to reach by the end of the period; for 'newly international companies', how many more "
+            "companies are to become international during it."
+        ),
+    )
+    starts_on = models.DateField(_("period starts"), null=True, blank=True)
+    ends_on = models.DateField(_("period ends"), null=True, blank=True)
+    # An official figure shown beside the goal (for example SCB's count of companies doing international
+    # business in the county), never mixed into the progress: it counts another population.
+    official_baseline = models.PositiveIntegerField(_("official figure"), null=True, blank=True)
+    official_baseline_source = models.CharField(_("official figure: source"), max_length=200, blank=True)
+    official_baseline_year = models.PositiveSmallIntegerField(
+        _("official figure: year"), null=True, blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

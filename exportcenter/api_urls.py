@@ -59,6 +59,8 @@ urlpatterns = [
     path("worklist/", worklist_api.worklist, name="api-worklist"),
     path("", include("dashboards.api_urls")),
     path("", include("outreach.api_urls")),
+    path("", include("effects.api_urls")),
+    path("", include("dashboards.national_api_urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

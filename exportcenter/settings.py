@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "notifications",
     "referrals",
     "outreach",
+    "effects",
     "privacy",
     "dashboards",
     "worklist",
@@ -307,6 +308,27 @@ CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {
     "task": "notifications.tasks.sweep_reminders",
     "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week="mon"),
     "kwargs": {"kind": "weekly_digest"},
+    "options": {"expires": 6 * 60 * 60},
+}
+# Effects for companies (effects/tasks): ask companies again about outcomes they have not answered, and expire
+# those past OUTCOME_CONFIRMATION_DAYS; send the satisfaction survey after a request closes; send the
+# follow-up surveys 6 and 12 months after help. Each is idempotent (the survey and outcome rows are their
+# own ledger).
+EFFECTS_TIME = env.str("EFFECTS_TIME", default="09:00")  # Stockholm time, every day
+_effects_hour, _effects_minute = EFFECTS_TIME.split(":")
+CELERY_BEAT_SCHEDULE["effects-outcome-reminders"] = {
+    "task": "effects.tasks.outcomes.remind_and_expire_outcomes",
+    "schedule": crontab(minute=_effects_minute, hour=_effects_hour),
+    "options": {"expires": 6 * 60 * 60},
+}
+CELERY_BEAT_SCHEDULE["effects-satisfaction-surveys"] = {
+    "task": "effects.tasks.surveys.send_satisfaction_surveys",
+    "schedule": env.float("SATISFACTION_SURVEY_INTERVAL_SECONDS", default=900.0),
+    "options": {"expires": 15 * 60},
+}
+CELERY_BEAT_SCHEDULE["effects-follow-up-surveys"] = {
+    "task": "effects.tasks.surveys.send_follow_up_surveys",
+    "schedule": crontab(minute=_effects_minute, hour=_effects_hour),
     "options": {"expires": 6 * 60 * 60},
 }
 
@@ -574,6 +596,11 @@ BENCH_FLOOR_VIEW = env.bool("BENCH_FLOOR_VIEW", default=False)
 if BENCH_FLOOR_VIEW:
     MIDDLEWARE.insert(0, "exportcenter.bench.QueryCountMiddleware")
 STATUS_LINK_DAYS_AFTER_CLOSE = env.int("STATUS_LINK_DAYS_AFTER_CLOSE", default=90)
+# Effects for companies (issue 18, effects/): how long a company's link to confirm an export outcome works,
+# and after how many days without an answer it gets its one reminder; how long a survey link works.
+OUTCOME_CONFIRMATION_DAYS = env.int("OUTCOME_CONFIRMATION_DAYS", default=30)
+OUTCOME_REMINDER_AFTER_DAYS = env.int("OUTCOME_REMINDER_AFTER_DAYS", default=10)
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=60)
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 # What /readyz fails on (503); the other checks only report "degraded" (200).
 # Choices: database, broker, cache.

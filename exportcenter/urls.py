@@ -25,9 +25,11 @@ urlpatterns += i18n_patterns(
     path("", include("companies.urls")),
     path("", include("referrals.urls")),
     path("", include("outreach.urls")),
+    path("", include("effects.urls")),
     path("", include("privacy.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboards.urls")),
+    path("", include("dashboards.national_urls")),
     path("", include("worklist.urls")),
     prefix_default_language=False,
 )

@@ -21,7 +21,8 @@ The package: `base` (the actions, the policy registry and the four questions: `c
 subject: `partners` (regions, organisations, their services, people, sign-in lockouts, API tokens,
 notifications), `companies` (companies, contacts, imports), `requests` (requests, their timelines,
 referrals, saved views, need categories, canned replies), `outreach` (campaigns, their members, activities,
-follow-ups, calendar feeds) and `oversight` (regional goals, the retention job, the audit log).
+follow-ups, calendar feeds), `oversight` (regional goals, the retention job, the audit log), `effects`
+(export outcomes), `surveys` (satisfaction and follow-up surveys) and `national` (the national roll-up).
 Importing the package registers every policy.
 """
 
@@ -68,6 +69,7 @@ from .outreach import (
     CalendarFeedPolicy,
 )
 from .oversight import RegionalGoalPolicy, RetentionRunPolicy, AuditEntryPolicy
+from . import effects, surveys, national  # noqa: F401 - issue 18: outcomes, surveys, national figures
 # isort: on
 
 __all__ = [

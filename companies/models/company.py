@@ -23,6 +23,15 @@ class ExportExperience(models.TextChoices):
     STOPPED = "stopped", _("Has stopped exporting")
 
 
+class FlagSource(models.TextChoices):
+    """Who confirmed the company's signs of international business. Only a confirmation with a source makes
+    a company count as having become international (issue 18): flags recorded without one do not."""
+
+    ADVISOR = "advisor", _("An advisor, with a recorded source")
+    COMPANY_OUTCOME = "company_outcome", _("The company, confirming an export outcome")
+    COMPANY_SURVEY = "company_survey", _("The company, in a survey")
+
+
 class CompanySource(models.TextChoices):
     WEB_REQUEST = "web_request", _("Web request")
     ADVISOR = "advisor", _("Registered by an advisor")
@@ -141,6 +150,29 @@ class Company(models.Model):
         null=True,
         blank=True,
         help_text=_("When the first sign of international business was recorded."),
+    )
+    flags_source = models.CharField(
+        _("signs confirmed by"),
+        max_length=16,
+        choices=FlagSource.choices,
+        blank=True,
+        help_text=_("Who last confirmed the signs of international business."),
+    )
+    flags_source_note = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the advisor learned it, for example an annual report or a call with the company."),
+    )
+    flags_confirmed_on = models.DateField(_("signs last confirmed"), null=True, blank=True)
+    international_confirmed_on = models.DateField(
+        _("international since (confirmed)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When a sign of international business was first confirmed by the company or by an advisor "
+            "with a source: what the goal 'newly international companies' counts."
+        ),
     )
     responsible_organisation = models.ForeignKey(
         "advisors.Organisation",
@@ -293,6 +325,12 @@ class Contact(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=32, choices=LegalBasis.choices)
     source = models.CharField(_("source"), max_length=20, choices=CompanySource.choices)
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    surveys_declined_on = models.DateField(
+        _("declined surveys on"),
+        null=True,
+        blank=True,
+        help_text=_("The person asked not to be sent surveys or requests to confirm outcomes."),
+    )
     anonymised_at = models.DateTimeField(
         _("anonymised"),
         null=True,

@@ -6,11 +6,14 @@ from dashboards import facts as dashboard_facts
 from demo import audit as audit_demo
 from demo import companies as companies_demo
 from demo import goals as dashboards_demo
+from demo import national as national_demo
+from demo import outcomes as outcomes_demo
 from demo import outreach as outreach_demo
 from demo import partners as advisors_demo
 from demo import privacy as privacy_demo
 from demo import replies as replies_demo
 from demo import requests as referrals_demo
+from demo import surveys as surveys_demo
 from demo import worklist as worklist_demo
 
 
@@ -53,6 +56,9 @@ class Command(BaseCommand):
         held = privacy_demo.seed()
         self.stdout.write(f"Privacy: request {held or '–'} is on legal hold (the retention job skips it).")
         self.stdout.write(f"Worklist: {worklist_demo.seed()} demo rows (waiting, a reply, a referral).")
+        self.stdout.write(f"Export outcomes: {outcomes_demo.seed()} (confirmed, waiting and declined).")
+        self.stdout.write(f"Surveys: {surveys_demo.seed()} answered or sent.")
+        self.stdout.write(f"National view: {national_demo.seed()} (a second region and the coordinator).")
         # The demo's requests were dated into the past after they were made: rebuild the daily figures.
         self.stdout.write(f"Dashboard figures: {dashboard_facts.rebuild()} rows.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))

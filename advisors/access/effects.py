@@ -1,0 +1,1 @@
+"""Access policies: effects (issue 18)."""

@@ -1,0 +1,1 @@
+"""Access policies: national (issue 18)."""

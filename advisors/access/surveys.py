@@ -1,0 +1,1 @@
+"""Access policies: surveys (issue 18)."""

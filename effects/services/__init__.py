@@ -1,0 +1,1 @@
+"""See effects/__init__.py: outcomes (H1) and surveys."""

@@ -1,0 +1,1 @@
+"""What surveys hook into: a request closing (registered when the app is ready)."""
