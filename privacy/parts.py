@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Company, CompanyEvent, Contact
+from companies.models import INTERNATIONAL_FLAGS, Company, CompanyEvent, Contact
+from effects.models import ExportOutcome, FollowUpSurvey, SatisfactionSurvey
 from exportcenter.personal_data import Part, Row, Subject, declare, register
 from notifications.models import OutboundEmail
 from outreach.models import Activity, CampaignMember, FollowUp
@@ -368,6 +369,90 @@ def collect_campaigns(subject: Subject) -> list[Row]:
     ]
 
 
+# --- effects: export outcomes the person was asked to confirm, and their survey answers -----------------
+
+
+def _outcomes(subject: Subject):
+    return ExportOutcome.objects.filter(
+        Q(contact_id__in=subject.contact_ids) | Q(company_id__in=subject.company_ids)
+    )
+
+
+def collect_outcomes(subject: Subject) -> list[Row]:
+    outcomes = _outcomes(subject).select_related("company").order_by("achieved_on", "pk")
+    return [
+        {
+            "id": str(outcome.public_id),
+            "company": outcome.company.name,
+            "market": outcome.market.code,
+            "kind": outcome.kind,
+            "value_band": outcome.value_band,
+            "date": _when(outcome.achieved_on),
+            "description": outcome.description,
+            "status": outcome.status,
+            "answered_at": _when(outcome.answered_at),
+            "support_meaning": outcome.support_meaning,
+            "without_support": outcome.without_support,
+            "case_study_allowed": outcome.case_study_allowed,
+            "comment": outcome.company_comment,
+        }
+        for outcome in outcomes
+    ]
+
+
+def erase_outcomes(subject: Subject) -> int:
+    # The facts that figures count stay (market, kind, value band, the answers); free text goes.
+    return (
+        _outcomes(subject)
+        .exclude(description="", company_comment="")
+        .update(description="", company_comment="", updated_at=timezone.now())
+    )
+
+
+def _surveys(model, subject: Subject):
+    about_company = "request__company_id__in" if model is SatisfactionSurvey else "company_id__in"
+    return model.objects.filter(
+        Q(contact_id__in=subject.contact_ids) | Q(**{about_company: subject.company_ids})
+    )
+
+
+def collect_survey_answers(subject: Subject) -> list[Row]:
+    rows: list[Row] = []
+    for survey in _surveys(SatisfactionSurvey, subject).select_related("request").order_by("pk"):
+        rows.append(
+            {
+                "survey": "satisfaction",
+                "request": survey.request.reference,
+                "status": survey.status,
+                "sent_at": _when(survey.sent_at),
+                "answered_at": _when(survey.answered_at),
+                "satisfaction": survey.satisfaction,
+                "right_partner_in_one_day": survey.right_partner_in_one_day,
+                "handover_clear": survey.handover_clear,
+                "comment": survey.comment,
+            }
+        )
+    for survey in _surveys(FollowUpSurvey, subject).order_by("pk"):
+        rows.append(
+            {
+                "survey": f"follow_up_{survey.wave}_months",
+                "status": survey.status,
+                "sent_at": _when(survey.sent_at),
+                "answered_at": _when(survey.answered_at),
+                **{name: getattr(survey, name) for name, _label in INTERNATIONAL_FLAGS},
+                "comment": survey.comment,
+            }
+        )
+    return rows
+
+
+def erase_survey_answers(subject: Subject) -> int:
+    return sum(
+        _surveys(model, subject).exclude(comment="").update(comment="")
+        for model in (SatisfactionSurvey, FollowUpSurvey)
+    )
+
+
 # --- notifications: the email sent to the person --------------------------------------------------------
 
 
@@ -415,9 +500,10 @@ def register_parts() -> None:
         Part("activities", _("Activities"), collect_activities, erase_activities, order=60),
         Part("follow_ups", _("Follow-ups"), collect_follow_ups, erase_follow_ups, order=65),
         Part("campaigns", _("Campaigns"), collect_campaigns, None, order=70),
+        Part("export_outcomes", _("Export outcomes"), collect_outcomes, erase_outcomes, order=75),
         Part("emails", _("Email sent to the person"), collect_emails, erase_emails, order=80),
+        Part("survey_answers", _("Survey answers"), collect_survey_answers, erase_survey_answers, order=910),
     ]:
         register(part)
     # Held by apps that do not exist yet: the export says so until they register their parts.
     declare("attachments", _("Attachments"), order=900)
-    declare("survey_answers", _("Survey answers"), order=910)
