@@ -8,6 +8,7 @@ from .company import (
     CompanySource,
     Contact,
     ExportExperience,
+    FlagSource,
     register_event_kinds,
 )
 from .imports import CompanyImport
@@ -23,5 +24,6 @@ __all__ = [
     "CompanySource",
     "Contact",
     "ExportExperience",
+    "FlagSource",
     "register_event_kinds",
 ]
