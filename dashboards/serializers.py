@@ -52,27 +52,50 @@ class FunnelRowSerializer(serializers.Serializer):
 
 class TrendRowSerializer(serializers.Serializer):
     month = serializers.CharField()
-    new = serializers.IntegerField()
-    total = serializers.IntegerField()
+    new = serializers.IntegerField(help_text="Companies newly international in the month.")
+    total = serializers.IntegerField(
+        allow_null=True, help_text="Cumulative since the goal's start; null for a month not yet begun."
+    )
+    target_path = serializers.FloatField(
+        allow_null=True, help_text="The target's straight-line path at the month's end; null without a goal."
+    )
 
 
-class GoalTrackerSerializer(serializers.Serializer):
+class OfficialFigureFields(serializers.Serializer):
+    official_baseline = serializers.IntegerField(
+        allow_null=True,
+        help_text="An official figure of another population (SCB's for the county): never in the progress.",
+    )
+    official_baseline_source = serializers.CharField(allow_blank=True)
+    official_baseline_year = serializers.IntegerField(allow_null=True)
+
+
+class GoalTrackerSerializer(OfficialFigureFields):
     year = serializers.IntegerField()
-    baseline = serializers.IntegerField(allow_null=True)
-    target = serializers.IntegerField(allow_null=True)
-    actual = serializers.IntegerField()
-    new_this_year = serializers.IntegerField()
-    progress_percent = serializers.FloatField(allow_null=True)
+    goal_id = serializers.IntegerField(allow_null=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    target = serializers.IntegerField(allow_null=True, help_text="The target increase.")
+    actual = serializers.IntegerField(
+        help_text="Companies of the region first confirmed international during the period."
+    )
+    helped = serializers.IntegerField(help_text="Of them, helped by the center.")
+    prerequisite = serializers.IntegerField(help_text="Of them, said the support was a prerequisite.")
+    progress_percent = serializers.FloatField(allow_null=True, help_text="actual ÷ target, never negative.")
     trend = TrendRowSerializer(many=True)
 
 
-class GoalRowSerializer(serializers.Serializer):
+class GoalRowSerializer(OfficialFigureFields):
     kind = serializers.CharField()
     label = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
     baseline = serializers.IntegerField()
     target = serializers.IntegerField()
     actual = serializers.IntegerField(allow_null=True)
     progress_percent = serializers.FloatField(allow_null=True)
+    helped = serializers.IntegerField(allow_null=True)
+    prerequisite = serializers.IntegerField(allow_null=True)
 
 
 class RequestsByDimensionSerializer(serializers.Serializer):

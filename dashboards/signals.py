@@ -80,7 +80,13 @@ def request_needs_changed(sender, instance, action, reverse, **kwargs):
 # A company's fields that figures count: the first three are dimensions of its requests' daily figures;
 # all of them decide the goal tracker, new international companies, companies reached and the funnel.
 _COMPANY_DIMENSIONS = ("municipality_id", "sni_code_id", "employee_band")
-_COMPANY_COUNTED = (*_COMPANY_DIMENSIONS, "became_international_on", "merged_into_id")
+# `international_confirmed_on` is what the goal "newly international companies" counts (issue 18).
+_COMPANY_COUNTED = (
+    *_COMPANY_DIMENSIONS,
+    "became_international_on",
+    "international_confirmed_on",
+    "merged_into_id",
+)
 _UNKNOWN = object()
 
 
@@ -101,7 +107,11 @@ def company_changed(sender, instance: Company, created: bool, **kwargs):
     before, after = getattr(instance, "_dashboard_values", {}), _counted_values(instance)
     instance._dashboard_values = after
     if created:  # no requests yet; counted only as an international company
-        changed = {"became_international_on"} if instance.became_international_on else set()
+        changed = {
+            name
+            for name in ("became_international_on", "international_confirmed_on")
+            if getattr(instance, name)
+        }
     else:
         changed = {name for name in _COMPANY_COUNTED if before.get(name, _UNKNOWN) != after[name]}
     if changed & set(_COMPANY_DIMENSIONS):

@@ -78,6 +78,40 @@ def _blank(value):
     return "" if value is None else value
 
 
+def _official(goal: dict) -> str:
+    """An official figure with its source and year ("1000 (SCB/Tillväxtverket, 2025)"), or empty."""
+    if goal.get("official_baseline") is None:
+        return ""
+    details = ", ".join(
+        str(part)
+        for part in (goal.get("official_baseline_source"), goal.get("official_baseline_year"))
+        if part
+    )
+    return f"{goal['official_baseline']} ({details})" if details else str(goal["official_baseline"])
+
+
+def _goal_how_values(tracker: dict) -> dict:
+    official = _official(tracker)
+    return {
+        "start": tracker["starts_on"].isoformat(),
+        "end": tracker["ends_on"].isoformat(),
+        "actual": tracker["actual"],
+        "target": _blank(tracker["target"]) or "–",
+        "progress": _blank(tracker["progress_percent"]) or "–",
+        "helped": tracker["helped"],
+        "prerequisite": tracker["prerequisite"],
+        "official": (
+            str(
+                _("Official figure, another population, not part of the progress: {official}.").format(
+                    official=official
+                )
+            )
+            if official
+            else ""
+        ),
+    }
+
+
 def _counted_rows(name: str) -> Callable[[dict], list[list]]:
     return lambda summary: [[row["label"], row["count"]] for row in summary[name]]
 
@@ -166,50 +200,76 @@ STATS = [
         "new_international_companies",
         lambda scope, period, filters: selectors.new_international_companies(scope.region, period, filters),
         answers.CountSerializer,
-        _("Companies in the region whose first sign of international business was recorded in the period."),
+        _(
+            "Companies in the region whose first sign of international business was confirmed in the period "
+            "(by the company, or by an advisor with a recorded source)."
+        ),
         counted=True,
-        label=_("New international companies"),
+        label=_("Newly international companies"),
     ),
     Stat(
         "goal_tracker",
         lambda scope, period, filters: selectors.goal_tracker(scope.region, period.end.year, filters),
         answers.GoalTrackerSerializer,
-        _("Companies doing international business against the region's goal for the period's last year."),
+        _(
+            "Newly international companies against the region's goal for the period's last year: the count "
+            "over the goal's period, progress (actual ÷ target, never negative), how many the center helped, "
+            "the monthly cumulative actual against the target's straight-line path, and the official figure "
+            "apart."
+        ),
         tables=(
             Table(
                 "goal_tracker",
-                _("Goal: companies doing international business"),
+                _("Goal: newly international companies"),
                 _(
-                    "Actual: companies in the region's counties, not merged into another, with a recorded "
-                    "first sign of international business (any of the six flags) on or before the month's "
-                    "end. Progress: (actual − baseline) / (target − baseline). Baseline and target are the "
-                    "region's goal for the year ({baseline} → {target})."
+                    "Actual: companies in the region's counties, not merged into another, whose first sign "
+                    "of international business was confirmed during the goal's period ({start} – {end}) by "
+                    "the company (an export outcome or a survey) or by an advisor with a recorded source; a "
+                    "company confirmed before the period does not count, nor do unconfirmed signs. Progress: "
+                    "actual ÷ target ({actual} of {target}: {progress} %), never negative. Target path: the "
+                    "straight line from 0 at the period's start to the target at its end. Helped by the "
+                    "center: {helped} (a closed request, a referral or an activity by their confirmation "
+                    "day, or a confirmed export outcome); the support was a prerequisite: {prerequisite}. "
+                    "{official}"
                 ),
-                (_("Month"), _("Companies, running total"), _("New in the month")),
+                (_("Month"), _("Newly international, cumulative"), _("Target path"), _("New in the month")),
                 lambda summary: [
-                    [row["month"], row["total"], row["new"]] for row in summary["goal_tracker"]["trend"]
+                    [row["month"], _blank(row["total"]), _blank(row["target_path"]), row["new"]]
+                    for row in summary["goal_tracker"]["trend"]
                 ],
                 chart="line",
-                how_values=lambda summary: {
-                    "baseline": _blank(summary["goal_tracker"]["baseline"]) or "–",
-                    "target": _blank(summary["goal_tracker"]["target"]) or "–",
-                },
+                series=(1, 2),
+                how_values=lambda summary: _goal_how_values(summary["goal_tracker"]),
             ),
-            Table(  # summary()'s "goals", made from the goal tracker's actual
+            Table(  # summary()'s "goals", made from the goal tracker's figures
                 "goals",
                 _("Goals for the year"),
                 _(
-                    "The region's goals for the period's last year. Actual: companies doing international "
-                    "business (as in the goal tracker) and companies reached in the whole year; custom goals "
-                    "have no actual in the portal. Progress: (actual − baseline) / (target − baseline)."
+                    "The region's goals for the period's last year. Newly international companies: as in the "
+                    "goal tracker, over each goal's period; progress: actual ÷ target, never negative. "
+                    "Companies reached: in the whole year; progress: (actual − baseline) ÷ (target − "
+                    "baseline). Custom goals have no actual in the portal. An official figure is another "
+                    "population's count (for example SCB's for the county) and is never part of the progress."
                 ),
-                (_("Goal"), _("Baseline"), _("Target"), _("Actual"), _("Progress (%)")),
+                (
+                    _("Goal"),
+                    _("Baseline"),
+                    _("Target"),
+                    _("Official figure (another population)"),
+                    _("Actual"),
+                    _("Helped by the center"),
+                    _("Support a prerequisite"),
+                    _("Progress (%)"),
+                ),
                 lambda summary: [
                     [
                         row["label"],
                         row["baseline"],
                         row["target"],
+                        _official(row),
                         _blank(row["actual"]),
+                        _blank(row.get("helped")),
+                        _blank(row.get("prerequisite")),
                         _blank(row["progress_percent"]),
                     ]
                     for row in summary["goals"]
@@ -391,8 +451,9 @@ KEY_FIGURES = Table(
     _(
         "Requests received: requests that arrived in the period (Stockholm time) in the chosen scope. "
         "Companies reached: distinct companies with a request received or a referral made in the period; a "
-        "merged company counts once. New international companies: companies in the region whose first sign "
-        "of international business was recorded in the period."
+        "merged company counts once. Newly international companies: companies in the region whose first "
+        "sign of international business was confirmed in the period (by the company, or by an advisor with "
+        "a recorded source)."
     ),
     (_("Figure"), _("Value")),
     lambda summary: [[str(stat.label), summary[stat.name]] for stat in STATS if stat.counted],
@@ -423,7 +484,7 @@ def _compute_summary(scope: Scope, period: Period, filters: Filters) -> dict:
         scope.region,
         year,
         filters,
-        international_actual=figures["goal_tracker"]["actual"],
+        tracker=figures["goal_tracker"],
         # The year's companies reached, when the page already counted exactly that.
         reached=figures["companies_reached"] if region_wide and period == whole_year else None,
     )

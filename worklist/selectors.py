@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
+    DateField,
     F,
     Func,
     IntegerField,
@@ -30,7 +31,7 @@ from django.utils import timezone
 from advisors import access
 from advisors.models import User
 from dashboards.models import RegionalGoal
-from dashboards.selectors import Filters, international_companies
+from dashboards.selectors import Filters, confirmed_international
 from exportcenter.workdays import STOCKHOLM, local_date
 from outreach.models import FollowUp
 from referrals.filters import deadline_state_q
@@ -250,16 +251,25 @@ def overdue_by_partner(user, *, limit: int = ROWS, now: datetime | None = None) 
 
 
 def goals_progress(user, *, limit: int = ROWS, today: date | None = None) -> Rows:
-    """This year's goals of the user's first region, with the actual count where the dashboards count it
-    in the same way (companies doing international business: `dashboards.selectors.international_companies`).
-    Other goals show their baseline and target; the dashboard has the rest."""
+    """This year's goals of the user's first region (and a goal whose period runs now), with the actual
+    count where the dashboards count it in the same way: newly international companies, confirmed during
+    the goal's period (`dashboards.selectors.newly_international`). Other goals show their baseline and
+    target; the dashboard has the rest. Progress is never negative."""
     today = today or timezone.localdate()
     region = next((region for region in access.regions_of(user) if region.is_active), None)
     if region is None:
         return Rows(0)
+    # The goal's period, each end defaulting to its year's (as `dashboards.selectors.goal_period`).
+    starts = Coalesce(
+        "starts_on", Func(F("year"), Value(1), Value(1), function="MAKE_DATE", output_field=DateField())
+    )
+    ends = Coalesce(
+        "ends_on", Func(F("year"), Value(12), Value(31), function="MAKE_DATE", output_field=DateField())
+    )
     international = (
-        international_companies(region, Filters())
-        .filter(became_international_on__lte=date(today.year, 12, 31))
+        confirmed_international(region, Filters())
+        .filter(international_confirmed_on__gte=OuterRef("period_start"))
+        .filter(international_confirmed_on__lte=OuterRef("period_end"))
         .order_by()
         .annotate(one=Value(1))
         .values("one")
@@ -267,8 +277,15 @@ def goals_progress(user, *, limit: int = ROWS, today: date | None = None) -> Row
         .values("n")
     )
     goals = (
-        access.visible(user, RegionalGoal.objects.filter(region=region, year=today.year))
+        access.visible(
+            user,
+            RegionalGoal.objects.filter(region=region).filter(
+                Q(year=today.year)
+                | Q(kind=RegionalGoal.Kind.INTERNATIONAL_COMPANIES, starts_on__lte=today, ends_on__gte=today)
+            ),
+        )
         .select_related("region")
+        .annotate(period_start=starts, period_end=ends)
         .annotate(
             actual=Case(
                 When(
@@ -282,8 +299,9 @@ def goals_progress(user, *, limit: int = ROWS, today: date | None = None) -> Row
     )
     result = _rows(goals, limit)
     for goal in result.rows:
+        baseline = 0 if goal.kind == RegionalGoal.Kind.INTERNATIONAL_COMPANIES else goal.baseline
         goal.progress_percent = None
-        if goal.actual is not None and goal.target != goal.baseline:
-            progress = 100 * (goal.actual - goal.baseline) / (goal.target - goal.baseline)
+        if goal.actual is not None and goal.target != baseline:
+            progress = 100 * (goal.actual - baseline) / (goal.target - baseline)
             goal.progress_percent = round(max(0.0, min(100.0, progress)), 1)
     return result

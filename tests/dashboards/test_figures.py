@@ -326,34 +326,39 @@ def test_outreach_funnel_per_campaign(dash, make_request):
 
 
 def test_goal_tracker_and_new_international_companies(dash):
-    RegionalGoal.objects.create(
-        region=dash.region, year=2026, kind="international_companies", baseline=2, target=6
-    )
+    # Issue 18: the goal counts companies first *confirmed* international during its period, against the
+    # target increase (the baseline of "newly international companies" is 0).
+    RegionalGoal.objects.create(region=dash.region, year=2026, kind="international_companies", target=4)
     days = [date(2024, 5, 1), date(2025, 12, 31), date(2026, 2, 1), date(2026, 2, 28), date(2026, 5, 10)]
-    kept = [CompanyFactory(became_international_on=day) for day in days]
-    merged = CompanyFactory(became_international_on=date(2026, 2, 2))
+    kept = [CompanyFactory(became_international_on=day, international_confirmed_on=day) for day in days]
+    merged = CompanyFactory(
+        became_international_on=date(2026, 2, 2), international_confirmed_on=date(2026, 2, 2)
+    )
     # Into another company (first() by name could be this one, whose factory name sorts first past 99).
     Company.objects.filter(pk=merged.pk).update(merged_into=kept[0])
     CompanyFactory(
-        became_international_on=date(2026, 3, 1), municipality_id="2180"
+        became_international_on=date(2026, 3, 1),
+        international_confirmed_on=date(2026, 3, 1),
+        municipality_id="2180",
     )  # Göteborg: not the region
+    CompanyFactory(became_international_on=date(2026, 3, 1))  # recorded, never confirmed: not counted
     CompanyFactory()  # not international
-    result = goal_tracker(dash.region, 2026, NO_FILTERS)
-    assert (result["baseline"], result["target"], result["actual"]) == (2, 6, 5)
-    assert result["new_this_year"] == 3
-    assert result["progress_percent"] == 75.0  # (5 - 2) / (6 - 2)
+    result = goal_tracker(dash.region, 2026, NO_FILTERS, today=date(2026, 6, 15))
+    assert (result["target"], result["actual"]) == (4, 3)
+    assert result["progress_percent"] == 75.0  # 3 / 4
     totals = {row["month"]: (row["new"], row["total"]) for row in result["trend"]}
-    assert totals["2026-01"] == (0, 2)
-    assert totals["2026-02"] == (2, 4)
-    assert totals["2026-05"] == (1, 5)
-    assert totals["2026-12"] == (0, 5)
+    assert totals["2026-01"] == (0, 0)
+    assert totals["2026-02"] == (2, 2)
+    assert totals["2026-05"] == (1, 3)
+    assert totals["2026-06"] == (0, 3)
+    assert totals["2026-07"] == (0, None)  # not begun on 15 June
     assert new_international_companies(dash.region, month(2026, 2), NO_FILTERS) == 2
     assert goal_tracker(dash.region, 2030, NO_FILTERS)["progress_percent"] is None
 
 
 def test_goals_overview(dash, make_request):
     year_goals = [
-        ("international_companies", "", 2, 6),
+        ("international_companies", "", 0, 12),
         ("companies_reached", "", 0, 4),
         ("custom", "Checkar", 0, 40),
     ]
@@ -368,7 +373,7 @@ def test_goals_overview(dash, make_request):
     assert (
         rows["international_companies"]["actual"],
         rows["international_companies"]["progress_percent"],
-    ) == (3, 25.0)
+    ) == (3, 25.0)  # 3 / 12
     assert (rows["companies_reached"]["actual"], rows["companies_reached"]["progress_percent"]) == (2, 50.0)
     assert (rows["custom"]["label"], rows["custom"]["actual"], rows["custom"]["progress_percent"]) == (
         "Checkar",
