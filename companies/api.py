@@ -164,12 +164,26 @@ class CompanySerializer(ValidatingSerializer):
         ),
     )
     url = DetailPageField(help_text=_("The company's page in the advisor interface."))
+    flags_source_note = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "The source of the signs of international business (for example the annual report 2025). "
+            "Sending one confirms the signs as they are after this change, by an advisor, today; a change "
+            "of the signs without one is recorded but unconfirmed and does not count toward the goals."
+        ),
+    )
 
     class Meta:
         model = Company
         fields = [
             "id",
             *EDITABLE_FIELDS,
+            "flags_source",
+            "flags_source_note",
+            "flags_confirmed_on",
+            "international_confirmed_on",
             "legal_form",
             "county",
             "source",
@@ -178,7 +192,15 @@ class CompanySerializer(ValidatingSerializer):
             "updated_at",
             "url",
         ]
-        read_only_fields = ["legal_form", "source", "created_at", "updated_at"]
+        read_only_fields = [
+            "flags_source",
+            "flags_confirmed_on",
+            "international_confirmed_on",
+            "legal_form",
+            "source",
+            "created_at",
+            "updated_at",
+        ]
         # Uniqueness is the services' job (DuplicateCompany), not a pre-check that races.
         validators = []
 

@@ -6,7 +6,7 @@ from reference.countries import ALIASES, HOME_COUNTRY, all_country_choices, mark
 from reference.models import Municipality, SNICode
 
 from .identifiers import LegalForm, parse_organisation_number
-from .models import EDITABLE_FIELDS, INTERNATIONAL_FLAGS, Company, Contact
+from .models import EDITABLE_FIELDS, INTERNATIONAL_FLAG_FIELDS, INTERNATIONAL_FLAGS, Company, Contact
 from .phones import normalise_phone
 
 
@@ -156,6 +156,16 @@ class CompanyForm(OrganisationNumberMixin, forms.ModelForm):
     )
     export_countries = CountryMultipleChoiceField(label=_("Exports to"), required=False)
     target_markets = TargetMarketsField(label=_("Target markets"), required=False)
+    flags_source_note = forms.CharField(
+        label=_("Source of the signs of international business"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Where you learned it, for example the annual report 2025 or a call with the CEO. With a source, "
+            "the signs count as confirmed by you today; without one they are recorded but unconfirmed and "
+            "do not count toward the goals."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -207,10 +217,16 @@ class CompanyForm(OrganisationNumberMixin, forms.ModelForm):
             self[field] for name, _label in INTERNATIONAL_FLAGS for field in (name, f"{name}_confirmed_on")
         ]
 
+    def signs_changed_without_source(self) -> bool:
+        """The signs of international business changed and no source was given: recorded, unconfirmed."""
+        changed = set(self.changed_data) & set(INTERNATIONAL_FLAG_FIELDS)
+        return bool(changed) and not self.cleaned_data.get("flags_source_note", "").strip()
+
     def company_data(self) -> dict:
         """The validated fields as the services take them."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
         data["legal_form"] = self.legal_form
+        data["flags_source_note"] = self.cleaned_data.get("flags_source_note", "")
         return data
 
     def save(self, commit=True):  # pragma: no cover - the services save, never the form

@@ -14,7 +14,15 @@ from audit.services import Action as AuditAction
 from audit.services import record as audit
 from exportcenter.errors import Stale
 
-from .models import INTERNATIONAL_FLAGS, Company, CompanyEvent, CompanySource, Contact
+from .models import (
+    INTERNATIONAL_FLAG_FIELDS,
+    INTERNATIONAL_FLAGS,
+    Company,
+    CompanyEvent,
+    CompanySource,
+    Contact,
+    FlagSource,
+)
 
 
 class DuplicateCompany(Exception):
@@ -44,6 +52,13 @@ def existing_company_for(org_number: str | None) -> Company | None:
 
 
 COUNTRY_LIST_FIELDS = ("export_countries", "target_markets")
+# Who confirmed the signs of international business, and when: on the timeline when an edit changes them.
+_CONFIRMATION_FIELDS = (
+    "flags_source",
+    "flags_source_note",
+    "flags_confirmed_on",
+    "international_confirmed_on",
+)
 
 
 def _display(company: Company, field: str) -> str:
@@ -63,6 +78,38 @@ def _stamp_international(company: Company, was_international: bool) -> None:
         company.became_international_on = stockholm_today()
 
 
+def _confirm_flags(company: Company, *, source: str, on: date, note: str = "") -> None:
+    """Mark the company's current signs of international business as confirmed on `on` by `source`: the
+    first confirmation that leaves it international dates `international_confirmed_on` (what the goal
+    "newly international companies" counts); an earlier confirmation keeps the earlier date."""
+    company.flags_source = source
+    company.flags_source_note = note[:300]
+    company.flags_confirmed_on = on
+    if company.is_international:
+        if company.became_international_on is None:
+            company.became_international_on = on
+        if company.international_confirmed_on is None or on < company.international_confirmed_on:
+            company.international_confirmed_on = on
+
+
+def _signs(company: Company) -> tuple:
+    return tuple(getattr(company, field) for field in INTERNATIONAL_FLAG_FIELDS)
+
+
+def _apply_flag_source(company: Company, *, signs_before: tuple | None, note: str) -> None:
+    """An advisor's edit of the signs (the form or the API): with a source (`note`) it is a confirmation
+    by an advisor, dated today; a change without one is recorded but unconfirmed, and does not count
+    toward the goals (an earlier confirmation still dates `international_confirmed_on`)."""
+    note = " ".join(note.split())[:300]
+    changed = signs_before is not None and _signs(company) != signs_before
+    # The same source sent back unchanged (an API client's read-modify-write) confirms nothing new.
+    again = company.flags_source == FlagSource.ADVISOR and note == company.flags_source_note
+    if note and (changed or signs_before is None or not again):
+        _confirm_flags(company, source=FlagSource.ADVISOR, on=stockholm_today(), note=note)
+    elif changed and not note:
+        company.flags_source, company.flags_source_note, company.flags_confirmed_on = "", "", None
+
+
 def _record(company: Company, kind: str, by, summary: str = "", **data: Any) -> CompanyEvent:
     return CompanyEvent.objects.create(company=company, kind=kind, actor=by, summary=summary[:500], data=data)
 
@@ -73,8 +120,11 @@ def register_company(*, by, data: dict[str, Any], source: str = CompanySource.AD
     org_number = data.get("org_number")
     if existing := existing_company_for(org_number):
         raise DuplicateCompany(existing)
+    data = dict(data)
+    note = data.pop("flags_source_note", "") or ""
     company = Company(source=source, created_by=by, updated_by=by, **data)
     _stamp_international(company, was_international=False)
+    _apply_flag_source(company, signs_before=None, note=note)
     try:
         with transaction.atomic():
             company.save()
@@ -107,12 +157,20 @@ def update_company(*, company: Company, by, data: dict[str, Any], expected_versi
         if existing is not None and existing.pk != current.pk:
             raise DuplicateCompany(existing)
     was_international = current.is_international
+    data = dict(data)
+    note = data.pop("flags_source_note", "") or ""
+    signs_before = _signs(current)
+    confirmation_before = {field: _display(current, field) for field in _CONFIRMATION_FIELDS}
     changes = {}
     for field, value in data.items():
         before = _display(current, field)
         old = getattr(current, field)
         setattr(current, field, value)
         if getattr(current, field) != old:
+            changes[field] = {"from": before, "to": _display(current, field)}
+    _apply_flag_source(current, signs_before=signs_before, note=note)
+    for field, before in confirmation_before.items():
+        if _display(current, field) != before:
             changes[field] = {"from": before, "to": _display(current, field)}
     if not changes:
         return current
@@ -151,14 +209,7 @@ def confirm_international_flags(
         setattr(current, name, bool(value))
         if value:
             setattr(current, f"{name}_confirmed_on", on)
-    current.flags_source = source
-    current.flags_source_note = note[:300]
-    current.flags_confirmed_on = on
-    if current.is_international:
-        if current.became_international_on is None:
-            current.became_international_on = on
-        if current.international_confirmed_on is None or on < current.international_confirmed_on:
-            current.international_confirmed_on = on
+    _confirm_flags(current, source=source, on=on, note=note)
     current.updated_by = by or current.updated_by
     current.version = F("version") + 1
     current.save()
@@ -309,6 +360,18 @@ def merge_companies(
         or duplicate.became_international_on < survivor.became_international_on
     ):
         survivor.became_international_on = duplicate.became_international_on
+    # The earliest confirmation stands (the goal counts the first); the latest says who confirmed last.
+    if duplicate.international_confirmed_on and (
+        survivor.international_confirmed_on is None
+        or duplicate.international_confirmed_on < survivor.international_confirmed_on
+    ):
+        survivor.international_confirmed_on = duplicate.international_confirmed_on
+    if duplicate.flags_confirmed_on and (
+        survivor.flags_confirmed_on is None or duplicate.flags_confirmed_on > survivor.flags_confirmed_on
+    ):
+        survivor.flags_source = duplicate.flags_source
+        survivor.flags_source_note = duplicate.flags_source_note
+        survivor.flags_confirmed_on = duplicate.flags_confirmed_on
     _stamp_international(survivor, was_international)
 
     duplicate.merged_into = survivor

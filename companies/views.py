@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from advisors import access
@@ -22,6 +23,11 @@ from .filters import CompanyFilter
 from .forms import CompanyForm, ContactForm, ImportUploadForm
 from .models import Company, CompanyImport, Contact
 from .panels import company_page
+
+UNCONFIRMED_SIGNS = gettext_lazy(
+    "The signs of international business were saved without a source: they are not confirmed and do not "
+    "count toward the goals. Add the source (for example an annual report) to confirm them."
+)
 
 
 def _company_or_404(user, public_id, action=Action.VIEW) -> Company:
@@ -122,6 +128,8 @@ def company_create(request):
                     request, "companies/form.html", _duplicate_context(request.user, form, duplicate)
                 )
             messages.success(request, _("The company was registered."))
+            if form.signs_changed_without_source():
+                messages.warning(request, UNCONFIRMED_SIGNS)
             return redirect("companies:detail", public_id=company.public_id)
     return render(request, "companies/form.html", {"form": form, "similar": similar})
 
@@ -175,6 +183,8 @@ def company_edit(request, public_id):
             return render(request, "companies/form.html", {**context, "company": company})
         else:
             messages.success(request, _("The changes were saved."))
+            if form.signs_changed_without_source():
+                messages.warning(request, UNCONFIRMED_SIGNS)
             return redirect("companies:detail", public_id=company.public_id)
     return render(request, "companies/form.html", {"form": form, "company": company})
 
