@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from . import tokens
+from .forms import OrganisationRegionsCheckMixin, RoleCheckMixin
 from .models import ApiToken, Organisation, Region, User
 from .person_changes import record_person_changes
 
@@ -16,8 +19,33 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class OrganisationAdminForm(OrganisationRegionsCheckMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "email",
+            "website",
+            "description_sv",
+            "description_en",
+            "regions",
+            "is_active",
+        ]
+
+
+class UserAdminChangeForm(RoleCheckMixin, UserChangeForm):
+    """Roles: a national coordinator's organisation serves no region (issue 18)."""
+
+
+class UserAdminCreationForm(RoleCheckMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "kind", "email", "is_active"]
     list_filter = ["kind", "is_active", "regions"]
     prepopulated_fields = {"slug": ["name"]}
@@ -27,6 +55,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
     ordering = ["email"]
     list_display = ["email", "full_name", "organisation", "role", "handles_triage", "is_active", "last_login"]
     list_filter = ["role", "handles_triage", "is_active", "is_staff", "organisation"]

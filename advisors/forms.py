@@ -119,3 +119,55 @@ class ApiTokenForm(forms.Form):
             self.cleaned_data["expires_on"] + timedelta(days=1), time.min, tzinfo=STOCKHOLM
         )
         return min(end_of_day, timezone.now() + timedelta(days=self.max_days))
+
+
+# --- Roles (issue 18: the national role) ----------------------------------------------------------
+
+
+def national_role_errors(*, role, organisation, regions=None) -> dict[str, str]:
+    """Why this role and organisation do not go together: a national coordinator belongs to a national
+    organisation (Tillväxtverket, Business Sweden's national office) that serves no region, so that every
+    rule written by region shows them nothing (aggregates only). `regions`: the organisation's regions as
+    being saved (its form), else read from the organisation."""
+    if role != User.Role.NATIONAL or organisation is None:
+        return {}
+    served = list(regions) if regions is not None else list(organisation.regions.all())
+    if served:
+        return {
+            "organisation": _(
+                "A national coordinator belongs to a national organisation that serves no region: "
+                "“%(organisation)s” serves a region."
+            )
+            % {"organisation": organisation}
+        }
+    return {}
+
+
+class RoleCheckMixin:
+    """An admin form for people: refuses a national coordinator in an organisation that serves a region."""
+
+    def clean(self):
+        data = super().clean()
+        for field, message in national_role_errors(
+            role=data.get("role"), organisation=data.get("organisation")
+        ).items():
+            self.add_error(field, message)
+        return data
+
+
+class OrganisationRegionsCheckMixin:
+    """An admin form for organisations: one with national coordinators may not serve a region."""
+
+    def clean(self):
+        data = super().clean()
+        regions = data.get("regions")
+        national_members = self.instance.pk and self.instance.members.filter(role=User.Role.NATIONAL).exists()
+        if regions and regions.exists() and national_members:
+            self.add_error(
+                "regions",
+                _(
+                    "National coordinators belong to this organisation: it serves no region. Move them "
+                    "to another organisation first."
+                ),
+            )
+        return data

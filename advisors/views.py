@@ -24,7 +24,8 @@ class SignInView(auth_views.LoginView):
         # Land in the language of the sign-in page when its address names one (/en/login/), else in the
         # language the advisor prefers; an explicit ?next= wins.
         with translation.override(_language_of(self.request) or self.request.user.preferred_language):
-            return reverse("worklist:home")
+            # National coordinators see aggregates only: they land on the national figures (issue 18).
+            return reverse("national:dashboard" if self.request.user.is_national else "worklist:home")
 
 
 def _language_of(request) -> str | None:

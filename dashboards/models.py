@@ -126,3 +126,23 @@ class RequestFact(models.Model):
 
     def __str__(self):
         return f"{self.region_id} {self.day}: {self.requests}"
+
+
+class NationalSnapshot(models.Model):
+    """The national roll-up of one period and set of filters, computed and suppressed (`dashboards.national`):
+    aggregates only, never a company, person or request. Kept until something it counts changes (`stamp`,
+    from the dashboards' change stamps) or `DASHBOARD_CACHE_SECONDS` pass; rebuilt by the task
+    `dashboards.tasks_national.refresh_national_snapshots` and `manage.py refresh_national_figures`.
+    Derived data: it can be deleted at any time."""
+
+    key = models.CharField(max_length=64, unique=True)
+    stamp = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+    figures = models.JSONField()
+
+    class Meta:
+        verbose_name = _("national figures (computed)")
+        verbose_name_plural = _("national figures (computed)")
+
+    def __str__(self):
+        return f"{self.key[:12]} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,1 +1,13 @@
-urlpatterns = []
+from django.urls import path
+
+from . import national_api
+
+urlpatterns = [
+    path("stats/national/", national_api.national, name="api-stats-national"),
+    path(
+        "stats/national/region-of-the-year/",
+        national_api.region_of_the_year,
+        name="api-stats-national-region-of-the-year",
+    ),
+    path("stats/national/regions/<slug:slug>/", national_api.region, name="api-stats-national-region"),
+]

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from exportcenter.admin import ReadOnlyAdmin
-from reference.models import County, Municipality, SNICode, SNISection, TurnoverClass
+from reference.models import (
+    County,
+    CountyExportStatistic,
+    CountyPopulation,
+    Municipality,
+    SNICode,
+    SNISection,
+    TurnoverClass,
+)
 
 
 class ReadOnlyReferenceAdmin(ReadOnlyAdmin):
@@ -38,3 +46,17 @@ class SNICodeAdmin(ReadOnlyReferenceAdmin):
 @admin.register(TurnoverClass)
 class TurnoverClassAdmin(ReadOnlyReferenceAdmin):
     list_display = ["code", "label_sv", "label_en"]
+
+
+@admin.register(CountyPopulation)
+class CountyPopulationAdmin(ReadOnlyReferenceAdmin):
+    """Loaded by `import_scb_population` (or the sample file); shown here, not edited."""
+
+    list_display = ["county", "year", "population", "source", "is_sample"]
+    list_filter = ["year", "is_sample"]
+
+
+@admin.register(CountyExportStatistic)
+class CountyExportStatisticAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["county", "year", "exporting_smes", "goods_exports_msek", "source", "is_sample"]
+    list_filter = ["year", "is_sample"]

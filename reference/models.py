@@ -133,3 +133,59 @@ class EmployeeBand(models.TextChoices):
     B100_199 = "100-199", _("100–199 employees")
     B200_499 = "200-499", _("200–499 employees")
     B500_PLUS = "500+", _("500 or more employees")
+
+
+# --- County statistics (issue 18: "Export region of the year") -------------------------------------
+
+
+class CountyPopulation(models.Model):
+    """A county's population on 31 December of a year, with its source (SCB's Statistikdatabasen, or the
+    sample file shipped for a machine without network access: `is_sample`)."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="populations", verbose_name=_("county")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveIntegerField(_("population"))
+    source = models.CharField(_("source"), max_length=200)
+    is_sample = models.BooleanField(
+        _("sample figure"), default=False, help_text=_("A made-up figure for demonstration, not SCB's.")
+    )
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+
+    class Meta:
+        ordering = ["county", "-year"]
+        verbose_name = _("county population")
+        verbose_name_plural = _("county populations")
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="county_population_unique")]
+
+    def __str__(self):
+        return f"{self.county_id} {self.year}: {self.population}"
+
+
+class CountyExportStatistic(models.Model):
+    """Official export figures of a county for a year: exporting SMEs and goods exports (SEK million), as
+    published by SCB; either may be missing."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="export_statistics", verbose_name=_("county")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    exporting_smes = models.PositiveIntegerField(_("exporting SMEs"), null=True, blank=True)
+    goods_exports_msek = models.DecimalField(
+        _("goods exports (SEK million)"), max_digits=14, decimal_places=1, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=200)
+    is_sample = models.BooleanField(_("sample figure"), default=False)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+
+    class Meta:
+        ordering = ["county", "-year"]
+        verbose_name = _("county export statistic")
+        verbose_name_plural = _("county export statistics")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="county_export_statistic_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.county_id} {self.year}"

@@ -62,6 +62,7 @@ class Command(BaseCommand):
         # The demo's requests were dated into the past after they were made: rebuild the daily figures.
         self.stdout.write(f"Dashboard figures: {dashboard_facts.rebuild()} rows.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
+        logins = [*logins, *national_demo.logins()]  # issue 18: the second region and the coordinator
         width = max(len(login.email) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.email.ljust(width)}  {login.role} – {login.organisation}")
