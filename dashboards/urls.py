@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import satisfaction_views, views
 
 app_name = "dashboards"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("advisor/dashboard/report/", views.report, name="report"),
     path("advisor/dashboard/<slug:figure>.<str:file_format>", views.download, name="download"),
     path("advisor/goals/", views.goals, name="goals"),
+    path("advisor/satisfaction/", satisfaction_views.satisfaction_page, name="satisfaction"),
     path("advisor/goals/new/", views.goal_form, name="goal_create"),
     path("advisor/goals/<int:pk>/", views.goal_form, name="goal_edit"),
 ]

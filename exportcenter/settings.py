@@ -561,6 +561,8 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "advisors.models.Organisation.Kind",
         "GoalKindEnum": "dashboards.models.RegionalGoal.Kind",
         "ApiTokenStatusEnum": "advisors.models.ApiToken.Status",
+        "SurveyStatusEnum": "effects.models.SurveyStatus",
+        "SurveyAnswerEnum": "effects.models.Answer",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
