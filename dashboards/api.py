@@ -106,7 +106,34 @@ class GoalSerializer(ValidatingSerializer):
     )
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     baseline = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
-    target = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    target = serializers.IntegerField(
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text=_(
+            "The value to reach; for newly international companies, how many more companies are to become "
+            "international during the period (counted from 0)."
+        ),
+    )
+    starts_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("The period's first day; empty: 1 January of the year.")
+    )
+    ends_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("The period's last day; empty: 31 December of the year.")
+    )
+    official_baseline = serializers.IntegerField(
+        min_value=0,
+        max_value=2_147_483_647,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "An official figure of another population (for example SCB's count of the county's companies "
+            "doing international business): shown beside the goal, never part of its progress. Needs its "
+            "source and year."
+        ),
+    )
+    official_baseline_year = serializers.IntegerField(
+        min_value=1990, max_value=2100, required=False, allow_null=True
+    )
 
     class Meta:
         model = RegionalGoal

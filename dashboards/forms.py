@@ -12,6 +12,7 @@ from exportcenter.widget_cache import CachedSelect
 from reference.models import County, EmployeeBand, Municipality, SNISection
 from referrals.models import NeedCategory
 
+from . import services as goal_services
 from .models import RegionalGoal
 from .selectors import Filters, Period, Scope, scopes_for
 
@@ -203,20 +204,64 @@ class DashboardQueryForm(forms.Form):
 
 
 class RegionalGoalForm(forms.ModelForm):
+    """A regional goal. The rules (a period that ends after it starts, an official figure with its source
+    and year, newly international companies counted from 0) are the service's, shown next to each field."""
+
+    OFFICIAL_FIELDS = ("official_baseline", "official_baseline_source", "official_baseline_year")
+
     class Meta:
         model = RegionalGoal
-        fields = ["region", "year", "kind", "name", "baseline", "target"]
+        fields = [
+            "region",
+            "year",
+            "kind",
+            "name",
+            "starts_on",
+            "ends_on",
+            "baseline",
+            "target",
+            "official_baseline",
+            "official_baseline_source",
+            "official_baseline_year",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "starts_on": _("Empty: 1 January of the goal's year."),
+            "ends_on": _("Empty: 31 December of the goal's year."),
+            "official_baseline": _(
+                "An official count of another population, for example SCB's or Tillväxtverket's count of "
+                "the county's companies doing international business. Shown beside the goal, never part of "
+                "its progress."
+            ),
+            "official_baseline_source": _("For example SCB/Tillväxtverket."),
+            "official_baseline_year": _("The year the official figure describes."),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = access.visible(user, Region.objects.all())
+        self.fields["year"].min_value = 2000
+        self.fields["year"].max_value = 2100
+        self.fields["year"].widget.attrs.update(min=2000, max=2100)
+        self.fields["official_baseline_year"].widget.attrs.update(min=1990, max=2100)
+
+    def main_fields(self):
+        return [self[name] for name in self.Meta.fields if name not in self.OFFICIAL_FIELDS]
+
+    def official_fields(self):
+        return [self[name] for name in self.OFFICIAL_FIELDS]
 
     def clean(self):
         data = super().clean()
-        kind, name = data.get("kind"), (data.get("name") or "").strip()
-        if kind == RegionalGoal.Kind.CUSTOM and not name:
-            self.add_error("name", _("A custom goal needs a name."))
-        elif kind and kind != RegionalGoal.Kind.CUSTOM and name:
-            self.add_error("name", _("Only custom goals have a name."))
-        data["name"] = name
+        data["name"] = (data.get("name") or "").strip()
         return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return  # the rules read the whole goal: first each field on its own
+        for field, messages in goal_services.goal_errors(self.instance).items():
+            self.add_error(field if field in self.fields else None, messages)

@@ -87,8 +87,8 @@ GOAL_MATRIX = [
 @pytest.mark.parametrize(("who", "may_view", "may_change", "may_create"), GOAL_MATRIX)
 def test_goal_access_matrix(dash, other_region, client, who, may_view, may_change, may_create):
     goal = RegionalGoal.objects.create(
-        region=dash.region, year=2026, kind="international_companies", baseline=1000, target=1500
-    )
+        region=dash.region, year=2026, kind="international_companies", target=500
+    )  # issue 18: the target is the increase, counted from 0
     stranger = UserFactory(
         email="far@other.example",
         organisation=OrganisationFactory(regions=[other_region]),
@@ -107,13 +107,13 @@ def test_goal_access_matrix(dash, other_region, client, who, may_view, may_chang
             "year": 2026,
             "kind": "international_companies",
             "name": "",
-            "baseline": 1000,
-            "target": 1600,
+            "baseline": 0,
+            "target": 600,
         },
     )
     assert response.status_code == (302 if may_change else 403)
     goal.refresh_from_db()
-    assert goal.target == (1600 if may_change else 1500)
+    assert goal.target == (600 if may_change else 500)
 
 
 def test_staff_cannot_set_goals_for_another_region(dash, other_region, client):
