@@ -17,7 +17,7 @@ from . import satisfaction
 from .forms import PERIOD_CHOICES
 
 
-class DistributionSerializer(serializers.Serializer):
+class SatisfactionDistributionSerializer(serializers.Serializer):
     score_1 = serializers.IntegerField()
     score_2 = serializers.IntegerField()
     score_3 = serializers.IntegerField()
@@ -25,7 +25,7 @@ class DistributionSerializer(serializers.Serializer):
     score_5 = serializers.IntegerField()
 
 
-class CellSerializer(serializers.Serializer):
+class SatisfactionCellSerializer(serializers.Serializer):
     key = serializers.CharField(help_text=_("The partner's or region's slug (empty: no partner recorded)."))
     name = serializers.CharField()
     suppressed = serializers.BooleanField(
@@ -33,7 +33,7 @@ class CellSerializer(serializers.Serializer):
     )
     n = serializers.IntegerField(allow_null=True, help_text=_("Answers in the period; null when suppressed."))
     mean = serializers.DecimalField(max_digits=2, decimal_places=1, allow_null=True)
-    distribution = DistributionSerializer(allow_null=True)
+    distribution = SatisfactionDistributionSerializer(allow_null=True)
 
 
 class SatisfactionStatsSerializer(serializers.Serializer):
@@ -41,8 +41,8 @@ class SatisfactionStatsSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     min_answers = serializers.IntegerField()
-    by_partner = CellSerializer(many=True)
-    by_region = CellSerializer(many=True)
+    by_partner = SatisfactionCellSerializer(many=True)
+    by_region = SatisfactionCellSerializer(many=True)
 
 
 def _cells(cells, slugs: dict) -> list[dict]:
