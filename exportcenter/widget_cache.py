@@ -32,6 +32,7 @@ import uuid
 
 from django import forms
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.forms.renderers import get_default_renderer
@@ -188,7 +189,10 @@ def _fingerprint(widget: forms.Select) -> str:
         ]
     queryset = getattr(choices, "queryset", None)
     if queryset is not None:
-        sql, params = queryset.query.sql_with_params()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # `pk__in=[]`, `.none()`: a user of no region (the national role, issue 18)
+            sql, params = "EMPTY", ()
         parts += [queryset.db, sql, repr(params)]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
