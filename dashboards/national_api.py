@@ -73,7 +73,7 @@ RegionFiguresSerializer = type(
 )
 
 
-class PeriodSerializer(serializers.Serializer):
+class NationalPeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
 
@@ -106,14 +106,14 @@ class RegionOfTheYearSerializer(serializers.Serializer):
 
 
 class NationalSerializer(serializers.Serializer):
-    period = PeriodSerializer()
+    period = NationalPeriodSerializer()
     regions = RegionFiguresSerializer(many=True)
     national = NationalFiguresSerializer()
     region_of_the_year = RegionOfTheYearSerializer()
 
 
 class OneRegionSerializer(serializers.Serializer):
-    period = PeriodSerializer()
+    period = NationalPeriodSerializer()
     region = RegionFiguresSerializer()
     region_of_the_year = RegionOfTheYearRowSerializer(allow_null=True)
 

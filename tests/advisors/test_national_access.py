@@ -70,7 +70,7 @@ def nora(module_world, db):
 
 
 def _secrets():
-    """Texts that must appear nowhere the national role looks: company names, people, references, free text."""
+    """What must appear nowhere the national role looks: companies, people, references, free text."""
     Company = apps.get_model("companies.Company")
     Contact = apps.get_model("companies.Contact")
     AdviceRequest = apps.get_model("referrals.AdviceRequest")
@@ -78,13 +78,13 @@ def _secrets():
     texts |= set(Contact.objects.exclude(name="").order_by("pk").values_list("name", flat=True)[:60])
     texts |= set(AdviceRequest.objects.order_by("pk").values_list("reference", flat=True)[:60])
     Survey = apps.get_model("effects.SatisfactionSurvey")
-    texts |= {c for c in Survey.objects.exclude(comment="").values_list("comment", flat=True)}
+    texts |= set(Survey.objects.exclude(comment="").values_list("comment", flat=True))
     return {text for text in texts if text and len(text) > 4}
 
 
 def test_every_policy_shows_nothing_personal(nora):
     assert nora.is_national and not access.region_ids(nora)
-    for label, policy in access.registered_policies().items():
+    for label in access.registered_policies():
         model = apps.get_model(label)
         seen = access.visible(nora, model._base_manager.all())
         if label in NEVER or label not in ALLOWED:
