@@ -29,7 +29,15 @@ from stdnum import luhn
 
 from advisors.models import Organisation, User
 from companies.identifiers import LegalForm, parse_organisation_number
-from companies.models import Company, CompanyEvent, CompanySource, Contact, ExportExperience
+from companies.models import (
+    INTERNATIONAL_FLAGS,
+    Company,
+    CompanyEvent,
+    CompanySource,
+    Contact,
+    ExportExperience,
+    FlagSource,
+)
 from reference.loader import load_reference_data, reference_data_loaded
 from reference.models import EmployeeBand, Municipality, SNICode, TurnoverClass
 
@@ -392,6 +400,45 @@ def _international(rng: random.Random, today: date, profile_kind: str, profile: 
         plan["became_international_on"] = min(confirmed) - timedelta(days=rng.randint(0, 365 * years))
 
 
+ADVISOR_SOURCES = [
+    "Årsredovisning 2025",
+    "Samtal med vd",
+    "Besök hos företaget",
+    "Tullverkets statistik",
+    "Offert till kund i Tyskland",
+    "Företagets webbplats och exportorder",
+]
+ADVISOR_SHARE, SURVEY_SHARE = 0.45, 0.2  # of the international companies; the rest are unconfirmed
+
+
+def _flag_sources(today: date, plan: dict) -> None:
+    """Who confirmed the signs (issue 18): some by an advisor with a source, some by the company in a
+    survey, the rest recorded without a source (unconfirmed: not counted toward the goals). A company's own
+    random stream (by its number), so the other demo data stay as they were."""
+    plan.update(
+        flags_source="", flags_source_note="", flags_confirmed_on=None, international_confirmed_on=None
+    )
+    dates = [plan[f"{name}_confirmed_on"] for name, _label in INTERNATIONAL_FLAGS if plan[name]]
+    if not dates:
+        return
+    rng = random.Random(f"{SEED}-flags-{plan['org_number']}")
+    draw = rng.random()
+    if draw >= ADVISOR_SHARE + SURVEY_SHARE:
+        return
+    if draw < ADVISOR_SHARE:
+        plan["flags_source"], plan["flags_source_note"] = FlagSource.ADVISOR, rng.choice(ADVISOR_SOURCES)
+    else:
+        plan["flags_source"] = FlagSource.COMPANY_SURVEY
+    plan["flags_confirmed_on"] = max(dates)
+    # Long-standing exporters were confirmed long ago (before any goal's period); the others when the
+    # advisor or the survey first confirmed a sign: these are the newly international companies.
+    long_standing = plan["export_experience"] in (
+        ExportExperience.REGULARLY_MANY,
+        ExportExperience.REGULARLY_FEW,
+    )
+    plan["international_confirmed_on"] = plan["became_international_on"] if long_standing else min(dates)
+
+
 def _markets(rng: random.Random, plan: dict) -> None:
     experience = plan["export_experience"]
     exports = []
@@ -532,6 +579,7 @@ def plan_companies(count: int, *, today: date, sni_codes: list[str]) -> list[Com
         }
         _markets(rng, fields)
         _international(rng, today, kind, profile, fields)
+        _flag_sources(today, fields)
 
         plan = CompanyPlan(fields)
         if rng.random() < RESPONSIBLE_SHARE:

@@ -2,14 +2,14 @@
 
 import random
 from array import array
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.utils.text import slugify
 from stdnum import luhn
 
 from companies.identifiers import LegalForm
-from companies.models import Company, CompanyEvent, Contact
+from companies.models import Company, CompanyEvent, Contact, FlagSource
 from demo import companies as companies_demo
 from reference.models import Municipality, SNICode
 
@@ -32,6 +32,17 @@ def count_companies() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM companies_company WHERE {_volume_companies_q()}")  # noqa: S608  # nosec B608: our own table names
         return cursor.fetchone()[0]
+
+
+def _flag_source(index: int, confirmed: date | None) -> tuple:
+    """flags_source, flags_source_note, flags_confirmed_on, international_confirmed_on, consistent with the
+    signs: of the exporting companies, two in five confirmed by an advisor with a source, one in five by the
+    company in a survey, the rest recorded without a source (unconfirmed). By the index: no random draw."""
+    if confirmed is None or index % 5 >= 3:
+        return "", "", None, None
+    if index % 5 < 2:
+        return FlagSource.ADVISOR, companies_demo.ADVISOR_SOURCES[index % 6], confirmed, confirmed
+    return FlagSource.COMPANY_SURVEY, "", confirmed, confirmed
 
 
 def seed_companies(target: int, network: Network, *, now: datetime) -> int:
@@ -110,6 +121,7 @@ def seed_companies(target: int, network: Network, *, now: datetime) -> int:
                 False,
                 None,
                 confirmed,
+                *_flag_source(index, confirmed),
                 responsible.pk if responsible else None,
                 advisor,
                 _pick(rng, companies_demo.SOURCE_WEIGHTS),
@@ -173,6 +185,10 @@ COMPANY_COLUMNS = [
     "operations_abroad",
     "operations_abroad_confirmed_on",
     "became_international_on",
+    "flags_source",
+    "flags_source_note",
+    "flags_confirmed_on",
+    "international_confirmed_on",
     "responsible_organisation_id",
     "responsible_advisor_id",
     "source",

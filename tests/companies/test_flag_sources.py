@@ -201,3 +201,28 @@ def test_the_csv_import_confirms_no_signs(uppsala, advisor):
         source="import",
     )
     assert (company.flags_source, company.international_confirmed_on) == ("", None)
+
+
+def test_the_demo_register_has_confirmed_and_unconfirmed_signs(reference_data):
+    from demo import companies as companies_demo
+    from demo import partners as advisors_demo
+
+    advisors_demo.seed()
+    companies_demo.seed()
+    international = [company for company in Company.objects.all() if company.is_international]
+    sources = {company.flags_source for company in international}
+    assert sources == {"", FlagSource.ADVISOR, FlagSource.COMPANY_SURVEY}
+    for company in Company.objects.all():
+        # A confirmation belongs to an international company and dates it; an advisor's has a source.
+        assert bool(company.flags_source) == (company.international_confirmed_on is not None)
+        assert not company.flags_source or company.is_international
+        assert bool(company.flags_source_note) == (company.flags_source == FlagSource.ADVISOR)
+        if company.international_confirmed_on:
+            assert company.became_international_on <= company.international_confirmed_on
+            assert company.flags_confirmed_on >= company.international_confirmed_on
+    newly = [
+        c
+        for c in international
+        if c.international_confirmed_on and c.international_confirmed_on.year >= TODAY.year - 1
+    ]
+    assert newly  # the demo goal has something to count
