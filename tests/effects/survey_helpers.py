@@ -86,19 +86,22 @@ def answered_survey(*, region, owner, score: int, answered_at=None, comment="") 
     """An answered satisfaction survey (on its own closed request)."""
     answered_at = answered_at or timezone.now()
     request = closed_request(region=region, owner=owner, closed_at=answered_at - datetime.timedelta(days=1))
-    return SatisfactionSurvey.objects.create(
+    # update_or_create: in a transactional test, closing the request made its survey already (after commit).
+    return SatisfactionSurvey.objects.update_or_create(
         request=request,
-        organisation=owner,
-        region=region,
-        contact=request.contact,
-        status=SurveyStatus.ANSWERED,
-        sent_at=answered_at - datetime.timedelta(days=1),
-        answered_at=answered_at,
-        satisfaction=score,
-        right_partner_in_one_day=Answer.YES,
-        handover_clear=Answer.YES,
-        comment=comment,
-    )
+        defaults={
+            "organisation": owner,
+            "region": region,
+            "contact": request.contact,
+            "status": SurveyStatus.ANSWERED,
+            "sent_at": answered_at - datetime.timedelta(days=1),
+            "answered_at": answered_at,
+            "satisfaction": score,
+            "right_partner_in_one_day": Answer.YES,
+            "handover_clear": Answer.YES,
+            "comment": comment,
+        },
+    )[0]
 
 
 def sent_follow_up(*, company, region, contact=None, wave=6, helped_on=None) -> FollowUpSurvey:
