@@ -17,7 +17,6 @@ from django.core.cache import cache as django_cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from advisors.models import Region
 
@@ -27,7 +26,8 @@ from .models import NationalSnapshot
 
 
 def _key(query: national.NationalQuery) -> str:
-    parts = [repr(query.period), repr(query.filters), str(query.region_id), get_language() or ""]
+    # The figures hold no translated text (numbers and region names), so one snapshot serves both languages.
+    parts = [repr(query.period), repr(query.filters), str(query.region_id)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -81,3 +81,14 @@ def refresh(queries: list[national.NationalQuery]) -> int:
         )
     NationalSnapshot.objects.filter(computed_at__lt=timezone.now() - timedelta(days=1)).delete()
     return len(queries)
+
+
+def usual_queries(today=None) -> list[national.NationalQuery]:
+    """What the page shows most: this year, last year, this quarter and this month, with no filters."""
+    from .forms import period_around
+    from .selectors import Filters
+
+    today = today or timezone.localdate()
+    periods = [period_around(kind, today) for kind in ("year", "quarter", "month")]
+    periods.append(period_around("year", today.replace(year=today.year - 1, day=1)))
+    return [national.NationalQuery(period, Filters()) for period in periods]

@@ -21,3 +21,11 @@ def rebuild_recent_request_facts() -> int:
     around the signals, such as bulk updates, and changes to reference data)."""
     since = timezone.localdate(timezone=STOCKHOLM) - timedelta(days=settings.DASHBOARD_FACTS_NIGHTLY_DAYS)
     return facts.rebuild(since=since)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_national_figures() -> int:
+    """Compute the national roll-up's usual snapshots ahead of the page (idempotent; issue 18)."""
+    from . import national_snapshots
+
+    return national_snapshots.refresh(national_snapshots.usual_queries())

@@ -1,5 +1,6 @@
 """The national roll-up: figures per region and nationally, suppression, access, API, downloads, queries."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -245,3 +246,14 @@ def test_region_of_the_year_with_sample_statistics(dash):
     assert row["official_exporting_smes_per_100k"] is not None
     assert row["official_goods_growth_per_inhabitant_percent"] is not None
     _ = timedelta
+
+
+def test_refresh_command_computes_the_usual_snapshots(dash, make_request, settings):
+    from django.core.management import call_command
+
+    from dashboards.models import NationalSnapshot
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    call_command("refresh_national_figures", stdout=io.StringIO())
+    call_command("refresh_national_figures", stdout=io.StringIO())  # idempotent
+    assert NationalSnapshot.objects.count() == 4
