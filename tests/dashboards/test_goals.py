@@ -316,7 +316,7 @@ def test_the_dashboard_shows_the_progress_and_the_official_figure_apart(dash, cl
     confirmed(date(2026, 2, 1))
     client.force_login(dash.staff)
     page = client.get("/en/advisor/dashboard/", {"period": "year", "day": "2026-03-01"}).content.decode()
-    assert "newly international companies of the target <strong>500 more</strong>" in page
+    assert "<strong>1</strong> newly international company of the target <strong>500 more</strong>" in page
     assert "Progress: <strong>0.2 %</strong>" in page
     assert "Official figure, another population: 1,000 companies" in page
     assert "It is not part of the progress." in page
