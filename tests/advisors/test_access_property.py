@@ -22,7 +22,7 @@ from advisors.models import ApiToken, Organisation, Region, User
 from audit.models import AuditEntry
 from companies.identifiers import LegalForm
 from companies.models import Company, CompanyImport, Contact
-from dashboards.models import RegionalGoal
+from dashboards.models import NationalSnapshot, RegionalGoal
 from notifications.models import Notification
 from outreach.models import CalendarFeed, CampaignMember
 from privacy.models import RetentionRun
@@ -42,7 +42,7 @@ from tests.outreach.factories import ActivityFactory, CampaignFactory, FollowUpF
 
 MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
 # The matrix's roles, and regional staff of the other region and a partner that serves no region.
-ROLES = [*MATRIX_ROLES, "other_region_staff", "homeless"]
+ROLES = [*MATRIX_ROLES, "other_region_staff", "homeless", "national"]
 
 
 def _build_world():
@@ -80,6 +80,10 @@ def _build_world():
             email="staff@prop-far.example", organisation=org_far, role=User.Role.REGIONAL_STAFF
         ),
         "homeless": UserFactory(email="advisor@prop-none.example", organisation=org_none),
+        # Issue 18: a national coordinator, of an organisation serving no region.
+        "national": UserFactory(
+            email="national@prop-none.example", organisation=org_none, role=User.Role.NATIONAL
+        ),
         "superuser": UserFactory(
             email="root@prop.example", organisation=None, is_superuser=True, is_staff=True
         ),
@@ -356,6 +360,8 @@ def _build_world():
         *lockouts,
         *api_tokens,
         *calendar_feeds,
+        # Issue 18: the national figures (aggregates), one snapshot.
+        NationalSnapshot.objects.create(key="prop", stamp="-", computed_at=timezone.now(), figures={}),
     ]
     return people, objects
 
