@@ -13,7 +13,8 @@ from django.utils import timezone
 from dashboards import satisfaction
 from dashboards.selectors import Period
 from exportcenter.workdays import STOCKHOLM
-from tests.effects.survey_helpers import answered_survey, world  # noqa: F401 - a fixture
+from tests.effects.survey_helpers import *  # noqa: F403 - the fixture `world`
+from tests.effects.survey_helpers import answered_survey
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,9 @@ def test_the_page_shows_figures_and_fewer_than_five(client, world, in_english, m
     answers(world, world.almi, [5, 4, 4, 3, 5], at=now)
     answers(world, world.ekn, [2, 2, 2, 2, 2, 2], at=now)
     answers(world, OrganisationFactory(name="SEK", slug="sek", regions=[world.region]), [3] * 4, at=now)
-    answers(world, OrganisationFactory(name="Connect", slug="connect", regions=[world.region]), [1] * 2, at=now)
+    answers(
+        world, OrganisationFactory(name="Connect", slug="connect", regions=[world.region]), [1] * 2, at=now
+    )
     client.force_login(world.lead)
     page = html.unescape(client.get("/en/advisor/satisfaction/").content.decode())
     almi = page.split(f'data-key="{world.almi.pk}"')[1].split("</tr>")[0]

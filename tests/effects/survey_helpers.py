@@ -13,6 +13,8 @@ from effects.models import Answer, FollowUpSurvey, SatisfactionSurvey, SurveySta
 from referrals.models import AdviceRequest
 from tests.factories import CompanyFactory, ContactFactory, OrganisationFactory, UserFactory
 
+__all__ = ["world"]  # the fixture, for `import *`; the helpers are imported by name
+
 _numbers = count(500_000)
 
 

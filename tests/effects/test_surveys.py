@@ -18,6 +18,7 @@ from notifications.models import OutboundEmail
 from outreach.models import Activity
 from referrals.models import AdviceRequest
 from referrals.services import workflow
+from tests.effects.survey_helpers import *  # noqa: F403 - the fixture `world`
 from tests.effects.survey_helpers import (
     closed_request,
     company_with_contact,
@@ -25,7 +26,6 @@ from tests.effects.survey_helpers import (
     path_of,
     satisfaction_url,
     sent_follow_up,
-    world,  # noqa: F401 - a fixture
 )
 
 pytestmark = pytest.mark.django_db
@@ -339,7 +339,7 @@ def test_an_activity_with_an_outcome_is_help(world):
 
 
 def test_opted_out_and_merged_companies_are_skipped(world):
-    declined_company, declined = company_with_contact(email="no@verktyg.example", surveys_declined_on=RUN)
+    declined_company, _declined = company_with_contact(email="no@verktyg.example", surveys_declined_on=RUN)
     merged_company, _c = company_with_contact(email="merged@verktyg.example")
     survivor, _s = company_with_contact(email="survivor@verktyg.example")
     Company.objects.filter(pk=merged_company.pk).update(merged_into=survivor)

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from advisors import access
 from effects.models import FollowUpSurvey, SatisfactionSurvey
+from tests.effects.survey_helpers import *  # noqa: F403 - the fixture `world`
 from tests.effects.survey_helpers import (
     answered_survey,
     company_with_contact,
     sent_follow_up,
-    world,  # noqa: F401 - a fixture
 )
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
 

@@ -14,7 +14,8 @@ from effects.models import FollowUpSurvey, SatisfactionSurvey
 from effects.services import surveys as services
 from exportcenter.workdays import STOCKHOLM
 from notifications.models import OutboundEmail
-from tests.effects.survey_helpers import closed_request, world  # noqa: F401 - a fixture
+from tests.effects.survey_helpers import *  # noqa: F403 - the fixture `world`
+from tests.effects.survey_helpers import closed_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
