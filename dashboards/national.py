@@ -43,7 +43,7 @@ from reference.models import CountyExportStatistic, CountyPopulation, EmployeeBa
 from referrals.models import AdviceRequest, Referral
 
 from .models import RegionalGoal, RequestFact
-from .selectors import FACT_LOOKUPS, Filters, Median, Period, _once_per_request
+from .selectors import FACT_LOOKUPS, Filters, Period, _once_per_request
 
 SUPPRESS_BELOW = 5
 SUPPRESSED_TEXT = _("fewer than 5")
@@ -166,32 +166,66 @@ def request_counts(query: NationalQuery, *, now: datetime | None = None) -> dict
     return result
 
 
+def _grouped_with_total(queryset, select: str, group: str = "region_id") -> list[tuple]:
+    """PostgreSQL: `SELECT <group>, <select> FROM (queryset) GROUP BY GROUPING SETS ((<group>), ())`: the
+    per-region rows and the national row (group None) in ONE query."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.{group}, {select} FROM ({sql}) u GROUP BY GROUPING SETS ((u.{group}), ())",  # noqa: S608
+            params,
+        )  # nosec B608: the names are ours, the values parameters
+        return cursor.fetchall()
+
+
 def first_response_medians(query: NationalQuery) -> tuple[dict, dict]:
-    """The median first response per region and nationally (PostgreSQL; None elsewhere): two queries."""
+    """The median first response per region and nationally: one query (PostgreSQL's grouping sets); other
+    databases (development only) count without a median."""
     requests = _requests(query).filter(query.period.contains(), first_response_at__isnull=False)
-    duration = ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
     if connection.vendor != "postgresql":
         rows = requests.values("region_id").annotate(responded=Count("pk"))
         per_region = {r["region_id"]: {"responded": r["responded"], "median": None} for r in rows}
         return per_region, {"responded": sum(r["responded"] for r in per_region.values()), "median": None}
-    median = Median(duration, output_field=DurationField())
-    rows = requests.values("region_id").annotate(responded=Count("pk"), median=median)
-    per_region = {
-        r["region_id"]: {"responded": r["responded"], "median": _seconds(r["median"])} for r in rows
-    }
-    total = requests.aggregate(responded=Count("pk"), median=median)
-    return per_region, {"responded": total["responded"], "median": _seconds(total["median"])}
+    durations = requests.annotate(
+        waited=ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
+    ).values("region_id", "waited")
+    per_region, total = {}, {"responded": 0, "median": None}
+    select = "COUNT(*), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY u.waited)"
+    for region_id, responded, median in _grouped_with_total(durations, select):
+        cell = {"responded": responded, "median": _seconds(median)}
+        if region_id is None:
+            total = cell
+        else:
+            per_region[region_id] = cell
+    return per_region, total
 
 
 def companies_reached(query: NationalQuery) -> tuple[dict, int]:
     """Distinct companies (a merged company as the one it was merged into) with a request received, or a
-    referral made, in the period: per region and nationally (a company reached in two regions once)."""
-    referred = Referral.objects.filter(query.period.contains()).values("request_id")
-    requests = _requests(query).filter(Q(query.period.contains()) | Q(pk__in=referred))
+    referral made, in the period: per region and nationally (a company reached in two regions once).
+
+    PostgreSQL: the (region, company) pairs of the two sources as a UNION (each served by its own index),
+    counted per region and in total in one query (grouping sets)."""
+    requests = _requests(query)
     company = Coalesce("company__merged_into_id", "company_id")
-    rows = requests.values("region_id").annotate(n=Count(company, distinct=True))
-    total = requests.aggregate(n=Count(company, distinct=True))["n"]
-    return {row["region_id"]: row["n"] for row in rows}, total
+    if connection.vendor != "postgresql":
+        referred = Referral.objects.filter(query.period.contains()).values("request_id")
+        either = requests.filter(Q(query.period.contains()) | Q(pk__in=referred))
+        rows = either.values("region_id").annotate(n=Count(company, distinct=True))
+        return {row["region_id"]: row["n"] for row in rows}, either.aggregate(
+            n=Count(company, distinct=True)
+        )["n"]
+    received = requests.filter(query.period.contains()).values("region_id", reached=company)
+    referred = requests.filter(
+        pk__in=Referral.objects.filter(query.period.contains()).values("request_id")
+    ).values("region_id", reached=company)
+    per_region, total = {}, 0
+    for region_id, n in _grouped_with_total(received.union(referred), "COUNT(DISTINCT u.reached)"):
+        if region_id is None:
+            total = n
+        else:
+            per_region[region_id] = n
+    return per_region, total
 
 
 def referral_answers(query: NationalQuery) -> dict:
@@ -260,9 +294,20 @@ def newly_international(query: NationalQuery) -> tuple[dict, int]:
     in_regions = companies.filter(municipality__county__regions__is_active=True)
     if query.region_id:
         in_regions = in_regions.filter(municipality__county__regions=query.region_id)
-    rows = in_regions.values(region_id=F("municipality__county__regions")).annotate(n=Count("pk")).order_by()
-    total = in_regions.aggregate(n=Count("pk", distinct=True))["n"]
-    return {row["region_id"]: row["n"] for row in rows}, total
+    if connection.vendor != "postgresql":
+        rows = (
+            in_regions.values(region_id=F("municipality__county__regions")).annotate(n=Count("pk")).order_by()
+        )
+        total = in_regions.aggregate(n=Count("pk", distinct=True))["n"]
+        return {row["region_id"]: row["n"] for row in rows}, total
+    pairs = in_regions.values(region_id=F("municipality__county__regions"), company=F("pk"))
+    per_region, total = {}, 0
+    for region_id, n in _grouped_with_total(pairs, "COUNT(DISTINCT u.company)"):
+        if region_id is None:
+            total = n
+        else:
+            per_region[region_id] = n
+    return per_region, total
 
 
 def goals(query: NationalQuery) -> dict:
