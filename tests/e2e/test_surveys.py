@@ -98,3 +98,33 @@ def test_close_rate_and_the_figure_appears(
     expect(row.locator("td").nth(1)).to_have_text("4.2")
     expect(page.locator("main")).to_contain_text("Snabbt och tydligt.")  # Almi's own comment
     assert_no_axe_violations(page)
+
+
+def test_the_follow_up_page_updates_the_companys_signs(page, demo, assert_no_axe_violations):
+    from companies.models import FlagSource
+    from tests.effects.survey_helpers import follow_up_url, sent_follow_up
+
+    region = Region.objects.get(slug="uppsala")
+    company, contact = company_with_contact(email="olle@hagaverken.example", language="en")
+    survey = sent_follow_up(company=company, region=region, contact=contact, wave=12)
+    page.goto(urlsplit(follow_up_url(survey, "en")).path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Does your company do business abroad?")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Send answer").click()  # nothing chosen: an error per question
+    expect(page.locator(".error-summary li")).to_have_count(6)
+    assert_no_axe_violations(page)
+    for name in ("Exports goods", "Imports"):
+        page.get_by_role("group", name=name).get_by_label("Yes").check()
+    for name in (
+        "Exports services",
+        "Cooperates internationally",
+        "Is part of a foreign group",
+        "Has operations",
+    ):
+        page.get_by_role("group", name=name).get_by_label("No").check()
+    page.get_by_role("button", name="Send answer").click()
+    expect(page.locator(".messages")).to_contain_text("Thank you for your answer.")
+    assert_no_axe_violations(page)
+    company.refresh_from_db()
+    assert (company.exports_goods, company.imports, company.exports_services) == (True, True, False)
+    assert company.flags_source == FlagSource.COMPANY_SURVEY
