@@ -563,6 +563,8 @@ SPECTACULAR_SETTINGS = {
         "ApiTokenStatusEnum": "advisors.models.ApiToken.Status",
         "SurveyStatusEnum": "effects.models.SurveyStatus",
         "SurveyAnswerEnum": "effects.models.Answer",
+        "OutcomeKindEnum": "effects.models.ExportOutcome.Kind",
+        "OutcomeStatusEnum": "effects.models.ExportOutcome.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

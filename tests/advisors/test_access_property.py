@@ -23,6 +23,7 @@ from audit.models import AuditEntry
 from companies.identifiers import LegalForm
 from companies.models import Company, CompanyImport, Contact
 from dashboards.models import NationalSnapshot, RegionalGoal
+from effects.models import ExportOutcome, FollowUpSurvey, SatisfactionSurvey
 from notifications.models import Notification
 from outreach.models import CalendarFeed, CampaignMember
 from privacy.models import RetentionRun
@@ -297,6 +298,32 @@ def _build_world():
         for n, owner in enumerate([advisor, colleague, far_advisor, people["superuser"]])
     ]
 
+    # Export outcomes (issue 18): one at home, one far away, each with a partner line.
+    export_outcomes = [
+        ExportOutcome.objects.create(
+            company=company,
+            region=region,
+            organisation=org,
+            market="NO",
+            kind="new_market",
+            sells="goods",
+            value_band="1m_10m",
+            achieved_on=timezone.localdate(),
+        )
+        for company, region, org in [(home_company, home, org_a), (far_company, away, org_far)]
+    ]
+    outcome_partners = [outcome.partner_links.create(organisation=org_a) for outcome in export_outcomes]
+
+    # Surveys (issue 18): a satisfaction survey and a follow-up, at home and far away.
+    surveys = [
+        SatisfactionSurvey.objects.create(request=requests[key], region=region, organisation=org)
+        for key, region, org in [("new", home, org_a), ("far", away, org_far)]
+    ]
+    surveys += [
+        FollowUpSurvey.objects.create(company=company, region=region, wave=6, helped_on=timezone.localdate())
+        for company, region in [(home_company, home), (far_company, away)]
+    ]
+
     # Calendar feeds: an advisor's, a colleague's and one far away.
     calendar_feeds = [
         CalendarFeed.objects.create(
@@ -360,6 +387,9 @@ def _build_world():
         *lockouts,
         *api_tokens,
         *calendar_feeds,
+        *export_outcomes,
+        *outcome_partners,
+        *surveys,
         # Issue 18: the national figures (aggregates), one snapshot.
         NationalSnapshot.objects.create(key="prop", stamp="-", computed_at=timezone.now(), figures={}),
     ]
