@@ -107,6 +107,7 @@ class RegionOfTheYearSerializer(serializers.Serializer):
 
 class NationalSerializer(serializers.Serializer):
     period = NationalPeriodSerializer()
+    computed_at = serializers.DateTimeField(help_text="When these figures were computed.")
     regions = RegionFiguresSerializer(many=True)
     national = NationalFiguresSerializer()
     region_of_the_year = RegionOfTheYearSerializer()
@@ -114,6 +115,7 @@ class NationalSerializer(serializers.Serializer):
 
 class OneRegionSerializer(serializers.Serializer):
     period = NationalPeriodSerializer()
+    computed_at = serializers.DateTimeField(help_text="When these figures were computed.")
     region = RegionFiguresSerializer()
     region_of_the_year = RegionOfTheYearRowSerializer(allow_null=True)
 
@@ -170,6 +172,7 @@ def region(request, slug: str):
         OneRegionSerializer(
             {
                 "period": figures["period"],
+                "computed_at": figures["computed_at"],
                 "region": figures["regions"][0],
                 "region_of_the_year": rows[0] if rows else None,
             }

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from advisors import access
 from audit.services import Action as AuditAction
@@ -34,7 +35,9 @@ def _context(request) -> dict:
         "figures": figures,
         "tables": tables(figures),
         "query": request.GET.urlencode(),
-        "generated_at": timezone.now(),
+        "computed_at": parse_datetime(figures["computed_at"])
+        if figures.get("computed_at")
+        else timezone.now(),
     }
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from advisors.models import Region, User
 from dashboards import national
@@ -207,7 +207,8 @@ def test_snapshot_is_reused_until_something_changes(dash, make_request, settings
     from dashboards.models import NationalSnapshot
 
     settings.DASHBOARD_CACHE_SECONDS = 60
-    make_request(stockholm(2026, 3, 2, 10))
+    for n in range(5):
+        make_request(stockholm(2026, 3, 2 + n, 10))
     query = NationalQuery(YEAR, Filters())
     first = national_snapshots.figures(query)
     assert NationalSnapshot.objects.count() == 1
@@ -215,8 +216,12 @@ def test_snapshot_is_reused_until_something_changes(dash, make_request, settings
         assert national_snapshots.figures(query) == first
     assert len(queries) == 2
     cache.changed(dash.region.pk)
-    national_snapshots.figures(query)
-    assert NationalSnapshot.objects.count() == 1
+    make_request(stockholm(2026, 3, 9, 10))
+    # Changed: the recent snapshot is still served (the worker recomputes the usual periods meanwhile) ...
+    assert national_snapshots.figures(query)["national"]["requests"] == first["national"]["requests"]
+    # ... until it is STALE_SECONDS old: then it is computed again.
+    NationalSnapshot.objects.update(computed_at=timezone.now() - timedelta(hours=1))
+    assert national_snapshots.figures(query)["national"]["requests"] == 6
 
 
 def test_admin_refuses_a_national_coordinator_in_a_regional_organisation(dash):
