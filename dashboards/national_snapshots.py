@@ -82,9 +82,9 @@ def figures(query: national.NationalQuery) -> dict:
 def _refresh_usual_later() -> None:
     """Recompute the usual snapshots in the background (a worker); if the broker is down, the next read
     after `STALE_SECONDS` computes inline."""
-    from notifications.services import task
+    from .tasks import refresh_national_figures  # the tasks module imports this one: here, not at the top
 
-    broker.publish(task("dashboards.tasks.refresh_national_figures"))
+    broker.publish(refresh_national_figures)
 
 
 def refresh(queries: list[national.NationalQuery]) -> int:
