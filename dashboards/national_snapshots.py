@@ -13,6 +13,7 @@ import json
 from contextlib import suppress
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.serializers.json import DjangoJSONEncoder
@@ -82,8 +83,6 @@ def figures(query: national.NationalQuery) -> dict:
 def _refresh_usual_later() -> None:
     """Recompute the usual snapshots in the background (a worker); if the broker is down, the next read
     after `STALE_SECONDS` computes inline."""
-    from .tasks import refresh_national_figures  # the tasks module imports this one: here, not at the top
-
     broker.publish(refresh_national_figures)
 
 
@@ -113,3 +112,10 @@ def usual_queries(today=None) -> list[national.NationalQuery]:
     periods = [period_around(kind, today) for kind in ("year", "quarter", "month")]
     periods.append(period_around("year", today.replace(year=today.year - 1, day=1)))
     return [national.NationalQuery(period, Filters()) for period in periods]
+
+
+@shared_task(name="dashboards.tasks.refresh_national_figures", acks_late=True, ignore_result=True)
+def refresh_national_figures() -> int:
+    """Compute the national roll-up's usual snapshots ahead of the page (idempotent; issue 18). Defined
+    here and imported by dashboards/tasks.py, so the worker finds it and this module needs no import back."""
+    return refresh(usual_queries())
