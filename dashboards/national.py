@@ -312,39 +312,45 @@ def newly_international(query: NationalQuery) -> tuple[dict, int]:
 
 def goals(query: NationalQuery) -> dict:
     """Each region's goal "newly international companies" for the year the period ends in, with the count
-    in the goal's own period (default: that calendar year). One query: the goals joined with their regions'
-    companies, counted per goal (one scan of the companies, not one per goal). The dashboard filters do not
-    apply: a goal is the whole region's."""
+    in the goal's own period (default: that calendar year), never negative progress. Two queries: the
+    goals, then the newly international companies of their regions per region and day, summed per goal's
+    period in memory (at most a few thousand rows; one scan of the companies, not one per goal). The
+    dashboard filters do not apply: a goal is the whole region's."""
     year = query.period.end.year
-    company = "region__counties__municipalities__companies"
-    in_goal_period = Q(
-        **{
-            f"{company}__merged_into__isnull": True,
-            f"{company}__international_confirmed_on__gte": Coalesce(F("starts_on"), Value(date(year, 1, 1))),
-            f"{company}__international_confirmed_on__lte": Coalesce(F("ends_on"), Value(date(year, 12, 31))),
-        }
-    )
     goals_of_year = RegionalGoal.objects.filter(
         kind=RegionalGoal.Kind.INTERNATIONAL_COMPANIES, name="", year=year
     )
-    rows = (
-        _in_region(goals_of_year, query)
-        .values("pk", "region_id", "target", "starts_on", "ends_on")
-        .annotate(actual=Count(company, filter=in_goal_period, distinct=True))
+    found = list(_in_region(goals_of_year, query).values("region_id", "target", "starts_on", "ends_on"))
+    if not found:
+        return {}
+    for goal in found:
+        goal["starts_on"] = goal["starts_on"] or date(year, 1, 1)
+        goal["ends_on"] = goal["ends_on"] or date(year, 12, 31)
+    days = (
+        _newly_international(min(g["starts_on"] for g in found), max(g["ends_on"] for g in found))
+        .filter(municipality__county__regions__in=[g["region_id"] for g in found])
+        .values_list("municipality__county__regions", "international_confirmed_on")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    return {
-        row["region_id"]: {
-            "goal_target": row["target"],
-            "goal_starts_on": row["starts_on"] or date(year, 1, 1),
-            "goal_ends_on": row["ends_on"] or date(year, 12, 31),
-            "goal_actual": row["actual"],
-            "goal_progress_percent": max(0.0, _percent(row["actual"], row["target"]) or 0.0)
-            if row["target"]
+    per_region_day = defaultdict(list)
+    for region_id, day, n in days:  # per region and day, not per company
+        per_region_day[region_id].append((day, n))
+    result = {}
+    for goal in found:
+        actual = sum(
+            n for day, n in per_region_day[goal["region_id"]] if goal["starts_on"] <= day <= goal["ends_on"]
+        )
+        result[goal["region_id"]] = {
+            "goal_target": goal["target"],
+            "goal_starts_on": goal["starts_on"],
+            "goal_ends_on": goal["ends_on"],
+            "goal_actual": actual,
+            "goal_progress_percent": max(0.0, _percent(actual, goal["target"]) or 0.0)
+            if goal["target"]
             else None,
         }
-        for row in rows
-    }
+    return result
 
 
 # --- Suppression -----------------------------------------------------------------------------------

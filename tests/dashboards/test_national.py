@@ -135,7 +135,7 @@ def test_query_count_is_the_same_for_2_and_21_regions(dash, make_request, django
         RegionFactory(slug=f"r-{n}")
     assert Region.objects.count() == 21
     assert count() == two
-    assert two <= 15  # computing; a page served from the snapshot: see the next test
+    assert two <= 15  # computing (14); a page served from the snapshot: see the next test
 
 
 def test_page_queries_are_flat_and_within_the_budget(client, dash, make_request, national_user, settings):
