@@ -59,6 +59,10 @@ COMPANIES = [
     ("Sunne Design AB", "1766", "1-4"),
 ]
 MARKETS = ["NO", "DE", "FI", "DK", "GB", "US", "NL"]
+DESCRIPTIONS = [
+    "Vi vill börja exportera ({market}) och behöver hjälp att komma igång.",
+    "Vi har fått en första order från en kund ({market}) och behöver hjälp med betalningen.",
+]
 KINDS = [
     ExportOutcome.Kind.FIRST_EXPORT,
     ExportOutcome.Kind.NEW_MARKET,
@@ -159,7 +163,8 @@ def _requests(region: Region, today: date) -> list[AdviceRequest]:
                 export_countries=[],
                 needs=rng.sample(needs, k=1),
                 target_markets=rng.sample(MARKETS, k=2),
-                description="Vi vill börja exportera till Norden och behöver hjälp att komma igång.",
+                # A different text per request: the same text from the same contact is a resent form.
+                description=DESCRIPTIONS[k].format(market=MARKETS[n % len(MARKETS)]),
                 contact_name=f"Kontakt {n + 1}",
                 contact_email=f"kontakt{n + 1}@{name.split()[0].lower()}.example",
                 contact_phone="",
