@@ -331,6 +331,14 @@ CELERY_BEAT_SCHEDULE["effects-follow-up-surveys"] = {
     "schedule": crontab(minute=_effects_minute, hour=_effects_hour),
     "options": {"expires": 6 * 60 * 60},
 }
+# The national figures (dashboards/national_snapshots.py) are kept as snapshots for the usual periods,
+# recomputed every NATIONAL_FIGURES_INTERVAL_SECONDS: the national page reads one instead of scanning every
+# region's requests.
+CELERY_BEAT_SCHEDULE["refresh-national-figures"] = {
+    "task": "dashboards.tasks.refresh_national_figures",
+    "schedule": env.float("NATIONAL_FIGURES_INTERVAL_SECONDS", default=600.0),
+    "options": {"expires": 10 * 60},
+}
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "advisors.User"

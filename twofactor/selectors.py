@@ -25,9 +25,10 @@ class Step(StrEnum):
 
 
 def must_use_two_factor(user) -> bool:
-    """Regional staff, organisation leads and superusers, when TWO_FACTOR_REQUIRED is on."""
+    """Regional staff, organisation leads, national coordinators and superusers, when TWO_FACTOR_REQUIRED
+    is on."""
     return bool(settings.TWO_FACTOR_REQUIRED) and (
-        user.is_superuser or user.is_organisation_lead or user.is_regional_staff
+        user.is_superuser or user.is_organisation_lead or user.is_regional_staff or user.is_national
     )
 
 

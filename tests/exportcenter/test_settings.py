@@ -81,3 +81,18 @@ def test_content_security_policy_forbids_inline_script(monkeypatch):
     directives = load_settings(monkeypatch, DEBUG="true")["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
     assert directives["script-src"] == ["'self'"]
     assert "'unsafe-inline'" not in directives["style-src"]
+
+
+def test_every_scheduled_task_is_a_registered_task():
+    """A beat entry naming a task nobody registered would fail silently, every time, in production."""
+    from django.conf import settings
+
+    from exportcenter.celery import app
+
+    app.loader.import_default_modules()
+    missing = {
+        name: entry["task"]
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"] not in app.tasks
+    }
+    assert missing == {}

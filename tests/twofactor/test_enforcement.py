@@ -4,7 +4,7 @@ import pytest
 from django_otp.plugins.otp_static.models import StaticToken
 
 from audit.models import Action, AuditEntry
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.twofactor.conftest import add_authenticator, code_for, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +215,13 @@ def test_an_htmx_request_of_an_unverified_session_sends_the_whole_page_to_verify
     response = client.get("/advisor/requests/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response["HX-Redirect"] == "/login/verify/"
+
+
+def test_a_national_coordinator_without_a_device_is_sent_to_set_one_up(client, required):
+    """National coordinators see every region's figures: like regional staff, they need two factors."""
+    national_office = OrganisationFactory(name="Tillväxtverket", slug="tillvaxtverket")
+    person = UserFactory(organisation=national_office, role="national")
+    response = sign_in(client, person)
+    followed = client.get(response["Location"])
+    assert followed["Location"].startswith("/advisor/security/?next=")
+    assert client.get("/national/")["Location"].startswith("/advisor/security/?next=")

@@ -226,3 +226,10 @@ def test_the_page_costs_the_same_for_3_and_30_rows_per_section(world, client, ro
     assert few == many
     response = client.get("/advisor/")
     assert response.status_code == 200
+
+
+def test_a_national_coordinator_has_no_worklist_and_is_sent_to_the_national_figures(client):
+    national_office = OrganisationFactory(name="Tillväxtverket", slug="tillvaxtverket")
+    client.force_login(UserFactory(organisation=national_office, role=User.Role.NATIONAL))
+    response = client.get("/advisor/")
+    assert (response.status_code, response["Location"]) == (302, "/national/")
