@@ -13,7 +13,16 @@ from referrals import services
 from referrals.models import AdviceRequest, Referral
 from tests.factories import CompanyFactory, ContactFactory
 
-DEMO_APPS = {"advisors", "companies", "referrals", "outreach", "dashboards", "notifications"}
+DEMO_APPS = {
+    "advisors",
+    "companies",
+    "referrals",
+    "outreach",
+    "dashboards",
+    "notifications",
+    "effects",
+    "reference",
+}
 
 
 def seed(capsys) -> str:
