@@ -11,7 +11,6 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from advisors.models import Organisation, Region, User
@@ -20,7 +19,6 @@ from companies.services import confirm_international_flags
 from dashboards.models import RegionalGoal
 from effects.models import ExportOutcome, SatisfactionSurvey, SurveyStatus
 from exportcenter.workdays import STOCKHOLM
-from notifications.models import Notification, OutboundEmail
 from reference.models import Municipality
 from reference.scb import load_samples
 from referrals import services
@@ -28,6 +26,7 @@ from referrals.models import AdviceRequest, NeedCategory
 from referrals.need_categories import seed_need_categories
 
 from .partners import DEMO_PASSWORD, DemoLogin
+from .requests import submit_quietly
 
 REGION_SLUG = "varmland"
 NATIONAL_EMAIL = "nora.national@tillvaxtverket.example"
@@ -172,14 +171,7 @@ def _requests(region: Region, today: date) -> list[AdviceRequest]:
                 preferred_contact_method="email",
                 idempotency_key=f"demo-national-request-{n:02d}-{k}",
             )
-            with transaction.atomic():
-                request = services.submit_request(submission=submission)
-                OutboundEmail.objects.filter(
-                    Q(key__in=[f"request-confirmation:{request.pk}", f"request-triage:{request.pk}"])
-                    | Q(key__startswith=f"notification:new-request:{request.pk}:")
-                ).delete()
-                Notification.objects.filter(key=f"new-request:{request.pk}").update(read_at=timezone.now())
-            made.append(request)
+            made.append(submit_quietly(submission))
     return made
 
 

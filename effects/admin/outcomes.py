@@ -3,19 +3,7 @@
 from django.contrib import admin
 
 from ..models import ExportOutcome, OutcomePartner
-
-ANSWER_FIELDS = [
-    "status",
-    "confirmation_round",
-    "asked_at",
-    "reminded_at",
-    "answered_at",
-    "support_meaning",
-    "without_support",
-    "case_study_allowed",
-    "company_comment",
-    "corrected_fields",
-]
+from ..services.outcomes import COMPANY_SIDE_FIELDS
 
 
 class OutcomePartnerInline(admin.TabularInline):
@@ -33,5 +21,5 @@ class ExportOutcomeAdmin(admin.ModelAdmin):
     search_fields = ["company__name", "description"]
     date_hierarchy = "achieved_on"
     raw_id_fields = ["company", "contact", "created_by", "updated_by", "requests", "activities", "referrals"]
-    readonly_fields = ["public_id", *ANSWER_FIELDS, "version", "created_at", "updated_at"]
+    readonly_fields = ["public_id", *COMPANY_SIDE_FIELDS, "version", "created_at", "updated_at"]
     inlines = [OutcomePartnerInline]

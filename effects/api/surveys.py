@@ -114,45 +114,51 @@ class FollowUpSurveySerializer(_CommentMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List satisfaction surveys"),
-        description=_(
-            "The satisfaction surveys of your regions, newest first: sent, answered or not sent (with why). "
-            "The free text only where you may read it."
-        ),
+def _survey_schema(*, list_summary, list_description, retrieve_summary):
+    return extend_schema_view(
+        list=extend_schema(summary=list_summary, description=list_description),
+        retrieve=extend_schema(summary=retrieve_summary),
+    )
+
+
+class _SurveyViewSet(APIViewSet):
+    """The surveys of the user's regions (`advisors.access`), newest first."""
+
+    model: type
+    related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return access.visible(
+            self.request.user,
+            self.model.objects.select_related(*self.related).order_by("-created_at", "-pk"),
+        )
+
+
+@_survey_schema(
+    list_summary=_("List satisfaction surveys"),
+    list_description=_(
+        "The satisfaction surveys of your regions, newest first: sent, answered or not sent (with why). "
+        "The free text only where you may read it."
     ),
-    retrieve=extend_schema(summary=_("Show a satisfaction survey")),
+    retrieve_summary=_("Show a satisfaction survey"),
 )
-class SatisfactionSurveyViewSet(APIViewSet):
+class SatisfactionSurveyViewSet(_SurveyViewSet):
     serializer_class = SatisfactionSurveySerializer
     filterset_class = SatisfactionSurveyFilter
-
-    def get_queryset(self):
-        return access.visible(
-            self.request.user,
-            SatisfactionSurvey.objects.select_related("request", "organisation", "region").order_by(
-                "-created_at", "-pk"
-            ),
-        )
+    model = SatisfactionSurvey
+    related = ("request", "organisation", "region")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List follow-up surveys"),
-        description=_(
-            "The follow-up surveys (6 and 12 months after help) of your regions, newest first. The free "
-            "text for regional staff only."
-        ),
+@_survey_schema(
+    list_summary=_("List follow-up surveys"),
+    list_description=_(
+        "The follow-up surveys (6 and 12 months after help) of your regions, newest first. The free "
+        "text for regional staff only."
     ),
-    retrieve=extend_schema(summary=_("Show a follow-up survey")),
+    retrieve_summary=_("Show a follow-up survey"),
 )
-class FollowUpSurveyViewSet(APIViewSet):
+class FollowUpSurveyViewSet(_SurveyViewSet):
     serializer_class = FollowUpSurveySerializer
     filterset_class = FollowUpSurveyFilter
-
-    def get_queryset(self):
-        return access.visible(
-            self.request.user,
-            FollowUpSurvey.objects.select_related("company", "region").order_by("-created_at", "-pk"),
-        )
+    model = FollowUpSurvey
+    related = ("company", "region")

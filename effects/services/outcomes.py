@@ -38,6 +38,16 @@ CONFIRM_URL = "effects:outcome_confirm"
 TEXT_LIMIT = 2000
 FACT_FIELDS = ("market", "kind", "sells", "value_band", "achieved_on")
 ANSWER_FIELDS = ("support_meaning", "without_support", "case_study_allowed", "company_comment")
+# The company's side of an outcome (its answer, and the asking): read-only to staff in the admin and the API.
+COMPANY_SIDE_FIELDS = (
+    "status",
+    "confirmation_round",
+    "asked_at",
+    "reminded_at",
+    "answered_at",
+    *ANSWER_FIELDS,
+    "corrected_fields",
+)
 
 
 class StaleOutcome(Stale):

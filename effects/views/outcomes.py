@@ -66,6 +66,31 @@ def _outcome_or_404(user, public_id) -> ExportOutcome:
     return outcome
 
 
+def _outcome_form_page(request, form, *, company, outcome, save, done: str):
+    """The advisor's outcome form: on a valid POST `save()` (services' (outcome, asked)); a stale version or
+    a ValidationError goes back onto the form (status 400)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, asked = save()
+        except Stale:
+            form.add_error(
+                None,
+                _("This outcome changed since you opened it. Reload the page and make your changes again."),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, done)
+            _tell_about_asking(request, asked)
+            return redirect("effects:outcome_detail", public_id=saved.public_id)
+    return render(
+        request,
+        "effects/outcomes/form.html",
+        {"form": form, "company": company, "outcome": outcome},
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_create(request, company_id):
@@ -73,22 +98,13 @@ def outcome_create(request, company_id):
     access.require(request.user, Action.CREATE, ExportOutcome(company=company))
     initial = {"partners": [request.user.organisation_id]} if request.user.organisation_id else {}
     form = _outcome_form(request, company, data=request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome, asked = services.record_outcome(
-                company=company, by=request.user, data=form.outcome_data()
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The export outcome was recorded."))
-            _tell_about_asking(request, asked)
-            return redirect("effects:outcome_detail", public_id=outcome.public_id)
-    return render(
+    return _outcome_form_page(
         request,
-        "effects/outcomes/form.html",
-        {"form": form, "company": company, "outcome": None},
-        status=400 if form.errors else 200,
+        form,
+        company=company,
+        outcome=None,
+        save=lambda: services.record_outcome(company=company, by=request.user, data=form.outcome_data()),
+        done=_("The export outcome was recorded."),
     )
 
 
@@ -101,30 +117,18 @@ def outcome_edit(request, public_id):
     form = _outcome_form(
         request, company, data=request.POST or None, initial=OutcomeForm.initial_for(outcome)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome, asked = services.update_outcome(
-                outcome=outcome,
-                by=request.user,
-                data=form.outcome_data(),
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except Stale:
-            form.add_error(
-                None,
-                _("This outcome changed since you opened it. Reload the page and make your changes again."),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            _tell_about_asking(request, asked)
-            return redirect("effects:outcome_detail", public_id=outcome.public_id)
-    return render(
+    return _outcome_form_page(
         request,
-        "effects/outcomes/form.html",
-        {"form": form, "company": company, "outcome": outcome},
-        status=400 if form.errors else 200,
+        form,
+        company=company,
+        outcome=outcome,
+        save=lambda: services.update_outcome(
+            outcome=outcome,
+            by=request.user,
+            data=form.outcome_data(),
+            expected_version=form.cleaned_data.get("version") or 0,
+        ),
+        done=_("The changes were saved."),
     )
 
 

@@ -4,11 +4,8 @@ Threads with their own database connections stand in for two workers (as tests/o
 """
 
 import datetime
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from effects.models import FollowUpSurvey, SatisfactionSurvey
 from effects.services import surveys as services
@@ -16,6 +13,7 @@ from exportcenter.workdays import STOCKHOLM
 from notifications.models import OutboundEmail
 from tests.effects.survey_helpers import *  # noqa: F403 - the fixture `world`
 from tests.effects.survey_helpers import closed_request
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -33,21 +31,6 @@ def forget_surveys():
     as if the broker had lost it."""
     SatisfactionSurvey.objects.all().delete()
     OutboundEmail.objects.all().delete()
-
-
-def at_once(*calls):
-    """Run the calls in threads that start together; each closes its connection when done."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return [future.result(timeout=60) for future in [pool.submit(run, call) for call in calls]]
 
 
 def test_two_concurrent_sends_for_one_request_make_one_survey_and_one_email(world):

@@ -5,7 +5,6 @@ Threads with their own database connections stand in for two workers.
 """
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -18,6 +17,7 @@ from notifications.models import Notification, OutboundEmail, Reminder
 from outreach.models import FollowUp
 from tests.factories import CompanyFactory, UserFactory
 from tests.outreach.factories import FollowUpFactory
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,21 +37,6 @@ def due(uppsala, organisation):
     for n in range(60):
         FollowUpFactory(owner=people[n % 4], company=company, due_on=TUESDAY)
     return FollowUp.objects.order_by("pk")
-
-
-def at_once(*calls):
-    """Run the calls in threads that start together; each closes its connection when done."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return [future.result(timeout=60) for future in [pool.submit(run, call) for call in calls]]
 
 
 def assert_each_sent_once(follow_ups):

@@ -4,7 +4,6 @@ Threads with their own database connections stand in for two workers (as tests/o
 """
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +17,7 @@ from outreach.models import Activity
 from privacy import services
 from privacy.models import RetentionRun
 from referrals.models import AdviceRequest
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,20 +37,6 @@ def due(person, sole_trader, settings):
     AdviceRequest.objects.update(status="closed", outcome="helped", closed_at=closed_at)
     Activity.objects.update(occurred_on=closed_at.date())
     return AdviceRequest.objects.count()
-
-
-def at_once(*calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return [future.result(timeout=60) for future in [pool.submit(run, call) for call in calls]]
 
 
 def test_two_runs_at_once_anonymise_each_row_once(due):
