@@ -262,3 +262,10 @@ def test_refresh_command_computes_the_usual_snapshots(dash, make_request, settin
     call_command("refresh_national_figures", stdout=io.StringIO())
     call_command("refresh_national_figures", stdout=io.StringIO())  # idempotent
     assert NationalSnapshot.objects.count() == 4
+
+
+def test_the_region_menu_leads_regional_staff_to_the_national_figures_and_satisfaction(client, dash):
+    client.force_login(dash.staff)
+    page = client.get("/en/national/").content.decode()
+    assert 'href="/en/national/" aria-current="page"' in page
+    assert 'href="/en/advisor/satisfaction/"' in page
