@@ -386,18 +386,10 @@ def endpoints(base_url: str, users: dict, cookies: dict) -> list[dict]:
         get("api companies", "/api/v1/companies/", staff),
         get("api requests", "/api/v1/requests/", staff),
         get("api stats summary", "/api/v1/stats/summary/", staff),
-        *national_figures(get, staff),
+        # The national roll-up (issue 18): regional staff may see it too.
+        get("national figures", "/national/", staff),
+        get("api stats national", "/api/v1/stats/national/", staff),
     ]
-
-
-def national_figures(get, cookie) -> list[dict]:
-    """The national figures page, once it exists (a URL named dashboards:national)."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return [get("national figures", reverse("dashboards:national"), cookie)]
-    except NoReverseMatch:
-        return []
 
 
 def query_count(endpoint) -> tuple[int, int | None]:

@@ -40,6 +40,8 @@ ENDPOINTS = {
     "dashboard advisor",
     "api companies",
     "api requests",
+    "national figures",
+    "api stats national",
 }
 
 pytestmark = pytest.mark.skipif(
