@@ -7,7 +7,6 @@ organisation and regional staff) and null elsewhere. Aggregates are in `/api/v1/
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
@@ -53,7 +52,7 @@ class _CommentMixin(serializers.Serializer):
         help_text=_("The company's free text; null when you may not read it (or it was not answered).")
     )
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_comment(self, survey) -> str | None:
         user = self.context["request"].user
         if survey.status != SurveyStatus.ANSWERED:
@@ -122,8 +121,8 @@ def _survey_schema(*, list_summary, list_description, retrieve_summary):
 
 
 class _SurveyViewSet(APIViewSet):
-    """The surveys of the user's regions (`advisors.access`), newest first."""
-
+    # The surveys of the user's regions (`advisors.access`), newest first. (No docstring: the API schema
+    # would show it as the description of "retrieve".)
     model: type
     related: tuple[str, ...] = ()
 

@@ -1,14 +1,11 @@
 """Export outcomes: the advisor's form and detail page, and the company's confirmation page (signed link)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from advisors import access
@@ -22,7 +19,7 @@ from ..forms.outcomes import ConfirmOutcomeForm, DeclineOutcomeForm, OutcomeForm
 from ..models import ExportOutcome
 from ..selectors import outcomes as selectors
 from ..services import outcomes as services
-from . import link_not_found
+from . import link_not_found, private
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -169,19 +166,6 @@ def outcome_ask(request, public_id):
 # --- The company's side: no account, the signed link is the key -----------------------------------------
 
 
-def _private(view):
-    """Never cached, never indexed, the token never sent on (like the request status page)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "same-origin"
-        return response
-
-    return never_cache(wrapped)
-
-
 def _answered(request, outcome, *, just_now: bool):
     return render(
         request,
@@ -209,7 +193,22 @@ def _confirm_page(request, outcome, form, decline_form, status=200):
     )
 
 
-@_private
+def _company_answers(request, outcome, token: str, form, answer):
+    """Run the company's `answer` (confirm or decline): the thanks page, the 404 for a link gone, the first
+    answer for a second one; or None with the errors on `form`."""
+    try:
+        answer()
+    except services.LinkGone:
+        return link_not_found(request)
+    except services.AlreadyAnswered:
+        return _answered(request, outcome, just_now=False)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+    return redirect("effects:outcome_thanks", token=token)
+
+
+@private
 @require_http_methods(["GET", "POST"])
 def outcome_confirm(request, token):
     outcome = services.outcome_for_token(token)
@@ -231,22 +230,21 @@ def outcome_confirm(request, token):
             case_study_allowed=data["case_study_allowed"] == "yes",
             comment=data["comment"],
         )
-        try:
-            services.confirm_by_company(outcome=outcome, round_=_round_of(token), answer=answer)
-        except services.LinkGone:
-            return link_not_found(request)
-        except services.AlreadyAnswered:
-            return _answered(request, outcome, just_now=False)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect("effects:outcome_thanks", token=token)
+        done = _company_answers(
+            request,
+            outcome,
+            token,
+            form,
+            lambda: services.confirm_by_company(outcome=outcome, round_=_round_of(token), answer=answer),
+        )
+        if done is not None:
+            return done
     return _confirm_page(
         request, outcome, form, DeclineOutcomeForm(prefix="decline"), status=400 if form.errors else 200
     )
 
 
-@_private
+@private
 @require_POST
 def outcome_decline(request, token):
     outcome = services.outcome_for_token(token)
@@ -256,24 +254,23 @@ def outcome_decline(request, token):
         return _answered(request, outcome, just_now=False)
     decline_form = DeclineOutcomeForm(request.POST, prefix="decline")
     if decline_form.is_valid():
-        try:
-            services.decline_by_company(
+        done = _company_answers(
+            request,
+            outcome,
+            token,
+            decline_form,
+            lambda: services.decline_by_company(
                 outcome=outcome, round_=_round_of(token), comment=decline_form.cleaned_data["comment"]
-            )
-        except services.LinkGone:
-            return link_not_found(request)
-        except services.AlreadyAnswered:
-            return _answered(request, outcome, just_now=False)
-        except ValidationError as error:
-            _add_errors(decline_form, error)
-        else:
-            return redirect("effects:outcome_thanks", token=token)
+            ),
+        )
+        if done is not None:
+            return done
     partners = [link.organisation for link in outcome.partner_links.select_related("organisation")]
     form = ConfirmOutcomeForm(initial=ConfirmOutcomeForm.initial_for(outcome), partners=partners)
     return _confirm_page(request, outcome, form, decline_form, status=400)
 
 
-@_private
+@private
 def outcome_thanks(request, token):
     outcome = services.outcome_for_token(token)
     if outcome is None or outcome.status == ExportOutcome.Status.PENDING:

@@ -4,34 +4,19 @@ cached. Unknown, tampered and expired links get the one identical 404 (`link_not
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .. import links
 from ..forms.surveys import DeclineForm, FollowUpForm, SatisfactionForm
 from ..models import FollowUpSurvey, SatisfactionSurvey, SurveyStatus
 from ..services import surveys as services
-from . import link_not_found
-
-
-def _private(view):
-    """Like the request status page: never cached or indexed, the token never sent to another site."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "same-origin"
-        return response
-
-    return never_cache(wrapped)
+from . import link_not_found, private
 
 
 def _survey_for(spec: "_Survey", token: str):
@@ -132,13 +117,13 @@ def _survey_page(request, token: str, spec: _Survey):
     )
 
 
-@_private
+@private
 @require_http_methods(["GET", "POST"])
 def satisfaction(request, token):
     return _survey_page(request, token, _SATISFACTION)
 
 
-@_private
+@private
 @require_http_methods(["GET", "POST"])
 def follow_up(request, token):
     return _survey_page(request, token, _FOLLOW_UP)
