@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.se import orgnr, personnummer
 
+from exportcenter.bad_input import whole_number
+
 
 class LegalForm(models.TextChoices):
     """Derived from the first digit of an organisation number; a personal number means a sole trader."""
@@ -85,7 +87,7 @@ def parse_organisation_number(raw: str) -> OrganisationNumber:
     if len(text) > MAX_INPUT_LENGTH:
         raise ValidationError(_("An organisation number has 10 digits, like 556677-8899."), code="length")
     compact = _SEPARATORS.sub("", text)
-    if not compact.isdigit():
+    if not whole_number(compact):
         raise ValidationError(
             _("An organisation number may only contain digits and a dash, like 556677-8899."), code="format"
         )
@@ -131,7 +133,7 @@ def parse_organisation_number(raw: str) -> OrganisationNumber:
 def looks_like_number(text: str) -> str | None:
     """For search: the digits of a (partial) org number typed in a search box, else None."""
     compact = _SEPARATORS.sub("", (text or "").strip())
-    if len(compact) < 4 or not compact.isdigit():
+    if len(compact) < 4 or not whole_number(compact):
         return None
     if len(compact) == 12 and (compact.startswith("16") or is_personal_number(compact[2:])):
         return compact[2:]  # the 16 prefix, or the century of a personal identity number

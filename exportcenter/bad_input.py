@@ -29,6 +29,13 @@ UNREADABLE_ADDRESS = gettext_lazy(
 UNREADABLE_FORM = gettext_lazy("The form holds characters that cannot be read (a NUL byte or invalid UTF-8).")
 
 
+def whole_number(value) -> bool:
+    """True for a non-empty run of the ASCII digits 0-9 only. `str.isdigit()` also says yes to "²" and "٣",
+    which `int()` refuses or reads as another digit: an id or a version in a query string is never those."""
+    text = str(value)
+    return text.isascii() and text.isdigit()
+
+
 def bad_text(value: str) -> bool:
     """A decoded text that cannot have been valid: a NUL, a lone surrogate or a replaced byte."""
     if "\x00" in value or REPLACEMENT_CHARACTER in value:

@@ -25,6 +25,7 @@ from advisors.access import Action
 from advisors.models import Region, User
 from companies import selectors as company_selectors
 from companies.models import Company
+from exportcenter.bad_input import whole_number
 from exportcenter.errors import Stale, messages_by_field
 from exportcenter.pagination import paginate
 from referrals import selectors as request_selectors
@@ -292,7 +293,7 @@ def activity_create(request):
         request_selectors.visible_requests(request.user).filter(company=company).order_by("-created_at")
     )
     initial = {}
-    if params.get("member", "").isdigit():
+    if whole_number(params.get("member", "")):
         initial["campaign_member"] = int(params["member"])
     if advice_request := _request_from(request.user, params.get("for_request")):
         initial["request"] = advice_request.pk
@@ -362,7 +363,7 @@ def follow_up_create(request):
         activity = selectors.visible_activities(request.user).filter(public_id=params["activity"]).first()
         if activity is None:
             raise Http404
-    if params.get("member", "").isdigit():
+    if whole_number(params.get("member", "")):
         member = selectors.memberships_for_company(request.user, company).filter(pk=params["member"]).first()
         if member is None:
             raise Http404

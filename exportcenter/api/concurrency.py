@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
 
+from exportcenter.bad_input import whole_number
+
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
@@ -43,7 +45,7 @@ def expected_version(request) -> int:
     body = request.data.get("version") if hasattr(request.data, "get") else None
     body_version = None
     if body not in (None, ""):
-        if isinstance(body, bool) or not str(body).isdigit():
+        if isinstance(body, bool) or not whole_number(body):
             raise exceptions.ValidationError({"version": [_("The version is a whole number.")]})
         body_version = int(body)
     if header and header != "*":

@@ -4,6 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 
+from exportcenter.bad_input import whole_number
+
 from ..models import Activity, Campaign, FollowUp
 
 
@@ -58,6 +60,6 @@ class FollowUpFilter(django_filters.FilterSet):
     def filter_owner(self, queryset, name, value):
         if value == "me":
             return queryset.filter(owner=self.request.user)
-        if not value.isdigit():
+        if not whole_number(value):
             raise exceptions.ValidationError({"owner": [_("Give a user id, or “me”.")]})
         return queryset.filter(owner_id=int(value))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation, Region
+from exportcenter.bad_input import whole_number
 from exportcenter.errors import Stale
 
 from .. import selectors, services
@@ -118,7 +119,8 @@ def reply_delete(request, pk):
         version = request.POST.get("version", "")
         try:
             services.delete_canned_reply(
-                reply=reply, expected_version=int(version) if version.isdigit() and len(version) < 10 else 0
+                reply=reply,
+                expected_version=int(version) if whole_number(version) and len(version) < 10 else 0,
             )
         except Stale:
             problem = _(

@@ -45,6 +45,8 @@ def test_legal_form_comes_from_the_first_digit(raw, legal_form):
         ("55667788991", "length"),  # eleven digits
         ("1755667788991234567890", "length"),  # absurdly long
         ("5566a78899", "format"),  # a letter
+        ("55667788²9", "format"),  # "²" is a digit to str.isdigit(), not to int()
+        ("556677889٣", "format"),  # an Arabic-Indic digit
         ("SE556677889901", "format"),  # a VAT number is not an org number
         ("", "required"),
         ("   ", "required"),

@@ -70,6 +70,14 @@ def _no_version(api, company):
     return api.patch(company_url(company), {"name": "Nytt AB"}, format="json")
 
 
+def _superscript_version(api, company):
+    return api.patch(company_url(company), {"name": "Nytt AB", "version": "²"}, format="json")
+
+
+def _superscript_filter(api, company):
+    return api.get("/api/v1/follow-ups/", {"owner": "\x1f²"})
+
+
 def _plain_text(api, company):
     return api.patch(company_url(company), "name=Nytt", content_type="text/plain", HTTP_IF_MATCH='"1"')
 
@@ -109,6 +117,20 @@ def test_every_error_is_problem_details(api, call, status, code):
         assert body["existing"] == {"id": str(company.public_id), "name": company.name}
     company.refresh_from_db()
     assert company.version == 1  # nothing was written
+
+
+@pytest.mark.parametrize(
+    ("call", "field"), [(_superscript_version, "version"), (_superscript_filter, "owner")]
+)
+def test_a_digit_only_unicode_calls_a_digit_is_a_400_next_to_its_field(api, call, field):
+    """A "²" passes str.isdigit() and fails int(): the API contract check found it as a 500."""
+    company = CompanyFactory()
+    response = call(api, company)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == PROBLEM_JSON
+    assert list(response.json()["errors"]) == [field]
+    company.refresh_from_db()
+    assert company.version == 1
 
 
 # /api/v1/ itself is the index (tests/exportcenter/test_api_index_docs.py).
