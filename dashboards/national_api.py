@@ -7,6 +7,8 @@ role and regional staff (advisors/access/national.py); anyone else gets 403.
 """
 
 from django.http import Http404
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -55,10 +57,10 @@ def _figures_fields() -> dict:
     fields = {}
     for key, label, kind in COLUMNS:
         field = serializers.IntegerField if kind in ("count", "plain") else serializers.FloatField
-        fields[key] = field(allow_null=True, help_text=str(label))
+        fields[key] = field(allow_null=True, help_text=label)  # lazy: the schema in the language asked for
     for kind, label in OUTCOME_KINDS:
         fields[f"outcomes_{kind}"] = serializers.IntegerField(
-            allow_null=True, help_text=f"Confirmed export outcomes: {label}"
+            allow_null=True, help_text=format_lazy("{}: {}", _("Confirmed export outcomes"), label)
         )
     fields["goal_period"] = serializers.CharField(allow_null=True, help_text="The goal's period, start/end.")
     fields["suppressed"] = serializers.ListField(

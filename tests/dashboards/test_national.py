@@ -269,3 +269,15 @@ def test_the_region_menu_leads_regional_staff_to_the_national_figures_and_satisf
     page = client.get("/en/national/").content.decode()
     assert 'href="/en/national/" aria-current="page"' in page
     assert 'href="/en/advisor/satisfaction/"' in page
+
+
+def test_the_api_schema_names_the_national_figures_in_the_language_asked_for(client, dash):
+    client.force_login(dash.staff)
+    for language, reached, outcomes in (
+        ("en", "Companies reached", "Confirmed export outcomes: "),
+        ("sv", "Nådda företag", "Bekräftade exportresultat: "),
+    ):
+        schema = client.get("/api/v1/schema/?format=json", HTTP_ACCEPT_LANGUAGE=language).json()
+        fields = schema["components"]["schemas"]["NationalFigures"]["properties"]
+        assert fields["companies_reached"]["description"] == reached
+        assert fields["outcomes_first_export"]["description"].startswith(outcomes)
