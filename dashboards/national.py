@@ -172,9 +172,9 @@ def _grouped_with_total(queryset, select: str, group: str = "region_id") -> list
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT u.{group}, {select} FROM ({sql}) u GROUP BY GROUPING SETS ((u.{group}), ())",  # noqa: S608
+            f"SELECT u.{group}, {select} FROM ({sql}) u GROUP BY GROUPING SETS ((u.{group}), ())",  # noqa: S608 # nosec B608: our names, the values parameters
             params,
-        )  # nosec B608: the names are ours, the values parameters
+        )
         return cursor.fetchall()
 
 
