@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from . import cache, selectors
+from . import cache, goals, selectors
 from . import serializers as answers
 from .selectors import DIMENSIONS, Filters, Period, Scope
 
@@ -198,7 +198,7 @@ STATS = [
     ),
     Stat(
         "new_international_companies",
-        lambda scope, period, filters: selectors.new_international_companies(scope.region, period, filters),
+        lambda scope, period, filters: goals.new_international_companies(scope.region, period, filters),
         answers.CountSerializer,
         _(
             "Companies in the region whose first sign of international business was confirmed in the period "
@@ -209,7 +209,7 @@ STATS = [
     ),
     Stat(
         "goal_tracker",
-        lambda scope, period, filters: selectors.goal_tracker(scope.region, period.end.year, filters),
+        lambda scope, period, filters: goals.goal_tracker(scope.region, period.end.year, filters),
         answers.GoalTrackerSerializer,
         _(
             "Newly international companies against the region's goal for the period's last year: the count "
@@ -480,7 +480,7 @@ def _compute_summary(scope: Scope, period: Period, filters: Filters) -> dict:
     year = period.end.year
     whole_year = Period(date(year, 1, 1), date(year, 12, 31))
     region_wide = scope.organisation_id is None and scope.advisor_id is None
-    figures["goals"] = selectors.goals_overview(
+    figures["goals"] = goals.goals_overview(
         scope.region,
         year,
         filters,

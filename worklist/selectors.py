@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from advisors import access
 from advisors.models import User
+from dashboards.goals import confirmed_international
 from dashboards.models import RegionalGoal
-from dashboards.selectors import Filters, confirmed_international
+from dashboards.selectors import Filters
 from exportcenter.workdays import STOCKHOLM, local_date
 from outreach.models import FollowUp
 from referrals.filters import deadline_state_q
@@ -253,13 +254,13 @@ def overdue_by_partner(user, *, limit: int = ROWS, now: datetime | None = None) 
 def goals_progress(user, *, limit: int = ROWS, today: date | None = None) -> Rows:
     """This year's goals of the user's first region (and a goal whose period runs now), with the actual
     count where the dashboards count it in the same way: newly international companies, confirmed during
-    the goal's period (`dashboards.selectors.newly_international`). Other goals show their baseline and
+    the goal's period (`dashboards.goals.newly_international`). Other goals show their baseline and
     target; the dashboard has the rest. Progress is never negative."""
     today = today or timezone.localdate()
     region = next((region for region in access.regions_of(user) if region.is_active), None)
     if region is None:
         return Rows(0)
-    # The goal's period, each end defaulting to its year's (as `dashboards.selectors.goal_period`).
+    # The goal's period, each end defaulting to its year's (as `dashboards.goals.goal_period`).
     starts = Coalesce(
         "starts_on", Func(F("year"), Value(1), Value(1), function="MAKE_DATE", output_field=DateField())
     )

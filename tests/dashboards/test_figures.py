@@ -6,15 +6,13 @@ import pytest
 from django.utils import translation
 
 from companies.models import Company
+from dashboards.goals import goal_tracker, goals_overview, new_international_companies
 from dashboards.models import RegionalGoal
 from dashboards.selectors import (
     Filters,
     Period,
     Scope,
     companies_reached,
-    goal_tracker,
-    goals_overview,
-    new_international_companies,
     outreach_funnel,
     referral_matrix,
     requests_by,

@@ -11,16 +11,9 @@ from django.urls import reverse
 
 from companies.models import Company
 from dashboards import stats
+from dashboards.goals import goal_tracker, goals_overview, new_international_companies, progress_percent
 from dashboards.models import RegionalGoal
-from dashboards.selectors import (
-    Filters,
-    Period,
-    Scope,
-    goal_tracker,
-    goals_overview,
-    new_international_companies,
-    progress_percent,
-)
+from dashboards.selectors import Filters, Period, Scope
 from effects.models import ExportOutcome
 from referrals.models import AdviceRequest
 from tests.dashboards.conftest import stockholm

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from dashboards.goals import goal_tracker
 from dashboards.models import RegionalGoal
-from dashboards.selectors import Filters, goal_tracker
+from dashboards.selectors import Filters
 from tests.factories import CompanyFactory, RegionFactory
 
 BEFORE = [("dashboards", "0003_goal_periods")]

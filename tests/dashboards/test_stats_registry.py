@@ -33,7 +33,7 @@ def test_the_summary_has_every_figure_of_the_registry(monkeypatch):
         for stat in stats.STATS
     ]
     monkeypatch.setattr(stats, "STATS", fakes)
-    monkeypatch.setattr(stats.selectors, "goals_overview", lambda *args, **kwargs: ["goals"])
+    monkeypatch.setattr(stats.goals, "goals_overview", lambda *args, **kwargs: ["goals"])
     period = stats.Period(date(2026, 1, 1), date(2026, 12, 31))
     scope = stats.Scope(region=None)
     summary = stats.summary(scope, period, {})
