@@ -29,6 +29,7 @@ from companies.models import Company, Contact, FlagSource
 from companies.services import confirm_international_flags
 from exportcenter.errors import Stale
 from notifications.services import queue_email
+from reference.countries import HOME_COUNTRY
 
 from .. import links
 from ..models import ExportOutcome, OutcomePartner
@@ -150,7 +151,7 @@ def _check_facts(data: dict[str, Any], errors: dict[str, list]) -> None:
         market = str(data["market"] or "")
         if market not in countries:
             errors.setdefault("market", []).append(_("Choose a country from the list."))
-        elif market == "SE":
+        elif market == HOME_COUNTRY:
             errors.setdefault("market", []).append(
                 _("Sweden is not an export market. Choose another country.")
             )
