@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "referrals",
     "outreach",
     "effects",
+    "projects",
     "privacy",
     "dashboards",
     "worklist",
@@ -613,6 +614,10 @@ STATUS_LINK_DAYS_AFTER_CLOSE = env.int("STATUS_LINK_DAYS_AFTER_CLOSE", default=9
 OUTCOME_CONFIRMATION_DAYS = env.int("OUTCOME_CONFIRMATION_DAYS", default=30)
 OUTCOME_REMINDER_AFTER_DAYS = env.int("OUTCOME_REMINDER_AFTER_DAYS", default=10)
 SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=60)
+# EU-funded projects (issue 19, projects/): the de minimis ceiling per single undertaking over a rolling three
+# years (Regulation (EU) 2023/2831, Article 3(2)).
+DE_MINIMIS_CEILING_EUR = env.int("DE_MINIMIS_CEILING_EUR", default=300_000)
+DE_MINIMIS_YEARS = 3
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 # What /readyz fails on (503); the other checks only report "degraded" (200).
 # Choices: database, broker, cache.

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("referrals.urls")),
     path("", include("outreach.urls")),
     path("", include("effects.urls")),
+    path("", include("projects.urls")),
     path("", include("privacy.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboards.urls")),

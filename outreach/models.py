@@ -160,6 +160,8 @@ class Activity(models.Model):
         MEETING = "meeting", _("Meeting")
         SEMINAR = "seminar", _("Seminar")
         STUDY_VISIT = "study_visit", _("Study visit")
+        MATCHMAKING = "matchmaking", _("Matchmaking")
+        DELEGATION = "delegation", _("Delegation")
         EMAIL = "email", _("Email")
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)

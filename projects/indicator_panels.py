@@ -1,0 +1,1 @@
+"""The indicators part registers its project-page panel here."""
