@@ -135,12 +135,48 @@ class EmployeeBand(models.TextChoices):
     B500_PLUS = "500+", _("500 or more employees")
 
 
-# --- County statistics (issue 18: "Export region of the year") -------------------------------------
+# --- County statistics (issue 18: "Export region of the year"; issue 19: official regional statistics) --
+
+
+class StatisticsKind(models.TextChoices):
+    """What a statistics file holds: the county's population, or its trade in goods."""
+
+    POPULATION = "population", _("Population")
+    TRADE = "trade", _("Goods trade and trading companies")
+
+
+class StatisticsImport(models.Model):
+    """One import of an official statistics file (SCB / Tillväxtverket): what, from where, which vintage,
+    by whom (as text: this layer knows no users) and how many rows. Never changed after it is written."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=StatisticsKind.choices)
+    source = models.CharField(_("source"), max_length=200)
+    table = models.CharField(_("table"), max_length=100, blank=True, help_text=_("For example SCB's table id."))
+    vintage = models.DateField(_("vintage"), help_text=_("The date the figures were published."))
+    file_name = models.CharField(_("file name"), max_length=255)
+    content_sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("new rows"), default=0)
+    updated = models.PositiveIntegerField(_("changed rows"), default=0)
+    kept = models.PositiveIntegerField(
+        _("rows kept"), default=0, help_text=_("Rows not written: a newer vintage was already loaded.")
+    )
+    imported_by = models.CharField(_("imported by"), max_length=200)
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    is_sample = models.BooleanField(_("sample figures"), default=False)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = _("statistics import")
+        verbose_name_plural = _("statistics imports")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.table or self.source} {self.vintage:%Y-%m-%d}"
 
 
 class CountyPopulation(models.Model):
-    """A county's population on 31 December of a year, with its source (SCB's Statistikdatabasen, or the
-    sample file shipped for a machine without network access: `is_sample`)."""
+    """A county's population on 31 December of a year, with its source, table and vintage (SCB's
+    Statistikdatabasen, or the sample file shipped for a machine without network access: `is_sample`)."""
 
     county = models.ForeignKey(
         County, on_delete=models.CASCADE, related_name="populations", verbose_name=_("county")
@@ -148,6 +184,16 @@ class CountyPopulation(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     population = models.PositiveIntegerField(_("population"))
     source = models.CharField(_("source"), max_length=200)
+    table = models.CharField(_("table"), max_length=100, blank=True)
+    vintage = models.DateField(_("vintage"), null=True, blank=True)
+    statistics_import = models.ForeignKey(
+        StatisticsImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import"),
+    )
     is_sample = models.BooleanField(
         _("sample figure"), default=False, help_text=_("A made-up figure for demonstration, not SCB's.")
     )
@@ -164,18 +210,34 @@ class CountyPopulation(models.Model):
 
 
 class CountyExportStatistic(models.Model):
-    """Official export figures of a county for a year: exporting SMEs and goods exports (SEK million), as
-    published by SCB; either may be missing."""
+    """Official trade figures of a county for a year, as published by SCB / Tillväxtverket: goods exports
+    and imports (SEK million), exporting and importing companies, exporting SMEs. Any may be missing (never
+    zero for missing). Goods trade is counted where the company is registered, not where it produces."""
 
     county = models.ForeignKey(
         County, on_delete=models.CASCADE, related_name="export_statistics", verbose_name=_("county")
     )
     year = models.PositiveSmallIntegerField(_("year"))
     exporting_smes = models.PositiveIntegerField(_("exporting SMEs"), null=True, blank=True)
+    exporting_companies = models.PositiveIntegerField(_("exporting companies"), null=True, blank=True)
+    importing_companies = models.PositiveIntegerField(_("importing companies"), null=True, blank=True)
     goods_exports_msek = models.DecimalField(
         _("goods exports (SEK million)"), max_digits=14, decimal_places=1, null=True, blank=True
     )
+    goods_imports_msek = models.DecimalField(
+        _("goods imports (SEK million)"), max_digits=14, decimal_places=1, null=True, blank=True
+    )
     source = models.CharField(_("source"), max_length=200)
+    table = models.CharField(_("table"), max_length=100, blank=True)
+    vintage = models.DateField(_("vintage"), null=True, blank=True)
+    statistics_import = models.ForeignKey(
+        StatisticsImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import"),
+    )
     is_sample = models.BooleanField(_("sample figure"), default=False)
     loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
 

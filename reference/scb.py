@@ -1,44 +1,91 @@
-"""County statistics from SCB's Statistikdatabasen: population, exporting SMEs and goods exports.
+"""Importing official county statistics (SCB / Tillväxtverket): a dry-run preview, then the import.
 
-The files are what Statistikdatabasen's "Spara som: Semikolonavgränsad med rubrik" gives: a title line or
-two, then a header row whose first cell is `region` and whose other cells each hold a year (and, where a
-table has several measures, the measure: `2024 Exporterande SME`, `2024 Varuexport, mnkr`), then one row
-per region, `"03 Uppsala län";404589;…`. Numbers may hold spaces as thousands separators and a decimal
-comma; `..` (SCB's "not available") and an empty cell are missing. Rows of the whole country (`00 Riket`)
-are skipped. Files in UTF-8 (with or without BOM) and in Windows-1252, SCB's older default, both read.
-
-Importing is idempotent: a county's figure for a year is written again, never twice. A file that does not
-have this shape is refused with the line and the reason, and nothing of it is written.
+`preview()` parses the file (reference/pxweb.py) and compares each row with what is loaded: new, changed,
+unchanged, kept (a newer vintage is already loaded: an older one never overwrites it) or in error.
+`import_file()` writes nothing while any row has an error; otherwise, in one transaction with the rows it
+touches locked, it writes the new and changed rows and logs the import (`StatisticsImport`). Re-importing
+the same vintage updates in place, never twice (one row per county and year). A file that holds some of a
+kind's measures leaves the others as they were; a ".." in a column it holds makes that figure missing.
 """
 
-import csv
-import io
-import re
+import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import County, CountyExportStatistic, CountyPopulation
+from . import pxweb
+from .models import County, CountyExportStatistic, CountyPopulation, StatisticsImport, StatisticsKind
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SAMPLE_POPULATION = DATA_DIR / "county_population_SAMPLE_2024.csv"
-SAMPLE_EXPORT_STATISTICS = DATA_DIR / "county_export_statistics_SAMPLE_2024.csv"
+SAMPLE_POPULATION = DATA_DIR / "county_population_SAMPLE_2022-2024.csv"
+SAMPLE_EXPORT_STATISTICS = DATA_DIR / "county_trade_SAMPLE_2022-2024.csv"
+SAMPLE_VINTAGE = date(2025, 6, 30)
+SAMPLE_TABLES = {StatisticsKind.POPULATION: "SAMPLE BE0101N1", StatisticsKind.TRADE: "SAMPLE HA0201"}
 SCB_SOURCE = "SCB, Statistikdatabasen"
 SAMPLE_SOURCE = "SAMPLE (made-up figures in SCB's format)"
+MODEL_OF = {StatisticsKind.POPULATION: CountyPopulation, StatisticsKind.TRADE: CountyExportStatistic}
 
-POPULATION = "population"
-EXPORTING_SMES = "exporting_smes"
-GOODS_EXPORTS = "goods_exports_msek"
-
-_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-_REGION = re.compile(r"^\s*(\d{2})(?:\s+(.*))?$")
-MAX_BYTES = 5_000_000
+NEW, CHANGED, UNCHANGED, KEPT, ERROR = "new", "changed", "unchanged", "kept", "error"
 
 
 class ScbFileError(ValueError):
-    """The file is not an SCB table of the expected shape. The message says where and why."""
+    """The file cannot be imported. The message names every error (line, field, reason)."""
+
+    def __init__(self, message: str, preview: "Preview | None" = None):
+        super().__init__(message)
+        self.preview = preview
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    county: str | None
+    year: int | None
+    values: dict
+    status: str
+    errors: list[pxweb.RowError] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # the measures whose value changes
+    notice: str = ""
+
+
+@dataclass
+class Preview:
+    kind: str
+    vintage: date
+    sha256: str
+    measures: list[str]
+    rows: list[PreviewRow]
+    file_errors: list[pxweb.RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not any(row.errors for row in self.rows)
+
+    @property
+    def errors(self) -> list[pxweb.RowError]:
+        return [*self.file_errors, *(e for row in self.rows for e in row.errors)]
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status: self.count(status) for status in (NEW, CHANGED, UNCHANGED, KEPT, ERROR)}
+
+    def error_text(self, limit: int = 10) -> str:
+        parts = [
+            (_("line %(line)s, %(field)s: %(message)s") if e.line else "%(field)s: %(message)s")
+            % {"line": e.line, "field": e.field, "message": e.message}
+            for e in self.errors[:limit]
+        ]
+        more = len(self.errors) - limit
+        if more > 0:
+            parts.append(_("and %(n)s more") % {"n": more})
+        return "; ".join(parts)
 
 
 @dataclass
@@ -46,169 +93,170 @@ class ImportResult:
     rows: int = 0
     years: list[int] = field(default_factory=list)
     counties: int = 0
+    log: StatisticsImport | None = None
+    preview: Preview | None = None
 
 
-def _decode(raw: bytes) -> str:
-    if len(raw) > MAX_BYTES:
-        raise ScbFileError(f"The file is larger than {MAX_BYTES // 1_000_000} MB: not an SCB county table.")
-    if b"\x00" in raw:
-        raise ScbFileError("The file is not text (it holds NUL bytes). Save the table as semicolon CSV.")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="strict")
+def sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
-def _measure_of(header: str, single: str) -> str | None:
-    text = header.lower()
-    if "sme" in text or "företag" in text or "foretag" in text or "enterprises" in text:
-        return EXPORTING_SMES
-    if "export" in text or "mnkr" in text or "msek" in text:
-        return GOODS_EXPORTS
-    if "folkmängd" in text or "population" in text:
-        return POPULATION
-    return single
+def _existing(kind: str, keys, *, lock: bool = False) -> dict:
+    model = MODEL_OF[StatisticsKind(kind)]
+    queryset = model.objects.filter(county_id__in={c for c, _y in keys}, year__in={y for _c, y in keys})
+    if lock:
+        queryset = queryset.select_for_update()
+    return {(row.county_id, row.year): row for row in queryset.order_by("pk")}
 
 
-def _number(text: str, *, line: int, column: str, decimal: bool):
-    value = text.strip().replace("\u00a0", "").replace(" ", "")
-    if value in ("", "..", ".", "-"):
-        return None
-    try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
-        raise ScbFileError(f"Line {line}, column “{column}”: “{text}” is not a number.") from None
-    if number < 0:
-        raise ScbFileError(f"Line {line}, column “{column}”: a negative figure ({text}).")
-    if decimal:
-        return number.quantize(Decimal("0.1"))
-    if number != number.to_integral_value():
-        raise ScbFileError(f"Line {line}, column “{column}”: “{text}” is not a whole number.")
-    return int(number)
+def _compare(kind, parsed: pxweb.ParsedFile, vintage: date, raw: bytes, existing: dict) -> Preview:
+    rows = []
+    for row in parsed.rows:
+        values = dict(row.values)
+        if not row.errors and kind == StatisticsKind.POPULATION and values.get(pxweb.POPULATION, 0) is None:
+            continue  # ".." population: no figure to store (and none to overwrite)
+        item = PreviewRow(row.line, row.county, row.year, values, ERROR, list(row.errors))
+        rows.append(item)
+        if item.errors:
+            continue
+        current = existing.get((row.county, row.year))
+        if current is None:
+            item.status = NEW if any(v is not None for v in values.values()) else UNCHANGED
+            continue
+        if current.vintage and current.vintage > vintage:
+            item.status = KEPT
+            item.notice = _("A newer vintage (%(vintage)s) is loaded: this row is kept as it is.") % {
+                "vintage": f"{current.vintage:%Y-%m-%d}"
+            }
+            continue
+        item.changed = [m for m, v in values.items() if getattr(current, m) != v]
+        item.status = CHANGED if item.changed else UNCHANGED
+    return Preview(kind, vintage, sha256(raw), parsed.measures, rows, parsed.errors)
 
 
-def parse(raw: bytes, *, single: str) -> dict[str, dict[tuple[str, int], object]]:
-    """{measure: {(county code, year): value}} from an SCB table. `single` names the measure of columns
-    whose header names a year only."""
-    text = _decode(raw)
-    if ";" not in text:
-        raise ScbFileError("No semicolons: save the table from Statistikdatabasen as semicolon CSV.")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    header_at = next(
-        (i for i, row in enumerate(rows) if row and row[0].strip().strip('"').lower() in ("region", "län")),
-        None,
+def preview(raw: bytes, *, kind: str, vintage: date) -> Preview:
+    """The dry run: what importing the file would do, row by row. Writes nothing."""
+    parsed = pxweb.parse(raw, kind=kind)
+    keys = [(r.county, r.year) for r in parsed.rows if r.county and r.year]
+    return _compare(kind, parsed, vintage, raw, _existing(kind, keys) if keys else {})
+
+
+def import_file(
+    raw: bytes,
+    *,
+    kind: str,
+    source: str,
+    table: str,
+    vintage: date,
+    file_name: str,
+    imported_by: str,
+    sample: bool = False,
+    expected_sha256: str | None = None,
+) -> ImportResult:
+    """Import the file, or raise ScbFileError (with the preview) and write nothing. `expected_sha256`: the
+    hash of the file previewed; another file is refused."""
+    if expected_sha256 is not None and sha256(raw) != expected_sha256:
+        raise ScbFileError(_("This is not the file that was previewed. Preview it again."))
+    parsed = pxweb.parse(raw, kind=kind)
+    keys = [(r.county, r.year) for r in parsed.rows if r.county and r.year]
+    with transaction.atomic():
+        existing = _existing(kind, keys, lock=True) if keys else {}
+        checked = _compare(kind, parsed, vintage, raw, existing)
+        if not checked.ok:
+            raise ScbFileError(checked.error_text(), checked)
+        log = StatisticsImport.objects.create(
+            kind=kind,
+            source=source,
+            table=table,
+            vintage=vintage,
+            file_name=file_name[:255],
+            content_sha256=checked.sha256,
+            rows=len(checked.rows),
+            created=checked.count(NEW),
+            updated=checked.count(CHANGED),
+            kept=checked.count(KEPT),
+            imported_by=imported_by[:200],
+            is_sample=sample,
+        )
+        model = MODEL_OF[StatisticsKind(kind)]
+        now = timezone.now()
+        to_create, to_update = [], []
+        for row in checked.rows:
+            if row.status == KEPT or (row.status == UNCHANGED and (row.county, row.year) not in existing):
+                continue
+            target = existing.get((row.county, row.year)) or model(county_id=row.county, year=row.year)
+            for measure, value in row.values.items():
+                setattr(target, measure, value)
+            target.source, target.table, target.vintage = source, table, vintage
+            target.statistics_import, target.is_sample, target.loaded_at = log, sample, now
+            (to_update if target.pk else to_create).append(target)
+        model.objects.bulk_create(to_create)
+        fields = [*checked.measures, "source", "table", "vintage", "statistics_import", "is_sample", "loaded_at"]
+        model.objects.bulk_update(to_update, fields)
+    written = [r for r in checked.rows if r.status != KEPT]
+    return ImportResult(
+        rows=len(to_create) + len(to_update),
+        years=sorted({r.year for r in written}),
+        counties=len({r.county for r in written}),
+        log=log,
+        preview=checked,
     )
-    if header_at is None:
-        raise ScbFileError("No header row starting with “region”: is this a table by region and year?")
-    columns = []
-    for cell in rows[header_at][1:]:
-        year = _YEAR.search(cell)
-        if year is None:
-            raise ScbFileError(f"Line {header_at + 1}: the column “{cell}” names no year.")
-        columns.append((cell.strip(), _measure_of(cell, single), int(year.group(1))))
-    if not columns:
-        raise ScbFileError(f"Line {header_at + 1}: no year columns.")
-    seen_columns = [(measure, year) for _cell, measure, year in columns]
-    if len(set(seen_columns)) != len(seen_columns):
-        raise ScbFileError(f"Line {header_at + 1}: a year appears twice for the same figure.")
-    known = set(County.objects.values_list("code", flat=True))
-    values: dict[str, dict[tuple[str, int], object]] = {}
-    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        match = _REGION.match(row[0])
-        if match is None:
-            if len(row) == 1:  # a footnote line under the table
-                continue
-            raise ScbFileError(f"Line {number}: “{row[0]}” is not a region (“03 Uppsala län”).")
-        code = match.group(1)
-        if code == "00":  # Riket: the whole country
-            continue
-        if code not in known:
-            raise ScbFileError(
-                f"Line {number}: {code} is not a county code (load the reference data first?)."
-            )
-        if len(row) != len(columns) + 1:
-            raise ScbFileError(f"Line {number}: {len(row)} cells, the header has {len(columns) + 1}.")
-        for (cell, measure, year), text in zip(columns, row[1:], strict=True):
-            value = _number(text, line=number, column=cell, decimal=measure == GOODS_EXPORTS)
-            if value is None:
-                continue
-            bucket = values.setdefault(measure, {})
-            if (code, year) in bucket:
-                raise ScbFileError(f"Line {number}: county {code} appears twice.")
-            bucket[(code, year)] = value
-    if not values:
-        raise ScbFileError("The table holds no figures.")
-    return values
 
 
-def _read(path) -> bytes:
+def read(path) -> bytes:
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            raw = handle.read(pxweb.MAX_BYTES + 1)
     except OSError as error:
         raise ScbFileError(f"Cannot read {path}: {error.strerror or error}.") from None
+    return raw
 
 
-@transaction.atomic
-def import_population(path, *, source: str = SCB_SOURCE, sample: bool = False) -> ImportResult:
-    figures = parse(_read(path), single=POPULATION)
-    if set(figures) != {POPULATION}:
-        raise ScbFileError("This is not a population table: its columns name other figures.")
-    rows = [
-        CountyPopulation(county_id=code, year=year, population=value, source=source, is_sample=sample)
-        for (code, year), value in sorted(figures[POPULATION].items())
-    ]
-    CountyPopulation.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["county", "year"],
-        update_fields=["population", "source", "is_sample", "loaded_at"],
+def _import_path(path, kind, *, source, sample, table="", vintage=None, imported_by="manage.py"):
+    return import_file(
+        read(path),
+        kind=kind,
+        source=source,
+        table=table,
+        vintage=vintage or timezone.localdate(),
+        file_name=Path(path).name,
+        imported_by=imported_by,
+        sample=sample,
     )
-    return ImportResult(len(rows), sorted({r.year for r in rows}), len({r.county_id for r in rows}))
 
 
-@transaction.atomic
-def import_export_statistics(path, *, source: str = SCB_SOURCE, sample: bool = False) -> ImportResult:
-    figures = parse(_read(path), single="")
-    if "" in figures or POPULATION in figures:
-        raise ScbFileError(
-            "Name the figure in each column's header, e.g. “2024 Exporterande SME” or "
-            "“2024 Varuexport, mnkr”."
-        )
-    keys = sorted(set(figures.get(EXPORTING_SMES, {})) | set(figures.get(GOODS_EXPORTS, {})))
-    existing = {
-        (row.county_id, row.year): row
-        for row in CountyExportStatistic.objects.filter(county_id__in={code for code, _year in keys})
-    }
-    rows = []
-    for key in keys:
-        row = existing.get(key) or CountyExportStatistic(county_id=key[0], year=key[1])
-        # A file with one of the two figures leaves the other as it was.
-        if key in figures.get(EXPORTING_SMES, {}):
-            row.exporting_smes = figures[EXPORTING_SMES][key]
-        if key in figures.get(GOODS_EXPORTS, {}):
-            row.goods_exports_msek = figures[GOODS_EXPORTS][key]
-        row.source, row.is_sample = source, sample
-        rows.append(row)
-    CountyExportStatistic.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["county", "year"],
-        update_fields=["exporting_smes", "goods_exports_msek", "source", "is_sample", "loaded_at"],
-    )
-    return ImportResult(len(rows), sorted({y for _c, y in keys}), len({c for c, _y in keys}))
+def import_population(path, *, source: str = SCB_SOURCE, sample: bool = False, **options) -> ImportResult:
+    return _import_path(path, StatisticsKind.POPULATION, source=source, sample=sample, **options)
+
+
+def import_export_statistics(path, *, source: str = SCB_SOURCE, sample: bool = False, **options) -> ImportResult:
+    return _import_path(path, StatisticsKind.TRADE, source=source, sample=sample, **options)
 
 
 def load_samples() -> tuple[ImportResult, ImportResult]:
     """The sample files (made-up figures, marked as samples), unless real figures are loaded: a county
     and year already imported from SCB keeps SCB's figure."""
-    if CountyPopulation.objects.filter(is_sample=False).exists():
-        population = ImportResult()
-    else:
-        population = import_population(SAMPLE_POPULATION, source=SAMPLE_SOURCE, sample=True)
-    if CountyExportStatistic.objects.filter(is_sample=False).exists():
-        statistics = ImportResult()
-    else:
-        statistics = import_export_statistics(SAMPLE_EXPORT_STATISTICS, source=SAMPLE_SOURCE, sample=True)
-    return population, statistics
+    results = []
+    for kind, path in (
+        (StatisticsKind.POPULATION, SAMPLE_POPULATION),
+        (StatisticsKind.TRADE, SAMPLE_EXPORT_STATISTICS),
+    ):
+        if MODEL_OF[kind].objects.filter(is_sample=False).exists():
+            results.append(ImportResult())
+            continue
+        results.append(
+            _import_path(
+                path,
+                kind,
+                source=SAMPLE_SOURCE,
+                sample=True,
+                table=SAMPLE_TABLES[kind],
+                vintage=SAMPLE_VINTAGE,
+                imported_by="load_sample_county_statistics",
+            )
+        )
+    return results[0], results[1]
+
+
+def county_names() -> dict[str, str]:
+    return dict(County.objects.values_list("code", "name"))

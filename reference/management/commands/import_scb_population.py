@@ -1,4 +1,5 @@
 from reference.management.scb_import import ScbImportCommand
+from reference.models import StatisticsKind
 from reference.scb import import_population
 
 
@@ -8,5 +9,6 @@ class Command(ScbImportCommand):
         "semicolon CSV with heading). Safe to run again: a county's figure for a year is replaced."
     )
     importer = staticmethod(import_population)
+    kind = StatisticsKind.POPULATION
     label = "County population"
     unit = "figures"
