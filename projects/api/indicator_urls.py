@@ -1,3 +1,9 @@
-"""Filled in by its part of issue 19."""
+"""The indicators API (under /api/v1/): /projects/<id>/indicators/."""
 
-urlpatterns = []
+from django.urls import path
+
+from .indicators import project_indicators
+
+urlpatterns = [
+    path("projects/<uuid:public_id>/indicators/", project_indicators, name="api-project-indicators"),
+]

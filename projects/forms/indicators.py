@@ -1,0 +1,75 @@
+"""The indicators' period: `?from=&to=` on the page, its downloads, the print view and the API."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..selectors.indicators import Period, project_period
+
+# Dates outside these years are typing errors (1900, 9999).
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+def latest_date() -> datetime.date:
+    return datetime.date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
+
+
+class IndicatorPeriodForm(forms.Form):
+    """From and to (both included); either left empty is the project's own start or end."""
+
+    def __init__(self, data=None, *, project, **kwargs):
+        super().__init__(data, **kwargs)
+        self.project = project
+        date_input = {"type": "date"}
+        # "from" is a Python keyword, so the fields are added here rather than declared.
+        self.fields["from"] = forms.DateField(
+            label=_("From"),
+            required=False,
+            widget=forms.DateInput(attrs=date_input, format="%Y-%m-%d"),
+            help_text=_("Empty: the project's start."),
+        )
+        self.fields["to"] = forms.DateField(
+            label=_("To"),
+            required=False,
+            widget=forms.DateInput(attrs=date_input, format="%Y-%m-%d"),
+            help_text=_("Empty: the project's end. The last day is included."),
+        )
+        if not self.is_bound:
+            self.initial = {"from": project.starts_on, "to": project.ends_on}
+
+    def _clean_date(self, name: str) -> datetime.date | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST_DATE <= value <= latest_date():
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s."),
+                code="out_of_range",
+                params={"earliest": EARLIEST_DATE.isoformat(), "latest": latest_date().isoformat()},
+            )
+        return value
+
+    def clean_from(self):
+        return self._clean_date("from")
+
+    def clean_to(self):
+        return self._clean_date("to")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if "from" not in self.errors and "to" not in self.errors:
+            period = self._period(start, end)
+            if period.end < period.start:
+                self.add_error("to", _("The end must not be before the start."))
+        return data
+
+    def _period(self, start, end) -> Period:
+        default = project_period(self.project)
+        return Period(start or default.start, end or default.end)
+
+    def period(self) -> Period:
+        """The period of a valid form (or of an unbound one: the project's whole run)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return self._period(data.get("from"), data.get("to"))
