@@ -574,6 +574,7 @@ SPECTACULAR_SETTINGS = {
         "SurveyAnswerEnum": "effects.models.Answer",
         "OutcomeKindEnum": "effects.models.ExportOutcome.Kind",
         "OutcomeStatusEnum": "effects.models.ExportOutcome.Status",
+        "ProjectStatusEnum": "projects.models.Project.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -40,6 +40,7 @@ from tests.factories import (
 )
 from tests.module_db import rows_for_this_module
 from tests.outreach.factories import ActivityFactory, CampaignFactory, FollowUpFactory, make_request
+from tests.projects.factories import project_world
 
 MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
 # The matrix's roles, and regional staff of the other region and a partner that serves no region.
@@ -392,6 +393,16 @@ def _build_world():
         *surveys,
         # Issue 18: the national figures (aggregates), one snapshot.
         NationalSnapshot.objects.create(key="prop", stamp="-", computed_at=timezone.now(), figures={}),
+        # Issue 19: EU-funded projects, at home (a far partner organisation) and far away (home takes part).
+        *project_world(
+            home=home,
+            away=away,
+            home_org=org_a,
+            far_org=org_far,
+            home_company=home_company,
+            far_company=far_company,
+            by=advisor,
+        ),
     ]
     return people, objects
 

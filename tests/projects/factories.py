@@ -194,3 +194,41 @@ class UndertakingLinkFactory(factory.django.DjangoModelFactory):
         if a.pk > b.pk:
             kwargs["company"], kwargs["linked_company"] = b, a
         return super()._create(model_class, *args, **kwargs)
+
+
+def project_world(*, home, away, home_org, far_org, home_company, far_company, by) -> list:
+    """Objects of every projects policy, for tests/advisors/test_access_property.py: a home project with a
+    partner organisation of the far region and a foreign lead partner, a study visit, a participation with
+    support, aid and an undertaking link; a far project with the same; a far project the home region takes
+    part in."""
+    programme = ProgrammeFactory(code="prop-programme")
+    objects = [programme]
+    for region, org, company, others in [
+        (home, home_org, home_company, far_org),
+        (away, far_org, far_company, None),
+    ]:
+        project = ProjectFactory(region=region, programme=programme, partners=[org])
+        partners = list(project.partners.all())
+        partners.append(OutsidePartnerFactory(project=project, is_lead=True))
+        if others is not None:
+            partners.append(ProjectPartnerFactory(project=project, organisation=others))
+        activity = Activity.objects.create(
+            kind=Activity.Kind.STUDY_VISIT,
+            company=company,
+            occurred_on=project.starts_on,
+            created_by=by,
+            organisation=by.organisation,
+        )
+        visit = ProjectActivityFactory(project=project, activity=activity, visiting_partners=partners[-1:])
+        participation = ParticipationFactory(project=project, company=company)
+        objects += [
+            project,
+            *partners,
+            visit,
+            participation,
+            SupportFactory(participation=participation),
+            DeMinimisAidFactory(company=company, project=project),
+        ]
+    objects.append(ProjectFactory(region=away, programme=programme, regions=[home]))
+    objects.append(UndertakingLinkFactory(company=home_company, linked_company=far_company))
+    return objects
