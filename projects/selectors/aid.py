@@ -63,13 +63,15 @@ def project_participations(user, project: Project) -> ProjectParticipations:
             Prefetch("supports", queryset=Support.objects.select_related("aid").order_by("given_on", "pk"))
         )[:PANEL_LIMIT]
     )
-    supports = [support for row in rows for support in row.supports.all()]
+    for row in rows:
+        row.hours_total = sum((s.hours for s in row.supports.all()), Decimal(0))
+        row.value_total = sum((s.value_sek for s in row.supports.all()), Decimal(0))
     return ProjectParticipations(
         project=project,
         rows=rows,
         can_enrol=access.can(user, Action.CHANGE, project),
-        total_hours=sum((s.hours for s in supports), Decimal(0)),
-        total_value_sek=sum((s.value_sek for s in supports), Decimal(0)),
+        total_hours=sum((row.hours_total for row in rows), Decimal(0)),
+        total_value_sek=sum((row.value_total for row in rows), Decimal(0)),
     )
 
 
@@ -92,6 +94,11 @@ class CompanyAid:
 def undertaking_of(company: Company) -> set[int]:
     """The single undertaking's company ids (a merged company's: the one it merged into, with it)."""
     return aid_services.undertaking_ids([company.merged_into_id or company.pk])
+
+
+def ceiling_status_of(company: Company) -> aid_services.Ceiling:
+    """The company's undertaking's rolling total and headroom today."""
+    return aid_services.ceiling_status(undertaking_of(company))
 
 
 def company_aid(user, company: Company) -> CompanyAid:

@@ -236,12 +236,13 @@ def _check_amount(data: dict, errors: dict) -> tuple[Decimal | None, Decimal | N
     if currency == Currency.SEK:
         if data.get("sek_per_eur") in (None, ""):
             errors["sek_per_eur"] = [_("An amount in SEK needs the exchange rate (SEK per euro).")]
-        elif (rate := _number(data["sek_per_eur"], "sek_per_eur", errors, places=4)) is not None:
-            if not MIN_RATE <= rate <= MAX_RATE:
-                errors["sek_per_eur"] = [
-                    _("Enter the rate as SEK per euro, for example 11.25 (between %(low)s and %(high)s).")
-                    % {"low": MIN_RATE, "high": MAX_RATE}
-                ]
+        elif (rate := _number(data["sek_per_eur"], "sek_per_eur", errors, places=4)) is not None and not (
+            MIN_RATE <= rate <= MAX_RATE
+        ):
+            errors["sek_per_eur"] = [
+                _("Enter the rate as SEK per euro, for example 11.25 (between %(low)s and %(high)s).")
+                % {"low": MIN_RATE, "high": MAX_RATE}
+            ]
     if "amount" in errors or "currency" in errors or "sek_per_eur" in errors:
         return None, None
     amount_eur = to_eur(amount, currency, rate)

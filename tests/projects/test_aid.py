@@ -11,7 +11,8 @@ from audit.models import AuditEntry
 from projects.models import Currency, DeMinimisAid, UndertakingLink
 from projects.services import aid as services
 from tests.factories import CompanyFactory
-from tests.projects.aid_helpers import aid_data, company, outsider, project, staff, uppsala  # noqa: F401
+from tests.projects.aid_helpers import *  # noqa: F403 - fixtures
+from tests.projects.aid_helpers import aid_data
 from tests.projects.factories import DeMinimisAidFactory, ParticipationFactory, SupportFactory
 from tests.threads import at_once
 

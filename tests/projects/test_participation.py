@@ -10,7 +10,7 @@ from projects.models import Participation, SizeClass, SupportKind
 from projects.services import participation as services
 from reference.models import TurnoverClass
 from tests.factories import CompanyFactory
-from tests.projects.aid_helpers import company, outsider, project, staff, uppsala  # noqa: F401
+from tests.projects.aid_helpers import *  # noqa: F403 - fixtures
 from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -1,0 +1,131 @@
+"""The pages of de minimis aid: the company page's panel, recording aid with the warning and the override,
+and the undertaking links."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from projects.models import DeMinimisAid, UndertakingLink
+from tests.factories import CompanyFactory
+from tests.projects.aid_helpers import *  # noqa: F403 - fixtures
+from tests.projects.factories import DeMinimisAidFactory, ParticipationFactory, UndertakingLinkFactory
+
+pytestmark = pytest.mark.usefixtures("in_english")
+
+
+def post_aid(client, company, **overrides):
+    data = {
+        "granted_on": "2025-06-01",
+        "amount": "10000",
+        "currency": "EUR",
+        "granting_body": "Region Uppsala",
+        **overrides,
+    }
+    return client.post(reverse("projects:aid_create", args=[company.public_id]), data)
+
+
+def test_the_panel_shows_total_headroom_grants_and_the_undertaking(
+    client, company, staff, django_assert_max_num_queries
+):
+    sister = CompanyFactory(name="Systerbolaget AB")
+    UndertakingLinkFactory(company=company, linked_company=sister)
+    today = datetime.date.today()
+    for i in range(15):
+        DeMinimisAidFactory(
+            company=company if i % 2 else sister,
+            granted_on=today - datetime.timedelta(days=i * 30),
+            amount=Decimal("1000"),
+        )
+    client.force_login(staff)
+    url = reverse("companies:detail", args=[company.public_id])
+    client.get(url)
+    with django_assert_max_num_queries(60):
+        page = client.get(url)
+    body = page.content.decode()
+    assert "De minimis aid" in body and "Systerbolaget AB" in body
+    assert "15,000.00" in body and "285,000.00" in body
+
+
+def test_record_aid_in_sek_outside_the_portal(client, company, staff):
+    client.force_login(staff)
+    response = post_aid(
+        client, company, currency="SEK", amount="112500", sek_per_eur="11.25", granted_outside_portal="on"
+    )
+    assert response.status_code == 302
+    aid = DeMinimisAid.objects.get()
+    assert aid.amount_eur == Decimal("10000.00") and aid.granted_outside_portal and aid.recorded_by == staff
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"currency": "USD"}, "Select a valid choice"),
+        ({"amount": "-5"}, "greater than or equal to 0.01"),
+        ({"amount": "0"}, "greater than or equal to 0.01"),
+        ({"currency": "SEK"}, "needs the exchange rate"),
+        ({"granted_on": "2999-01-01"}, "cannot be in the future"),
+    ],
+)
+def test_bad_aid_is_a_field_error(client, company, staff, overrides, message):
+    client.force_login(staff)
+    response = post_aid(client, company, **overrides)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not DeMinimisAid.objects.exists()
+
+
+def test_the_ceiling_warns_and_needs_a_ticked_override_with_a_reason(client, company, staff):
+    DeMinimisAidFactory(company=company, granted_on=datetime.date(2025, 1, 1), amount=Decimal("295000"))
+    client.force_login(staff)
+    warned = post_aid(client, company)
+    body = warned.content.decode()
+    assert warned.status_code == 400 and "This aid passes the de minimis ceiling" in body
+    assert "305,000.00" in body and "5,000.00" in body
+    no_reason = post_aid(client, company, override="on")
+    assert no_reason.status_code == 400 and "Give the reason" in no_reason.content.decode()
+    assert DeMinimisAid.objects.count() == 1
+    done = post_aid(client, company, override="on", override_reason="The board decided; see minutes 12.")
+    assert done.status_code == 302
+    aid = DeMinimisAid.objects.latest("pk")
+    assert aid.overridden_by == staff and AuditEntry.objects.filter(action="de_minimis_override").exists()
+
+
+def test_aid_from_a_participation_is_tied_to_the_project(client, project, company, staff):
+    participation = ParticipationFactory(project=project, company=company)
+    client.force_login(staff)
+    url = reverse("projects:participation_aid_create", args=[participation.public_id])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "granted_on": "2025-06-01",
+            "amount": "5000",
+            "currency": "EUR",
+            "granting_body": "Region Uppsala",
+            "project": str(project.public_id),
+        },
+    )
+    assert response.status_code == 302
+    assert DeMinimisAid.objects.get().project == project
+
+
+def test_others_cannot_record_aid_or_see_the_form(client, company, outsider):
+    client.force_login(outsider)
+    assert post_aid(client, company).status_code == 404
+
+
+def test_link_and_unlink_companies(client, company, staff):
+    other = CompanyFactory(name="Moderbolaget AB")
+    client.force_login(staff)
+    url = reverse("projects:link_create", args=[company.public_id])
+    assert "Moderbolaget AB" in client.get(url, {"q": "Moderbolaget"}).content.decode()
+    response = client.post(url, {"linked_company": str(other.public_id), "note": "Same owner"})
+    assert response.status_code == 302 and UndertakingLink.objects.count() == 1
+    again = client.post(url, {"linked_company": str(other.public_id)})
+    assert again.status_code == 400 and "already linked" in again.content.decode()
+    remove = reverse("projects:link_remove", args=[company.public_id, other.public_id])
+    assert client.post(remove).status_code == 302
+    assert not UndertakingLink.objects.exists()
+    assert client.post(remove).status_code == 404
