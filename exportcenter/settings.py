@@ -575,6 +575,7 @@ SPECTACULAR_SETTINGS = {
         "OutcomeKindEnum": "effects.models.ExportOutcome.Kind",
         "OutcomeStatusEnum": "effects.models.ExportOutcome.Status",
         "ProjectStatusEnum": "projects.models.Project.Status",
+        "SupportKindEnum": "projects.models.SupportKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,3 +1,11 @@
-"""Filled in by its part of issue 19."""
+"""The participation and aid API (under /api/v1/): /participations/ and /aid/ (with /aid/ceiling/)."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from .aid import AidViewSet, ParticipationViewSet
+
+router = SimpleRouter(use_regex_path=False)
+router.register("participations", ParticipationViewSet, basename="api-participation")
+router.register("aid", AidViewSet, basename="api-aid")
+
+urlpatterns = router.urls
