@@ -22,6 +22,7 @@ from tests.projects.factories import (
 
 D = datetime.date
 START, END = D(2024, 1, 1), D(2026, 12, 31)
+JOINED, HELPED = D(2025, 2, 1), D(2025, 3, 1)
 YEAR_2025 = Period(D(2025, 1, 1), D(2025, 12, 31))
 
 
@@ -29,7 +30,7 @@ def project_of(fund=Programme.Fund.ERDF, **kwargs):
     return ProjectFactory(programme=ProgrammeFactory(fund=fund), starts_on=START, ends_on=END, **kwargs)
 
 
-def take_part(project, company=None, *, joined=D(2025, 2, 1), size=SizeClass.SMALL, registered=None, **kw):
+def take_part(project, company=None, *, joined=JOINED, size=SizeClass.SMALL, registered=None, **kw):
     return ParticipationFactory(
         project=project,
         company=company or CompanyFactory(),
@@ -40,7 +41,7 @@ def take_part(project, company=None, *, joined=D(2025, 2, 1), size=SizeClass.SMA
     )
 
 
-def support(participation, kind=SupportKind.ADVICE, on=D(2025, 3, 1)):
+def support(participation, kind=SupportKind.ADVICE, on=HELPED):
     return SupportFactory(participation=participation, kind=kind, given_on=on)
 
 
@@ -74,7 +75,7 @@ def _size_changes_after_enrolment(project):
 def _merged_company_both_took_part(project):
     survivor, duplicate = CompanyFactory(), CompanyFactory()
     support(take_part(project, survivor, joined=D(2025, 4, 1), size=SizeClass.MEDIUM))
-    support(take_part(project, duplicate, joined=D(2025, 2, 1), size=SizeClass.SMALL), kind=SupportKind.GRANT)
+    support(take_part(project, duplicate, joined=JOINED, size=SizeClass.SMALL), kind=SupportKind.GRANT)
     Company.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
 
 
