@@ -1,3 +1,3 @@
 """The admin of EU-funded projects: programmes and projects, participations and aid."""
 
-from . import projects  # noqa: F401 - each registers its models
+from . import aid, projects  # noqa: F401 - each registers its models
