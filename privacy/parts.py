@@ -25,6 +25,8 @@ from outreach.models import Activity, CampaignMember, FollowUp
 from referrals import status_links
 from referrals.models import AdviceRequest, Referral, RequestEvent
 
+from . import project_parts
+
 
 def anonymised_label(kind: str = "person") -> str:
     """The stored placeholder, in the portal's default language (data is stored once, not per reader)."""
@@ -501,6 +503,14 @@ def register_parts() -> None:
         Part("follow_ups", _("Follow-ups"), collect_follow_ups, erase_follow_ups, order=65),
         Part("campaigns", _("Campaigns"), collect_campaigns, None, order=70),
         Part("export_outcomes", _("Export outcomes"), collect_outcomes, erase_outcomes, order=75),
+        Part(
+            "projects",
+            _("EU-funded projects"),
+            project_parts.collect_projects,
+            project_parts.erase_projects,
+            76,
+        ),
+        Part("de_minimis_aid", _("De minimis aid"), project_parts.collect_aid, None, order=77),
         Part("emails", _("Email sent to the person"), collect_emails, erase_emails, order=80),
         Part("survey_answers", _("Survey answers"), collect_survey_answers, erase_survey_answers, order=910),
     ]:
