@@ -240,6 +240,14 @@ def project_indicators(project: Project, period: Period | None = None) -> Projec
     return ProjectIndicators(project=project, period=period, figures=figures, companies=companies)
 
 
+def companies_seen(user, rows: list[CountedCompany]) -> set[int]:
+    """The ids of the counted companies the user may open (one query)."""
+    ids = [row.company.pk for row in rows]
+    if not ids:
+        return set()
+    return set(access.visible(user, Company.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+
+
 def headline(project: Project) -> ProjectIndicators:
     """The project page's panel: the whole run."""
     return project_indicators(project)

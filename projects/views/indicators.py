@@ -43,8 +43,11 @@ def _context(request, public_id) -> dict:
         "years": range(project.starts_on.year, project.ends_on.year + 1),
     }
     if valid:
-        context["result"] = selectors.project_indicators(project, form.period())
-        context["period"] = context["result"].period
+        result = selectors.project_indicators(project, form.period())
+        context["result"] = result
+        context["period"] = result.period
+        # A company of a participating region may be one the user cannot open: its name is shown, unlinked.
+        context["linkable"] = selectors.companies_seen(request.user, result.companies)
     return context
 
 

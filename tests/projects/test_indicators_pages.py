@@ -100,6 +100,17 @@ def test_the_page_shows_each_indicator_its_definition_and_rows(client, member, p
     assert "Gobierno de Navarra" in page
 
 
+def test_a_company_links_to_its_page_only_for_those_who_see_it(client, member, project, region):
+    company = project.participations.get(company__name="Nyföretaget AB").company
+    link = reverse("companies:detail", args=[company.public_id])
+    client = signed_in(client, member)
+    assert (
+        link not in client.get(url("indicators", project)).content.decode()
+    )  # outside the region's counties
+    region.counties.add("03")  # Uppsala county, where the companies are
+    assert link in client.get(url("indicators", project)).content.decode()
+
+
 def test_the_period_picker_narrows_the_figures(client, member, project, in_english):
     response = signed_in(client, member).get(
         url("indicators", project), {"from": "2025-01-01", "to": "2025-12-31"}
