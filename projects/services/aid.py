@@ -292,6 +292,28 @@ def validate_aid(company: Company, data: dict[str, Any]) -> tuple[Decimal, Decim
     return amount, rate
 
 
+def _refuse_a_second_submit(company: Company, data: dict[str, Any], amount: Decimal, currency: str) -> None:
+    """The same grant twice (a form sent twice, a retried request) is refused: same company, date, amount,
+    currency, granting body and reference. Checked under the undertaking's lock, so two at once cannot both
+    pass. Two real grants alike in all of these differ in their decision reference."""
+    same = DeMinimisAid.objects.filter(
+        company=company,
+        granted_on=data["granted_on"],
+        amount=amount,
+        currency=currency,
+        granting_body=str(data["granting_body"]).strip(),
+        reference=str(data.get("reference") or "").strip(),
+    ).first()
+    if same is not None:
+        raise ValidationError(
+            _(
+                "This aid is already recorded (recorded %(when)s). If it is another grant, enter its "
+                "decision reference."
+            )
+            % {"when": timezone.localtime(same.recorded_at).strftime("%Y-%m-%d %H:%M")}
+        )
+
+
 @transaction.atomic
 def record_aid(*, company: Company, by, data: dict[str, Any]) -> DeMinimisAid:
     """Record de minimis aid on the company. Raises a ValidationError by field, or CeilingExceeded when the
@@ -300,6 +322,7 @@ def record_aid(*, company: Company, by, data: dict[str, Any]) -> DeMinimisAid:
     currency = data["currency"]
     amount_eur = to_eur(amount, currency, rate)
     ids = _lock_undertaking([company.pk])
+    _refuse_a_second_submit(company, data, amount, currency)
     ceiling = check_ceiling(ids, data["granted_on"], amount_eur)
     reason = str(data.get("override_reason") or "").strip()
     if ceiling.passes and not reason:

@@ -10,13 +10,14 @@ Rules (issue 19):
   project ended); hours and value are never negative.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company
@@ -28,6 +29,7 @@ from ..sizes import size_of
 TEXT_LIMIT = 2000
 MAX_HOURS = Decimal("99999.9")
 MAX_VALUE_SEK = Decimal("999999999999.99")
+RESUBMIT_MINUTES = 10
 
 
 class StaleParticipation(Stale):
@@ -186,6 +188,20 @@ def record_support(*, participation: Participation, by, data: dict[str, Any]) ->
         errors["description"] = problems
     if errors:
         raise ValidationError(errors)
+    # A form sent twice is one support: the participation is locked, and the same support just recorded
+    # (same kind, date, hours, value and description, by the same person, in the last few minutes) refused.
+    Participation.objects.select_for_update(of=("self",)).filter(pk=participation.pk).first()
+    if Support.objects.filter(
+        participation=participation,
+        kind=data["kind"],
+        given_on=given_on,
+        hours=Decimal(str(hours)),
+        value_sek=Decimal(str(value_sek)),
+        description=description,
+        created_by=by,
+        created_at__gte=timezone.now() - timedelta(minutes=RESUBMIT_MINUTES),
+    ).exists():
+        raise ValidationError(_("This support was just recorded. Record it again only if it is another one."))
     return Support.objects.create(
         participation=participation,
         kind=data["kind"],

@@ -72,6 +72,11 @@ def _search(request, *, exclude=None):
     return search, selectors.company_choices(request.user, text, exclude=exclude) if text else []
 
 
+def _choices(request, field, search):
+    """The companies found, alone: what the search form's htmx request swaps in."""
+    return render(request, "projects/aid/includes/company_choices.html", {"field": field, "search": search})
+
+
 # --- Enrolling and participations ------------------------------------------------------------------------
 
 
@@ -83,6 +88,8 @@ def participation_create(request, project_id):
     access.require(request.user, Action.CHANGE, project)
     search, companies = _search(request)
     form = EnrolForm(request.POST or None, companies=companies, initial={"joined_on": project.starts_on})
+    if request.htmx and request.method == "GET":
+        return _choices(request, form["company"], search)
     if request.method == "POST":
         chosen = _visible_company(request.user, request.POST.get("company") if form.is_valid() else None)
         form.fields["company"].widget.choices = (
@@ -267,6 +274,8 @@ def link_create(request, company_id):
     access.require(request.user, Action.CREATE, UndertakingLink(company=company, linked_company=company))
     search, companies = _search(request, exclude=company)
     form = LinkForm(request.POST or None, companies=companies)
+    if request.htmx and request.method == "GET":
+        return _choices(request, form["linked_company"], search)
     if request.method == "POST":
         chosen = _visible_company(
             request.user, request.POST.get("linked_company") if form.is_valid() else None

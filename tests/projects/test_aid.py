@@ -235,3 +235,12 @@ def test_two_grants_at_once_cannot_both_slip_under_the_ceiling(company, staff):
     results = at_once(attempt(company), attempt(sister))
     assert sorted(type(r).__name__ for r in results) == ["CeilingExceeded", "DeMinimisAid"]
     assert DeMinimisAid.objects.count() == 2
+
+
+def test_the_same_grant_sent_twice_is_refused_another_reference_is_not(company, staff):
+    grant(company, staff)
+    with pytest.raises(ValidationError) as error:
+        grant(company, staff)
+    assert "already recorded" in " ".join(error.value.messages)
+    assert grant(company, staff, reference="2025-77")
+    assert DeMinimisAid.objects.count() == 2

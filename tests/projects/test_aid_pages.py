@@ -129,3 +129,22 @@ def test_link_and_unlink_companies(client, company, staff):
     assert client.post(remove).status_code == 302
     assert not UndertakingLink.objects.exists()
     assert client.post(remove).status_code == 404
+
+
+def test_the_search_answers_htmx_with_the_choices_alone(client, project, company, staff):
+    client.force_login(staff)
+    for url in (
+        reverse("projects:participation_create", args=[project.public_id]),
+        reverse("projects:link_create", args=[CompanyFactory().public_id]),
+    ):
+        page = client.get(url, {"q": "Uppsala Verktyg"}, HTTP_HX_REQUEST="true")
+        body = page.content.decode()
+        assert page.status_code == 200 and body.lstrip().startswith('<div id="company-choices"')
+        assert "Uppsala Verktyg AB" in body and "<html" not in body
+
+
+def test_the_panel_lists_the_company_projects(client, project, company, staff):
+    ParticipationFactory(project=project, company=company)
+    client.force_login(staff)
+    body = client.get(reverse("companies:detail", args=[company.public_id])).content.decode()
+    assert "EU-funded projects" in body and "Inside Out EU" in body

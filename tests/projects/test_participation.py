@@ -142,3 +142,12 @@ def test_support_after_leaving_is_refused(project, company, staff):
     with pytest.raises(ValidationError) as error:
         support(participation, staff)
     assert "given_on" in error.value.message_dict
+
+
+def test_the_same_support_sent_twice_is_recorded_once(project, company, staff):
+    participation = enrol(project, company, staff)
+    support(participation, staff)
+    with pytest.raises(ValidationError):
+        support(participation, staff)
+    support(participation, staff, hours=Decimal("1"))
+    assert participation.supports.count() == 2
