@@ -312,3 +312,11 @@ def test_the_queries_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url(name, project, *args))
     assert response.status_code == 200
+
+
+def test_the_project_page_shows_the_panel(client, member, project, in_english):
+    response = signed_in(client, member).get(reverse("projects:project_detail", args=[project.public_id]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="project-indicators-heading"' in page
+    assert url("indicators", project) in page
