@@ -43,6 +43,7 @@ from reference.models import CountyExportStatistic, CountyPopulation, EmployeeBa
 from referrals.models import AdviceRequest, Referral
 
 from .models import RegionalGoal, RequestFact
+from .official_statistics import county_growth
 from .selectors import FACT_LOOKUPS, Filters, Period, _once_per_request
 
 SUPPRESS_BELOW = 5
@@ -687,4 +688,5 @@ def region_of_the_year(query: NationalQuery, region_list: list[Region] | None = 
         "official_goods_growth_per_inhabitant_percent",
     ):
         ranked(key)
-    return {"year": year, "regions": rows}
+    # Issue 19: each county's growth in goods exports per inhabitant (SEK, official figures): one query.
+    return {"year": year, "regions": rows, "counties": county_growth(year)}

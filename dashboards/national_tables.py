@@ -109,5 +109,36 @@ def _region_of_the_year_table(figures: dict) -> Table:
     return Table("region-of-the-year", _("Export region of the year"), columns, rows, how)
 
 
+def _county_growth_table(figures: dict) -> Table:
+    """Issue 19: the official growth in goods exports per inhabitant, per county (official_statistics)."""
+    columns = [
+        _("County"),
+        _("Year"),
+        _("Growth in goods exports per inhabitant (SEK, year on year)"),
+        _("Source"),
+    ]
+    rows = [
+        [
+            row["name"],
+            row["year"] or "",
+            "" if row["growth_sek_per_inhabitant"] is None else row["growth_sek_per_inhabitant"],
+            _("SAMPLE figures, not SCB's") if row["is_sample"] else "",
+        ]
+        for row in figures["region_of_the_year"].get("counties", [])
+    ]
+    how = _(
+        "Official figures (SCB / Tillväxtverket), for the latest year up to the year the period ends in: "
+        "goods exports per inhabitant of the year minus those of the year before, each over its own year's "
+        "population, in SEK. An empty cell: a figure is not loaded or missing at the source, never zero. "
+        "Goods exports are counted where the company is registered, not where it produces."
+    )
+    return Table("county-growth", _("Growth in goods exports per inhabitant, per county"), columns, rows, how)
+
+
 def tables(figures: dict) -> list[Table]:
-    return [_regions_table(figures), _outcomes_table(figures), _region_of_the_year_table(figures)]
+    return [
+        _regions_table(figures),
+        _outcomes_table(figures),
+        _region_of_the_year_table(figures),
+        _county_growth_table(figures),
+    ]

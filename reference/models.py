@@ -151,7 +151,9 @@ class StatisticsImport(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=StatisticsKind.choices)
     source = models.CharField(_("source"), max_length=200)
-    table = models.CharField(_("table"), max_length=100, blank=True, help_text=_("For example SCB's table id."))
+    table = models.CharField(
+        _("table"), max_length=100, blank=True, help_text=_("For example SCB's table id.")
+    )
     vintage = models.DateField(_("vintage"), help_text=_("The date the figures were published."))
     file_name = models.CharField(_("file name"), max_length=255)
     content_sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64)

@@ -266,7 +266,9 @@ def _long(result, rows, names, lowered, header_line, allowed, known) -> None:
         measure = measure_of(name)
         if measure is None:
             result.errors.append(
-                RowError(header_line, FILE, _("The column “%(name)s” names no known figure.") % {"name": name})
+                RowError(
+                    header_line, FILE, _("The column “%(name)s” names no known figure.") % {"name": name}
+                )
             )
             return
         columns.append((i, name, measure))

@@ -191,7 +191,15 @@ def import_file(
             target.statistics_import, target.is_sample, target.loaded_at = log, sample, now
             (to_update if target.pk else to_create).append(target)
         model.objects.bulk_create(to_create)
-        fields = [*checked.measures, "source", "table", "vintage", "statistics_import", "is_sample", "loaded_at"]
+        fields = [
+            *checked.measures,
+            "source",
+            "table",
+            "vintage",
+            "statistics_import",
+            "is_sample",
+            "loaded_at",
+        ]
         model.objects.bulk_update(to_update, fields)
     written = [r for r in checked.rows if r.status != KEPT]
     return ImportResult(
@@ -229,7 +237,9 @@ def import_population(path, *, source: str = SCB_SOURCE, sample: bool = False, *
     return _import_path(path, StatisticsKind.POPULATION, source=source, sample=sample, **options)
 
 
-def import_export_statistics(path, *, source: str = SCB_SOURCE, sample: bool = False, **options) -> ImportResult:
+def import_export_statistics(
+    path, *, source: str = SCB_SOURCE, sample: bool = False, **options
+) -> ImportResult:
     return _import_path(path, StatisticsKind.TRADE, source=source, sample=sample, **options)
 
 

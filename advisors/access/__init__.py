@@ -22,8 +22,9 @@ subject: `partners` (regions, organisations, their services, people, sign-in loc
 notifications), `companies` (companies, contacts, imports), `requests` (requests, their timelines,
 referrals, saved views, need categories, canned replies), `outreach` (campaigns, their members, activities,
 follow-ups, calendar feeds), `oversight` (regional goals, the retention job, the audit log), `effects`
-(export outcomes), `surveys` (satisfaction and follow-up surveys), `national` (the national roll-up) and
-`projects` (EU-funded projects, their participating companies and de minimis aid).
+(export outcomes), `surveys` (satisfaction and follow-up surveys), `national` (the national roll-up),
+`projects` (EU-funded projects, their participating companies and de minimis aid) and `statistics`
+(official county statistics and their import log).
 Importing the package registers every policy.
 """
 
@@ -72,6 +73,7 @@ from .outreach import (
 from .oversight import RegionalGoalPolicy, RetentionRunPolicy, AuditEntryPolicy
 from . import effects, surveys, national  # noqa: F401 - issue 18: outcomes, surveys, national figures
 from . import projects  # noqa: F401 - issue 19: EU-funded projects, participations, de minimis aid
+from . import statistics  # noqa: F401 - issue 19: official regional statistics and their imports
 # isort: on
 
 __all__ = [

@@ -58,4 +58,6 @@ class ScbImportCommand(BaseCommand):
             if row.notice:
                 self.stdout.write(f"line {row.line}: {row.notice}")
         years = ", ".join(str(year) for year in result.years)
-        self.stdout.write(f"{self.label}: {result.rows} {self.unit} for {result.counties} counties ({years}).")
+        self.stdout.write(
+            f"{self.label}: {result.rows} {self.unit} for {result.counties} counties ({years})."
+        )

@@ -27,7 +27,7 @@ from effects.models import ExportOutcome, FollowUpSurvey, SatisfactionSurvey
 from notifications.models import Notification
 from outreach.models import CalendarFeed, CampaignMember
 from privacy.models import RetentionRun
-from reference.models import Municipality
+from reference.models import CountyExportStatistic, CountyPopulation, Municipality, StatisticsImport
 from referrals.models import CannedReply, CoHandling, NeedCategory, Referral, RequestEvent, SavedView, Service
 from tests.advisors.test_access import ROLES as MATRIX_ROLES
 from tests.factories import (
@@ -402,6 +402,18 @@ def _build_world():
             home_company=home_company,
             far_company=far_company,
             by=advisor,
+        ),
+        # Issue 19: official county statistics (a home, a far and an unserved county) and an import.
+        *[
+            CountyPopulation.objects.create(county_id=c, year=2024, population=9, source="t")
+            for c in ("03", "21", "12")
+        ],
+        *[
+            CountyExportStatistic.objects.create(county_id=c, year=2024, source="t")
+            for c in ("03", "21", "12")
+        ],
+        StatisticsImport.objects.create(
+            kind="trade", source="t", vintage=datetime.date(2025, 1, 1), file_name="f.csv", imported_by="t"
         ),
     ]
     return people, objects

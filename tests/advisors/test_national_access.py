@@ -34,6 +34,9 @@ ALLOWED = {
     "referrals.SavedView": "their own",
     "outreach.CalendarFeed": "their own",
     "dashboards.NationalSnapshot": "the national figures (aggregates)",
+    "reference.CountyPopulation": "official county statistics (public aggregates)",
+    "reference.CountyExportStatistic": "official county statistics (public aggregates)",
+    "reference.StatisticsImport": "the log of official statistics imports",
 }
 NEVER = [
     "companies.Company",
@@ -53,7 +56,16 @@ NEVER = [
     "companies.CompanyImport",
 ]
 # API lists that list the allowed models above
-API_ALLOWED = {"organisations", "services", "need-categories", "tokens", "notifications", "saved-views", "me"}
+API_ALLOWED = {
+    "organisations",
+    "services",
+    "need-categories",
+    "tokens",
+    "notifications",
+    "saved-views",
+    "me",
+    "counties",  # official county statistics (issue 19)
+}
 
 
 @pytest.fixture(scope="module")
