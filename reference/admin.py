@@ -8,6 +8,7 @@ from reference.models import (
     Municipality,
     SNICode,
     SNISection,
+    StatisticsImport,
     TurnoverClass,
 )
 
@@ -52,11 +53,35 @@ class TurnoverClassAdmin(ReadOnlyReferenceAdmin):
 class CountyPopulationAdmin(ReadOnlyReferenceAdmin):
     """Loaded by `import_scb_population` (or the sample file); shown here, not edited."""
 
-    list_display = ["county", "year", "population", "source", "is_sample"]
-    list_filter = ["year", "is_sample"]
+    list_display = ["county", "year", "population", "source", "table", "vintage", "is_sample"]
+    list_filter = ["year", "is_sample", "source"]
+    list_select_related = ["county"]
 
 
 @admin.register(CountyExportStatistic)
 class CountyExportStatisticAdmin(ReadOnlyReferenceAdmin):
-    list_display = ["county", "year", "exporting_smes", "goods_exports_msek", "source", "is_sample"]
-    list_filter = ["year", "is_sample"]
+    list_display = [
+        "county",
+        "year",
+        "goods_exports_msek",
+        "goods_imports_msek",
+        "exporting_companies",
+        "importing_companies",
+        "exporting_smes",
+        "source",
+        "table",
+        "vintage",
+        "is_sample",
+    ]
+    list_filter = ["year", "is_sample", "source"]
+    list_select_related = ["county"]
+
+
+@admin.register(StatisticsImport)
+class StatisticsImportAdmin(ReadOnlyReferenceAdmin):
+    """The log of official statistics imports (the import page and the commands write it)."""
+
+    list_display = ["imported_at", "kind", "source", "table", "vintage", "file_name", "rows", "imported_by"]
+    list_filter = ["kind", "is_sample", "source"]
+    search_fields = ["table", "file_name", "imported_by"]
+    date_hierarchy = "imported_at"
