@@ -13,7 +13,7 @@ from reference.models import CountyExportStatistic, CountyPopulation, Statistics
 pytestmark = pytest.mark.django_db
 TRADE, POPULATION = StatisticsKind.TRADE, StatisticsKind.POPULATION
 
-# PxWeb's "Semikolonavgränsad med rubrik": a title, an empty line, quoted headers, one row per county and year.
+# PxWeb's "Semikolonavgränsad med rubrik": a title, a blank line, quoted headers, a row per county and year.
 LONG = (
     '"Varuhandel efter region och år"\r\n'
     "\r\n"
