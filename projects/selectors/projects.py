@@ -41,7 +41,10 @@ def project_list(user, filters: ProjectFilters | None = None) -> QuerySet[Projec
         projects = projects.filter(
             Q(name__icontains=text) | Q(acronym__icontains=text) | Q(description__icontains=text)
         )
-    return projects.annotate(partner_count=Count("partners", distinct=True)).prefetch_related(
+    projects = projects.annotate(partner_count=Count("partners", distinct=True)).order_by(
+        "-starts_on", "name", "pk"
+    )
+    return projects.prefetch_related(
         Prefetch(
             "partners",
             queryset=ProjectPartner.objects.filter(is_lead=True).select_related("organisation"),
