@@ -58,11 +58,20 @@ class IndicatorPeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "from" in self.errors or "to" in self.errors:
+            return data
         start, end = data.get("from"), data.get("to")
-        if "from" not in self.errors and "to" not in self.errors:
-            period = self._period(start, end)
-            if period.end < period.start:
-                self.add_error("to", _("The end must not be before the start."))
+        period = self._period(start, end)
+        if period.end >= period.start:
+            return data
+        if start and end:
+            self.add_error("to", _("The end must not be before the start."))
+        elif start:  # the end is the project's
+            message = _("The start must not be after the project's end (%(end)s).")
+            self.add_error("from", message % {"end": period.end.isoformat()})
+        else:  # the start is the project's
+            message = _("The end must not be before the project's start (%(start)s).")
+            self.add_error("to", message % {"start": period.start.isoformat()})
         return data
 
     def _period(self, start, end) -> Period:

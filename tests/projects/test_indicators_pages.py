@@ -138,6 +138,8 @@ def test_an_erdf_project_says_rco87_does_not_apply(client, member, project, in_e
         ({"from": "1900-01-01"}, "from"),
         ({"to": "9999-12-31"}, "to"),
         ({"from": "2025-12-31", "to": "2025-01-01"}, "to"),
+        ({"from": "2027-01-01"}, "from"),  # after the project's end, the default end
+        ({"to": "2023-12-31"}, "to"),  # before the project's start, the default start
         ({"from": "x" * 5000}, "from"),
     ],
 )
