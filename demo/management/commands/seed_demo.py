@@ -11,6 +11,7 @@ from demo import outcomes as outcomes_demo
 from demo import outreach as outreach_demo
 from demo import partners as advisors_demo
 from demo import privacy as privacy_demo
+from demo import projects as projects_demo
 from demo import replies as replies_demo
 from demo import requests as referrals_demo
 from demo import surveys as surveys_demo
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Export outcomes: {outcomes_demo.seed()} (confirmed, waiting and declined).")
         self.stdout.write(f"Surveys: {surveys_demo.seed()} answered or sent.")
         self.stdout.write(f"National view: {national_demo.seed()} (a second region and the coordinator).")
+        self.stdout.write(f"EU projects: {projects_demo.seed()} rows (Inside Out EU, Central Baltic ICT).")
         # The demo's requests were dated into the past after they were made: rebuild the daily figures.
         self.stdout.write(f"Dashboard figures: {dashboard_facts.rebuild()} rows.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
