@@ -1,19 +1,18 @@
 """The funder's indicators of one project for one period, computed from its participations, support and
-partners (the rules: `projects.indicators`). Three queries whatever the number of companies: the
-participations with their support in the period (aggregated in the database), the partners, and, only
-when a merge chain is longer than one step, the companies at its end."""
+partners (the rules: `projects.indicators`). A few queries whatever the number of companies: the
+participations supported in the period, the kinds of that support, the partners, and, only when a merge
+chain is longer than one step, the companies at its end. Portable: PostgreSQL and the embedded SQLite."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Min, Q
 
 from advisors import access
 from companies.models import Company
 
 from .. import indicators as defs
-from ..models import Participation, Project, ProjectPartner, SizeClass, SupportKind
+from ..models import Participation, Project, ProjectPartner, SizeClass, Support, SupportKind
 
 MAX_MERGE_CHAIN = 10  # a merge flattens chains; this only guards against a loop in old data
 
@@ -129,18 +128,32 @@ def visible_project(user, public_id) -> Project | None:
     return projects.filter(public_id=public_id).first()
 
 
-def _supported(project: Project, period: Period) -> QuerySet[Participation]:
-    in_period = Q(supports__given_on__gte=period.start, supports__given_on__lte=period.end)
-    return (
+def _in_period(period: Period, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}given_on__gte": period.start, f"{prefix}given_on__lte": period.end})
+
+
+def _supported(project: Project, period: Period) -> list[Participation]:
+    """The participations with support in the period, each with `kinds` (the kinds of that support) and
+    `first_support_on`. Two queries, on PostgreSQL and SQLite alike."""
+    participations = list(
         Participation.objects.filter(project=project)
-        .annotate(
-            kinds=ArrayAgg("supports__kind", filter=in_period, distinct=True, default=[]),
-            first_support_on=Min("supports__given_on", filter=in_period),
-        )
+        .annotate(first_support_on=Min("supports__given_on", filter=_in_period(period, "supports__")))
         .filter(first_support_on__isnull=False)
         .select_related("company", "company__merged_into")
         .order_by("joined_on", "pk")
     )
+    kinds: dict[int, set[str]] = {}
+    if participations:
+        given = (
+            Support.objects.filter(_in_period(period), participation__project=project)
+            .values_list("participation_id", "kind")
+            .distinct()
+        )
+        for participation_id, kind in given:
+            kinds.setdefault(participation_id, set()).add(kind)
+    for participation in participations:
+        participation.kinds = kinds.get(participation.pk, set())
+    return participations
 
 
 def _survivors(participations: list[Participation]) -> dict[int, Company]:
@@ -163,7 +176,7 @@ def _survivors(participations: list[Participation]) -> dict[int, Company]:
 
 def counted_companies(project: Project, period: Period) -> list[CountedCompany]:
     """The companies supported in the period, each once (merged companies as their survivor)."""
-    participations = list(_supported(project, period))
+    participations = _supported(project, period)
     survivors = _survivors(participations)
     counted: dict[int, CountedCompany] = {}
     for participation in participations:  # by joining date: the earliest enrolment's snapshot stands

@@ -338,9 +338,9 @@ def test_the_queries_do_not_grow_with_the_companies(reference_data, django_asser
     _many(large, 30)
     small.programme  # noqa: B018 - loaded, as the pages load it with the project
     large.programme  # noqa: B018
-    with django_assert_num_queries(2):  # the participations with their support, the partners
+    with django_assert_num_queries(3):  # the participations, the kinds of their support, the partners
         project_indicators(small, YEAR_2025)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         result = project_indicators(large, YEAR_2025)
     assert result.figure(defs.RCO01).value == 30
     assert result.figure(defs.RCO87).value == 2
