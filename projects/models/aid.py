@@ -143,3 +143,23 @@ class UndertakingLink(models.Model):
 
     def __str__(self):
         return f"{self.company_id} ↔ {self.linked_company_id}"
+
+    @classmethod
+    def before_company_merge(cls, *, survivor, duplicate) -> None:
+        """Called by `companies.services.merge_companies` before rows move to the survivor.
+
+        The duplicate's links become the survivor's, stored as one row per pair with the lower id first; a
+        link between the two merged companies, or to a company the survivor is linked to already, goes.
+        """
+        links = cls.objects.filter(models.Q(company=duplicate) | models.Q(linked_company=duplicate))
+        for link in list(links):
+            other_id = link.linked_company_id if link.company_id == duplicate.pk else link.company_id
+            link.delete()
+            if other_id == survivor.pk:
+                continue
+            low, high = sorted((survivor.pk, other_id))
+            cls.objects.get_or_create(
+                company_id=low,
+                linked_company_id=high,
+                defaults={"note": link.note, "created_by_id": link.created_by_id},
+            )

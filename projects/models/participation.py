@@ -94,6 +94,23 @@ class Participation(models.Model):
     def __str__(self):
         return f"{self.company_id} in {self.project_id} from {self.joined_on}"
 
+    @classmethod
+    def before_company_merge(cls, *, survivor, duplicate) -> None:
+        """Called by `companies.services.merge_companies` before rows move to the survivor.
+
+        A project may hold both companies: the earlier enrolment stays (its size snapshot is the one the
+        funder counts), the later one's support moves to it, and the later one goes (a project holds a
+        company once).
+        """
+        survivor_rows = {row.project_id: row for row in cls.objects.filter(company=survivor)}
+        for row in cls.objects.filter(company=duplicate, project_id__in=survivor_rows):
+            other = survivor_rows[row.project_id]
+            keep, drop = (
+                (row, other) if (row.joined_on, row.pk) < (other.joined_on, other.pk) else (other, row)
+            )
+            Support.objects.filter(participation=drop).update(participation=keep)
+            drop.delete()
+
 
 class Support(models.Model):
     """Support one participating company got: its kind, date, hours and value in SEK."""
