@@ -358,7 +358,7 @@ class AidViewSet(mixins.CreateModelMixin, APIViewSet):
         query.is_valid(raise_exception=True)
         company = query.validated_data["company"]
         ids = selectors.undertaking_of(company)
-        figures = aid_services.ceiling_status(ids, query.validated_data.get("on"))
+        figures = selectors.ceiling_status(ids, query.validated_data.get("on"))
         others = Company.objects.filter(pk__in=ids - {company.pk}).order_by("name", "pk")
         body = {
             "company": company,

@@ -2,9 +2,13 @@
 and the company page's panels, and the ceiling status."""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from advisors import access
 from advisors.access import Action
@@ -12,11 +16,100 @@ from companies.models import Company
 from companies.selectors import MAX_SEARCH_LENGTH, search, visible_companies
 
 from ..models import DeMinimisAid, Participation, Project, Support, UndertakingLink
-from ..services import aid as aid_services
 
 PARTICIPATION_LIST_RELATED = ("project", "company", "company__municipality")
 AID_LIST_RELATED = ("company", "project", "support", "recorded_by", "overridden_by")
 PANEL_LIMIT = 200
+
+
+# --- The de minimis ceiling: the single undertaking, the rolling window, the totals ---------------------
+
+
+def ceiling_eur() -> Decimal:
+    return Decimal(settings.DE_MINIMIS_CEILING_EUR)
+
+
+def window_start(on: date) -> date:
+    """The first day of the rolling window that ends on `on` (inclusive)."""
+    return on - relativedelta(years=settings.DE_MINIMIS_YEARS) + timedelta(days=1)
+
+
+def window_end(start: date) -> date:
+    """The last day of a window that starts on `start`: its inverse (for the later windows a grant is in)."""
+    return start + relativedelta(years=settings.DE_MINIMIS_YEARS) - timedelta(days=1)
+
+
+def undertaking_ids(company_ids) -> set[int]:
+    """The ids of the single undertaking of these companies: links (transitive) and mergers, both ways."""
+    found = set(company_ids)
+    frontier = set(found)
+    while frontier:
+        reached: set[int] = set()
+        for a, b in UndertakingLink.objects.filter(
+            Q(company_id__in=frontier) | Q(linked_company_id__in=frontier)
+        ).values_list("company_id", "linked_company_id"):
+            reached.update((a, b))
+        for pk, merged_into in Company.objects.filter(
+            Q(pk__in=frontier) | Q(merged_into_id__in=frontier)
+        ).values_list("pk", "merged_into_id"):
+            reached.add(pk)
+            if merged_into is not None:
+                reached.add(merged_into)
+        frontier = reached - found
+        found |= reached
+    return found
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The de minimis figures of an undertaking for a window: what it got, a new grant, and the ceiling."""
+
+    window_from: date
+    window_to: date
+    total_eur: Decimal  # granted in the window before the new grant
+    amount_eur: Decimal = Decimal(0)  # the new grant (0: just the status)
+    ceiling_eur: Decimal = field(default_factory=ceiling_eur)
+
+    @property
+    def would_be_eur(self) -> Decimal:
+        return self.total_eur + self.amount_eur
+
+    @property
+    def remaining_eur(self) -> Decimal:
+        """Headroom before the new grant (negative: over the ceiling already)."""
+        return self.ceiling_eur - self.total_eur
+
+    @property
+    def passes(self) -> bool:
+        return self.would_be_eur > self.ceiling_eur
+
+    @property
+    def over_by_eur(self) -> Decimal:
+        return max(self.would_be_eur - self.ceiling_eur, Decimal(0))
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "ceiling_eur": str(self.ceiling_eur),
+            "window_from": self.window_from.isoformat(),
+            "window_to": self.window_to.isoformat(),
+            "total_eur": str(self.total_eur),
+            "amount_eur": str(self.amount_eur),
+            "would_be_eur": str(self.would_be_eur),
+            "over_by_eur": str(self.over_by_eur),
+        }
+
+
+def ceiling_status(company_ids, on: date | None = None) -> Ceiling:
+    """The undertaking's total in the window ending `on` (default today), and its headroom."""
+    on = on or timezone.localdate()
+    start = window_start(on)
+    total = DeMinimisAid.objects.filter(
+        company_id__in=company_ids, granted_on__gte=start, granted_on__lte=on
+    ).aggregate(total=Sum("amount_eur"))["total"]
+    return Ceiling(window_from=start, window_to=on, total_eur=total or Decimal(0))
+
+
+# --- Participations and aid -----------------------------------------------------------------------------
 
 
 def visible_participations(user) -> QuerySet[Participation]:
@@ -81,7 +174,7 @@ class CompanyAid:
     (those the user sees; the total counts every one), and the links that make it one undertaking."""
 
     company: Company
-    status: aid_services.Ceiling
+    status: Ceiling
     grants: list = field(default_factory=list)
     hidden_grants: int = 0
     undertaking: list = field(default_factory=list)  # the other companies of the single undertaking
@@ -93,19 +186,19 @@ class CompanyAid:
 
 def undertaking_of(company: Company) -> set[int]:
     """The single undertaking's company ids (a merged company's: the one it merged into, with it)."""
-    return aid_services.undertaking_ids([company.merged_into_id or company.pk])
+    return undertaking_ids([company.merged_into_id or company.pk])
 
 
-def ceiling_status_of(company: Company) -> aid_services.Ceiling:
+def ceiling_status_of(company: Company) -> Ceiling:
     """The company's undertaking's rolling total and headroom today."""
-    return aid_services.ceiling_status(undertaking_of(company))
+    return ceiling_status(undertaking_of(company))
 
 
 def company_aid(user, company: Company) -> CompanyAid:
     ids = undertaking_of(company)
-    status = aid_services.ceiling_status(ids)
+    status = ceiling_status(ids)
     in_window = DeMinimisAid.objects.filter(
-        company_id__in=ids, granted_on__gte=aid_services.window_start(status.window_to)
+        company_id__in=ids, granted_on__gte=window_start(status.window_to)
     )
     grants = list(visible_aid(user).filter(company_id__in=ids).order_by("-granted_on", "-pk")[:PANEL_LIMIT])
     shown = {grant.pk for grant in grants}

@@ -21,16 +21,12 @@ Rules (issue 19):
   (select_for_update, in id order) before the total is read; linking companies locks both undertakings.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +34,14 @@ from audit.services import record as audit_record
 from companies.models import Company
 
 from ..models import Currency, DeMinimisAid, Participation, Support, UndertakingLink
+from ..selectors.aid import (  # noqa: F401 - the reads of the ceiling, used here under the lock
+    Ceiling,
+    ceiling_eur,
+    ceiling_status,
+    undertaking_ids,
+    window_end,
+    window_start,
+)
 from .participation import text_errors
 
 CENT = Decimal("0.01")
@@ -49,20 +53,6 @@ LINK_ACTION = "undertaking_link"
 UNLINK_ACTION = "undertaking_unlink"
 
 
-def ceiling_eur() -> Decimal:
-    return Decimal(settings.DE_MINIMIS_CEILING_EUR)
-
-
-def window_start(on: date) -> date:
-    """The first day of the rolling window that ends on `on` (inclusive)."""
-    return on - relativedelta(years=settings.DE_MINIMIS_YEARS) + timedelta(days=1)
-
-
-def window_end(start: date) -> date:
-    """The last day of a window that starts on `start`: its inverse (for the later windows a grant is in)."""
-    return start + relativedelta(years=settings.DE_MINIMIS_YEARS) - timedelta(days=1)
-
-
 def to_eur(amount: Decimal, currency: str, sek_per_eur: Decimal | None) -> Decimal:
     if currency == Currency.EUR:
         return amount.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -70,27 +60,6 @@ def to_eur(amount: Decimal, currency: str, sek_per_eur: Decimal | None) -> Decim
 
 
 # --- The single undertaking ------------------------------------------------------------------------------
-
-
-def undertaking_ids(company_ids) -> set[int]:
-    """The ids of the single undertaking of these companies: links (transitive) and mergers, both ways."""
-    found = set(company_ids)
-    frontier = set(found)
-    while frontier:
-        reached: set[int] = set()
-        for a, b in UndertakingLink.objects.filter(
-            Q(company_id__in=frontier) | Q(linked_company_id__in=frontier)
-        ).values_list("company_id", "linked_company_id"):
-            reached.update((a, b))
-        for pk, merged_into in Company.objects.filter(
-            Q(pk__in=frontier) | Q(merged_into_id__in=frontier)
-        ).values_list("pk", "merged_into_id"):
-            reached.add(pk)
-            if merged_into is not None:
-                reached.add(merged_into)
-        frontier = reached - found
-        found |= reached
-    return found
 
 
 def _lock_undertaking(company_ids) -> set[int]:
@@ -105,45 +74,6 @@ def _lock_undertaking(company_ids) -> set[int]:
 
 
 # --- The ceiling -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ceiling:
-    """The de minimis figures of an undertaking for a window: what it got, a new grant, and the ceiling."""
-
-    window_from: date
-    window_to: date
-    total_eur: Decimal  # granted in the window before the new grant
-    amount_eur: Decimal = Decimal(0)  # the new grant (0: just the status)
-    ceiling_eur: Decimal = field(default_factory=ceiling_eur)
-
-    @property
-    def would_be_eur(self) -> Decimal:
-        return self.total_eur + self.amount_eur
-
-    @property
-    def remaining_eur(self) -> Decimal:
-        """Headroom before the new grant (negative: over the ceiling already)."""
-        return self.ceiling_eur - self.total_eur
-
-    @property
-    def passes(self) -> bool:
-        return self.would_be_eur > self.ceiling_eur
-
-    @property
-    def over_by_eur(self) -> Decimal:
-        return max(self.would_be_eur - self.ceiling_eur, Decimal(0))
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "ceiling_eur": str(self.ceiling_eur),
-            "window_from": self.window_from.isoformat(),
-            "window_to": self.window_to.isoformat(),
-            "total_eur": str(self.total_eur),
-            "amount_eur": str(self.amount_eur),
-            "would_be_eur": str(self.would_be_eur),
-            "over_by_eur": str(self.over_by_eur),
-        }
 
 
 class CeilingExceeded(Exception):
@@ -169,16 +99,6 @@ class CeilingExceeded(Exception):
             "over": c.over_by_eur,
             "ceiling": c.ceiling_eur,
         }
-
-
-def ceiling_status(company_ids, on: date | None = None) -> Ceiling:
-    """The undertaking's total in the window ending `on` (default today), and its headroom."""
-    on = on or timezone.localdate()
-    start = window_start(on)
-    total = DeMinimisAid.objects.filter(
-        company_id__in=company_ids, granted_on__gte=start, granted_on__lte=on
-    ).aggregate(total=Sum("amount_eur"))["total"]
-    return Ceiling(window_from=start, window_to=on, total_eur=total or Decimal(0))
 
 
 def check_ceiling(company_ids, granted_on: date, amount_eur: Decimal) -> Ceiling:
