@@ -75,7 +75,9 @@ class AidForm(forms.Form):
 
     granted_on = forms.DateField(label=_("Grant date"), widget=DateInput)
     amount = forms.DecimalField(label=_("Amount"), min_value=0.01, **DECIMAL)
-    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, widget=forms.RadioSelect)
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=Currency.choices, widget=forms.RadioSelect, initial=Currency.SEK
+    )
     sek_per_eur = forms.DecimalField(
         label=_("SEK per euro"),
         max_digits=9,

@@ -28,6 +28,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.services import record as audit_record
@@ -76,6 +77,11 @@ def _lock_undertaking(company_ids) -> set[int]:
 # --- The ceiling -----------------------------------------------------------------------------------------
 
 
+def euros(amount: Decimal) -> str:
+    """An amount as the language writes it (300 000,00 in Swedish, 300,000.00 in English)."""
+    return number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
 class CeilingExceeded(Exception):
     """The new aid would take the undertaking over the ceiling, and no override reason was given."""
 
@@ -91,13 +97,13 @@ class CeilingExceeded(Exception):
             "between %(start)s and %(end)s, and EUR %(amount)s more makes EUR %(would_be)s, EUR %(over)s "
             "over the ceiling of EUR %(ceiling)s."
         ) % {
-            "total": c.total_eur,
+            "total": euros(c.total_eur),
             "start": c.window_from.isoformat(),
             "end": c.window_to.isoformat(),
-            "amount": c.amount_eur,
-            "would_be": c.would_be_eur,
-            "over": c.over_by_eur,
-            "ceiling": c.ceiling_eur,
+            "amount": euros(c.amount_eur),
+            "would_be": euros(c.would_be_eur),
+            "over": euros(c.over_by_eur),
+            "ceiling": euros(c.ceiling_eur),
         }
 
 

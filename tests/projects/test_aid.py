@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from audit.models import AuditEntry
 from projects.models import Currency, DeMinimisAid, UndertakingLink
@@ -193,7 +194,8 @@ def test_the_override_records_the_reason_and_logs_it(company, staff):
     DeMinimisAidFactory(company=company, granted_on=D(2025, 1, 1), amount=Decimal("295000"))
     with pytest.raises(services.CeilingExceeded) as error:
         grant(company, staff)
-    assert "305000" in error.value.message and "300000" in error.value.message
+    with translation.override("en"):
+        assert "EUR 305,000.00" in error.value.message and "EUR 300,000.00" in error.value.message
     aid = grant(company, staff, override_reason="Decided by the board: the earlier aid was repaid.")
     assert aid.overridden_by == staff and aid.override_reason.startswith("Decided")
     entry = AuditEntry.objects.get(action=services.OVERRIDE_ACTION)
