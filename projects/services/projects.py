@@ -265,6 +265,19 @@ def add_partner(*, project: Project, by, data: dict[str, Any], expected_version:
     return partner
 
 
+def make_lead(*, partner: ProjectPartner, by, expected_version: int | None = None) -> ProjectPartner:
+    """Make an existing partner the lead partner; the one before is a partner like the others."""
+    with transaction.atomic():
+        current = _locked(partner.project, expected_version)
+        partner = ProjectPartner.objects.get(pk=partner.pk, project=current)
+        current.partners.filter(is_lead=True).exclude(pk=partner.pk).update(is_lead=False)
+        if not partner.is_lead:
+            partner.is_lead = True
+            partner.save(update_fields=["is_lead"])
+        _bump(current)
+    return partner
+
+
 def remove_partner(*, partner: ProjectPartner, by, expected_version: int | None = None) -> None:
     """Remove a partner (its visits lose it); the last portal partner of an organisation lead's own
     organisation may be removed too: regional staff still keep the project."""

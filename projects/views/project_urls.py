@@ -15,6 +15,11 @@ urlpatterns = [
         views.partner_remove,
         name="partner_remove",
     ),
+    path(
+        "advisor/projects/<uuid:public_id>/partners/<int:partner_id>/lead/",
+        views.partner_make_lead,
+        name="partner_make_lead",
+    ),
     path("advisor/projects/<uuid:public_id>/activities/new/", views.activity_add, name="activity_add"),
     path("advisor/programmes/", views.programme_list, name="programme_list"),
     path("advisor/programmes/new/", views.programme_form, name="programme_create"),

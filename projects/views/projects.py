@@ -186,22 +186,47 @@ def partner_add(request, public_id):
     return _form_page(request, "projects/projects/partner_form.html", {"project": project}, form)
 
 
-@login_required
-@require_POST
-def partner_remove(request, public_id, partner_id):
+def _partner_action(request, public_id, partner_id, action, done):
+    """A button on a partner's row (POST, with the project's version): `action(partner, version)`."""
     project = _project_or_404(request.user, public_id, Action.CHANGE)
     partner = get_object_or_404(ProjectPartner, pk=partner_id, project=project)
-    access.require(request.user, Action.DELETE, partner)
+    access.require(request.user, Action.CHANGE, partner)
     version = request.POST.get("version", "")
     try:
-        services.remove_partner(
-            partner=partner, by=request.user, expected_version=int(version) if whole_number(version) else 0
-        )
+        action(partner, int(version) if whole_number(version) else 0)
     except Stale:
         messages.error(request, str(STALE_PROJECT))
     else:
-        messages.success(request, _("The partner was removed."))
+        messages.success(request, done)
     return redirect("projects:project_detail", public_id=project.public_id)
+
+
+@login_required
+@require_POST
+def partner_remove(request, public_id, partner_id):
+    return _partner_action(
+        request,
+        public_id,
+        partner_id,
+        lambda partner, version: services.remove_partner(
+            partner=partner, by=request.user, expected_version=version
+        ),
+        _("The partner was removed."),
+    )
+
+
+@login_required
+@require_POST
+def partner_make_lead(request, public_id, partner_id):
+    return _partner_action(
+        request,
+        public_id,
+        partner_id,
+        lambda partner, version: services.make_lead(
+            partner=partner, by=request.user, expected_version=version
+        ),
+        _("The lead partner was changed."),
+    )
 
 
 @login_required

@@ -325,3 +325,20 @@ def test_a_project_of_past_dates_is_shown(client, people, uppsala):
     )
     client.force_login(people["advisor"])
     assert client.get(en("projects:project_detail", public_id=old.public_id)).status_code == 200
+
+
+def test_making_another_partner_the_lead(client, people, project, organisation, partner_far_org):
+    first, second = (project.partners.get(organisation=org) for org in (organisation, partner_far_org))
+    client.force_login(people["regional_staff"])
+    page = client.get(en("projects:project_detail", public_id=project.public_id)).content.decode()
+    assert "Make lead partner" in page
+    url = en("projects:partner_make_lead", public_id=project.public_id, partner_id=first.pk)
+    assert client.post(url, {"version": "1"}).status_code == 302
+    url = en("projects:partner_make_lead", public_id=project.public_id, partner_id=second.pk)
+    assert client.post(url, {"version": "2"}).status_code == 302
+    assert list(project.partners.filter(is_lead=True)) == [second]
+    client.post(url, {"version": "1"})  # stale: nothing changes
+    project.refresh_from_db()
+    assert project.version == 3
+    client.force_login(people["other_advisor"])
+    assert client.post(url, {"version": "3"}).status_code == 403
