@@ -148,3 +148,23 @@ def test_the_panel_lists_the_company_projects(client, project, company, staff):
     client.force_login(staff)
     body = client.get(reverse("companies:detail", args=[company.public_id])).content.decode()
     assert "EU-funded projects" in body and "Inside Out EU" in body
+
+
+def test_a_merged_company_shows_its_survivors_undertaking_and_takes_no_new_aid(client, company, staff):
+    survivor = CompanyFactory(name="Efterträdaren AB")
+    company.merged_into = survivor
+    company.save()
+    DeMinimisAidFactory(company=survivor, granted_on=datetime.date.today(), amount=Decimal("1234"))
+    client.force_login(staff)
+    body = client.get(reverse("companies:detail", args=[company.public_id])).content.decode()
+    assert "Efterträdaren AB" in body and "1,234.00" in body
+    assert reverse("projects:aid_create", args=[company.public_id]) not in body
+    assert post_aid(client, company).status_code == 403
+
+
+def test_outsiders_cannot_remove_a_link(client, company, outsider):
+    link = UndertakingLinkFactory(company=company, linked_company=CompanyFactory())
+    client.force_login(outsider)
+    remove = reverse("projects:link_remove", args=[link.company.public_id, link.linked_company.public_id])
+    assert client.post(remove).status_code == 404
+    assert UndertakingLink.objects.exists()

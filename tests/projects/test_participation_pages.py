@@ -97,3 +97,11 @@ def test_the_project_page_lists_the_companies_within_a_query_budget(
     assert page.status_code == 200
     body = page.content.decode()
     assert "Companies taking part" in body and body.count("participations/") >= 12
+
+
+def test_an_advisor_who_may_not_change_the_project_cannot_enrol(client, project, company, advisor):
+    client.force_login(advisor)  # of the project's region, not of a partner organisation
+    url = reverse("projects:participation_create", args=[project.public_id])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"company": str(company.public_id), "joined_on": "2024-03-01"}).status_code == 403
+    assert not Participation.objects.exists()
