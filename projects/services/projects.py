@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from advisors.access import region_ids
+from advisors.models import Region
 from exportcenter.bad_input import bad_text
 from exportcenter.errors import Stale
 from outreach.models import Activity
@@ -175,6 +176,18 @@ def create_project(*, by, data: dict[str, Any], partners=()) -> Project:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
+            # A form sent twice (or two people at once) makes one project: the region's row is the lock, and
+            # the same name, programme and start in the region is the same project.
+            Region.objects.select_for_update().filter(pk=project.region_id).first()
+            if Project.objects.filter(
+                region=project.region_id,
+                programme=project.programme_id,
+                starts_on=project.starts_on,
+                name__iexact=project.name.strip(),
+            ).exists():
+                raise ValidationError(
+                    {"name": [_("The region already has a project with this name, programme and start.")]}
+                )
             project.save()
             _save_regions(project, data.get("regions"))
             for partner in partners:

@@ -89,6 +89,26 @@ def test_bad_input_is_a_field_error_and_nothing_is_written(people, programme, up
     assert not Project.objects.exists()
 
 
+def test_a_form_sent_twice_makes_one_project(people, programme, uppsala):
+    services.create_project(by=people["regional_staff"], data=data(programme, uppsala))
+    found = errors_of(
+        lambda: services.create_project(
+            by=people["organisation_lead"], data=data(programme, uppsala, name=" inside out eu")
+        )
+    )
+    assert "name" in found and Project.objects.count() == 1
+    # The same name later, in another programme, is another project.
+    services.create_project(
+        by=people["regional_staff"],
+        data=data(
+            Programme.objects.exclude(pk=programme.pk).first() or programme,
+            uppsala,
+            starts_on=datetime.date(2027, 1, 1),
+        ),
+    )
+    assert Project.objects.count() == 2
+
+
 def test_a_project_is_recorded_only_in_ones_own_region(people, programme, gavleborg):
     found = errors_of(
         lambda: services.create_project(by=people["regional_staff"], data=data(programme, gavleborg))

@@ -102,6 +102,15 @@ def test_creating_through_the_form(client, people, programme, uppsala, gavleborg
     assert project.budget_total_eur == 2200000 and project.regions.count() == 2
 
 
+def test_the_create_form_sent_twice_makes_one_project(client, people, programme, uppsala):
+    client.force_login(people["regional_staff"])
+    assert client.post(en("projects:project_create"), form_data(programme, uppsala)).status_code == 302
+    again = client.post(en("projects:project_create"), form_data(programme, uppsala))
+    assert again.status_code == 400
+    assert "The region already has a project with this name, programme and start." in again.content.decode()
+    assert Project.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
