@@ -168,3 +168,38 @@ def test_outsiders_cannot_remove_a_link(client, company, outsider):
     remove = reverse("projects:link_remove", args=[link.company.public_id, link.linked_company.public_id])
     assert client.post(remove).status_code == 404
     assert UndertakingLink.objects.exists()
+
+
+def test_grants_to_companies_the_user_cannot_see_count_but_are_not_listed(client, company, staff):
+    from reference.models import Municipality
+
+    far = CompanyFactory(name="Gävle Dotter AB", municipality=Municipality.objects.get(code="2180"))
+    UndertakingLinkFactory(company=company, linked_company=far)
+    DeMinimisAidFactory(
+        company=far, granted_on=datetime.date.today(), amount=Decimal("7000"), granting_body="Hemlig"
+    )
+    client.force_login(staff)
+    body = client.get(reverse("companies:detail", args=[company.public_id])).content.decode()
+    assert "7,000.00" in body and "Hemlig" not in body
+    assert "One grant to a company outside your regions is counted in the total but not listed." in body
+
+
+def test_the_panel_costs_the_same_for_3_and_30_grants(client, company, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    url = reverse("companies:detail", args=[company.public_id])
+    counts = []
+    for n in (3, 27):
+        for i in range(n):
+            DeMinimisAidFactory(
+                company=company,
+                granted_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=i),
+                amount=Decimal("100"),
+            )
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
