@@ -10,6 +10,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from advisors import access
 from reference import scb
 from reference.models import StatisticsImport
 
+from . import cache as dashboard_cache
 from .forms import DashboardQueryForm
 from .official_statistics import panel, preview_table
 from .official_statistics_forms import PREVIEW_MAX_AGE, StatisticsConfirmForm, StatisticsUploadForm, sign
@@ -100,6 +102,8 @@ def _confirm(request):
         confirm.add_error("token", str(error))
         return _page(request, confirm=confirm, preview=error.preview, status=400)
     log = result.log
+    # The national figures use these statistics: their snapshots are stale now.
+    transaction.on_commit(dashboard_cache.changed)
     messages.success(
         request,
         _("Imported: %(new)s new, %(changed)s changed, %(kept)s kept (a newer vintage is loaded).")
