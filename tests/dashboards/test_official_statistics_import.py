@@ -5,9 +5,11 @@ previewed (a tampered, foreign, reused or missing token is refused with an error
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from advisors.models import User
+from dashboards.cache import GLOBAL_STAMP
 from reference import pxweb
 from reference.models import CountyExportStatistic, StatisticsImport
 from tests.factories import OrganisationFactory, UserFactory
@@ -43,14 +45,17 @@ def staff_client(client, dash):
     return client
 
 
-def test_preview_then_confirm(staff_client, dash):
+def test_preview_then_confirm(staff_client, dash, django_capture_on_commit_callbacks):
     response = _upload(staff_client)
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('data-status="new"') == 2 and "missing" in html  # ".." shown as missing
     assert not CountyExportStatistic.objects.exists() and not StatisticsImport.objects.exists()
-    confirmed = staff_client.post(URL, {"step": "confirm", "token": _token(response)})
+    before = cache.get(GLOBAL_STAMP)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = staff_client.post(URL, {"step": "confirm", "token": _token(response)})
     assert confirmed.status_code == 302
+    assert cache.get(GLOBAL_STAMP) not in (None, before)  # the national snapshots are stale now
     assert CountyExportStatistic.objects.count() == 2
     log = StatisticsImport.objects.get()
     assert (log.kind, log.source, log.table, str(log.vintage), log.file_name) == (
