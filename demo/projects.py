@@ -23,6 +23,7 @@ from advisors.models import Organisation, Region, User
 from companies.models import Company
 from outreach.models import Activity
 from projects.models import Currency, Programme, Project, SupportKind
+from projects.programmes import seed_programmes
 from projects.services import aid as aid_services
 from projects.services import participation as participation_services
 from projects.services import projects as project_services
@@ -311,4 +312,5 @@ def seed() -> int:
     """Seed the two projects (after the Uppsala and Värmland demo data). Returns the rows made this time."""
     today = timezone.localdate()
     with transaction.atomic():
+        seed_programmes()  # a flushed test database has lost the migration's
         return _seed_project(INSIDE_OUT, today) + _seed_project(_ict_project(_uppsala_companies()), today)
