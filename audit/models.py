@@ -36,6 +36,9 @@ class Action(models.TextChoices):
     AUDIT_PURGED = "audit_purged", _("Audit log purged")
     CALENDAR_FEED_RENEWED = "calendar_feed_renewed", _("Calendar feed address made")
     CALENDAR_FEED_REVOKED = "calendar_feed_revoked", _("Calendar feed revoked")
+    DE_MINIMIS_OVERRIDE = "de_minimis_override", _("De minimis ceiling passed")
+    UNDERTAKING_LINKED = "undertaking_link", _("Companies linked as one undertaking")
+    UNDERTAKING_UNLINKED = "undertaking_unlink", _("Undertaking link removed")
 
 
 class Channel(models.TextChoices):

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from audit.models import Action
 from audit.services import record as audit_record
 from companies.models import Company
 
@@ -49,9 +50,9 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 MIN_RATE = Decimal("1")
 MAX_RATE = Decimal("100")
-OVERRIDE_ACTION = "de_minimis_override"
-LINK_ACTION = "undertaking_link"
-UNLINK_ACTION = "undertaking_unlink"
+OVERRIDE_ACTION = Action.DE_MINIMIS_OVERRIDE
+LINK_ACTION = Action.UNDERTAKING_LINKED
+UNLINK_ACTION = Action.UNDERTAKING_UNLINKED
 
 
 def to_eur(amount: Decimal, currency: str, sek_per_eur: Decimal | None) -> Decimal:

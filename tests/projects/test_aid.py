@@ -200,6 +200,8 @@ def test_the_override_records_the_reason_and_logs_it(company, staff):
     assert aid.overridden_by == staff and aid.override_reason.startswith("Decided")
     entry = AuditEntry.objects.get(action=services.OVERRIDE_ACTION)
     assert entry.actor == staff and entry.details["would_be_eur"] == "305000.00"
+    with translation.override("en"):  # the audit log's pages name the action in words
+        assert entry.get_action_display() == "De minimis ceiling passed"
 
 
 def test_a_reason_under_the_ceiling_is_not_an_override(company, staff):
