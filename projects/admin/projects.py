@@ -1,8 +1,12 @@
 """The admin of programmes and projects (with their partners and activities)."""
 
 from django.contrib import admin
+from django.db import models
 
 from ..models import Programme, Project, ProjectActivity, ProjectPartner
+
+# Links typed without a scheme are https (Django 6's default, without its warning).
+HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Programme)
@@ -11,6 +15,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_filter = ["fund", "is_active"]
     search_fields = ["code", "name_sv", "name_en"]
     readonly_fields = ["version"]
+    formfield_overrides = HTTPS
 
 
 class ProjectPartnerInline(admin.TabularInline):
@@ -39,6 +44,7 @@ class ProjectAdmin(admin.ModelAdmin):
     raw_id_fields = ["created_by"]
     readonly_fields = ["public_id", "version", "created_at", "updated_at"]
     inlines = [ProjectPartnerInline]
+    formfield_overrides = HTTPS
 
 
 @admin.register(ProjectActivity)
