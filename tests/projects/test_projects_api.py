@@ -190,3 +190,13 @@ def test_programmes_api(people):
     assert staff.post("/api/v1/programmes/", {**new, "code": "x y"}, format="json").status_code == 400
     assert Programme.objects.get(code="interreg-aurora").period == "2021–2027"
     assert api_for(people["national"]).get("/api/v1/programmes/").json()["results"] == []
+
+
+def test_the_programme_list_costs_the_same_for_few_and_many(people, django_assert_max_num_queries):
+    from tests.projects.factories import ProgrammeFactory
+
+    api = api_for(people["advisor"])
+    ProgrammeFactory.create_batch(60)  # more than a page: the page and its count, never a query per row
+    api.get("/api/v1/programmes/")
+    with django_assert_max_num_queries(3):
+        assert api.get("/api/v1/programmes/").status_code == 200

@@ -351,3 +351,19 @@ def test_making_another_partner_the_lead(client, people, project, organisation, 
     assert project.version == 3
     client.force_login(people["other_advisor"])
     assert client.post(url, {"version": "3"}).status_code == 403
+
+
+def test_the_programmes_page_costs_the_same_for_few_and_many(
+    client, people, uppsala, django_assert_max_num_queries
+):
+    from tests.projects.factories import ProgrammeFactory
+
+    client.force_login(people["regional_staff"])
+    url = en("projects:programme_list")
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for _ in range(20):
+        ProjectFactory(region=uppsala, programme=ProgrammeFactory())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
