@@ -20,6 +20,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 class OrganisationAdminForm(OrganisationRegionsCheckMixin, forms.ModelForm):
+    website = forms.URLField(label=_("website"), max_length=200, required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [
