@@ -245,6 +245,8 @@ def test_the_samples_are_long_format_all_counties_and_marked(reference_data):
     population, trade = scb.load_samples()
     assert (population.rows, trade.rows) == (63, 63)
     assert StatisticsImport.objects.filter(is_sample=True).count() == 2
+    assert [r.rows for r in scb.load_samples()] == [0, 0]  # again: nothing new, no second log entry
+    assert StatisticsImport.objects.count() == 2
     assert CountyExportStatistic.objects.filter(is_sample=True, table__startswith="SAMPLE").count() == 63
     gotland = CountyExportStatistic.objects.get(county="09", year=2022)
     assert gotland.importing_companies is None  # ".." in the sample: missing, never zero
