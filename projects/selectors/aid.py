@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from advisors import access
@@ -194,7 +194,33 @@ def ceiling_status_of(company: Company) -> Ceiling:
     return ceiling_status(undertaking_of(company))
 
 
+def _nothing_recorded(company: Company) -> bool:
+    """One query: no aid, link, participation or merger concerns the company (most companies), so the panel
+    needs no more reads."""
+    if company.merged_into_id is not None:
+        return False
+    about = OuterRef("pk")
+    return not Company.objects.filter(
+        Q(pk=company.pk)
+        & (
+            Exists(DeMinimisAid.objects.filter(company=about))
+            | Exists(UndertakingLink.objects.filter(Q(company=about) | Q(linked_company=about)))
+            | Exists(Participation.objects.filter(company=about))
+            | Exists(Company.objects.filter(merged_into=about))
+        )
+    ).exists()
+
+
 def company_aid(user, company: Company) -> CompanyAid:
+    can_record = company.merged_into_id is None and access.can(
+        user, Action.CREATE, DeMinimisAid(company=company)
+    )
+    probe = UndertakingLink(company=company, linked_company=company)
+    can_link = company.merged_into_id is None and access.can(user, Action.CREATE, probe)
+    if _nothing_recorded(company):
+        today = timezone.localdate()
+        status = Ceiling(window_from=window_start(today), window_to=today, total_eur=Decimal(0))
+        return CompanyAid(company=company, status=status, can_record=can_record, can_link=can_link)
     ids = undertaking_of(company)
     status = ceiling_status(ids)
     in_window = DeMinimisAid.objects.filter(
@@ -208,7 +234,6 @@ def company_aid(user, company: Company) -> CompanyAid:
         .select_related("company", "linked_company")
         .order_by("pk")
     )
-    probe = UndertakingLink(company=company, linked_company=company)
     return CompanyAid(
         company=company,
         status=status,
@@ -223,9 +248,8 @@ def company_aid(user, company: Company) -> CompanyAid:
         participations=list(
             visible_participations(user).filter(company=company).order_by("-joined_on", "pk")
         ),
-        can_record=company.merged_into_id is None
-        and access.can(user, Action.CREATE, DeMinimisAid(company=company)),
-        can_link=company.merged_into_id is None and access.can(user, Action.CREATE, probe),
+        can_record=can_record,
+        can_link=can_link,
     )
 
 

@@ -203,3 +203,20 @@ def test_the_panel_costs_the_same_for_3_and_30_grants(client, company, staff):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_panel_of_a_company_without_aid_costs_one_query_and_says_so(rf, company, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from advisors.access import region_ids
+    from projects.selectors.aid import company_aid
+
+    region_ids(staff)  # read once per request (the layout asks first), cached on the user
+    with CaptureQueriesContext(connection) as queries:
+        panel = company_aid(staff, company)
+    assert len(queries) == 1
+    assert (panel.status.total_eur, panel.status.remaining_eur) == (Decimal(0), Decimal(300_000))
+    assert panel.can_record and panel.grants == [] and panel.undertaking == []
+    DeMinimisAidFactory(company=company, amount=Decimal("1000"))
+    assert company_aid(staff, company).status.total_eur == Decimal("1000")
