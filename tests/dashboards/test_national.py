@@ -164,6 +164,8 @@ def test_page_api_and_downloads_for_the_national_role(client, dash, make_request
     page = client.get("/en/national/?period=year&day=2026-06-01")
     assert page.status_code == 200
     assert b"Exportcenter Uppsala" in page.content
+    assert b'<a href="/en/advisor/statistics/import/">Import official statistics</a>' in page.content
+    assert client.get("/en/advisor/statistics/import/").status_code == 200  # the link leads somewhere
     api = client.get("/api/v1/stats/national/?period=year&day=2026-06-01")
     assert api.status_code == 200
     assert _row(api.json(), dash.region.slug)["requests"] == 5
