@@ -13,7 +13,8 @@ asked size with the next deterministic indexes. It leaves seed_demo's data alone
 The package, by subject: `copying` (COPY buffers and reserved ids), `network` (regions, partners, people
 and goals), `companies` (companies and their contacts), `writers` (the column lists and COPY writers of a
 request and what hangs off it), `requests` (requests, their timelines, referrals, notifications and outbox),
-`outreach` (campaigns, activities, follow-ups) and `bulk` (bulk-load mode: secondary indexes, ANALYZE).
+`outreach` (campaigns, activities, follow-ups), `projects` (EU-funded projects, participations, support,
+de minimis aid, undertaking links) and `bulk` (bulk-load mode: secondary indexes, ANALYZE).
 """
 
 from .bulk import (
@@ -37,6 +38,7 @@ from .companies import (
 from .copying import CHUNK, Copier
 from .network import ADVISORS_PER_ORG, FIRST_NAMES, PARTNER_KINDS, Network, seed_network
 from .outreach import seed_activities, seed_campaigns, seed_follow_ups
+from .projects import count_projects, seed_projects
 from .requests import (
     CHANNEL_WEIGHTS,
     DECLINE,
@@ -82,6 +84,7 @@ __all__ = [
     "Network",
     "analyze",
     "count_companies",
+    "count_projects",
     "count_requests",
     "create_indexes",
     "drop_secondary_indexes",
@@ -94,5 +97,6 @@ __all__ = [
     "seed_companies",
     "seed_follow_ups",
     "seed_network",
+    "seed_projects",
     "seed_requests",
 ]

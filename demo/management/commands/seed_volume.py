@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dashboards import facts as dashboard_facts
 from demo import volume
+from reference.scb import load_samples
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--activities", type=int, default=None, help="Default: a fifth of --requests.")
         parser.add_argument("--follow-ups", type=int, default=None, help="Default: a tenth of --requests.")
         parser.add_argument("--campaigns", type=int, default=None, help="Default: two per region.")
+        parser.add_argument(
+            "--projects", type=int, default=None, help="Default: one per 2,000 --companies (at least one)."
+        )
         parser.add_argument("--regions", type=int, default=21, help="One per county, in county code order.")
         parser.add_argument(
             "--keep-indexes",
@@ -70,6 +74,11 @@ class Command(BaseCommand):
                 ("campaigns", _or(options["campaigns"], 2 * len(network.regions)), volume.seed_campaigns),
                 ("activities", _or(options["activities"], requests // 5), volume.seed_activities),
                 ("follow-ups", _or(options["follow_ups"], requests // 10), volume.seed_follow_ups),
+                (
+                    "projects",
+                    _or(options["projects"], max(1, options["companies"] // 2000)),
+                    volume.seed_projects,
+                ),
             ):
                 self._run(name, lambda seed=seed, target=target: seed(target, network, companies, now=now))
         finally:
@@ -78,6 +87,7 @@ class Command(BaseCommand):
                     cursor.execute("SET session_replication_role = DEFAULT")
             if indexes:
                 self._run(f"indexes ({len(indexes)} rebuilt)", lambda: volume.create_indexes(indexes) or 0)
+        self._run("sample county statistics", lambda: load_samples()[1].rows)
         # The dashboards read their request counts from the daily figures: COPY went around the signals.
         self._run("dashboard figures", lambda: dashboard_facts.rebuild())
         self._run("analyze", lambda: volume.analyze() or 0)
