@@ -26,7 +26,7 @@ from advisors.models import Region, User
 from companies import selectors as company_selectors
 from companies.models import Company
 from exportcenter.bad_input import whole_number
-from exportcenter.errors import Stale, messages_by_field
+from exportcenter.errors import Stale, add_form_errors
 from exportcenter.pagination import paginate
 from referrals import selectors as request_selectors
 
@@ -51,12 +51,6 @@ def _next_url(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in messages_by_field(error).items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 # --- Campaigns ----------------------------------------------------------------------------------------
@@ -133,7 +127,7 @@ def campaign_create(request):
                     target_filter=_filter_record(filterset),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -322,7 +316,7 @@ def activity_create(request):
                 request=data.get("request"),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The activity was logged."))
             return redirect(_next_url(request, default))
@@ -390,7 +384,7 @@ def follow_up_create(request):
                 campaign_member=member,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The follow-up was added."))
             return redirect(_next_url(request, default))
@@ -469,7 +463,7 @@ def follow_up_edit(request, public_id):
             form.add_error(None, STALE_TEXT)
             status = 409
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The follow-up was saved."))
             return redirect(_next_url(request, default))

@@ -12,7 +12,7 @@ from advisors import access
 from advisors.access import Action
 from advisors.models import Organisation
 from companies import selectors as company_selectors
-from exportcenter.errors import Stale, messages_by_field
+from exportcenter.errors import Stale, add_form_errors
 
 from .. import links
 from ..forms.outcomes import ConfirmOutcomeForm, DeclineOutcomeForm, OutcomeForm
@@ -20,12 +20,6 @@ from ..models import ExportOutcome
 from ..selectors import outcomes as selectors
 from ..services import outcomes as services
 from . import link_not_found, private
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, field_messages in messages_by_field(error).items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _tell_about_asking(request, result) -> None:
@@ -75,7 +69,7 @@ def _outcome_form_page(request, form, *, company, outcome, save, done: str):
                 _("This outcome changed since you opened it. Reload the page and make your changes again."),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, done)
             _tell_about_asking(request, asked)
@@ -203,7 +197,7 @@ def _company_answers(request, outcome, token: str, form, answer):
     except services.AlreadyAnswered:
         return _answered(request, outcome, just_now=False)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_form_errors(form, error)
         return None
     return redirect("effects:outcome_thanks", token=token)
 

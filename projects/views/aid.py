@@ -14,19 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advisors import access
 from advisors.access import Action
 from companies import selectors as company_selectors
-from exportcenter.errors import Stale, messages_by_field
+from exportcenter.errors import add_form_errors, save_form
 
 from ..forms.aid import AidForm, CompanySearchForm, EnrolForm, LinkForm, ParticipationForm, SupportForm
 from ..models import DeMinimisAid, Participation, Project, Support, UndertakingLink
 from ..selectors import aid as selectors
 from ..services import aid as aid_services
 from ..services import participation as services
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, field_messages in messages_by_field(error).items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _project_or_404(user, public_id) -> Project:
@@ -66,6 +60,18 @@ def _visible_company(user, public_id):
     )
 
 
+def _chosen_company(request, form, field):
+    """The company a search form's POST chose, visible to the user (None, with the field's error, if not);
+    the form offers it alone from now on."""
+    chosen = _visible_company(request.user, request.POST.get(field) if form.is_valid() else None)
+    form.fields[field].widget.choices = (
+        type(form)(companies=[chosen] if chosen else []).fields[field].widget.choices
+    )
+    if form.is_valid() and chosen is None:
+        form.add_error(field, _("Choose one of the companies found."))
+    return chosen
+
+
 def _search(request, *, exclude=None):
     search = CompanySearchForm(request.GET or None)
     text = search.cleaned_data["q"] if search.is_valid() else ""
@@ -91,12 +97,7 @@ def participation_create(request, project_id):
     if request.htmx and request.method == "GET":
         return _choices(request, form["company"], search)
     if request.method == "POST":
-        chosen = _visible_company(request.user, request.POST.get("company") if form.is_valid() else None)
-        form.fields["company"].widget.choices = (
-            EnrolForm(companies=[chosen] if chosen else []).fields["company"].widget.choices
-        )
-        if form.is_valid() and chosen is None:
-            form.add_error("company", _("Choose one of the companies found."))
+        chosen = _chosen_company(request, form, "company")
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -110,7 +111,7 @@ def participation_create(request, project_id):
                     by=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(
                     request, _("%(company)s takes part in the project.") % {"company": chosen.name}
@@ -147,6 +148,26 @@ def participation_detail(request, public_id):
     )
 
 
+def _participation_form(request, participation, form, *, template, save, done, stale=""):
+    """A form about one participation: on a valid POST `save()` and back to the participation; else the form
+    again (status 400 with the services' errors)."""
+    if request.method == "POST" and save_form(form, save, stale) is not None:
+        messages.success(request, done)
+        return redirect("projects:participation_detail", public_id=participation.public_id)
+    return render(
+        request,
+        template,
+        {"participation": participation, "project": participation.project, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _update_participation(participation, form):
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    return services.update_participation(participation=participation, data=data, expected_version=version)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def participation_edit(request, public_id):
@@ -154,25 +175,14 @@ def participation_edit(request, public_id):
     access.require(request.user, Action.CHANGE, participation)
     initial = {name: getattr(participation, name) for name in ("joined_on", "left_on", "note", "version")}
     form = ParticipationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.update_participation(participation=participation, data=data, expected_version=version)
-        except Stale:
-            form.add_error(
-                None, _("This participation changed since you opened it. Reload the page and try again.")
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("projects:participation_detail", public_id=participation.public_id)
-    return render(
+    return _participation_form(
         request,
-        "projects/aid/participation_form.html",
-        {"participation": participation, "project": participation.project, "form": form},
-        status=400 if form.errors else 200,
+        participation,
+        form,
+        template="projects/aid/participation_form.html",
+        save=lambda: _update_participation(participation, form),
+        done=_("The changes were saved."),
+        stale=_("This participation changed since you opened it. Reload the page and try again."),
     )
 
 
@@ -182,19 +192,15 @@ def support_create(request, public_id):
     participation = _participation_or_404(request.user, public_id)
     access.require(request.user, Action.CREATE, Support(participation=participation))
     form = SupportForm(request.POST or None, initial={"given_on": participation.joined_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_support(participation=participation, by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The support was recorded."))
-            return redirect("projects:participation_detail", public_id=participation.public_id)
-    return render(
+    return _participation_form(
         request,
-        "projects/aid/support_form.html",
-        {"participation": participation, "project": participation.project, "form": form},
-        status=400 if form.errors else 200,
+        participation,
+        form,
+        template="projects/aid/support_form.html",
+        save=lambda: services.record_support(
+            participation=participation, by=request.user, data=form.cleaned_data
+        ),
+        done=_("The support was recorded."),
     )
 
 
@@ -220,7 +226,7 @@ def _aid_page(request, *, company, participation=None):
             exceeded = error
             form.add_error(None, error.message)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The de minimis aid was recorded."))
             if aid.overridden_by_id:
@@ -277,21 +283,14 @@ def link_create(request, company_id):
     if request.htmx and request.method == "GET":
         return _choices(request, form["linked_company"], search)
     if request.method == "POST":
-        chosen = _visible_company(
-            request.user, request.POST.get("linked_company") if form.is_valid() else None
-        )
-        form.fields["linked_company"].widget.choices = (
-            LinkForm(companies=[chosen] if chosen else []).fields["linked_company"].widget.choices
-        )
-        if form.is_valid() and chosen is None:
-            form.add_error("linked_company", _("Choose one of the companies found."))
+        chosen = _chosen_company(request, form, "linked_company")
         if form.is_valid():
             try:
                 aid_services.link_companies(
                     company=company, linked_company=chosen, by=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -4,7 +4,6 @@ advisors.access decides."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advisors import access
 from advisors.access import Action
 from exportcenter.bad_input import whole_number
-from exportcenter.errors import Stale, messages_by_field
+from exportcenter.errors import Stale, save_form
 from exportcenter.pagination import paginate
 from outreach.models import Activity
 
@@ -32,23 +31,30 @@ STALE_PROGRAMME = gettext_lazy(
 )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for field, field_messages in messages_by_field(error).items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _save(form, save, stale=STALE_PROJECT) -> object | None:
-    """Run `save()` for a valid form: its result, or None with the service's errors on the form."""
-    if not form.is_valid():
+def _submit(request, form, save, done, stale=STALE_PROJECT) -> object | None:
+    """On a POST: `save()` a valid form and tell the user `done`; the saved object, or None to show the form
+    again (with the stale message or the services' errors on it)."""
+    if request.method != "POST":
         return None
-    try:
-        return save()
-    except Stale:
-        form.add_error(None, str(stale))
-    except ValidationError as error:
-        _add_errors(form, error)
-    return None
+    saved = save_form(form, save, stale)
+    if saved is not None:
+        messages.success(request, done)
+    return saved
+
+
+def _version(form) -> int:
+    return form.cleaned_data.get("version") or 0
+
+
+def _change_project(request, form, project, service, data, done) -> object | None:
+    """`_submit` of a form that changes `project`: `service(project=, by=, data=data(), expected_version=)`
+    with the version the form was read at."""
+    return _submit(
+        request,
+        form,
+        lambda: service(project=project, by=request.user, data=data(), expected_version=_version(form)),
+        done,
+    )
 
 
 def _form_page(request, template, context, form):
@@ -129,11 +135,14 @@ def _project_form(request, project=None):
 def project_create(request):
     access.require(request.user, Action.CREATE, Project)
     form = _project_form(request)
-    if request.method == "POST":
-        project = _save(form, lambda: services.create_project(by=request.user, data=form.project_data()))
-        if project is not None:
-            messages.success(request, _("The project was created. Add its partners and activities."))
-            return redirect("projects:project_detail", public_id=project.public_id)
+    project = _submit(
+        request,
+        form,
+        lambda: services.create_project(by=request.user, data=form.project_data()),
+        _("The project was created. Add its partners and activities."),
+    )
+    if project is not None:
+        return redirect("projects:project_detail", public_id=project.public_id)
     return _form_page(request, "projects/projects/form.html", {"project": None}, form)
 
 
@@ -142,19 +151,11 @@ def project_create(request):
 def project_edit(request, public_id):
     project = _project_or_404(request.user, public_id, Action.CHANGE)
     form = _project_form(request, project)
-    if request.method == "POST":
-        saved = _save(
-            form,
-            lambda: services.update_project(
-                project=project,
-                by=request.user,
-                data=form.project_data(),
-                expected_version=form.cleaned_data.get("version") or 0,
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The changes were saved."))
-            return redirect("projects:project_detail", public_id=saved.public_id)
+    saved = _change_project(
+        request, form, project, services.update_project, form.project_data, _("The changes were saved.")
+    )
+    if saved is not None:
+        return redirect("projects:project_detail", public_id=saved.public_id)
     return _form_page(request, "projects/projects/form.html", {"project": project}, form)
 
 
@@ -170,30 +171,25 @@ def partner_add(request, public_id):
         initial={"version": project.version},
         organisations=selectors.partner_organisation_choices(),
     )
-    if request.method == "POST":
-        partner = _save(
-            form,
-            lambda: services.add_partner(
-                project=project,
-                by=request.user,
-                data=form.partner_data(),
-                expected_version=form.cleaned_data.get("version") or 0,
-            ),
-        )
-        if partner is not None:
-            messages.success(request, _("The partner was added."))
-            return redirect("projects:project_detail", public_id=project.public_id)
+    partner = _change_project(
+        request, form, project, services.add_partner, form.partner_data, _("The partner was added.")
+    )
+    if partner is not None:
+        return redirect("projects:project_detail", public_id=project.public_id)
     return _form_page(request, "projects/projects/partner_form.html", {"project": project}, form)
 
 
 def _partner_action(request, public_id, partner_id, action, done):
-    """A button on a partner's row (POST, with the project's version): `action(partner, version)`."""
+    """A button on a partner's row (POST, with the project's version):
+    `action(partner=, by=, expected_version=)`."""
     project = _project_or_404(request.user, public_id, Action.CHANGE)
     partner = get_object_or_404(ProjectPartner, pk=partner_id, project=project)
     access.require(request.user, Action.CHANGE, partner)
     version = request.POST.get("version", "")
     try:
-        action(partner, int(version) if whole_number(version) else 0)
+        action(
+            partner=partner, by=request.user, expected_version=int(version) if whole_number(version) else 0
+        )
     except Stale:
         messages.error(request, str(STALE_PROJECT))
     else:
@@ -208,9 +204,7 @@ def partner_remove(request, public_id, partner_id):
         request,
         public_id,
         partner_id,
-        lambda partner, version: services.remove_partner(
-            partner=partner, by=request.user, expected_version=version
-        ),
+        services.remove_partner,
         _("The partner was removed."),
     )
 
@@ -222,9 +216,7 @@ def partner_make_lead(request, public_id, partner_id):
         request,
         public_id,
         partner_id,
-        lambda partner, version: services.make_lead(
-            partner=partner, by=request.user, expected_version=version
-        ),
+        services.make_lead,
         _("The lead partner was changed."),
     )
 
@@ -240,20 +232,16 @@ def activity_add(request, public_id):
         partners=project.partners.select_related("organisation"),
         find_company=lambda digits: selectors.find_company(request.user, digits),
     )
-    if request.method == "POST":
-        link = _save(
-            form,
-            lambda: services.add_activity(
-                project=project,
-                by=request.user,
-                company=form.cleaned_data["company"],
-                data=form.activity_data(),
-                expected_version=form.cleaned_data.get("version") or 0,
-            ),
-        )
-        if link is not None:
-            messages.success(request, _("The activity was added to the project."))
-            return redirect("projects:project_detail", public_id=project.public_id)
+    link = _change_project(
+        request,
+        form,
+        project,
+        lambda **change: services.add_activity(company=form.cleaned_data["company"], **change),
+        form.activity_data,
+        _("The activity was added to the project."),
+    )
+    if link is not None:
+        return redirect("projects:project_detail", public_id=project.public_id)
     return _form_page(request, "projects/projects/activity_form.html", {"project": project}, form)
 
 
@@ -284,18 +272,18 @@ def programme_form(request, code=None):
         access.require(request.user, Action.CREATE, Programme)
         initial = {"is_active": True}
     form = ProgrammeForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        saved = _save(
-            form,
-            lambda: services.save_programme(
-                by=request.user,
-                data=form.programme_data(),
-                programme=programme,
-                expected_version=None if programme is None else form.cleaned_data.get("version") or 0,
-            ),
-            stale=STALE_PROGRAMME,
-        )
-        if saved is not None:
-            messages.success(request, _("The programme was saved."))
-            return redirect("projects:programme_list")
+    saved = _submit(
+        request,
+        form,
+        lambda: services.save_programme(
+            by=request.user,
+            data=form.programme_data(),
+            programme=programme,
+            expected_version=None if programme is None else _version(form),
+        ),
+        _("The programme was saved."),
+        stale=STALE_PROGRAMME,
+    )
+    if saved is not None:
+        return redirect("projects:programme_list")
     return _form_page(request, "projects/projects/programme_form.html", {"programme": programme}, form)
