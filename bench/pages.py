@@ -389,6 +389,45 @@ def endpoints(base_url: str, users: dict, cookies: dict) -> list[dict]:
         # The national roll-up (issue 18): regional staff may see it too.
         get("national figures", "/national/", staff),
         get("api stats national", "/api/v1/stats/national/", staff),
+        *project_endpoints(get, users["staff"], staff),
+    ]
+
+
+def project_endpoints(get, user, cookie) -> list[dict]:
+    """EU-funded projects and official statistics (issue 19), as the regional staff member sees them: the
+    list, the project with the most participating companies, its indicators, a company with de minimis aid
+    (one linked to another as one undertaking where there is one), the API lists and the statistics."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from advisors.access import visible
+    from companies.models import Company
+    from projects.models import DeMinimisAid, Project, UndertakingLink
+
+    project = (
+        visible(user, Project.objects.all())
+        .annotate(companies=Count("participations"))
+        .order_by("-companies", "pk")
+        .first()
+    )
+    linked = UndertakingLink.objects.filter(Q(company=OuterRef("pk")) | Q(linked_company=OuterRef("pk")))
+    company = (
+        visible(user, Company.objects.filter(Exists(DeMinimisAid.objects.filter(company=OuterRef("pk")))))
+        .annotate(linked=Exists(linked))
+        .order_by("-linked", "pk")
+        .first()
+    )
+    if project is None or company is None:
+        sys.exit("No project or company with de minimis aid the regional staff member may see: seed first.")
+    return [
+        get("project list", "/advisor/projects/", cookie),
+        get("project page", f"/advisor/projects/{project.public_id}/", cookie),
+        get("project indicators", f"/advisor/projects/{project.public_id}/indicators/", cookie),
+        get("company page with aid", f"/companies/{company.public_id}/", cookie),
+        get("api projects", "/api/v1/projects/", cookie),
+        get("api aid", "/api/v1/aid/", cookie),
+        get("api project indicators", f"/api/v1/projects/{project.public_id}/indicators/", cookie),
+        get("official statistics", "/advisor/statistics/", cookie),
+        get("api statistics counties", "/api/v1/statistics/counties/", cookie),
     ]
 
 

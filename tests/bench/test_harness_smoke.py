@@ -42,6 +42,16 @@ ENDPOINTS = {
     "api requests",
     "national figures",
     "api stats national",
+    # EU-funded projects and official statistics (issue 19).
+    "project list",
+    "project page",
+    "project indicators",
+    "company page with aid",
+    "api projects",
+    "api aid",
+    "api project indicators",
+    "official statistics",
+    "api statistics counties",
 }
 
 pytestmark = pytest.mark.skipif(
