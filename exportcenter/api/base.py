@@ -67,6 +67,17 @@ class APIViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             record_read(self.request, obj)
         return obj
 
+    def write_data(self, serializer_class, *, partial: bool = False) -> dict:
+        """The request's body as `serializer_class` validates it (400 with its errors), without the
+        `version`: `VersionedViewSet.required_version` reads that."""
+        serializer = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        return data
+
     def filter_queryset(self, queryset):
         # The list's filters are for the list: they must not turn an object or its actions into 404s.
         return super().filter_queryset(queryset) if self.action == "list" else queryset

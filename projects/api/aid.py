@@ -156,10 +156,7 @@ class ParticipationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Ver
     def update(self, request, *args, **kwargs):
         participation = self.get_object()
         version = self.required_version(participation)
-        serializer = ParticipationWriteSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+        data = self.write_data(ParticipationWriteSerializer, partial=True)
         participation = services.update_participation(
             participation=participation, data=data, expected_version=version
         )

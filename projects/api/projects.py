@@ -210,10 +210,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Versioned
         return selectors.project_for_api(self.request.user)
 
     def create(self, request, *args, **kwargs):
-        serializer = ProjectCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+        data = self.write_data(ProjectCreateSerializer)
         partners = data.pop("partners", [])
         access.require(request.user, access.Action.CREATE, Project(region=data["region"]))
         if sum(1 for partner in partners if partner.get("is_lead")) > 1:
@@ -224,12 +221,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Versioned
     def update(self, request, *args, **kwargs):
         project = self.get_object()  # 404 if invisible, 403 without "change"
         version = self.required_version(project)
-        serializer = ProjectWriteSerializer(
-            data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+        data = self.write_data(ProjectWriteSerializer, partial=True)
         project = services.update_project(
             project=project, by=request.user, data=data, expected_version=version
         )
@@ -264,22 +256,14 @@ class ProgrammeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Version
 
     def create(self, request, *args, **kwargs):
         access.require(request.user, access.Action.CREATE, Programme)
-        serializer = ProgrammeWriteSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+        data = self.write_data(ProgrammeWriteSerializer)
         programme = services.save_programme(by=request.user, data=data)
         return self.respond(programme, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         programme = self.get_object()
         version = self.required_version(programme)
-        serializer = ProgrammeWriteSerializer(
-            data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+        data = self.write_data(ProgrammeWriteSerializer, partial=True)
         programme = services.save_programme(
             by=request.user, data=data, programme=programme, expected_version=version
         )
