@@ -47,6 +47,19 @@ def bad_text(value: str) -> bool:
     return False
 
 
+def text_errors(value: str, limit: int) -> list[str]:
+    """A service's check of a free text: no NUL byte (PostgreSQL refuses it) and at most `limit` characters;
+    the messages, none if it is fine."""
+    if "\x00" in value:
+        return [_("Null characters are not allowed.")]
+    if len(value) > limit:
+        return [
+            _("Write at most %(limit)d characters (it has %(count)d).")
+            % {"limit": limit, "count": len(value)}
+        ]
+    return []
+
+
 def bad_urlencoded(raw: bytes) -> bool:
     """Whether a query string or urlencoded body holds a NUL or invalid UTF-8 once percent-decoded."""
     if not raw:

@@ -27,6 +27,7 @@ from django_countries import countries
 from advisors.models import Organisation, Region
 from companies.models import Company, Contact, FlagSource
 from companies.services import confirm_international_flags
+from exportcenter import bad_input
 from exportcenter.errors import Stale
 from notifications.services import queue_email
 from reference.countries import HOME_COUNTRY
@@ -126,14 +127,7 @@ def expires_at(outcome: ExportOutcome):
 
 
 def _text_errors(value: str, limit: int = TEXT_LIMIT) -> list[str]:
-    if "\x00" in value:
-        return [_("Null characters are not allowed.")]
-    if len(value) > limit:
-        return [
-            _("Write at most %(limit)d characters (it has %(count)d).")
-            % {"limit": limit, "count": len(value)}
-        ]
-    return []
+    return bad_input.text_errors(value, limit)
 
 
 def _check_choice(errors: dict, data: dict, name: str, choices, message: str) -> None:

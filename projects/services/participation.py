@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company
+from exportcenter import bad_input
 from exportcenter.errors import Stale
 
 from ..models import Participation, Project, Support, SupportKind
@@ -37,14 +38,7 @@ class StaleParticipation(Stale):
 
 
 def text_errors(value: str, limit: int = TEXT_LIMIT) -> list[str]:
-    if "\x00" in value:
-        return [_("Null characters are not allowed.")]
-    if len(value) > limit:
-        return [
-            _("Write at most %(limit)d characters (it has %(count)d).")
-            % {"limit": limit, "count": len(value)}
-        ]
-    return []
+    return bad_input.text_errors(value, limit)
 
 
 def _period_errors(project: Project, on, field: str, errors: dict) -> None:
@@ -191,23 +185,16 @@ def record_support(*, participation: Participation, by, data: dict[str, Any]) ->
     # A form sent twice is one support: the participation is locked, and the same support just recorded
     # (same kind, date, hours, value and description, by the same person, in the last few minutes) refused.
     Participation.objects.select_for_update(of=("self",)).filter(pk=participation.pk).first()
-    if Support.objects.filter(
-        participation=participation,
-        kind=data["kind"],
-        given_on=given_on,
-        hours=Decimal(str(hours)),
-        value_sek=Decimal(str(value_sek)),
-        description=description,
-        created_by=by,
-        created_at__gte=timezone.now() - timedelta(minutes=RESUBMIT_MINUTES),
-    ).exists():
+    support = {
+        "participation": participation,
+        "kind": data["kind"],
+        "given_on": given_on,
+        "hours": Decimal(str(hours)),
+        "value_sek": Decimal(str(value_sek)),
+        "description": description,
+        "created_by": by,
+    }
+    just_now = timezone.now() - timedelta(minutes=RESUBMIT_MINUTES)
+    if Support.objects.filter(**support, created_at__gte=just_now).exists():
         raise ValidationError(_("This support was just recorded. Record it again only if it is another one."))
-    return Support.objects.create(
-        participation=participation,
-        kind=data["kind"],
-        given_on=given_on,
-        hours=Decimal(str(hours)),
-        value_sek=Decimal(str(value_sek)),
-        description=description,
-        created_by=by,
-    )
+    return Support.objects.create(**support)
