@@ -289,16 +289,7 @@ def _long(result, rows, names, lowered, header_line, allowed, known) -> None:
         if len(row) == 1:  # a footnote line under the table
             continue
         parsed = ParsedRow(line=line, county=None, year=None)
-        if len(row) != len(names):
-            parsed.errors.append(
-                RowError(
-                    line,
-                    FILE,
-                    _("%(found)s cells, the header has %(expected)s.")
-                    % {"found": len(row), "expected": len(names)},
-                )
-            )
-            result.rows.append(parsed)
+        if _wrong_width(result, parsed, row, names):
             continue
         code = row[code_at] if code_at is not None else None
         if not _county(parsed, row[region_at] if region_at is not None else "", code, known, region_name):
@@ -310,6 +301,21 @@ def _long(result, rows, names, lowered, header_line, allowed, known) -> None:
                 parsed.errors.append(RowError(line, name, error))
             parsed.values[measure] = value
         result.rows.append(parsed)
+
+
+def _wrong_width(result, parsed, row, names) -> bool:
+    """A row with more or fewer cells than the header: kept with its error (True), nothing else read."""
+    if len(row) == len(names):
+        return False
+    parsed.errors.append(
+        RowError(
+            parsed.line,
+            FILE,
+            _("%(found)s cells, the header has %(expected)s.") % {"found": len(row), "expected": len(names)},
+        )
+    )
+    result.rows.append(parsed)
+    return True
 
 
 def _wide(result, rows, names, header_line, kind, allowed, known) -> None:
@@ -351,16 +357,7 @@ def _wide(result, rows, names, header_line, kind, allowed, known) -> None:
         if _blank(row) or len(row) == 1:
             continue
         first = ParsedRow(line=line, county=None, year=None)
-        if len(row) != len(names):
-            first.errors.append(
-                RowError(
-                    line,
-                    FILE,
-                    _("%(found)s cells, the header has %(expected)s.")
-                    % {"found": len(row), "expected": len(names)},
-                )
-            )
-            result.rows.append(first)
+        if _wrong_width(result, first, row, names):
             continue
         if not _county(first, row[0], None, known, names[0]):
             continue
