@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors import access
 from advisors.models import Organisation, Region
+from exportcenter.form_dates import plausible_date
 from exportcenter.widget_cache import CachedSelect
 from reference.models import County, EmployeeBand, Municipality, SNISection
 from referrals.models import NeedCategory
@@ -25,13 +26,8 @@ PERIOD_CHOICES = [
 SCOPE_CHOICES = [("region", _("The region")), ("organisation", _("My organisation")), ("mine", _("My work"))]
 DEFAULT_PERIOD = "year"
 MAX_CUSTOM_DAYS = 3 * 366
-# Dates outside these years are typing errors (1900, 9999), and far ones would overflow the period maths.
-EARLIEST_DATE = date(2000, 1, 1)
+# Dates up to this many years ahead: later ones are typing errors (exportcenter.form_dates).
 YEARS_AHEAD = 5
-
-
-def latest_date() -> date:
-    return date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
 
 
 def period_around(kind: str, day: date) -> Period:
@@ -140,14 +136,7 @@ class DashboardQueryForm(forms.Form):
         return "mine" if scope.advisor_id else "organisation" if scope.organisation_id else "region"
 
     def _clean_date(self, name: str) -> date | None:
-        value = self.cleaned_data.get(name)
-        if value is not None and not EARLIEST_DATE <= value <= latest_date():
-            raise forms.ValidationError(
-                _("Choose a date from %(earliest)s to %(latest)s."),
-                code="out_of_range",
-                params={"earliest": EARLIEST_DATE.isoformat(), "latest": latest_date().isoformat()},
-            )
-        return value
+        return plausible_date(self.cleaned_data.get(name), years_ahead=YEARS_AHEAD)
 
     def clean_day(self):
         return self._clean_date("day")

@@ -3,18 +3,14 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from exportcenter.form_dates import plausible_date
 
 from ..selectors.indicators import Period, project_period
 
-# Dates outside these years are typing errors (1900, 9999).
-EARLIEST_DATE = datetime.date(2000, 1, 1)
+# Dates up to this many years ahead: later ones are typing errors (exportcenter.form_dates).
 YEARS_AHEAD = 10
-
-
-def latest_date() -> datetime.date:
-    return datetime.date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
 
 
 class IndicatorPeriodForm(forms.Form):
@@ -41,14 +37,7 @@ class IndicatorPeriodForm(forms.Form):
             self.initial = {"from": project.starts_on, "to": project.ends_on}
 
     def _clean_date(self, name: str) -> datetime.date | None:
-        value = self.cleaned_data.get(name)
-        if value is not None and not EARLIEST_DATE <= value <= latest_date():
-            raise forms.ValidationError(
-                _("Choose a date from %(earliest)s to %(latest)s."),
-                code="out_of_range",
-                params={"earliest": EARLIEST_DATE.isoformat(), "latest": latest_date().isoformat()},
-            )
-        return value
+        return plausible_date(self.cleaned_data.get(name), years_ahead=YEARS_AHEAD)
 
     def clean_from(self):
         return self._clean_date("from")
