@@ -232,3 +232,17 @@ def project_world(*, home, away, home_org, far_org, home_company, far_company, b
     objects.append(ProjectFactory(region=away, programme=programme, regions=[home]))
     objects.append(UndertakingLinkFactory(company=home_company, linked_company=far_company))
     return objects
+
+
+def interreg_project(region, **kwargs):
+    """An Interreg project of `region` running 2024-2026, led by an outside partner (Gobierno de Navarra):
+    the indicators tests' project."""
+    project = ProjectFactory(
+        programme=ProgrammeFactory(fund=Programme.Fund.INTERREG),
+        region=region,
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        **kwargs,
+    )
+    OutsidePartnerFactory(project=project, name="Gobierno de Navarra", country="ES", is_lead=True)
+    return project

@@ -10,11 +10,9 @@ from rest_framework.test import APIClient
 from projects.models import Programme, SizeClass, SupportKind
 from tests.factories import CompanyFactory, OrganisationFactory, UserFactory
 from tests.projects.factories import (
-    OutsidePartnerFactory,
     ParticipationFactory,
-    ProgrammeFactory,
-    ProjectFactory,
     SupportFactory,
+    interreg_project,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +22,7 @@ D = datetime.date
 
 @pytest.fixture
 def project(reference_data, region):
-    project = ProjectFactory(
-        programme=ProgrammeFactory(fund=Programme.Fund.INTERREG),
-        region=region,
-        starts_on=D(2024, 1, 1),
-        ends_on=D(2026, 12, 31),
-    )
-    OutsidePartnerFactory(project=project, name="Gobierno de Navarra", country="ES", is_lead=True)
+    project = interreg_project(region)
     survivor, duplicate = CompanyFactory(), CompanyFactory()
     for company, size, kind, joined in [
         (survivor, SizeClass.MEDIUM, SupportKind.ADVICE, D(2025, 2, 10)),

@@ -17,9 +17,8 @@ from tests.factories import CompanyFactory, OrganisationFactory, RegionFactory, 
 from tests.projects.factories import (
     OutsidePartnerFactory,
     ParticipationFactory,
-    ProgrammeFactory,
-    ProjectFactory,
     SupportFactory,
+    interreg_project,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +28,7 @@ D = datetime.date
 
 @pytest.fixture
 def project(reference_data, region):
-    project = ProjectFactory(
-        name="Inside Out EU",
-        acronym="IOEU",
-        programme=ProgrammeFactory(fund=Programme.Fund.INTERREG),
-        region=region,
-        starts_on=D(2024, 1, 1),
-        ends_on=D(2026, 12, 31),
-    )
-    OutsidePartnerFactory(project=project, name="Gobierno de Navarra", country="ES", is_lead=True)
+    project = interreg_project(region, name="Inside Out EU", acronym="IOEU")
     OutsidePartnerFactory(project=project, name="=HYPERLINK(1)", country="NL")
     grant = ParticipationFactory(
         project=project,
