@@ -7,6 +7,7 @@ from operator import or_
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.functional import cached_property
 
 from advisors import access
@@ -135,6 +136,14 @@ def company_detail(user, public_id) -> Company | None:
         .filter(public_id=public_id)
         .first()
     )
+
+
+def company_or_404(user, public_id) -> Company:
+    """`company_detail`, or a 404 when the user does not see the company."""
+    company = company_detail(user, public_id)
+    if company is None:
+        raise Http404
+    return company
 
 
 def company_timeline(company: Company, *, limit: int = 100) -> list[CompanyEvent]:

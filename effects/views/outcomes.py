@@ -43,13 +43,6 @@ def _outcome_form(request, company, *, data=None, initial=None):
     )
 
 
-def _company_or_404(user, public_id):
-    company = company_selectors.company_detail(user, public_id)
-    if company is None:
-        raise Http404
-    return company
-
-
 def _outcome_or_404(user, public_id) -> ExportOutcome:
     outcome = selectors.outcome_detail(user, public_id)
     if outcome is None:
@@ -85,7 +78,7 @@ def _outcome_form_page(request, form, *, company, outcome, save, done: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_create(request, company_id):
-    company = _company_or_404(request.user, company_id)
+    company = company_selectors.company_or_404(request.user, company_id)
     access.require(request.user, Action.CREATE, ExportOutcome(company=company))
     initial = {"partners": [request.user.organisation_id]} if request.user.organisation_id else {}
     form = _outcome_form(request, company, data=request.POST or None, initial=initial)

@@ -35,13 +35,6 @@ def _project_or_404(user, public_id) -> Project:
     return project
 
 
-def _company_or_404(user, public_id):
-    company = company_selectors.company_detail(user, public_id)
-    if company is None:
-        raise Http404
-    return company
-
-
 def _participation_or_404(user, public_id) -> Participation:
     participation = selectors.participation_detail(user, public_id)
     if participation is None:
@@ -258,7 +251,7 @@ def company_url(company) -> str:
 @require_http_methods(["GET", "POST"])
 def aid_create(request, company_id):
     """Aid on the company page: from any project it takes part in, or granted outside the portal."""
-    return _aid_page(request, company=_company_or_404(request.user, company_id))
+    return _aid_page(request, company=company_selectors.company_or_404(request.user, company_id))
 
 
 @login_required
@@ -274,7 +267,7 @@ def participation_aid_create(request, public_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def link_create(request, company_id):
-    company = _company_or_404(request.user, company_id)
+    company = company_selectors.company_or_404(request.user, company_id)
     if company.merged_into_id is not None:
         raise Http404
     access.require(request.user, Action.CREATE, UndertakingLink(company=company, linked_company=company))
@@ -309,7 +302,7 @@ def link_create(request, company_id):
 @login_required
 @require_POST
 def link_remove(request, company_id, linked_id):
-    company = _company_or_404(request.user, company_id)
+    company = company_selectors.company_or_404(request.user, company_id)
     link = (
         access.visible(request.user, UndertakingLink.objects.all())
         .select_related("company", "linked_company")
