@@ -71,6 +71,16 @@ def _search(request, *, exclude=None):
     return search, selectors.company_choices(request.user, text, exclude=exclude) if text else []
 
 
+def _search_page(request, template, context, search, form, companies):
+    """A form that chooses a company from a search: 400 with the form's errors."""
+    return render(
+        request,
+        template,
+        {**context, "search": search, "form": form, "companies": companies},
+        status=400 if form.errors else 200,
+    )
+
+
 def _choices(request, field, search):
     """The companies found, alone: what the search form's htmx request swaps in."""
     return render(request, "projects/aid/includes/company_choices.html", {"field": field, "search": search})
@@ -91,31 +101,24 @@ def participation_create(request, project_id):
         return _choices(request, form["company"], search)
     if request.method == "POST":
         chosen = _chosen_company(request, form, "company")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                participation = services.enrol_company(
-                    project=project,
-                    company=chosen,
-                    joined_on=data["joined_on"],
-                    left_on=data.get("left_on"),
-                    registered_on=data.get("company_registered_on"),
-                    note=data.get("note") or "",
-                    by=request.user,
-                )
-            except ValidationError as error:
-                add_form_errors(form, error)
-            else:
-                messages.success(
-                    request, _("%(company)s takes part in the project.") % {"company": chosen.name}
-                )
-                return redirect("projects:participation_detail", public_id=participation.public_id)
-    return render(
-        request,
-        "projects/aid/enrol.html",
-        {"project": project, "search": search, "form": form, "companies": companies},
-        status=400 if form.errors else 200,
-    )
+        data = form.cleaned_data if form.is_valid() else {}
+        participation = save_form(
+            form,
+            lambda: services.enrol_company(
+                project=project,
+                company=chosen,
+                joined_on=data["joined_on"],
+                left_on=data.get("left_on"),
+                registered_on=data.get("company_registered_on"),
+                note=data.get("note") or "",
+                by=request.user,
+            ),
+            "",
+        )
+        if participation is not None:
+            messages.success(request, _("%(company)s takes part in the project.") % {"company": chosen.name})
+            return redirect("projects:participation_detail", public_id=participation.public_id)
+    return _search_page(request, "projects/aid/enrol.html", {"project": project}, search, form, companies)
 
 
 @login_required
@@ -277,26 +280,21 @@ def link_create(request, company_id):
         return _choices(request, form["linked_company"], search)
     if request.method == "POST":
         chosen = _chosen_company(request, form, "linked_company")
-        if form.is_valid():
-            try:
-                aid_services.link_companies(
-                    company=company, linked_company=chosen, by=request.user, note=form.cleaned_data["note"]
-                )
-            except ValidationError as error:
-                add_form_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(a)s and %(b)s are now one undertaking for de minimis aid.")
-                    % {"a": company.name, "b": chosen.name},
-                )
-                return redirect(f"{company_url(company)}#de-minimis")
-    return render(
-        request,
-        "projects/aid/link_form.html",
-        {"company": company, "search": search, "form": form, "companies": companies},
-        status=400 if form.errors else 200,
-    )
+        link = save_form(
+            form,
+            lambda: aid_services.link_companies(
+                company=company, linked_company=chosen, by=request.user, note=form.cleaned_data["note"]
+            ),
+            "",
+        )
+        if link is not None:
+            messages.success(
+                request,
+                _("%(a)s and %(b)s are now one undertaking for de minimis aid.")
+                % {"a": company.name, "b": chosen.name},
+            )
+            return redirect(f"{company_url(company)}#de-minimis")
+    return _search_page(request, "projects/aid/link_form.html", {"company": company}, search, form, companies)
 
 
 @login_required
