@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from reference.models import CountyExportStatistic, CountyPopulation
 from reference.scb import SAMPLE_EXPORT_STATISTICS, SAMPLE_POPULATION
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]  # messages in English
 
 GOOD = (
     '"Folkmängd efter region och år"\n\n"region";"2023";"2024"\n"00 Riket";10551707;10587710\n'

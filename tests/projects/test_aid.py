@@ -241,7 +241,7 @@ def test_two_grants_at_once_cannot_both_slip_under_the_ceiling(company, staff):
     assert DeMinimisAid.objects.count() == 2
 
 
-def test_the_same_grant_sent_twice_is_refused_another_reference_is_not(company, staff):
+def test_the_same_grant_sent_twice_is_refused_another_reference_is_not(company, staff, in_english):
     grant(company, staff)
     with pytest.raises(ValidationError) as error:
         grant(company, staff)

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from reference import pxweb, scb
 from reference.models import CountyExportStatistic, CountyPopulation, StatisticsImport, StatisticsKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]  # messages in English
 TRADE, POPULATION = StatisticsKind.TRADE, StatisticsKind.POPULATION
 
 # PxWeb's "Semikolonavgränsad med rubrik": a title, a blank line, quoted headers, a row per county and year.
