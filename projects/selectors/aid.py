@@ -20,6 +20,7 @@ from ..models import DeMinimisAid, Participation, Project, Support, UndertakingL
 PARTICIPATION_LIST_RELATED = ("project", "company", "company__municipality")
 AID_LIST_RELATED = ("company", "project", "support", "recorded_by", "overridden_by")
 PANEL_LIMIT = 200
+PROJECT_PANEL_ROWS = 50  # the project page's companies; the count and the totals cover them all
 
 
 # --- The de minimis ceiling: the single undertaking, the rolling window, the totals ---------------------
@@ -146,25 +147,41 @@ class ProjectParticipations:
     can_enrol: bool = False
     total_hours: Decimal = Decimal(0)
     total_value_sek: Decimal = Decimal(0)
+    count: int = 0  # every company taking part that the user sees; `rows` holds the first PROJECT_PANEL_ROWS
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.rows))
 
 
 def project_participations(user, project: Project) -> ProjectParticipations:
+    """The first PROJECT_PANEL_ROWS companies (a page of a few hundred rows costs several times the floor to
+    render), with the count and the totals of hours and value over every one the user sees (one query)."""
+    participations = visible_participations(user).filter(project=project)
     rows = list(
-        visible_participations(user)
-        .filter(project=project)
-        .prefetch_related(
+        participations.prefetch_related(
             Prefetch("supports", queryset=Support.objects.select_related("aid").order_by("given_on", "pk"))
-        )[:PANEL_LIMIT]
+        )[:PROJECT_PANEL_ROWS]
     )
     for row in rows:
         row.hours_total = sum((s.hours for s in row.supports.all()), Decimal(0))
         row.value_total = sum((s.value_sek for s in row.supports.all()), Decimal(0))
+    count = len(rows)
+    hours = sum((row.hours_total for row in rows), Decimal(0))
+    value = sum((row.value_total for row in rows), Decimal(0))
+    if count == PROJECT_PANEL_ROWS:
+        totals = Support.objects.filter(participation__in=participations.values("pk")).aggregate(
+            hours=Sum("hours"), value=Sum("value_sek")
+        )
+        count = participations.count()
+        hours, value = totals["hours"] or Decimal(0), totals["value"] or Decimal(0)
     return ProjectParticipations(
         project=project,
         rows=rows,
         can_enrol=access.can(user, Action.CHANGE, project),
-        total_hours=sum((row.hours_total for row in rows), Decimal(0)),
-        total_value_sek=sum((row.value_total for row in rows), Decimal(0)),
+        total_hours=hours,
+        total_value_sek=value,
+        count=count,
     )
 
 
