@@ -27,7 +27,7 @@ from django_countries import countries
 from advisors.models import Organisation, Region
 from companies.models import Company, Contact, FlagSource
 from companies.services import confirm_international_flags
-from exportcenter import bad_input
+from exportcenter.bad_input import text_errors
 from exportcenter.errors import Stale
 from notifications.services import queue_email
 from reference.countries import HOME_COUNTRY
@@ -126,10 +126,6 @@ def expires_at(outcome: ExportOutcome):
 # --- Validation ------------------------------------------------------------------------------------------
 
 
-def _text_errors(value: str, limit: int = TEXT_LIMIT) -> list[str]:
-    return bad_input.text_errors(value, limit)
-
-
 def _check_choice(errors: dict, data: dict, name: str, choices, message: str) -> None:
     if name in data and data[name] not in choices:
         errors.setdefault(name, []).append(message)
@@ -207,8 +203,8 @@ def validate_outcome(company: Company, data: dict[str, Any], *, creating: bool) 
             if data.get(name) in (None, ""):
                 errors.setdefault(name, []).append(_("This field is required."))
     _check_facts({k: v for k, v in data.items() if k not in errors}, errors)
-    if "description" in data and (text_errors := _text_errors(str(data["description"] or ""))):
-        errors["description"] = text_errors
+    if "description" in data and (problems := text_errors(str(data["description"] or ""), TEXT_LIMIT)):
+        errors["description"] = problems
     _check_contact(company, data, errors)
     _check_links(company, data, errors)
     if errors:
@@ -497,8 +493,8 @@ def _check_answer(current: ExportOutcome, answer: Answer) -> None:
     )
     if not isinstance(answer.case_study_allowed, bool):
         errors["case_study_allowed"] = [_("Say whether we may use this as a case study.")]
-    if text_errors := _text_errors(answer.comment or ""):
-        errors["comment"] = text_errors
+    if problems := text_errors(answer.comment or "", TEXT_LIMIT):
+        errors["comment"] = problems
     partners = set(current.partner_links.values_list("organisation_id", flat=True))
     for organisation_id, rating in answer.ratings.items():
         if organisation_id not in partners:
@@ -557,8 +553,8 @@ def confirm_by_company(*, outcome: ExportOutcome, round_: int, answer: Answer) -
 def decline_by_company(*, outcome: ExportOutcome, round_: int, comment: str = "") -> ExportOutcome:
     """The company says the outcome is not right (or does not want to answer). It never counts."""
     current = _locked_for_answer(outcome, round_)
-    if text_errors := _text_errors(comment or ""):
-        raise ValidationError({"comment": text_errors})
+    if problems := text_errors(comment or "", TEXT_LIMIT):
+        raise ValidationError({"comment": problems})
     current.status = ExportOutcome.Status.DECLINED
     current.answered_at = timezone.now()
     current.company_comment = comment or ""

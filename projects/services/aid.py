@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import record as audit_record
 from companies.models import Company
+from exportcenter.bad_input import text_errors
 
 from ..models import Currency, DeMinimisAid, Participation, Support, UndertakingLink
 from ..selectors.aid import (  # noqa: F401 - the reads of the ceiling, used here under the lock
@@ -44,7 +45,6 @@ from ..selectors.aid import (  # noqa: F401 - the reads of the ceiling, used her
     window_end,
     window_start,
 )
-from .participation import text_errors
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company
-from exportcenter import bad_input
+from exportcenter.bad_input import text_errors
 from exportcenter.errors import Stale
 
 from ..models import Participation, Project, Support, SupportKind
@@ -35,10 +35,6 @@ RESUBMIT_MINUTES = 10
 
 class StaleParticipation(Stale):
     """The participation changed since the editor read it."""
-
-
-def text_errors(value: str, limit: int = TEXT_LIMIT) -> list[str]:
-    return bad_input.text_errors(value, limit)
 
 
 def _period_errors(project: Project, on, field: str, errors: dict) -> None:
@@ -60,7 +56,7 @@ def _check_participation(project: Project, data: dict[str, Any], errors: dict) -
         joined_on = data.get("joined_on")
         if "left_on" not in errors and isinstance(joined_on, date) and left_on < joined_on:
             errors.setdefault("left_on", []).append(_("A company cannot leave before it joins."))
-    if "note" in data and (problems := text_errors(str(data["note"] or ""))):
+    if "note" in data and (problems := text_errors(str(data["note"] or ""), TEXT_LIMIT)):
         errors["note"] = problems
 
 
