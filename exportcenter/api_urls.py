@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("outreach.api_urls")),
     path("", include("effects.api_urls")),
     path("", include("projects.api_urls")),
+    path("", include("mailboxes.api_urls")),
     path("", include("dashboards.national_api_urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "notifications",
     "referrals",
     "outreach",
+    "mailboxes",
     "effects",
     "projects",
     "privacy",
@@ -230,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
     "flush-email-outbox": {
         "task": "notifications.tasks.flush_outbox",
         "schedule": env.float("OUTBOX_FLUSH_INTERVAL_SECONDS", default=60.0),
+    },
+    "poll-mailboxes": {
+        "task": "mailboxes.tasks.poll_mailboxes",
+        "schedule": env.float("MAIL_POLL_INTERVAL_SECONDS", default=60.0),
+        "options": {"expires": 5 * 60},
     },
     "record-missed-deadlines": {
         "task": "referrals.tasks.record_missed_deadlines",
@@ -415,8 +421,37 @@ COUNTRIES_FIRST_REPEAT = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Attachments (issue 20) are kept outside the web root, through Django's storage API: the file system by
+# default (ATTACHMENTS_ROOT; nothing serves it: files go out only through access-checked views), or
+# S3-compatible storage with ATTACHMENTS_STORAGE=s3 (django-storages; AWS_* settings below).
+ATTACHMENTS_ROOT = Path(env.str("ATTACHMENTS_ROOT", default=str(RUN_DIR / "attachments")))
+ATTACHMENTS_STORAGE = env.str("ATTACHMENTS_STORAGE", default="filesystem")
+if ATTACHMENTS_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("ATTACHMENTS_STORAGE must be 'filesystem' or 's3'.")
+_attachments_storage = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": env.str("AWS_LOCATION", default="attachments"),
+        },
+    }
+    if ATTACHMENTS_STORAGE == "s3"
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(ATTACHMENTS_ROOT), "base_url": None, "file_permissions_mode": 0o600},
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": _attachments_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and env.bool("STATIC_MANIFEST", default=True)
@@ -440,6 +475,37 @@ OUTBOX_SENDING_TIMEOUT = env.float("OUTBOX_SENDING_TIMEOUT", default=600.0)
 OUTBOX_SENDING_RECOVERY = env.str("OUTBOX_SENDING_RECOVERY", default="retry")
 if OUTBOX_SENDING_RECOVERY not in ("retry", "hold"):
     raise ImproperlyConfigured("OUTBOX_SENDING_RECOVERY must be 'retry' or 'hold'.")
+
+# --- Email as a channel (issue 20: mailboxes/, README "Email as a channel") -------------------------
+# Mailbox passwords are encrypted at rest (Fernet, from cryptography) with MAIL_ENCRYPTION_KEYS: a
+# comma-separated list of Fernet keys, the first encrypting and all decrypting (rotation). Without it a key is
+# derived from SECRET_KEY, which DEBUG allows and production refuses (exportcenter.checks).
+MAIL_ENCRYPTION_KEYS = env.list("MAIL_ENCRYPTION_KEYS", default=[])
+# How often the beat task looks for mailboxes to poll; each mailbox has its own interval (one minute default).
+MAIL_POLL_INTERVAL_SECONDS = env.float("MAIL_POLL_INTERVAL_SECONDS", default=60.0)
+# Seconds for an IMAP connection, a login or a command before the poll or the connection test gives up.
+MAIL_IMAP_TIMEOUT = env.float("MAIL_IMAP_TIMEOUT", default=20.0)
+# A CA bundle trusted for IMAP over TLS besides the system's (a private CA; the tests' own dovecot).
+MAIL_IMAP_CA_FILE = env.str("MAIL_IMAP_CA_FILE", default="")
+# The embedded default's mailbox: a folder on this machine (a Maildir, or .eml files dropped in it). Empty in
+# production: a mailbox of kind "local folder" can then not be used.
+MAIL_LOCAL_FOLDER = env.str("MAIL_LOCAL_FOLDER", default=str(RUN_DIR / "inbound") if DEBUG else "")
+# A message larger than this is not taken (recorded as refused, left in the mailbox's folder).
+MAIL_MAX_MESSAGE_BYTES = env.int("MAIL_MAX_MESSAGE_BYTES", default=40 * 1024 * 1024)
+# Messages taken per poll of one mailbox; the rest wait for the next poll.
+MAIL_POLL_BATCH = env.int("MAIL_POLL_BATCH", default=50)
+# Replies to the company go to the owning organisation's mailbox, else the region's; with neither, to this
+# address (a signed plus-address is added to it). Empty: no Reply-To (replies go to DEFAULT_FROM_EMAIL).
+MAIL_REPLY_ADDRESS = env.str("MAIL_REPLY_ADDRESS", default="")
+
+# --- Attachments (issue 20) -------------------------------------------------------------------------
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)  # one file
+ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=10)  # files per message
+# Attachments travel in an email to the company up to this total; beyond it the email links to the page.
+ATTACHMENT_EMAIL_MAX_BYTES = env.int("ATTACHMENT_EMAIL_MAX_BYTES", default=10 * 1024 * 1024)
+# clamd (ClamAV's daemon): tcp://host:port or unix:///path/to/clamd.ctl. Empty: files are not scanned.
+CLAMAV_URL = env.str("CLAMAV_URL", default="")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("outreach.urls")),
     path("", include("effects.urls")),
     path("", include("projects.urls")),
+    path("", include("mailboxes.urls")),
     path("", include("privacy.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboards.urls")),

@@ -65,6 +65,22 @@ class OutboundEmail(models.Model):
         blank=True,
         help_text=_("When the last attempt handed the email to the mail server."),
     )
+    # Threading (issue 20): what the email is about ("referrals.AdviceRequest:42"), so that a reply whose
+    # In-Reply-To or References names this email's Message-ID lands on it; and the headers it goes out with.
+    message_id = models.CharField(_("Message-ID"), max_length=300, blank=True, db_index=True)
+    thread = models.CharField(_("thread"), max_length=80, blank=True, db_index=True)
+    headers = models.JSONField(
+        _("headers"),
+        default=dict,
+        blank=True,
+        help_text=_("In-Reply-To, References, Reply-To and Auto-Submitted, as the email carries them."),
+    )
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Files sent with the email: their names in the attachments storage."),
+    )
 
     objects = OutboundEmailQuerySet.as_manager()
 

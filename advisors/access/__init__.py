@@ -24,7 +24,8 @@ referrals, saved views, need categories, canned replies), `outreach` (campaigns,
 follow-ups, calendar feeds), `oversight` (regional goals, the retention job, the audit log), `effects`
 (export outcomes), `surveys` (satisfaction and follow-up surveys), `national` (the national roll-up),
 `projects` (EU-funded projects, their participating companies and de minimis aid) and `statistics`
-(official county statistics and their import log).
+(official county statistics and their import log), `mailboxes` (mailboxes, the messages taken from
+them, and the files on a request).
 Importing the package registers every policy.
 """
 
@@ -74,6 +75,7 @@ from .oversight import RegionalGoalPolicy, RetentionRunPolicy, AuditEntryPolicy
 from . import effects, surveys, national  # noqa: F401 - issue 18: outcomes, surveys, national figures
 from . import projects  # noqa: F401 - issue 19: EU-funded projects, participations, de minimis aid
 from . import statistics  # noqa: F401 - issue 19: official regional statistics and their imports
+from . import mailboxes  # noqa: F401 - issue 20: mailboxes, inbound messages and attachments
 # isort: on
 
 __all__ = [

@@ -331,6 +331,15 @@ class Contact(models.Model):
         blank=True,
         help_text=_("The person asked not to be sent surveys or requests to confirm outcomes."),
     )
+    email_bouncing_since = models.DateTimeField(
+        _("email bouncing since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Mail to the address came back undelivered (a bounce). Cleared when the address changes."
+        ),
+    )
+    email_bounce_reason = models.CharField(_("bounce reason"), max_length=300, blank=True)
     anonymised_at = models.DateTimeField(
         _("anonymised"),
         null=True,

@@ -3,7 +3,7 @@
 `needs` (NeedCategory: what a company needs help with), `requests` (AdviceRequest, its reference counter and
 its timeline, RequestEvent), `inbox` (InboxView, SavedView), `referrals` (Referral, CoHandling and what they
 write on a company's timeline), `catalogue` (Service and its eligibility criteria) and `replies` (CannedReply:
-texts for writing to companies, with placeholders).
+texts for writing to companies, with placeholders) and `attachments` (Attachment: files on a request).
 """
 
 # isort: off
@@ -15,11 +15,13 @@ from .inbox import InboxView, SavedView
 from .referrals import CoHandling, CompanyEventKind, Referral, ReferralQuerySet
 from .catalogue import Criterion, Eligibility, Mismatch, Service, ServiceQuerySet
 from .replies import CannedReply, CannedReplyQuerySet, Placeholder
+from .attachments import Attachment
 # isort: on
 
 __all__ = [
     "AdviceRequest",
     "AdviceRequestQuerySet",
+    "Attachment",
     "CannedReply",
     "CannedReplyQuerySet",
     "CoHandling",

@@ -249,6 +249,7 @@ class RequestEvent(models.Model):
         REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
         REFERRAL_DECLINED = "referral_declined", _("Referral declined")
         REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
+        EMAIL_BOUNCED = "email_bounced", _("Email to the company bounced")
 
     class Visibility(models.TextChoices):
         ALL_PARTNERS = "all", _("All partners")
