@@ -11,6 +11,11 @@ WORKDIR /app
 RUN groupadd --system app \
     && useradd --system --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
 
+# libmagic: attachments are checked by their content (python-magic), not by their names.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libmagic1 \
+    && rm -rf /var/lib/apt/lists/*
+
 # Runtime dependencies only; the test and lint tools are in requirements-dev.lock.
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
@@ -32,8 +37,9 @@ RUN DEBUG=false \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput
 
-# The code stays owned by root. Only .run (the embedded filesystem broker, unused with Redis) is writable.
-RUN mkdir -p .run && chown app:app .run
+# The code stays owned by root. Only .run (the embedded filesystem broker, unused with Redis) and the
+# attachments (outside the web root; a volume in docker-compose.yml) are writable.
+RUN mkdir -p .run /var/lib/exportcenter/attachments && chown app:app .run /var/lib/exportcenter/attachments
 
 USER app
 

@@ -14,7 +14,7 @@ ENV_SITE_URL := $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null | tail -n 1 | 
 RUN_HOST := $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
 RUN_SITE_URL := $(or $(SITE_URL),$(ENV_SITE_URL),http://$(RUN_HOST):$(PORT))
 
-.PHONY: run test lint audit format messages check-translations migrations worker beat lock clean help screenshots
+.PHONY: venv run test lint audit format messages check-translations migrations worker beat lock clean help screenshots
 
 help:
 	@echo "make run       start the portal (SQLite + embedded Celery unless DATABASE_URL/REDIS_URL are set)"
@@ -31,6 +31,8 @@ $(STAMP): requirements-dev.lock
 	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
+
+venv: $(STAMP)
 
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --statistics --domain=django --input-file=$< --output-file=$@

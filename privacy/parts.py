@@ -25,7 +25,7 @@ from outreach.models import Activity, CampaignMember, FollowUp
 from referrals import status_links
 from referrals.models import AdviceRequest, Referral, RequestEvent
 
-from . import project_parts
+from . import mail_parts, project_parts
 
 
 def anonymised_label(kind: str = "person") -> str:
@@ -512,6 +512,13 @@ def register_parts() -> None:
         ),
         Part("de_minimis_aid", _("De minimis aid"), project_parts.collect_aid, None, order=77),
         Part("emails", _("Email sent to the person"), collect_emails, erase_emails, order=80),
+        Part(
+            "inbound_emails",
+            _("Email from the person"),
+            mail_parts.collect_inbound_messages,
+            mail_parts.erase_inbound_messages,
+            81,
+        ),
         Part("survey_answers", _("Survey answers"), collect_survey_answers, erase_survey_answers, order=910),
     ]:
         register(part)
