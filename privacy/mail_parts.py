@@ -1,9 +1,9 @@
 """What the mailboxes app (issue 20) holds about one person: the emails they sent to a mailbox.
 
 Found by the sender's address (any address of the person) or by the person's requests. The export gives
-each message as the portal read it (who, when, subject, the text); erasure clears what quotes the person (the
-sender's name and address, subject, text, HTML, headers) and keeps the row, so that the mailbox's count and the
-Message-ID (which stops the message being taken again from the mailbox) stay.
+each message as the portal read it (who, when, subject, the text). Erasure clears what quotes the person
+(the sender's name and address, subject, text, HTML, headers) and keeps the row, so that the mailbox's
+count and the Message-ID (which stops the message being taken again from the mailbox) stay.
 """
 
 from django.db.models import Q
