@@ -17,7 +17,8 @@ from exportcenter.locks import wait_for_lock
 from exportcenter.workdays import end_of_next_working_day, local_date
 
 from .. import notices
-from ..models import AdviceRequest, ReferenceCounter, RequestEvent
+from ..models import AdviceRequest, Attachment, ReferenceCounter, RequestEvent
+from . import attachments
 
 
 def next_reference(year: int) -> tuple[int, str]:
@@ -56,6 +57,8 @@ class Submission:
     preferred_contact_method: str
     idempotency_key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Files sent with the form, checked by it (referrals.forms.attachments): kept on the "created" entry.
+    files: list[Any] = field(default_factory=list)
 
     def company_profile(self) -> dict[str, Any]:
         """What the SME says about its company, kept on the request and compared with the register."""
@@ -122,7 +125,7 @@ def submit_request(*, submission: Submission) -> AdviceRequest:
     key = _idempotency_key(submission)
     fingerprint = _fingerprint(submission)
     try:
-        with transaction.atomic():
+        with attachments.removed_on_failure(), transaction.atomic():
             # Concurrent submissions of the same request queue here (the lock ends with the transaction),
             # so the second one sees the first one's committed request and returns it.
             wait_for_lock(f"intake:{fingerprint}")
@@ -195,21 +198,32 @@ def _create_request(submission: Submission, key: str | None, fingerprint: str = 
         fingerprint=fingerprint,
     )
     request.needs.set(submission.needs)
-    RequestEvent.objects.create(
+    created = RequestEvent.objects.create(
         request=request, kind=RequestEvent.Kind.CREATED, data={"channel": request.channel}
     )
+    # Before the confirmation is written: it may carry the files (referrals.notices).
+    attachments.store(request=request, event=created, files=submission.files, source=Attachment.Source.FORM)
     notices.confirmation_to_company(request)
     notices.new_request(request)
     return request
 
 
+def reply_from_company(
+    *, request: AdviceRequest, body: str, files=(), source: str = Attachment.Source.STATUS_PAGE
+) -> RequestEvent:
+    """The SME writes on its status page (or by email). It lands on the timeline, with its files; the owner
+    (or triage) is told."""
+    with attachments.removed_on_failure():
+        return _reply_from_company(request=request, body=body, files=files, source=source)
+
+
 @transaction.atomic
-def reply_from_company(*, request: AdviceRequest, body: str) -> RequestEvent:
-    """The SME writes on its status page. It lands on the timeline; the owner (or triage) is told."""
+def _reply_from_company(*, request: AdviceRequest, body: str, files, source: str) -> RequestEvent:
     request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
     event = RequestEvent.objects.create(
         request=request, kind=RequestEvent.Kind.MESSAGE_FROM_COMPANY, body=body
     )
+    attachments.store(request=request, event=event, files=files, source=source)
     if request.status == AdviceRequest.Status.WAITING_FOR_COMPANY:
         request.status = AdviceRequest.Status.IN_PROGRESS
         request.version += 1
