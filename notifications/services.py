@@ -1,13 +1,17 @@
 """Queue and deliver email through the outbox. Delivery runs in Celery tasks, never in a web request."""
 
 import hashlib
+import hmac
+import json
 import logging
+import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
@@ -27,11 +31,22 @@ MAX_ATTEMPTS = 8
 
 
 def queue_email(
-    *, to: str, subject: str, body_text: str, body_html: str = "", key: str | None = None
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    key: str | None = None,
+    thread: str = "",
+    headers: dict[str, str] | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboundEmail:
     """Write the email to the outbox and deliver it after the surrounding transaction commits.
 
-    With a `key`, a second call for the same key returns the first email and queues nothing.
+    With a `key`, a second call for the same key returns the first email and queues nothing. The email's
+    Message-ID is made now (`new_message_id`) and kept on the row: every attempt sends the same one, and a
+    reply naming it finds the `thread`. `headers`: In-Reply-To, References, Reply-To, Auto-Submitted (others
+    are ignored). `attachments`: [{"name", "path", "content_type"}], `path` in the "attachments" storage.
     """
     if key is not None:
         existing = OutboundEmail.objects.filter(key=key).first()
@@ -45,12 +60,43 @@ def queue_email(
                 subject=" ".join(subject.split())[:300],
                 body_text=body_text,
                 body_html=body_html,
+                message_id=new_message_id(key),
+                thread=thread[:80],
+                headers=_allowed_headers(headers),
+                attachments=list(attachments or []),
             )
     except IntegrityError:
         # A concurrent caller queued the same key first; theirs is the one.
         return OutboundEmail.objects.get(key=key)
     transaction.on_commit(lambda: _enqueue(task("notifications.tasks.deliver_email"), email.pk))
     return email
+
+
+# The headers a caller may set (the rest are the mail library's); values are one line, no CR or LF.
+THREAD_HEADERS = ("In-Reply-To", "References", "Reply-To", "Auto-Submitted")
+
+
+def _allowed_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    clean = {}
+    for name, value in (headers or {}).items():
+        if name in THREAD_HEADERS and value:
+            clean[name] = " ".join(str(value).split())[:2000]
+    return clean
+
+
+def _mail_domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "exportcenter.localhost"
+
+
+def new_message_id(key: str | None = None) -> str:
+    """A Message-ID nobody can guess: an HMAC (SECRET_KEY) of the email's key, or of a random token.
+
+    A reply's In-Reply-To that names it therefore names an email the portal sent (mailboxes.ingest trusts
+    it to thread the reply onto the request).
+    """
+    seed = f"outbox:{key}" if key else f"outbox-random:{secrets.token_hex(16)}"
+    digest = hmac.new(settings.SECRET_KEY.encode(), seed.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"<{digest}@{_mail_domain()}>"
 
 
 @dataclass(frozen=True)
@@ -78,6 +124,7 @@ def queue_emails(drafts: list[EmailDraft]) -> list[int]:
                 subject=" ".join(draft.subject.split())[:300],
                 body_text=draft.body_text,
                 body_html=draft.body_html,
+                message_id=new_message_id(draft.key),
             )
             for draft in drafts
         ],
@@ -119,15 +166,17 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def message_id(email: OutboundEmail) -> str:
-    """A Message-ID that stays the same for every attempt at one outbox row.
+    """The email's Message-ID: the same for every attempt at one outbox row.
 
-    An email whose outcome was unknown (the worker died after the mail server took the message, before
-    the row was marked sent) may be sent again: with the same Message-ID, so that the two copies can be
-    told to be one email. Ordinary mail servers still deliver both.
+    Made when the email was queued (`new_message_id`) and kept on the row. An email whose outcome was
+    unknown (the worker died after the mail server took the message, before the row was marked sent) may be
+    sent again: with the same Message-ID, so that the two copies can be told to be one email. Ordinary mail
+    servers still deliver both. Rows queued before issue 20 have none stored: theirs is derived from the row.
     """
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "exportcenter.localhost"
+    if email.message_id:
+        return email.message_id
     digest = hashlib.sha256((email.key or str(email.pk)).encode()).hexdigest()[:16]
-    return f"<outbox.{email.pk}.{digest}@{domain}>"
+    return f"<outbox.{email.pk}.{digest}@{_mail_domain()}>"
 
 
 # What one attempt did: sent; skipped (not pending); failed (the mail server refused, or could not be
@@ -174,7 +223,7 @@ def _claim_sql() -> str:
     """
     q = connection.ops.quote_name
     table = q(OutboundEmail._meta.db_table)
-    columns = ("id", "key", "to", "subject", "body_text", "body_html")
+    columns = ("id", "key", "to", "subject", "body_text", "body_html", "message_id", "headers", "attachments")
     changes = (
         f"{q('status')} = %s, {q('sending_since')} = %s, "
         f"{q('attempts')} = {table}.{q('attempts')} + 1, {q('last_error')} = ''"
@@ -208,7 +257,60 @@ def _claim(email_id: int) -> OutboundEmail | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return OutboundEmail(pk=row[0], key=row[1], to=row[2], subject=row[3], body_text=row[4], body_html=row[5])
+    return OutboundEmail(
+        pk=row[0],
+        key=row[1],
+        to=row[2],
+        subject=row[3],
+        body_text=row[4],
+        body_html=row[5],
+        message_id=row[6],
+        headers=_json(row[7], {}),
+        attachments=_json(row[8], []),
+    )
+
+
+def _json(value, default):
+    """A JSON column read by raw SQL: text on SQLite (and with Django's psycopg set-up), decoded elsewhere."""
+    if value is None:
+        return default
+    if isinstance(value, str | bytes):
+        return json.loads(value)
+    return value
+
+
+def _message(email: OutboundEmail, mail_connection) -> EmailMultiAlternatives:
+    """The email as it goes out: its Message-ID, threading headers, Reply-To and attachments."""
+    headers = {"Message-ID": message_id(email)}
+    headers.update(
+        {
+            name: value
+            for name, value in (email.headers or {}).items()
+            if name in THREAD_HEADERS and name != "Reply-To"
+        }
+    )
+    reply_to = (email.headers or {}).get("Reply-To")
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        reply_to=[reply_to] if reply_to else None,
+        headers=headers,
+        connection=mail_connection,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    if email.attachments:
+        storage = storages["attachments"]
+        for item in email.attachments:
+            with storage.open(item["path"], "rb") as handle:
+                message.attach(
+                    item.get("name") or "attachment",
+                    handle.read(),
+                    item.get("content_type") or "application/octet-stream",
+                )
+    return message
 
 
 # The mail server answered: it refused this message (a definite "not sent").
@@ -228,16 +330,11 @@ def _deliver(email_id: int, mail_connection) -> str:
     email = _claim(email_id)
     if email is None:
         return SKIPPED
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
-        headers={"Message-ID": message_id(email)},
-        connection=mail_connection,
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message = _message(email, mail_connection)
+    except OSError as exc:  # an attachment could not be read (storage down): try again later
+        _record_failure(email_id, f"{exc.__class__.__name__}: {exc}"[:500])
+        return FAILED
     try:
         message.send()
     except REFUSED as exc:

@@ -24,7 +24,7 @@ from advisors.selectors import queue_people, queues, triage_recipients
 from notifications import kinds
 from notifications.services import email_address, queue_email, tell
 
-from . import status_links
+from . import status_links, threading
 from .models import AdviceRequest, Referral
 
 
@@ -92,8 +92,9 @@ def _request_params(request: AdviceRequest, **extra) -> dict[str, Any]:
 
 def new_request(request: AdviceRequest) -> None:
     """A new request: the operating organisation's queue, and its functional address."""
+    # A request that arrived in an organisation's own mailbox is in its queue already: its people hear too.
     tell(
-        recipients=triage_recipients(request.region),
+        recipients=triage_recipients(request.region) + queue_people(request.owner_organisation_id),
         kind=Kind.NEW_REQUEST,
         params=_request_params(request),
         key=f"new-request:{request.pk}",
@@ -222,11 +223,48 @@ def referral_withdrawn(referral: Referral) -> None:
 # --- The company -----------------------------------------------------------------------------------
 
 
-def _email_company(request: AdviceRequest, *, key: str, template: str, html: bool = False, **context) -> None:
-    """An email to the request's contact, in the request's language, with the status link."""
+def _attachments_of(event) -> list[dict[str, str]]:
+    """The event's files that may go with the email: kept (not refused, not erased), at most
+    ATTACHMENT_EMAIL_MAX_BYTES together; the rest are on the company's page."""
+    if event is None:
+        return []
+    files, total = [], 0
+    for attachment in event.attachments.order_by("created_at", "pk"):
+        if not attachment.is_available or total + attachment.size > settings.ATTACHMENT_EMAIL_MAX_BYTES:
+            continue
+        total += attachment.size
+        files.append(
+            {"name": attachment.name, "path": attachment.file.name, "content_type": attachment.content_type}
+        )
+    return files
+
+
+def _email_company(
+    request: AdviceRequest,
+    *,
+    key: str,
+    template: str,
+    html: bool = False,
+    event=None,
+    replying_to_event=None,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> None:
+    """An email to the request's contact, in the request's language, with the status link.
+
+    It threads (referrals.threading): a Message-ID kept on the outbox row, In-Reply-To and References, the
+    reference in the subject (every subject template carries it), and a Reply-To that routes the company's
+    answer back to this request when a mailbox receives replies.
+    """
     if request.contact is None or not request.contact.email:
         return
-    context = {"request": request, "status_url": status_links.status_url(request), **context}
+    thread = threading.thread_headers(request, replying_to_event=replying_to_event)
+    context = {
+        "request": request,
+        "status_url": status_links.status_url(request),
+        "can_reply": bool(thread.get("Reply-To")),
+        **context,
+    }
     with translation.override(request.language):
         queue_email(
             key=key,
@@ -234,6 +272,9 @@ def _email_company(request: AdviceRequest, *, key: str, template: str, html: boo
             subject=render_to_string(f"referrals/email/{template}_subject.txt", context),
             body_text=render_to_string(f"referrals/email/{template}.txt", context),
             body_html=render_to_string(f"referrals/email/{template}.html", context) if html else "",
+            thread=threading.thread_of(request),
+            headers={**thread, **(headers or {})},
+            attachments=_attachments_of(event),
         )
 
 
@@ -241,8 +282,27 @@ def confirmation_to_company(request: AdviceRequest) -> None:
     _email_company(request, key=f"request-confirmation:{request.pk}", template="confirmation", html=True)
 
 
+def confirmation_of_email(request: AdviceRequest, *, in_reply_to: str = "") -> None:
+    """The confirmation of a request that came by email: an answer to that email (it threads with it, its
+    subject is "Re: …" with the reference), marked automatic (`Auto-Submitted: auto-replied`, RFC 3834) so
+    that the sender's auto-responder does not answer it."""
+    headers = {"Auto-Submitted": "auto-replied"}
+    if in_reply_to:
+        root = threading.root_message_id(request)
+        headers.update({"In-Reply-To": in_reply_to, "References": f"{in_reply_to} {root}"})
+    subject = " ".join(((request.submitted or {}).get("email") or {}).get("subject", "").split())
+    _email_company(
+        request,
+        key=f"request-confirmation:{request.pk}",
+        template="confirmation_email",
+        headers=headers,
+        original_subject=subject[:200],
+    )
+
+
 def message_to_company(request: AdviceRequest, event) -> None:
-    _email_company(request, key=f"request-message:{event.pk}", template="message", message=event)
+    """The advisor's message: it answers the company's last email (In-Reply-To), with its files attached."""
+    _email_company(request, key=f"request-message:{event.pk}", template="message", message=event, event=event)
 
 
 # --- The words: registered with the notification centre (ReferralsConfig.ready) -----------------------
