@@ -21,13 +21,15 @@ returns is free of NUL bytes and lone surrogates, so it can go into PostgreSQL a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from email.header import decode_header
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -108,10 +110,23 @@ def clean(value, limit: int | None = None) -> str:
         if raw is not None:
             text = _decode_bytes(raw, None)
     text = text.replace("\x00", "")
+    if _C1.search(text):
+        # C1 controls are Windows-1252 text labelled ISO-8859-1 (an en dash as =96): read them as Windows-1252.
+        text = _C1.sub(_from_cp1252, text)
     text = text.encode("utf-8", "replace").decode("utf-8", "replace")
     if limit is not None and len(text) > limit:
         text = text[:limit]
     return text
+
+
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _from_cp1252(match: re.Match) -> str:
+    try:
+        return match.group().encode("latin-1").decode("cp1252")
+    except UnicodeError:
+        return ""
 
 
 def _only_escapes(text: str) -> bool:
@@ -150,17 +165,19 @@ def _codec(charset: str | None) -> str | None:
 
 
 def _decode_bytes(data: bytes, charset: str | None) -> str:
+    """Bytes as text: the declared charset, else UTF-8, else Windows-1252 (which reads nearly any byte)."""
     codec = _codec(charset)
     if codec:
         try:
             return data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if codec:
+    if codec != "utf-8":
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if codec and codec not in ("utf-8", "ascii"):
         try:
             return data.decode(codec, "replace")
         except LookupError:
@@ -168,17 +185,31 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
     return data.decode("cp1252", "replace")
 
 
-def _decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded words by hand, charset by charset (the fallback for broken headers)."""
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
+
+
+def _decode_word(match: re.Match) -> str:
+    charset, encoding, encoded = match.group(1).split("*", 1)[0], match.group(2).upper(), match.group(3)
     try:
-        value = re.sub(r"\r?\n[ \t]+", " ", str(value))
-        pieces = []
-        for chunk, charset in decode_header(value):
-            if isinstance(chunk, bytes):
-                pieces.append(_decode_bytes(chunk, charset))
-            else:
-                pieces.append(chunk)
-        text = "".join(pieces)
+        if encoding == "B":
+            padded = encoded + "=" * (-len(encoded) % 4)
+            data = base64.b64decode(padded, validate=True)
+        else:
+            data = quopri.decodestring(encoded.replace("_", " ").encode("ascii", "replace"), header=True)
+    except (binascii.Error, ValueError):
+        return match.group(0)  # not decodable: shown as it came
+    return _decode_bytes(data, charset)
+
+
+def _decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words by hand, word by word, each charset falling back to UTF-8 and then
+    Windows-1252 (the fallback for headers the stdlib cannot decode). A word that is not valid base64 or
+    quoted-printable stays as it came."""
+    try:
+        text = re.sub(r"\r?\n[ \t]+", " ", str(value))
+        text = _BETWEEN_WORDS.sub(r"\1", text)  # whitespace between two encoded words is not text
+        text = _ENCODED_WORD.sub(_decode_word, text)
     except Exception:
         text = str(value)
     return clean(text)
@@ -207,8 +238,12 @@ def _header(msg: Message, name: str) -> str:
         if value is None:
             return ""
         text = str(value)
-        if "=?" in text:  # an encoded word the policy left alone (broken charset, bad placement)
-            text = _decode_words(text)
+        if "=?" in text or "\ufffd" in text:
+            # An encoded word the policy left alone (bad placement, unknown charset) or decoded to U+FFFD
+            # (ISO-8859-1 bytes labelled UTF-8): decode the raw value word by word with our fallbacks.
+            raw = _raw_values(msg, name)
+            if raw and "=?" in raw[0]:
+                text = _decode_words(raw[0])
         return clean(text)
     except Exception:  # a header the policy cannot build: decode the raw value
         raw = _raw_values(msg, name)
@@ -235,13 +270,29 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
                 pairs.append((_decode_words(display), addr))
     result = []
     for display, addr in pairs:
-        addr = clean(addr).strip().strip("<>").lower()
-        if addr and "@" not in addr:
-            addr = ""
-        result.append((_one_line(display), addr[:320]))
+        result.append((_one_line(display), _address(addr)))
     return result
 
 
+def _address(value: str) -> str:
+    """One address: the domain lower-cased, the local part as given (a signed plus-address is case-sensitive).
+
+    An address the header parser could not separate from its display name (an unbalanced quote) is found
+    in the text. "" when there is none."""
+    value = clean(value).strip().strip("<>").strip()
+    if not _EMAIL_FULL.match(value):
+        found = _EMAIL.findall(value)
+        value = found[-1] if found else ""
+    if not value:
+        return ""
+    local, _at, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"[:320]
+
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
+)
+_EMAIL_FULL = re.compile(r"^[^\s@<>\"(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*$")
 _ID = re.compile(r"<[^<>\s]{1,490}>")
 
 
@@ -519,9 +570,6 @@ _BOUNCE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _DAEMON = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.IGNORECASE)
-_EMAIL = re.compile(
-    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
-)
 
 
 def _auto_reply(msg: Message, subject: str, content_type: str, report_type: str) -> str:
@@ -555,6 +603,8 @@ def _status_reason(block: Message) -> str:
     status = clean(block.get("Status", "")).strip()
     diagnostic = clean(block.get("Diagnostic-Code", "")).strip()
     diagnostic = re.sub(r"^\s*(?:smtp|x-unix|x-postfix|X-Postfix)\s*;\s*", "", diagnostic, flags=re.I)
+    if status and status in diagnostic:
+        status = ""
     return _one_line(" ".join(item for item in (status, diagnostic) if item))
 
 
@@ -696,6 +746,7 @@ def _parse(raw: bytes) -> ParsedMessage:
 
     froms = _addresses(msg, "From") or _addresses(msg, "Sender")
     from_name, from_address = froms[0] if froms else ("", "")
+    from_address = from_address.lower()
     if not from_address and froms:
         from_name = from_name or froms[0][0]
     to = []
@@ -707,7 +758,7 @@ def _parse(raw: bytes) -> ParsedMessage:
     for name in ("Delivered-To", "X-Original-To", "Envelope-To"):
         for value in _raw_values(msg, name):
             for address in _EMAIL.findall(clean(value)):
-                address = address.lower()
+                address = _address(address)
                 if address not in delivered:
                     delivered.append(address)
     reply_tos = [address for _display, address in _addresses(msg, "Reply-To") if address]

@@ -253,7 +253,9 @@ class _TextMaker(HTMLParser):
                 self._write(part)
             return
         text = re.sub(r"[ \t\r\n\f\v]+", " ", data.replace("\xa0", " "))
-        if not "".join(self.current).strip() or (self.current and self.current[-1].endswith(" ") and text.startswith(" ")):
+        if not "".join(self.current).strip() or (
+            self.current and self.current[-1].endswith(" ") and text.startswith(" ")
+        ):
             text = text.lstrip()
         self._write(text)
 
