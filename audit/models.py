@@ -39,6 +39,10 @@ class Action(models.TextChoices):
     DE_MINIMIS_OVERRIDE = "de_minimis_override", _("De minimis ceiling passed")
     UNDERTAKING_LINKED = "undertaking_link", _("Companies linked as one undertaking")
     UNDERTAKING_UNLINKED = "undertaking_unlink", _("Undertaking link removed")
+    VIRUS_FOUND = "virus_found", _("Virus found in a file")
+    MAILBOX_CREATED = "mailbox_created", _("Mailbox connected")
+    MAILBOX_CHANGED = "mailbox_changed", _("Mailbox changed")
+    REQUEST_COMPANY_CHANGED = "request_company_changed", _("Request moved to another company")
 
 
 class Channel(models.TextChoices):

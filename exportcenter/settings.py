@@ -626,6 +626,9 @@ SPECTACULAR_SETTINGS = {
     # One name for the language choices that several models share.
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "exportcenter.settings.LANGUAGES",
+        "MailboxKindEnum": "mailboxes.models.Mailbox.Kind",
+        "InboundMessageOutcomeEnum": "mailboxes.models.InboundMessage.Outcome",
+        "OutcomeEnum": "referrals.models.AdviceRequest.Outcome",
         "ConsentMethodEnum": "referrals.models.Referral.ConsentMethod",
         "ReferralScopeEnum": "referrals.models.Referral.Scope",
         "RequestStatusEnum": "referrals.models.AdviceRequest.Status",

@@ -7,5 +7,6 @@ class MailboxesConfig(AppConfig):
     verbose_name = _("Email as a channel")
 
     def ready(self):
-        # The request page's email panel, and the reply address that referrals put on emails to companies.
-        from . import registrations  # noqa: F401
+        # The system checks (mailboxes.E001, mailboxes.W001); the request page's email panel and the reply
+        # address that referrals put on emails to companies.
+        from . import checks, registrations  # noqa: F401

@@ -172,6 +172,9 @@ class Message:
     from_company: bool
     author: str  # who wrote it: the advisor and organisation, or the company
     is_request: bool = False  # the description the company sent with its request
+    # Its timeline entry (its files, and whether it came by email); for the request's description, the
+    # CREATED entry. The view prefetches the timeline's attachments, so reading them is no query.
+    event: RequestEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -192,17 +195,20 @@ def conversation(
     company = request.company.name
     messages = []
     if request.description:
-        messages.append(Message(request.created_at, request.description, True, company, is_request=True))
+        created = next((event for event in timeline if event.kind == RequestEvent.Kind.CREATED), None)
+        messages.append(
+            Message(request.created_at, request.description, True, company, is_request=True, event=created)
+        )
     for event in timeline:
         if event.kind not in CONVERSATION_KINDS:
             continue
         if event.kind == RequestEvent.Kind.MESSAGE_FROM_COMPANY:
-            messages.append(Message(event.created_at, event.body, True, company))
+            messages.append(Message(event.created_at, event.body, True, company, event=event))
         else:
             author = event.actor.full_name if event.actor else ""
             if event.organisation:
                 author = f"{author}, {event.organisation}" if author else str(event.organisation)
-            messages.append(Message(event.created_at, event.body, False, author))
+            messages.append(Message(event.created_at, event.body, False, author, event=event))
     cut = max(len(messages) - latest, 0)
     return Conversation(earlier=messages[:cut], latest=messages[cut:])
 

@@ -25,6 +25,9 @@ from reference.loader import load_reference_data, reference_data_loaded
 from tests.clock import STOCKHOLM
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
 
+# Fixtures of the real servers the mail tests use (dovecot, clamd) and the attachments storage per test.
+pytest_plugins = ["tests.clamd", "tests.dovecot", "tests.attachments"]
+
 REDIS_DATABASES = 16  # Redis's default `databases`
 
 

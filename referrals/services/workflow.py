@@ -10,7 +10,8 @@ from django.utils import timezone
 from exportcenter.errors import Stale
 
 from .. import notices
-from ..models import AdviceRequest, RequestEvent
+from ..models import AdviceRequest, Attachment, RequestEvent
+from . import attachments
 
 # --- Working a request ------------------------------------------------------------------------------
 #
@@ -242,12 +243,17 @@ def add_note(
 
 
 @transaction.atomic
-def message_company(*, request: AdviceRequest, by, body: str, expected_version: int | None) -> RequestEvent:
-    """Write to the company: on its status page, and by email (through the outbox, after commit)."""
+def message_company(
+    *, request: AdviceRequest, by, body: str, expected_version: int | None, files=()
+) -> RequestEvent:
+    """Write to the company: on its status page, and by email (through the outbox, after commit). The
+    files (checked by the form) are kept before the email is written, so that it carries them."""
     request = _locked(request, expected_version)
     fields = _stamp_first_response(request, by)
     _save(request, *fields)
     event = _event(request, RequestEvent.Kind.MESSAGE_TO_COMPANY, by, body=body)
+    if files:
+        attachments.store(request=request, event=event, files=files, source=Attachment.Source.ADVISOR, by=by)
     notices.message_to_company(request, event)
     return event
 
