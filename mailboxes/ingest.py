@@ -42,11 +42,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from companies.models import Contact
+from exportcenter.clamav import ScannerUnavailable
 from exportcenter.locks import wait_for_lock
 from notifications.models import OutboundEmail
 from referrals import services as referral_services
 from referrals import threading
 from referrals.models import AdviceRequest, Attachment, RequestEvent
+from referrals.services import attachments as attachment_service
 from referrals.services.email_intake import request_from_email
 
 from . import matching
@@ -74,24 +76,13 @@ def _store_attachments(*, request, event, files):
     """The email's files on the request, through the attachments service (scan, allow-list, storage)."""
     if not files:
         return []
-    try:
-        from referrals.services import attachments
-    except ImportError:  # pragma: no cover - until referrals.services.attachments lands
-        logger.warning("referrals.services.attachments is missing: %s files not kept.", len(files))
-        return []
-    return attachments.store(request=request, event=event, files=list(files), source=Attachment.Source.EMAIL)
+    return attachment_service.store(
+        request=request, event=event, files=list(files), source=Attachment.Source.EMAIL
+    )
 
 
-def _retry_later() -> tuple[type[BaseException], ...]:
-    """Errors after which the message is tried again (nothing was written): the database, the scanner."""
-    errors: list[type[BaseException]] = [DatabaseError]
-    try:
-        from exportcenter.clamav import ScannerUnavailable
-
-        errors.append(ScannerUnavailable)
-    except ImportError:  # pragma: no cover - until exportcenter.clamav lands
-        pass
-    return tuple(errors)
+# Errors after which the message is tried again (nothing was written): the database, the virus scanner.
+RETRY_LATER = (DatabaseError, ScannerUnavailable)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -120,7 +111,8 @@ def take(mailbox: Mailbox, raw: bytes, *, uid: int | None = None, uidvalidity: i
     if (existing := _existing(mailbox, message_id, uid, uidvalidity)) is not None:
         return Taken(existing, False)
     try:
-        with transaction.atomic():
+        # Files written for a transaction that rolls back are deleted again.
+        with attachment_service.removed_on_failure(), transaction.atomic():
             # Two workers taking the same message queue here; the second sees the first's row.
             wait_for_lock(f"inbound:{mailbox.pk}:{message_id}")
             if (existing := _existing(mailbox, message_id, uid, uidvalidity)) is not None:
@@ -133,7 +125,7 @@ def take(mailbox: Mailbox, raw: bytes, *, uid: int | None = None, uidvalidity: i
         if existing is None:
             raise
         return Taken(existing, False)
-    except _retry_later():
+    except RETRY_LATER:
         raise
     except Exception as exc:
         logger.exception("Message %s in mailbox %s could not be taken.", message_id, mailbox.pk)

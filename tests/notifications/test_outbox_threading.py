@@ -12,6 +12,7 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from notifications import services
 from notifications.models import OutboundEmail
+from tests.attachments import *  # noqa: F403 - the attachments storage in a temporary folder
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,6 @@ def test_attachments_are_read_from_the_attachments_storage():
     assert services.deliver(email.pk) is True
     [sent] = mail.outbox
     assert sent.attachments == [("offert.pdf", b"%PDF-1.4 test", "application/pdf")]
-    storages["attachments"].delete(path)
 
 
 def test_an_attachment_that_cannot_be_read_leaves_the_email_pending():
