@@ -12,6 +12,7 @@ from notifications import api as notifications_api
 from outreach import api as outreach_api
 from privacy import api as privacy_api
 from referrals import api as referrals_api
+from referrals.api import attachments as attachments_api
 from referrals.api import catalogue as catalogue_api
 from referrals.api import needs as needs_api
 from referrals.api import replies as replies_api
@@ -23,6 +24,7 @@ router.register("companies", companies_api.CompanyViewSet, basename="api-company
 router.register("contacts", companies_api.ContactViewSet, basename="api-contact")
 router.register("requests", referrals_api.RequestViewSet, basename="api-request")
 router.register("referrals", referrals_api.ReferralViewSet, basename="api-referral")
+router.register("attachments", attachments_api.AttachmentViewSet, basename="api-attachment")
 router.register("organisations", advisors_api.OrganisationViewSet, basename="api-organisation")
 router.register("services", catalogue_api.ServiceViewSet, basename="api-service")
 router.register("campaigns", outreach_api.CampaignViewSet, basename="api-campaign")

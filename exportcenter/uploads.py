@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import magic
 from django.conf import settings
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -205,3 +206,21 @@ def inspect(stream: BinaryIO, *, name: str, size: int, email: bool = False) -> I
 def type_label(content_type: str) -> str:
     """A type in words ("Word document"), or the type itself when it has no name here."""
     return str(allowed_types(email=True).get(content_type, content_type))
+
+
+def download_response(field_file, name: str):
+    """A stored file as a download, never shown inline: a neutral type, nosniff, and not cached.
+
+    Raises FileNotFoundError when the storage no longer has it (the caller answers 404).
+    """
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise FileNotFoundError(str(error)) from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=safe_name(name), content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -198,3 +198,43 @@ class CannedReplyAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["version"])
+
+
+from .models import Attachment  # noqa: E402
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Read only: files come through the forms and email, go through privacy's erasure, and are downloaded
+    only through the access-checked views (the admin shows no link to the file)."""
+
+    list_display = ["name", "request", "source", "content_type", "size", "scan", "created_at", "erased_at"]
+    list_filter = ["source", "scan"]
+    list_select_related = ["request"]
+    search_fields = ["public_id", "request__reference", "sha256"]
+    date_hierarchy = "created_at"
+    fields = [
+        "public_id",
+        "request",
+        "event",
+        "name",
+        "content_type",
+        "size",
+        "sha256",
+        "source",
+        "scan",
+        "scan_detail",
+        "uploaded_by",
+        "created_at",
+        "erased_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, inbox, intake, referrals, replies
+from .views import attachments, catalogue, inbox, intake, referrals, replies
 
 app_name = "referrals"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("help-me-export/", intake.request_help, name="request_help"),
     path("help-me-export/sent/<str:token>/", intake.request_sent, name="request_sent"),
     path("status/<str:token>/", intake.status, name="status"),
+    path(
+        "status/<str:token>/attachments/<uuid:attachment_id>/",
+        attachments.company_download,
+        name="company_attachment",
+    ),
     path("privacy/", intake.privacy, name="privacy"),
     # The advisors' shared inbox
     path("advisor/requests/", inbox.inbox, name="inbox"),
@@ -18,6 +23,11 @@ urlpatterns = [
     path("advisor/requests/unassigned/", inbox.unassigned_requests, name="unassigned"),
     path("advisor/requests/<uuid:public_id>/", inbox.request_detail, name="request_detail"),
     path("advisor/requests/<uuid:public_id>/<slug:action>/", inbox.request_action, name="request_action"),
+    path(
+        "advisor/requests/<uuid:public_id>/attachments/<uuid:attachment_id>/",
+        attachments.advisor_download,
+        name="attachment",
+    ),
     # Referrals between partners
     path("advisor/referrals/", referrals.referral_list, name="referrals"),
     path(

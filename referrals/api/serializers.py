@@ -16,6 +16,7 @@ from exportcenter.api.problems import (
 from .. import selectors, services
 from ..forms import DUPLICATE_NEEDS_ORIGINAL
 from ..models import AdviceRequest, NeedCategory, Referral, RequestEvent
+from .attachments import EventAttachmentSerializer
 
 Status = AdviceRequest.Status
 
@@ -95,10 +96,23 @@ class EventSerializer(serializers.ModelSerializer):
     organisation = OrganisationSummarySerializer(
         read_only=True, allow_null=True, help_text=_("The author's organisation.")
     )
+    attachments = EventAttachmentSerializer(
+        many=True, read_only=True, help_text=_("The files of this entry (issue 20), with their downloads.")
+    )
 
     class Meta:
         model = RequestEvent
-        fields = ["id", "kind", "actor", "organisation", "body", "visibility", "data", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "actor",
+            "organisation",
+            "body",
+            "visibility",
+            "data",
+            "attachments",
+            "created_at",
+        ]
         read_only_fields = fields
 
 

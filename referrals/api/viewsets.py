@@ -19,6 +19,7 @@ from .. import routing, selectors, services
 from ..filters import RequestFilter
 from ..forms import DUPLICATE_NEEDS_ORIGINAL
 from ..models import AdviceRequest, Referral, RequestEvent
+from ..services import attachments
 from .serializers import (
     SELF_DUPLICATE,
     AcceptSerializer,
@@ -274,7 +275,9 @@ class RequestViewSet(VersionedViewSet):
     def notes(self, request, public_id=None):
         advice_request = self.get_object()
         if request.method == "GET":
-            notes = selectors.timeline(request.user, advice_request).filter(kind=RequestEvent.Kind.NOTE)
+            notes = attachments.on_timeline(
+                list(selectors.timeline(request.user, advice_request).filter(kind=RequestEvent.Kind.NOTE))
+            )
             return Response(EventSerializer(notes, many=True, context=self._context()).data)
         data = self._validated(NoteSerializer)
         note = services.add_note(
@@ -312,7 +315,7 @@ class RequestViewSet(VersionedViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, public_id=None):
         advice_request = self.get_object()
-        events = selectors.timeline(request.user, advice_request)
+        events = attachments.on_timeline(list(selectors.timeline(request.user, advice_request)))
         return Response(EventSerializer(events, many=True, context=self._context()).data)
 
     @extend_schema(

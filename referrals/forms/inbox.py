@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from advisors.models import Organisation, User
 from exportcenter.widget_cache import CachedSelect
 
-from ..models import AdviceRequest, RequestEvent, SavedView
+from ..models import AdviceRequest, Attachment, RequestEvent, SavedView
 from ..services import ALLOWED_TRANSITIONS, BulkAction
+from .attachments import attachments_field
 from .intake import LongTextField, counter_attrs
 
 # --- The shared inbox: actions on a request -------------------------------------------------------------
@@ -43,6 +44,7 @@ class MessageForm(VersionedForm):
         _("Emailed to the contact person and shown on the company's status page. At most 5,000 characters."),
         message=_("Write the message to the company."),
     )
+    attachments = attachments_field(Attachment.Source.ADVISOR)
 
 
 class NoteForm(forms.Form):

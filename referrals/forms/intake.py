@@ -16,8 +16,9 @@ from exportcenter.widget_cache import CachedSelect
 from reference.models import EmployeeBand, Municipality
 
 from .. import abuse
-from ..models import AdviceRequest, NeedCategory
+from ..models import AdviceRequest, Attachment, NeedCategory
 from ..services import Submission
+from .attachments import attachments_field
 
 # The language names are written in their own language (and marked with `lang` when rendered).
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
@@ -186,6 +187,10 @@ class HelpMeExportForm(OrganisationNumberMixin, forms.Form):
         },
     )
 
+    attachments = attachments_field(
+        Attachment.Source.FORM, label=_("Files (for example a product sheet or a price list)")
+    )
+
     # --- Contact person
     contact_name = forms.CharField(
         label=_("Your name"),
@@ -306,6 +311,7 @@ class HelpMeExportForm(OrganisationNumberMixin, forms.Form):
             language=data["language"],
             preferred_contact_method=data["preferred_contact_method"],
             idempotency_key=data["submission_id"],
+            files=list(data.get("attachments") or []),
         )
 
 
@@ -319,6 +325,7 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write your message.")},
     )
+    attachments = attachments_field(Attachment.Source.STATUS_PAGE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

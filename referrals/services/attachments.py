@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ __all__ = [
     "ScannerUnavailable",
     "check",
     "check_uploads",
+    "on_timeline",
     "removed_on_failure",
     "store",
 ]
@@ -189,6 +191,14 @@ def check_uploads(
         if not item.ok:
             errors.append(problem_text(item))
     return errors
+
+
+def on_timeline(events: list[RequestEvent]) -> list[RequestEvent]:
+    """Read the files of these timeline entries in one query (`event.attachments.all()` then asks nothing)."""
+    prefetch_related_objects(
+        events, Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk"))
+    )
+    return events
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,8 +41,10 @@ from ..forms import (
     SavedViewForm,
     StatusForm,
 )
-from ..models import AdviceRequest, InboxView, Referral, SavedView
+from ..forms.attachments import attach_context
+from ..models import AdviceRequest, Attachment, InboxView, Referral, SavedView
 from ..panels import request_page
+from ..services import attachments
 from . import referral_panel, replies
 
 INBOX_PARAMS_EXCLUDED = ("view", "page", "search")
@@ -288,13 +291,19 @@ def _forms(
     return {**forms, **(bound or {})}
 
 
-def _form(action: str, user, advice_request: AdviceRequest, data=None, initial=None, partners=None):
+def _form(
+    action: str, user, advice_request: AdviceRequest, data=None, initial=None, partners=None, files=None
+):
     """The form of one action; ids are prefixed with the action, as the page shows all of them at once.
 
     `partners`: `selectors.request_partners(advice_request)`, when the page has read them already.
     """
     form_class = ACTIONS[action][1]
     kwargs: dict[str, Any] = {"initial": initial, "auto_id": f"id_{action}_%s"}
+    if action == "message":
+        form = form_class(data, files, **kwargs)
+        attach_context(form, advice_request=advice_request, by=user)
+        return form
     if action == "status":
         kwargs["advice_request"] = advice_request
         kwargs["candidates"] = selectors.visible_requests(user)
@@ -336,6 +345,7 @@ def _workspace_context(
     partners = selectors.request_partners(advice_request)
     panel = referral_panel.workspace_context(user, advice_request, may_assign=can[Action.ASSIGN], bound=bound)
     timeline = selectors.page_timeline(user, advice_request, [row["referral"] for row in panel["referrals"]])
+    attachments.on_timeline(timeline)  # every entry's files, in one query
     return {
         "advice_request": advice_request,
         "timeline": timeline,
@@ -388,9 +398,19 @@ def _detail_context(request, advice_request, bound=None, refer_to=None) -> dict[
 
 
 def _do_message(user, advice_request, data):
-    services.message_company(
-        request=advice_request, by=user, body=data["body"], expected_version=data["version"]
-    )
+    # The files are kept in the message's transaction: all of it, or nothing (files written for a
+    # message that then failed are deleted again).
+    with attachments.removed_on_failure(), transaction.atomic():
+        event = services.message_company(
+            request=advice_request, by=user, body=data["body"], expected_version=data["version"]
+        )
+        attachments.store(
+            request=advice_request,
+            event=event,
+            files=data.get("attachments") or [],
+            source=Attachment.Source.ADVISOR,
+            by=user,
+        )
 
 
 def _do_note(user, advice_request, data):
@@ -506,7 +526,8 @@ def request_action(request, public_id, action):
         return _claim(request, advice_request)
     permission, _form_class, do = ACTIONS[action]
     access.require(request.user, permission, advice_request)
-    form = _form(action, request.user, advice_request, data=request.POST)
+    files = request.FILES if action == "message" else None
+    form = _form(action, request.user, advice_request, data=request.POST, files=files)
     problem, status = None, 400
     if form.is_valid():
         try:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,8 @@ from advisors.selectors import current_region, partners_of, region_for_county
 
 from .. import abuse, selectors, services, status_links
 from ..forms import HelpMeExportForm, NeedCategoryForm, ReplyForm
-from ..models import AdviceRequest, NeedCategory, Referral, RequestEvent
+from ..forms.attachments import attach_context
+from ..models import AdviceRequest, Attachment, NeedCategory, Referral, RequestEvent
 
 
 def _private(view):
@@ -65,7 +67,7 @@ def request_help(request):
     if abuse.honeypot_filled(request.POST):
         # Looks like success, creates nothing: a bot learns nothing from the answer.
         return render(request, "referrals/request_received.html", context)
-    form = HelpMeExportForm(request.POST)
+    form = HelpMeExportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "referrals/request_help.html", {**context, "form": form})
 
@@ -118,13 +120,24 @@ STATUS_TEXTS = {
 
 
 def _conversation(advice_request):
-    """Messages between the company and the advisors, oldest first: never notes or other internal events."""
+    """Messages between the company and the advisors, oldest first: never notes or other internal events.
+    Each with its files (one query for all)."""
     return (
         advice_request.events.filter(
             kind__in=[RequestEvent.Kind.MESSAGE_TO_COMPANY, RequestEvent.Kind.MESSAGE_FROM_COMPANY]
         )
         .select_related("actor__organisation")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk")))
         .order_by("created_at", "pk")
+    )
+
+
+def _sent_with_request(advice_request) -> list[Attachment]:
+    """The files the company sent with its request (on the timeline's "created" entry)."""
+    return list(
+        Attachment.objects.filter(request=advice_request, event__kind=RequestEvent.Kind.CREATED).order_by(
+            "created_at", "pk"
+        )
     )
 
 
@@ -142,9 +155,12 @@ def status(request, token):
                 request, _("This request is closed, so you cannot reply here. Send us a new request instead.")
             )
             return redirect("referrals:status", token=token)
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, request.FILES)
+        attach_context(form, advice_request=advice_request)
         if form.is_valid():
-            services.reply_from_company(request=advice_request, body=form.cleaned_data["body"])
+            services.reply_from_company(
+                request=advice_request, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
+            )
             messages.success(request, _("Thank you. Your message has been sent."))
             return redirect("referrals:status", token=token)
 
@@ -156,6 +172,8 @@ def status(request, token):
             "status_text": STATUS_TEXTS[advice_request.status],
             "needs": advice_request.needs.all(),
             "conversation": _conversation(advice_request),
+            "sent_files": _sent_with_request(advice_request),
+            "token": token,
             "form": form,
             "operator": _operator_of(advice_request.region),
             "center_name": advice_request.region.name if advice_request.region else "",
