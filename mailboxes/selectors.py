@@ -13,7 +13,7 @@ from . import matching
 from .models import InboundMessage, Mailbox
 
 # The message list never reads the bodies or the headers (they can be large): only the message page does.
-LIST_DEFERRED = ("body_text", "body_html", "headers", "references", "error")
+LIST_DEFERRED = ("body_text", "body_html", "headers", "references")
 PANEL_LIMIT = 20
 
 

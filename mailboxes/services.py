@@ -361,7 +361,9 @@ def use_company(*, request, company, by):
         raise ValidationError({"company": [_("Choose a company you can see.")]})
     with transaction.atomic():
         current = (
-            AdviceRequest.objects.select_for_update().select_related("company", "contact").get(pk=request.pk)
+            AdviceRequest.objects.select_for_update(of=("self",))
+            .select_related("company", "contact")
+            .get(pk=request.pk)
         )
         old = current.company
         submitted = dict(current.submitted or {})

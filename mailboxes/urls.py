@@ -15,5 +15,5 @@ urlpatterns = [
     path("advisor/mailboxes/<uuid:public_id>/active/", views.mailbox_active, name="mailbox_active"),
     path("advisor/mailboxes/<uuid:public_id>/test/", views.mailbox_test, name="mailbox_test"),
     path("advisor/mailboxes/<uuid:public_id>/poll/", views.mailbox_poll, name="mailbox_poll"),
-    path("advisor/requests/<uuid:public_id>/email-company/", views.use_company, name="use_company"),
+    path("advisor/mailboxes/requests/<uuid:public_id>/company/", views.use_company, name="use_company"),
 ]

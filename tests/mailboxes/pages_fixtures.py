@@ -11,7 +11,7 @@ from mailboxes import secrets
 from mailboxes.models import InboundMessage, Mailbox
 from tests.projects.project_fixtures import *  # noqa: F403 - fixtures (people, uppsala, gavleborg, ...)
 
-PASSWORD = "hemligt-lösen-42"  # noqa: S105 - a test password that must never be shown
+PASSWORD = "hemligt-lösen-42"  # a test password that must never be shown
 _numbers = itertools.count(1)
 
 
