@@ -6,6 +6,7 @@ from dashboards import facts as dashboard_facts
 from demo import audit as audit_demo
 from demo import companies as companies_demo
 from demo import goals as dashboards_demo
+from demo import mail as mail_demo
 from demo import national as national_demo
 from demo import outcomes as outcomes_demo
 from demo import outreach as outreach_demo
@@ -61,6 +62,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Surveys: {surveys_demo.seed()} answered or sent.")
         self.stdout.write(f"National view: {national_demo.seed()} (a second region and the coordinator).")
         self.stdout.write(f"EU projects: {projects_demo.seed()} rows (Inside Out EU, Central Baltic ICT).")
+        self.stdout.write(
+            f"Email: {mail_demo.seed()} messages taken from the shared mailbox {mail_demo.ADDRESS} "
+            f"(drop an .eml file in {settings.MAIL_LOCAL_FOLDER or 'MAIL_LOCAL_FOLDER'} for more)."
+        )
         # The demo's requests were dated into the past after they were made: rebuild the daily figures.
         self.stdout.write(f"Dashboard figures: {dashboard_facts.rebuild()} rows.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ with:"))
