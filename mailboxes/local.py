@@ -17,10 +17,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import ingest
+from .limits import HEADER_BYTES, too_large, too_large_reason
 
 log = logging.getLogger(__name__)
-
-HEADER_BYTES = 64 * 1024
 
 
 class LocalFolderProblem(Exception):
@@ -75,13 +74,11 @@ def head_of(path: Path) -> bytes:
 
 def poll(mailbox, result) -> None:
     """Take the waiting messages (at most MAIL_POLL_BATCH); `result` is the poller's PollResult."""
-    from .poller import too_large_reason
-
     root = folder()
     for path in waiting(root)[: settings.MAIL_POLL_BATCH]:
         try:
             size = path.stat().st_size
-            if size > settings.MAIL_MAX_MESSAGE_BYTES:
+            if too_large(size):
                 ingest.refuse(
                     mailbox,
                     uid=None,

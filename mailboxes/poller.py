@@ -37,12 +37,12 @@ from django.utils.translation import ngettext
 from exportcenter.locks import lock_key
 
 from . import imap, ingest, local
+from .limits import HEADER_BYTES, too_large, too_large_reason
 from .models import Mailbox
 
 log = logging.getLogger(__name__)
 
 KEYWORD = "$Exportcenter"
-HEADER_BYTES = 64 * 1024  # of a refused message's header kept for the record
 LOCK_SECONDS = 30 * 60  # the cache lock's expiry (SQLite only; PostgreSQL's lock ends with the connection)
 
 
@@ -108,6 +108,9 @@ def poll(mailbox: Mailbox) -> PollResult:
             result.error = str(problem)
         except (imaplib.IMAP4.error, OSError, EOFError) as error:
             result.error = imap.scrub(_connection_lost(mailbox, error), "")
+        except Exception:
+            log.exception("mailbox %s: the poll failed", mailbox.pk)
+            result.error = _("The poll failed unexpectedly; the details are in the worker's log.")
         _record(mailbox, result)
         log.info(
             "mailbox %s polled: %s taken, %s again, %s refused, %s failed%s",
@@ -151,13 +154,6 @@ def _record(mailbox: Mailbox, result: PollResult) -> None:
                 last_error_at=now,
             )
     Mailbox.objects.filter(pk=mailbox.pk).update(**changes)
-
-
-def too_large_reason(size: int) -> str:
-    return _("The message is larger (%(size)s MB) than the largest taken (%(limit)s MB).") % {
-        "size": round(size / 1024 / 1024, 1),
-        "limit": round(settings.MAIL_MAX_MESSAGE_BYTES / 1024 / 1024, 1),
-    }
 
 
 # --- IMAP -------------------------------------------------------------------------------------------------
@@ -271,7 +267,7 @@ def _one(mailbox, folder: _Folder, uid: int, uidvalidity: int, size: int | None,
         folder.finish(uid)
         result.again += 1
         return
-    if size is not None and size > settings.MAIL_MAX_MESSAGE_BYTES:
+    if size is not None and too_large(size):
         head = _fetch(folder.client, uid, f"BODY.PEEK[HEADER]<0.{HEADER_BYTES}>") or b""
         try:
             ingest.refuse(
