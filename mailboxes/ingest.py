@@ -334,6 +334,16 @@ def _match_reply(parsed) -> tuple[AdviceRequest, str] | None:
     for address in [*parsed.to, *parsed.delivered_to]:
         if (request := threading.request_for_address(address)) is not None:
             return _live(request), MatchedBy.PLUS_ADDRESS
+    # The company answers its own earlier email (a second thought, a forgotten file): only from a contact
+    # of that request's company, since the company's own Message-IDs may be guessable.
+    earlier = (
+        InboundMessage.objects.filter(message_id__in=[mid for mid in ids if mid][:100], request__isnull=False)
+        .select_related("request__contact")
+        .order_by("-taken_at")
+    )
+    for message in earlier:
+        if _sender_is_contact(message.request, parsed.from_address):
+            return _live(message.request), MatchedBy.IN_REPLY_TO
     references = threading.references_in(parsed.subject)
     if references:
         for request in AdviceRequest.objects.filter(reference__in=references).select_related("contact"):

@@ -396,3 +396,17 @@ def test_garbage_never_raises(mailbox):
         taken = ingest.take(mailbox, raw)
         assert taken.message.outcome in {InboundMessage.Outcome.FAILED, InboundMessage.Outcome.NEW_REQUEST}
     assert mail.outbox == []
+
+
+def test_a_follow_up_to_the_companys_own_email_joins_its_request_from_a_contact_only(mailbox):
+    first = ingest.take(mailbox, make_message(message_id="<first@bergsmide.example>"))
+    follow_up = make_message(
+        "Re: Hjälp med export till Norge", headers={"In-Reply-To": "<first@bergsmide.example>"}
+    )
+    taken = ingest.take(mailbox, follow_up)
+    assert taken.message.outcome == InboundMessage.Outcome.REPLY
+    assert taken.message.request == first.message.request
+    stranger = make_message(
+        "Re: Hjälp", sender="mallory@attacker.example", headers={"In-Reply-To": "<first@bergsmide.example>"}
+    )
+    assert ingest.take(mailbox, stranger).message.outcome == InboundMessage.Outcome.NEW_REQUEST
