@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from companies.models import Contact
 from exportcenter.clamav import ScannerUnavailable
@@ -242,7 +243,9 @@ def _act(mailbox, parsed, message_id, *, uid, uidvalidity) -> InboundMessage:
         message.request = found[0] if found else None
     elif is_our_address(parsed.from_address):
         message.outcome = Outcome.AUTO_REPLY
-        message.error = "from our own address"
+        message.error = _(
+            "Sent from one of the portal's own addresses: ignored, so that no mail loop starts."
+        )
     elif (found := _match_reply(parsed)) is not None:
         request, matched_by = found
         message.outcome = Outcome.REPLY
@@ -251,7 +254,7 @@ def _act(mailbox, parsed, message_id, *, uid, uidvalidity) -> InboundMessage:
         message.event = _reply(request, parsed, message)
     elif not parsed.from_address:
         message.outcome = Outcome.FAILED
-        message.error = "no sender address"
+        message.error = _("The message has no sender address: no request was made.")
     else:
         message.outcome = Outcome.NEW_REQUEST
         message.request, message.event = _new_request(mailbox, parsed, message)
