@@ -94,8 +94,9 @@ def free_port(pair: bool = False) -> int:
     raise RuntimeError("no free port pair")
 
 
-def write_certificates(folder: Path) -> tuple[Path, Path, Path]:
-    """A CA and a server certificate signed by it for IP 127.0.0.1. Returns (ca, cert, key) paths."""
+def write_certificates(folder: Path, *, expired: bool = False) -> tuple[Path, Path, Path]:
+    """A CA and a server certificate signed by it for IP 127.0.0.1 (`expired`: one that expired yesterday).
+    Returns (ca, cert, key) paths."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -120,14 +121,18 @@ def write_certificates(folder: Path) -> tuple[Path, Path, Path]:
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
+    if expired:
+        valid = (now - datetime.timedelta(days=30), now - datetime.timedelta(days=1))
+    else:
+        valid = (now - datetime.timedelta(days=1), now + datetime.timedelta(days=3650))
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=3650))
+        .not_valid_before(valid[0])
+        .not_valid_after(valid[1])
         .add_extension(
             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
         )
@@ -265,7 +270,7 @@ def _dovecot_of(pid: int, folder: Path) -> bool:
     return False
 
 
-def start(folder: Path, port: int | None = None, *, tls: bool = True) -> Server:
+def start(folder: Path, port: int | None = None, *, tls: bool = True, expired: bool = False) -> Server:
     """Start a private dovecot with its data in `folder` (created): TLS on `port`, STARTTLS on `port + 1`."""
     if DOVECOT is None:
         raise RuntimeError("dovecot is not installed (Debian: apt-get install dovecot-imapd)")
@@ -277,7 +282,7 @@ def start(folder: Path, port: int | None = None, *, tls: bool = True) -> Server:
         (folder / name).mkdir(exist_ok=True)
     (folder / "mail").chmod(0o1777)
     if tls:
-        ca, cert, key = write_certificates(folder)
+        ca, cert, key = write_certificates(folder, expired=expired)
         ssl_files = f"ssl_cert = <{cert}\nssl_key = <{key}"
         plain_port, tls_port = port + 1, port
     else:
@@ -366,6 +371,18 @@ def plain_imap_server():
         skip_or_fail("needs dovecot (Debian: dovecot-imapd) for a server without TLS")
     folder = private_folder()
     server = start(folder, tls=False)
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def expired_imap_server():
+    """A dovecot whose certificate (from the trusted test CA) expired yesterday."""
+    if DOVECOT is None:
+        skip_or_fail("needs dovecot (Debian: dovecot-imapd) for a private server")
+    folder = private_folder()
+    server = start(folder, expired=True)
     yield server
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)

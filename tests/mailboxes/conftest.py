@@ -9,14 +9,7 @@ from django.utils import timezone
 
 from mailboxes import secrets
 from mailboxes.models import Mailbox
-from tests.dovecot import (  # noqa: F401 - fixtures
-    PASSWORD,
-    deliver,
-    imap_server,
-    imap_user,
-    plain_imap_server,
-    private_imap_server,
-)
+from tests.dovecot import PASSWORD  # the fixtures (imap_server, ...) come from the plugin (tests/conftest.py)
 
 
 def make_message(
@@ -49,7 +42,7 @@ def message():
 
 
 @pytest.fixture
-def imap_mailbox(db, reference_data, region, organisation, imap_server, settings):  # noqa: F811
+def imap_mailbox(db, reference_data, region, organisation, imap_server, settings):
     """make(user, **fields) -> an IMAP mailbox on the test server for `user` (password stored encrypted)."""
     settings.MAIL_IMAP_CA_FILE = imap_server.ca_file
 

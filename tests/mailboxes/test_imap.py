@@ -93,6 +93,12 @@ def test_a_certificate_for_another_name(imap_mailbox, imap_user):
     assert "not for the name localhost" in check.message
 
 
+def test_an_expired_certificate(imap_mailbox, imap_user, expired_imap_server):
+    check = imap.test_connection(imap_mailbox(imap_user, server=expired_imap_server))
+    assert check.problem == imap.CERTIFICATE_EXPIRED
+    assert check.message == "The server's certificate has expired (127.0.0.1)."
+
+
 def test_starttls_not_offered_and_the_password_is_not_sent(
     plain_imap_server, imap_mailbox, imap_user, caplog
 ):
