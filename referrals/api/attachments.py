@@ -37,6 +37,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
         help_text=_("Can be downloaded: kept, not refused by the virus scan, not erased."),
     )
     download_url = serializers.SerializerMethodField(help_text=_("Empty when not available."))
+    # Plain strings in the schema: an enum named after "source" would collide with the companies' own.
+    source = serializers.CharField(
+        read_only=True, help_text=_("Where it came from: form, status_page, advisor or email.")
+    )
+    scan = serializers.CharField(
+        read_only=True, help_text=_("The virus scan: clean, not_scanned, or infected (refused, not kept).")
+    )
 
     class Meta:
         model = Attachment
