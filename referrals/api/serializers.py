@@ -97,7 +97,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text=_("The author's organisation.")
     )
     attachments = EventAttachmentSerializer(
-        many=True, read_only=True, help_text=_("The files of this entry (issue 20), with their downloads.")
+        many=True, read_only=True, help_text=_("The files of this entry, with their downloads.")
     )
 
     class Meta:
