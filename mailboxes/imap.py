@@ -76,7 +76,7 @@ def _where(mailbox) -> dict:
     return {"host": mailbox.host, "port": mailbox.port}
 
 
-def _network_problem(error: BaseException, mailbox) -> ImapProblem:
+def network_problem(error: BaseException, mailbox) -> ImapProblem:
     where = _where(mailbox)
     if isinstance(error, ssl.SSLCertVerificationError):
         code = getattr(error, "verify_code", None)
@@ -163,12 +163,12 @@ def _open(mailbox) -> imaplib.IMAP4:
         raise
     except imaplib.IMAP4.error as error:
         if isinstance(error, imaplib.IMAP4.abort):
-            raise _network_problem(error, mailbox) from None
+            raise network_problem(error, mailbox) from None
         raise ImapProblem(
             NOT_IMAP, _("%(host)s port %(port)s does not answer as an IMAP server.") % _where(mailbox)
         ) from None
     except (OSError, EOFError) as error:
-        raise _network_problem(error, mailbox) from None
+        raise network_problem(error, mailbox) from None
 
 
 def _close(client) -> None:
@@ -204,7 +204,7 @@ def connect(mailbox, password: str | None = None) -> imaplib.IMAP4:
         _login(client, mailbox.username, password)
     except imaplib.IMAP4.abort as error:
         _close(client)
-        raise _network_problem(error, mailbox) from None
+        raise network_problem(error, mailbox) from None
     except imaplib.IMAP4.error:
         _close(client)
         raise ImapProblem(
@@ -217,7 +217,7 @@ def connect(mailbox, password: str | None = None) -> imaplib.IMAP4:
         ) from None
     except (OSError, EOFError) as error:
         _close(client)
-        raise _network_problem(error, mailbox) from None
+        raise network_problem(error, mailbox) from None
     return client
 
 
@@ -273,7 +273,7 @@ def test_connection(mailbox, password: str | None = None) -> Check:
         log.info("mailbox %s: connection test failed: %s", mailbox.pk, problem.problem)
         return Check(False, problem.problem, problem.message)
     except (imaplib.IMAP4.abort, OSError, EOFError) as error:
-        problem = _network_problem(error, mailbox)
+        problem = network_problem(error, mailbox)
         return Check(False, problem.problem, problem.message)
     except imaplib.IMAP4.error:
         return Check(False, PROTOCOL, _("The server answered in a way that was not expected."))
