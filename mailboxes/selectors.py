@@ -53,6 +53,22 @@ def message_or_none(user, public_id) -> InboundMessage | None:
     )
 
 
+def attachments_of(user, message: InboundMessage) -> list:
+    """The files that came with a message (stored on its timeline entry, or on the request it made)."""
+    from referrals.models import Attachment
+
+    if message.request_id is None:
+        return []
+    files = Attachment.objects.filter(request=message.request_id)
+    if message.event_id is not None:
+        files = files.filter(event=message.event_id)
+    elif message.outcome == InboundMessage.Outcome.NEW_REQUEST:
+        files = files.filter(source=Attachment.Source.EMAIL)
+    else:
+        return []
+    return list(access.visible(user, files).order_by("pk"))
+
+
 def region_choices(user) -> QuerySet:
     """The regions a mailbox may be connected in: the user's own."""
     regions = Region.objects.filter(is_active=True).order_by("name")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from advisors import access
 from advisors.access import Action, region_ids
+from audit.models import Action as AuditAction
 from audit.services import record as audit_record
 from exportcenter import broker
 from exportcenter.bad_input import bad_text
@@ -53,10 +54,9 @@ MAILBOX_FIELDS = (
 MAX_PASSWORD_LENGTH = 500
 MIN_POLL_SECONDS = 30
 MAX_POLL_SECONDS = 24 * 60 * 60
-# Audit actions (audit.models.Action gains them with the lead's migration; the column takes the value).
-AUDIT_MAILBOX_CREATED = "mailbox_created"
-AUDIT_MAILBOX_CHANGED = "mailbox_changed"
-AUDIT_REQUEST_COMPANY = "request_company_changed"
+AUDIT_MAILBOX_CREATED = AuditAction.MAILBOX_CREATED
+AUDIT_MAILBOX_CHANGED = AuditAction.MAILBOX_CHANGED
+AUDIT_REQUEST_COMPANY = AuditAction.REQUEST_COMPANY_CHANGED
 # What a company made from an email sender owns and takes with it when it is removed: its timeline.
 # The request's company once the advisor chose it ("did you mean" is then no longer asked).
 CHOSEN_BY_ADVISOR = "advisor"

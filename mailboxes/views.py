@@ -225,6 +225,7 @@ def message_detail(request, public_id):
             "can_see_request": message.request is not None
             and access.can(request.user, Action.VIEW, message.request),
             "can_see_mailbox": access.can(request.user, Action.VIEW, message.mailbox),
+            "attachments": selectors.attachments_of(request.user, message),
         },
     )
 

@@ -385,3 +385,35 @@ def test_who_sees_a_message(client, people, almi_mailbox, far_mailbox, email_req
     assert status("regional_staff", elsewhere) == 404
     assert status("other_region_staff", on_request) == 404
     assert status("other_region_staff", elsewhere) == 200
+
+
+def test_a_message_lists_the_files_that_came_with_it(client, people, almi_mailbox, email_request):
+    from referrals.models import Attachment
+
+    message = make_message(almi_mailbox, email_request, outcome="new_request")
+    Attachment.objects.create(
+        request=email_request,
+        name="offert.pdf",
+        content_type="application/pdf",
+        size=2048,
+        sha256="0" * 64,
+        source=Attachment.Source.EMAIL,
+        scan=Attachment.Scan.INFECTED,
+        created_at=message.taken_at,
+    )
+    Attachment.objects.create(
+        request=email_request,
+        name="formulär.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="1" * 64,
+        source=Attachment.Source.FORM,
+        scan=Attachment.Scan.CLEAN,
+        created_at=message.taken_at,
+    )
+    client.force_login(people["advisor"])
+    page = client.get(
+        reverse("mailboxes:message_detail", kwargs={"public_id": message.public_id})
+    ).content.decode()
+    assert "offert.pdf" in page and "refused: virus found" in page
+    assert "formulär.pdf" not in page  # the form's file is not the email's
