@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from audit.models import AuditEntry
 from referrals import services
@@ -83,3 +84,53 @@ def test_eicar_from_email_is_recorded_not_kept(advice_request, attachments_root,
     assert not row.file and not row.is_available
     assert files_in(attachments_root) == []
     assert AuditEntry.objects.filter(action="virus_found").count() == 1
+
+
+def test_email_files_over_the_count_are_named_not_kept(advice_request, attachments_root, settings):
+    settings.ATTACHMENT_MAX_COUNT = 2
+    event = advice_request.events.get(kind=RequestEvent.Kind.CREATED)
+    parts = [Part(f"{number}.pdf", "application/pdf", PDF) for number in range(3)]
+    rows = attachments.store(request=advice_request, event=event, files=parts, source=Attachment.Source.EMAIL)
+    assert [row.name for row in rows] == ["0.pdf", "1.pdf"]
+    event.refresh_from_db()
+    assert event.data["refused_files"] == [{"name": "2.pdf", "reason": "too_many"}]
+    assert event.data["channel"] == "web"  # what was there stays
+
+
+def test_a_form_file_that_was_not_checked_is_refused_by_the_service(advice_request, attachments_root):
+    event = advice_request.events.get(kind=RequestEvent.Kind.CREATED)
+    with pytest.raises(attachments.AttachmentsRefused):
+        attachments.store(
+            request=advice_request, event=event, files=[upload("a.pdf", b"MZ" + b"\0" * 99)], source="form"
+        )
+    assert files_in(attachments_root) == [] and not Attachment.objects.exists()
+
+
+def test_files_of_a_failed_transaction_are_deleted(advice_request, attachments_root):
+    event = advice_request.events.get(kind=RequestEvent.Kind.CREATED)
+    with pytest.raises(RuntimeError), attachments.removed_on_failure(), transaction.atomic():
+        attachments.store(request=advice_request, event=event, files=[upload()], source="form")
+        assert len(files_in(attachments_root)) == 1
+        raise RuntimeError("the rest of the transaction failed")
+    assert files_in(attachments_root) == [] and not Attachment.objects.exists()
+
+
+def test_a_scanner_that_is_down_makes_store_raise(advice_request, attachments_root, private_clamd, settings):
+    settings.CLAMAV_URL = private_clamd.url
+    private_clamd.kill()
+    event = advice_request.events.get(kind=RequestEvent.Kind.CREATED)
+    with pytest.raises(attachments.ScannerUnavailable):
+        attachments.store(
+            request=advice_request, event=event, files=[Part("a.pdf", "application/pdf", PDF)], source="email"
+        )
+    assert files_in(attachments_root) == [] and not Attachment.objects.exists()
+
+
+def test_a_file_at_the_size_limit_is_scanned(advice_request, attachments_root, scanning, settings):
+    settings.ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+    data = PDF + b"0" * (settings.ATTACHMENT_MAX_BYTES - len(PDF))
+    event = advice_request.events.get(kind=RequestEvent.Kind.CREATED)
+    [row] = attachments.store(
+        request=advice_request, event=event, files=[upload("big.pdf", data)], source=Attachment.Source.FORM
+    )
+    assert row.scan == Attachment.Scan.CLEAN and row.size == settings.ATTACHMENT_MAX_BYTES
