@@ -215,7 +215,7 @@ def _fields(parsed) -> dict:
         "sent_at": parsed.sent_at,
         "in_reply_to": _clip(parsed.in_reply_to, 500),
         "references": _clip(" ".join(parsed.references), 20_000),
-        "headers": {str(k)[:100]: _clip(str(v), 2000) for k, v in (parsed.headers or {}).items()},
+        "headers": {_clip(str(k), 100): _clip(str(v), 2000) for k, v in (parsed.headers or {}).items()},
         "body_text": _clip(parsed.text, MAX_STORED_TEXT),
         "body_html": _clip(parsed.html, MAX_STORED_TEXT),
         "size": parsed.size,
@@ -429,11 +429,12 @@ def _municipality(mailbox: Mailbox):
 
 
 def _new_request(mailbox: Mailbox, parsed, message: InboundMessage):
-    text = parsed.reply_text or parsed.text or ""
+    text = _clip(parsed.reply_text or parsed.text or "", MAX_STORED_TEXT)
+    subject = _clip(parsed.subject, 500)
     sender = matching.match_sender(
-        address=parsed.from_address,
-        name=parsed.from_name,
-        text=f"{parsed.subject}\n{parsed.text}",
+        address=_clip(parsed.from_address, 254),
+        name=_clip(parsed.from_name, 200),
+        text=f"{subject}\n{_clip(parsed.text, MAX_STORED_TEXT)}",
         municipality=_municipality(mailbox),
     )
     request = request_from_email(
@@ -441,20 +442,31 @@ def _new_request(mailbox: Mailbox, parsed, message: InboundMessage):
         owner_organisation=mailbox.organisation,
         company=sender.company,
         contact=sender.contact,
-        subject=parsed.subject,
+        subject=subject,
         body=text,
         language=sender.contact.preferred_language or "sv",
         email={
-            "from": parsed.from_address,
-            "from_name": parsed.from_name[:200],
-            "subject": _clip(parsed.subject, 500),
+            "from": message.from_address,
+            "from_name": message.from_name,
+            "subject": subject,
             "message_id": message.message_id,
             "inbound": str(message.public_id),
             "mailbox": str(mailbox.public_id),
             "company_matched_by": sender.matched_by,
         },
         event_data={"message_id": message.message_id, "inbound": str(message.public_id)},
+        confirm=not is_unanswerable(parsed.from_address),
     )
     event = request.events.get(kind=RequestEvent.Kind.CREATED)
     _store_attachments(request=request, event=event, files=parsed.attachments)
     return request, event
+
+
+_UNANSWERABLE = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|noreply|bounces?|mailer-daemon|postmaster)[+.@-]", re.I
+)
+
+
+def is_unanswerable(address: str) -> bool:
+    """A no-reply or system address: a request from it is made, but no confirmation goes back."""
+    return bool(_UNANSWERABLE.match((address or "").strip()))

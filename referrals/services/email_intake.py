@@ -37,6 +37,7 @@ def request_from_email(
     language: str = "sv",
     email: dict[str, Any] | None = None,
     event_data: dict[str, Any] | None = None,
+    confirm: bool = True,
 ) -> AdviceRequest:
     """A new request with channel "email": in the owning organisation's queue (the mailbox's organisation),
     else the region's inbox for triage. The first-response deadline is as for the form. The sender gets a
@@ -45,6 +46,7 @@ def request_from_email(
 
     `email`: what is kept about the email on the request (``submitted["email"]``: from, subject, message_id,
     company_matched_by). `event_data`: added to the "received" entry on the timeline (message_id, inbound).
+    `confirm` False: no confirmation (a no-reply sender).
     """
     now = timezone.now()
     year = local_date(now).year
@@ -70,6 +72,7 @@ def request_from_email(
         kind=RequestEvent.Kind.CREATED,
         data={**(event_data or {}), "channel": request.channel},
     )
-    notices.confirmation_of_email(request, in_reply_to=(email or {}).get("message_id", ""))
+    if confirm:
+        notices.confirmation_of_email(request, in_reply_to=(email or {}).get("message_id", ""))
     notices.new_request(request)
     return request

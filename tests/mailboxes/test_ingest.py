@@ -410,3 +410,20 @@ def test_a_follow_up_to_the_companys_own_email_joins_its_request_from_a_contact_
         "Re: Hjälp", sender="mallory@attacker.example", headers={"In-Reply-To": "<first@bergsmide.example>"}
     )
     assert ingest.take(mailbox, stranger).message.outcome == InboundMessage.Outcome.NEW_REQUEST
+
+
+def test_a_no_reply_sender_gets_no_confirmation(mailbox):
+    taken = ingest.take(mailbox, make_message("Order", sender="no-reply@shop.example"))
+    assert taken.message.outcome == InboundMessage.Outcome.NEW_REQUEST
+    assert not OutboundEmail.objects.filter(key__startswith="request-confirmation:").exists()
+
+
+def test_nul_bytes_and_huge_text_are_stored_safely(mailbox):
+    raw = make_message(
+        "Hej\x00du", sender="Karin\x00 Berg <karin@bergsmide.example>", body="a\x00b " * 300_000
+    )
+    taken = ingest.take(mailbox, raw)
+    assert taken.message.outcome == InboundMessage.Outcome.NEW_REQUEST
+    request = taken.message.request
+    assert "\x00" not in request.description and len(request.description) <= 3000
+    assert "\x00" not in taken.message.body_text and "\x00" not in request.contact.name
