@@ -6,6 +6,7 @@ from mailboxes.models import Mailbox
 from notifications.models import OutboundEmail
 from referrals import services, threading
 from referrals.models import AdviceRequest
+from tests.attachments import *  # noqa: F403 - the attachments storage in a temporary folder
 from tests.referrals.conftest import build_submission
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,31 @@ def test_an_answer_to_the_companys_email_is_in_reply_to_it(request_, advisor):
     assert message.headers["In-Reply-To"] == "<abc@company.example>"
     assert message.thread == threading.thread_of(request_)
     assert request_.reference in message.subject
+
+
+def test_the_advisors_message_carries_its_kept_files_up_to_the_limit(request_, advisor, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from referrals import notices
+    from referrals.models import Attachment, RequestEvent
+    from referrals.services import attachments
+
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    event = RequestEvent.objects.create(
+        request=request_, kind=RequestEvent.Kind.MESSAGE_TO_COMPANY, body="Se bilagor"
+    )
+    attachments.store(
+        request=request_,
+        event=event,
+        files=[
+            SimpleUploadedFile("a.pdf", pdf, content_type="application/pdf"),
+            SimpleUploadedFile("b.pdf", pdf + b"x" * 100, content_type="application/pdf"),
+        ],
+        source=Attachment.Source.ADVISOR,
+        by=advisor,
+    )
+    settings.ATTACHMENT_EMAIL_MAX_BYTES = len(pdf) + 50  # room for the first only
+    notices.message_to_company(request_, event)
+    email = OutboundEmail.objects.get(key=f"request-message:{event.pk}")
+    assert [item["name"] for item in email.attachments] == ["a.pdf"]
+    assert email.attachments[0]["path"] == event.attachments.get(name="a.pdf").file.name
