@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from advisors import access
@@ -79,6 +80,7 @@ def mailbox_list(request):
     )
 
 
+@sensitive_post_parameters("password")  # never in an error report
 @login_required
 @require_http_methods(["GET", "POST"])
 def mailbox_create(request):
@@ -114,6 +116,7 @@ def mailbox_detail(request, public_id):
     )
 
 
+@sensitive_post_parameters("password")  # never in an error report
 @login_required
 @require_http_methods(["GET", "POST"])
 def mailbox_edit(request, public_id):
