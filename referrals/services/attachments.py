@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit.services import Action as AuditAction
 from audit.services import record as audit_record
 from exportcenter import clamav, uploads
 from exportcenter.clamav import ScannerUnavailable
@@ -48,8 +49,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# The audit log's action for a file the scanner refused (audit.models.Action.VIRUS_FOUND once it exists).
-VIRUS_FOUND = "virus_found"
+# The audit log's action for a file the scanner refused.
+VIRUS_FOUND = AuditAction.VIRUS_FOUND
 
 _written: ContextVar[list[str] | None] = ContextVar("attachments_written", default=None)
 

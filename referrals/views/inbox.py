@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +41,7 @@ from ..forms import (
     StatusForm,
 )
 from ..forms.attachments import attach_context
-from ..models import AdviceRequest, Attachment, InboxView, Referral, SavedView
+from ..models import AdviceRequest, InboxView, Referral, SavedView
 from ..panels import request_page
 from ..services import attachments
 from . import referral_panel, replies
@@ -400,16 +399,13 @@ def _detail_context(request, advice_request, bound=None, refer_to=None) -> dict[
 def _do_message(user, advice_request, data):
     # The files are kept in the message's transaction: all of it, or nothing (files written for a
     # message that then failed are deleted again).
-    with attachments.removed_on_failure(), transaction.atomic():
-        event = services.message_company(
-            request=advice_request, by=user, body=data["body"], expected_version=data["version"]
-        )
-        attachments.store(
+    with attachments.removed_on_failure():
+        services.message_company(
             request=advice_request,
-            event=event,
-            files=data.get("attachments") or [],
-            source=Attachment.Source.ADVISOR,
             by=user,
+            body=data["body"],
+            expected_version=data["version"],
+            files=data.get("attachments") or [],
         )
 
 
