@@ -111,7 +111,7 @@ def match_sender(*, address: str, name: str, text: str, municipality, language: 
             break
     if company is None:
         matched_by = MatchedBy.NEW
-        source = getattr(CompanySource, "EMAIL", CompanySource.WEB_REQUEST)
+        source = CompanySource.EMAIL
         company = company_services.register_company(
             by=None,
             data={
@@ -130,7 +130,7 @@ def match_sender(*, address: str, name: str, text: str, municipality, language: 
             "email": address[:254],
             "preferred_language": language,
             "legal_basis": Contact.LegalBasis.PUBLIC_TASK,
-            "source": getattr(CompanySource, "EMAIL", CompanySource.WEB_REQUEST),
+            "source": CompanySource.EMAIL,
         },
     )
     return Sender(company=company, contact=contact, matched_by=matched_by)

@@ -138,8 +138,10 @@ def thread_headers(
         .values_list("created_at", "message_id")[:MAX_REFERENCES]
     )
     ids += [(created, mid) for created, mid in sent]
+    # The company's emails: its replies, and the email that made the request (its "received" entry).
+    company_kinds = (RequestEvent.Kind.MESSAGE_FROM_COMPANY, RequestEvent.Kind.CREATED)
     inbound = (
-        RequestEvent.objects.filter(request=request, kind=RequestEvent.Kind.MESSAGE_FROM_COMPANY)
+        RequestEvent.objects.filter(request=request, kind__in=company_kinds)
         .filter(data__has_key="message_id")
         .order_by("-created_at", "-pk")
         .values_list("created_at", "data")[:MAX_REFERENCES]

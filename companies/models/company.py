@@ -37,6 +37,7 @@ class CompanySource(models.TextChoices):
     ADVISOR = "advisor", _("Registered by an advisor")
     IMPORT = "import", _("Import")
     OUTREACH = "outreach", _("Outreach")
+    EMAIL = "email", _("Email")
 
 
 # Tillväxtverket's six signs of international business. Each is a boolean field on Company with a
