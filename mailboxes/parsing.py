@@ -25,25 +25,35 @@ import base64
 import binascii
 import codecs
 import hashlib
+import logging
 import quopri
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
+from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from mailboxes.quoting import reply_text as _reply_text
 from mailboxes.sanitising import html_to_text, sanitise_html
 
+logger = logging.getLogger(__name__)
+
 __all__ = ["Bounce", "MailPart", "ParsedMessage", "html_to_text", "parse", "sanitise_html"]
 
 MAX_ATTACHMENTS = 100  # parts kept as attachments; the rest are dropped
 MAX_PARTS = 1_000  # MIME parts looked at
-MAX_DEPTH = 20  # nesting of multiparts and attached messages
+MAX_DEPTH = 50  # nesting of multiparts and attached messages; deeper parts are dropped
 MAX_TEXT_CHARS = 1_000_000  # the text and HTML of one message
 MAX_HEADER_CHARS = 2_000  # one header's value in `headers`
 MAX_REFERENCES = 50  # the newest References kept
+MAX_HEADER_BLOCK = 1_000_000  # bytes of the header block read
+MAX_PARSED_HEADER = (
+    8_000  # longer values are decoded without the stdlib's (slow on huge values) header parser
+)
+MAX_ADDRESS_HEADER = 64_000  # characters of one address header read
+MAX_ADDRESSES = 200  # addresses kept from one header
 
 RECORDED_HEADERS = (
     "From", "Sender", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID", "In-Reply-To", "References",
@@ -96,12 +106,12 @@ class ParsedMessage:
     size: int
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # strings
 
 
 def clean(value, limit: int | None = None) -> str:
-    """A string PostgreSQL takes: no NUL, no lone surrogates (8-bit bytes read as UTF-8, else Windows-1252)."""
+    """A string PostgreSQL takes: no NUL, no lone surrogates (8-bit bytes: UTF-8, else Windows-1252)."""
     if value is None:
         return ""
     text = str(value)
@@ -111,7 +121,7 @@ def clean(value, limit: int | None = None) -> str:
             text = _decode_bytes(raw, None)
     text = text.replace("\x00", "")
     if _C1.search(text):
-        # C1 controls are Windows-1252 text labelled ISO-8859-1 (an en dash as =96): read them as Windows-1252.
+        # C1 controls are Windows-1252 text labelled ISO-8859-1 (an en dash as =96): read as Windows-1252.
         text = _C1.sub(_from_cp1252, text)
     text = text.encode("utf-8", "replace").decode("utf-8", "replace")
     if limit is not None and len(text) > limit:
@@ -219,7 +229,7 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # headers
 
 
@@ -232,46 +242,49 @@ def _raw_values(msg: Message, name: str) -> list[str]:
 
 
 def _header(msg: Message, name: str) -> str:
-    """The header's first value, decoded, or "" (never raises)."""
+    """The header's first value, decoded, or "" (never raises).
+
+    A value longer than MAX_PARSED_HEADER is not given to the stdlib's header parser (its time grows faster
+    than the length): its start is decoded word by word instead."""
+    raw = _raw_values(msg, name)
+    if not raw:
+        return ""
+    if len(raw[0]) > MAX_PARSED_HEADER:
+        return _decode_words(raw[0][:MAX_PARSED_HEADER])
     try:
         value = msg.get(name)
         if value is None:
             return ""
         text = str(value)
-        if "=?" in text or "\ufffd" in text:
-            # An encoded word the policy left alone (bad placement, unknown charset) or decoded to U+FFFD
-            # (ISO-8859-1 bytes labelled UTF-8): decode the raw value word by word with our fallbacks.
-            raw = _raw_values(msg, name)
-            if raw and "=?" in raw[0]:
-                text = _decode_words(raw[0])
+        # An encoded word the policy left alone (bad placement, unknown charset) or decoded to U+FFFD
+        # (ISO-8859-1 bytes labelled UTF-8): decode the raw value word by word with our fallbacks.
+        if ("=?" in text or "\ufffd" in text) and "=?" in raw[0]:
+            text = _decode_words(raw[0])
         return clean(text)
     except Exception:  # a header the policy cannot build: decode the raw value
-        raw = _raw_values(msg, name)
-        return _decode_words(raw[0]) if raw else ""
+        return _decode_words(raw[0])
 
 
 def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
-    """(name, address) pairs of every value of an address header; the address lower-cased."""
+    """(name, address) pairs of every value of an address header; see `_address` for the address."""
     pairs: list[tuple[str, str]] = []
+    raws = _raw_values(msg, name)
     try:
+        if sum(len(raw) for raw in raws) > MAX_PARSED_HEADER:
+            raise ValueError("too long for the header parser")
         values = msg.get_all(name) or []
         for value in values:
             for address in getattr(value, "addresses", ()):
-                addr = (address.addr_spec or "").strip()
-                if addr in ("<>", "@"):
-                    addr = ""
-                pairs.append((clean(address.display_name), addr))
+                pairs.append((clean(address.display_name), address.addr_spec or ""))
         if values and not pairs:
             raise ValueError("no addresses")
-    except Exception:  # fall back to the lenient parser on the raw value
+    except Exception:  # fall back to the lenient parser on the (start of the) raw value
         pairs = []
-        for raw in _raw_values(msg, name):
-            for display, addr in getaddresses([re.sub(r"\r?\n[ \t]+", " ", raw)]):
+        for raw in raws:
+            raw = re.sub(r"\r?\n[ \t]+", " ", raw[:MAX_ADDRESS_HEADER])
+            for display, addr in getaddresses([raw])[:MAX_ADDRESSES]:
                 pairs.append((_decode_words(display), addr))
-    result = []
-    for display, addr in pairs:
-        result.append((_one_line(display), _address(addr)))
-    return result
+    return [(_one_line(display), _address(addr)) for display, addr in pairs[:MAX_ADDRESSES]]
 
 
 def _address(value: str) -> str:
@@ -319,7 +332,7 @@ def _sent_at(value: str) -> datetime | None:
     return when
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # body
 
 
@@ -342,10 +355,7 @@ def _payload(part: Message) -> bytes:
     if data is None:
         try:
             raw = part.get_payload()
-            if isinstance(raw, str):
-                data = raw.encode("utf-8", "surrogateescape")
-            else:
-                data = b""
+            data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
         except Exception:
             data = b""
     return data
@@ -509,8 +519,10 @@ def _collect(part: Message, body: _Body, depth: int = 0):
                 _collect(child, sub, depth + 1)
                 body.parts_seen = sub.parts_seen
                 body.truncated |= sub.truncated
-                if sub.texts and best_text is None:
-                    best_text = sub.texts
+                if best_text is None and any(item.strip() for item in sub.texts):
+                    best_text = (
+                        sub.texts
+                    )  # the first alternative with text (an empty text/plain does not count)
                 if sub.htmls:
                     best_html = sub.htmls  # the last alternative is the richest
                 for attachment in sub.attachments:
@@ -520,8 +532,6 @@ def _collect(part: Message, body: _Body, depth: int = 0):
                 body.returned_headers.extend(sub.returned_headers)
             body.texts.extend(best_text or [])
             body.htmls.extend(best_html or [])
-            if best_text is None and best_html is None:
-                pass
             return
         for child in children:
             if body.parts_seen > MAX_PARTS:
@@ -532,11 +542,13 @@ def _collect(part: Message, body: _Body, depth: int = 0):
 
     disposition = _disposition(part)
     filename = _filename(part)
-    if maintype == "text" and content_type in ("text/plain", "text/html") and disposition != "attachment":
-        if not filename or (depth == 0):
-            text = _part_text(part)
-            (body.texts if content_type == "text/plain" else body.htmls).append(text)
-            return
+    # A text part is the body unless it is an attachment (a named text part below the top is a file).
+    is_body = (
+        maintype == "text" and content_type in ("text/plain", "text/html") and disposition != "attachment"
+    )
+    if is_body and (not filename or depth == 0):
+        (body.texts if content_type == "text/plain" else body.htmls).append(_part_text(part))
+        return
     _attach(body, part, content_type, _payload(part), filename=filename)
 
 
@@ -552,12 +564,13 @@ def _headers_from_text(text: str) -> Message:
         return Message()
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # auto-replies and bounces
 
 _OUT_OF_OFFICE = re.compile(
     r"^\s*(?:\[[^\]]*\]\s*)?(?:Automatiskt svar|Autosvar|Automatisk svar|Automatiskt meddelande|Frånvaro|"
-    r"Frånvaromeddelande|Out of Office|Out of the Office|Auto[- ]?reply|Autoreply|Automatic reply|Auto[- ]?response|"
+    r"Frånvaromeddelande|Out of Office|Out of the Office|Auto[- ]?reply|Autoreply|Automatic reply|"
+    r"Auto[- ]?response|"
     r"Autoresponse|Abwesenheitsnotiz|Automatische Antwort|Fraværsmelding|Poissaolo|Réponse automatique|"
     r"Respuesta automática|Vacation reply|On vacation|I am out of the office|Jag är inte på kontoret)\b",
     re.IGNORECASE,
@@ -692,7 +705,7 @@ def _classic_bounce(msg: Message, body: _Body, from_address: str, subject: str, 
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # parse
 
 
@@ -725,55 +738,73 @@ def _empty(raw: bytes) -> ParsedMessage:
 
 
 def parse(raw: bytes) -> ParsedMessage:
-    """Read one message (RFC 5322 bytes). Never raises: what cannot be read is left empty."""
+    """Read one message (RFC 5322 bytes). Never raises: what cannot be read is left empty.
+
+    When the body cannot be read (nesting beyond Python's recursion limit, say), the headers alone are."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
     raw = bytes(raw or b"")
     try:
         return _parse(raw)
-    except RecursionError:
-        return _empty(raw)
+    except Exception:  # RecursionError included: read the headers alone
+        logger.info("mail parsing: the body could not be read", exc_info=True)
+    try:
+        return _parse(raw, headers_only=True)
     except Exception:  # by contract: a message that cannot be read is an empty one
         return _empty(raw)
 
 
-def _parse(raw: bytes) -> ParsedMessage:
-    msg: EmailMessage = message_from_bytes(raw, policy=policy.default)
+_END_OF_HEADERS = re.compile(rb"\r?\n\r?\n")
 
-    ids = _ids(_header(msg, "Message-ID"))
+
+def _head(raw: bytes) -> EmailMessage:
+    """The top-level headers, parsed with `policy.default` (decoded words, address objects).
+
+    The header block alone is parsed so: the MIME structure is read with `policy.compat32`, whose parser
+    does not build header objects for every part's headers (10,000 parts in seconds, not minutes)."""
+    end = _END_OF_HEADERS.search(raw, 0, MAX_HEADER_BLOCK)
+    block = raw[: end.start() if end else MAX_HEADER_BLOCK]
+    return BytesParser(policy=policy.default).parsebytes(block + b"\n\n", headersonly=True)
+
+
+def _parse(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
+    head = _head(raw)
+    msg: Message = head if headers_only else message_from_bytes(raw, policy=policy.compat32)
+
+    ids = _ids(_header(head, "Message-ID"))
     has_message_id = bool(ids)
     message_id = ids[0] if ids else _generated_id(raw)
 
-    froms = _addresses(msg, "From") or _addresses(msg, "Sender")
+    froms = _addresses(head, "From") or _addresses(head, "Sender")
     from_name, from_address = froms[0] if froms else ("", "")
     from_address = from_address.lower()
     if not from_address and froms:
         from_name = from_name or froms[0][0]
     to = []
     for name in ("To", "Cc"):
-        for _display, address in _addresses(msg, name):
+        for _display, address in _addresses(head, name):
             if address and address not in to:
                 to.append(address)
     delivered = []
     for name in ("Delivered-To", "X-Original-To", "Envelope-To"):
-        for value in _raw_values(msg, name):
+        for value in _raw_values(head, name):
             for address in _EMAIL.findall(clean(value)):
                 address = _address(address)
                 if address not in delivered:
                     delivered.append(address)
-    reply_tos = [address for _display, address in _addresses(msg, "Reply-To") if address]
+    reply_tos = [address for _display, address in _addresses(head, "Reply-To") if address]
 
-    subject = _one_line(_header(msg, "Subject"))[:998]
-    sent_at = _sent_at(_header(msg, "Date"))
-    in_reply_to_ids = _ids(_header(msg, "In-Reply-To"))
+    subject = _one_line(_header(head, "Subject"))[:998]
+    sent_at = _sent_at(_header(head, "Date"))
+    in_reply_to_ids = _ids(_header(head, "In-Reply-To"))
     in_reply_to = in_reply_to_ids[0] if in_reply_to_ids else ""
-    references = tuple(_ids(" ".join(_header(msg, "References").split()))[-MAX_REFERENCES:])
+    # The newest ids are last (the parent at the end): read the tail of the raw value (ids are ASCII).
+    references_raw = clean(" ".join(_raw_values(head, "References")))[-64_000:]
+    references = tuple(_ids(" ".join(references_raw.split()))[-MAX_REFERENCES:])
 
     body = _Body()
-    try:
+    if not headers_only:
         _collect(msg, body)
-    except RecursionError:
-        body.truncated = True
 
     text = "\n\n".join(item.strip("\n") for item in body.texts if item.strip())
     html_source = "\n".join(body.htmls)
@@ -795,14 +826,14 @@ def _parse(raw: bytes) -> ParsedMessage:
     if body.delivery_status:
         bounce = _dsn_bounce(body)
     if bounce is None and content_type != "multipart/report":
-        bounce = _classic_bounce(msg, body, from_address, subject, text)
-    auto_reply = "" if bounce else _auto_reply(msg, subject, content_type, report_type)
+        bounce = _classic_bounce(head, body, from_address, subject, text)
+    auto_reply = "" if bounce else _auto_reply(head, subject, content_type, report_type)
     if not bounce and not auto_reply and _DAEMON.match(from_address):
         auto_reply = "mailer-daemon"
 
     headers: dict[str, str] = {}
     for name in RECORDED_HEADERS:
-        value = _header(msg, name)
+        value = _header(head, name)
         if value:
             headers[name] = _one_line(value)[:MAX_HEADER_CHARS]
 

@@ -3,8 +3,8 @@
 mail-parser-reply (Swedish and English quote headers and signatures) goes first; our own folding then catches
 what it leaves: "> " quoted lines, Outlook's "Från: … Skickat: …" / "From: … Sent: …" blocks (also after a
 line of underscores), "-----Ursprungligt meddelande-----", Gmail's "Den 5 dec. 2026 kl. 10:12 skrev …:" and
-"On …, … wrote:" split over two lines, "-- " signatures and "Skickat från min iPhone". When folding would leave
-nothing (a message that is all quote), the whole text is the reply.
+"On …, … wrote:" split over two lines, "-- " signatures and "Skickat från min iPhone". When folding would
+leave nothing (a message that is all quote), the whole text is the reply.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import re
 LIBRARY_MAX_CHARS = 20_000
 
 _WROTE = re.compile(
-    r"^\s*(?:On|Den|Am|Le|El|Op|På)\b.{0,300}?\b(?:wrote|skrev|schrieb|a écrit|escribió|schreef|kirjoitti)\s*:?\s*$",
+    r"^\s*(?:On|Den|Am|Le|El|Op|På)\b.{0,300}?\b"
+    r"(?:wrote|skrev|schrieb|a écrit|escribió|schreef|kirjoitti)\s*:?\s*$",
     re.IGNORECASE,
 )
 _WROTE_END = re.compile(
@@ -45,6 +46,10 @@ _SENT_FROM = re.compile(
 def _cut_index(lines: list[str]) -> int | None:
     """The index of the first line of the quoted history or signature, or None."""
     count = len(lines)
+    # The last line that is neither blank nor quoted: a "> " line after it starts the trailing quote block.
+    last_own = max(
+        (index for index, line in enumerate(lines) if line.strip() and not line.startswith(">")), default=-1
+    )
     for index, line in enumerate(lines):
         if _SIGNATURE.match(line) or _SENT_FROM.match(line):
             return index
@@ -62,11 +67,8 @@ def _cut_index(lines: list[str]) -> int | None:
             window = lines[index + 1 : index + 6]
             if sum(1 for item in window if _HEADER_LINE.match(item)) >= 2:
                 return index
-        if line.startswith(">"):
-            # A quoted block: history, when nothing but quotes and blank lines follow it.
-            rest = [item for item in lines[index:] if item.strip()]
-            if all(item.startswith(">") for item in rest):
-                return index
+        if line.startswith(">") and index > last_own:
+            return index  # a quoted block that nothing but quotes and blank lines follow: the history
     return None
 
 
