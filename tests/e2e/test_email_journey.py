@@ -60,7 +60,8 @@ def test_an_email_becomes_a_request_is_answered_and_the_reply_lands_with_its_fil
     # 1. Karin writes to Almi; the poller takes her email from the IMAP server.
     first = _email(
         "Hjälp med export till Tyskland",
-        "Hej!\n\nVi säljer konsulttjänster och har fått en förfrågan från München. Kan ni hjälpa oss?\n\nKarin",
+        "Hej!\n\nVi säljer konsulttjänster och har fått en förfrågan från München. "
+        "Kan ni hjälpa oss?\n\nKarin",
         To="uppsala@almi.example",
     )
     imap_server.deliver(imap_user, bytes(first))
