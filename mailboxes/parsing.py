@@ -345,6 +345,7 @@ class _Body:
         self.truncated = False
         self.delivery_status: list[Message] = []
         self.returned_headers: list[Message] = []
+        self.in_report = False  # a delivery report: the returned message is not part of the text
 
 
 def _payload(part: Message) -> bytes:
@@ -503,6 +504,8 @@ def _collect(part: Message, body: _Body, depth: int = 0):
             subject = _header(inner, "Subject")
             name = _filename(part) or (re.sub(r"[^\w\s.-]", "", subject).strip()[:80] or "message") + ".eml"
             _attach(body, part, "message/rfc822", data, filename=name)
+            if not body.in_report:
+                _forwarded_text(inner, body, depth)
         else:
             _attach(body, part, "message/rfc822", _payload(part))
         return
@@ -550,6 +553,24 @@ def _collect(part: Message, body: _Body, depth: int = 0):
         (body.texts if content_type == "text/plain" else body.htmls).append(_part_text(part))
         return
     _attach(body, part, content_type, _payload(part), filename=filename)
+
+
+def _forwarded_text(inner: Message, body: _Body, depth: int):
+    """A message forwarded as an attachment: its text goes into the text too, under a forward marker
+    (which the quote folding folds away from `reply_text`). Its own attachments stay inside the .eml."""
+    sub = _Body()
+    sub.parts_seen = body.parts_seen
+    _collect(inner, sub, depth + 1)
+    body.parts_seen = sub.parts_seen
+    text = "\n\n".join(item.strip("\n") for item in sub.texts if item.strip())
+    if not text.strip() and sub.htmls:
+        text = html_to_text("\n".join(sub.htmls))
+    lines = ["---------- Forwarded message ----------"]
+    for name in ("From", "Date", "Subject", "To"):
+        value = _one_line(_header(inner, name))
+        if value:
+            lines.append(f"{name}: {value}")
+    body.texts.append("\n".join(lines) + "\n\n" + text)
 
 
 def _header_blocks(text: str) -> list[Message]:
@@ -803,6 +824,7 @@ def _parse(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
     references = tuple(_ids(" ".join(references_raw.split()))[-MAX_REFERENCES:])
 
     body = _Body()
+    body.in_report = _content_type(msg) == "multipart/report"
     if not headers_only:
         _collect(msg, body)
 

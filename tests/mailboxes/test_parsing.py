@@ -169,7 +169,16 @@ EXPECTED = {
     },
     "outlook_forward_attached.eml": {
         "subject": "VB: Förfrågan från kund",
-        "text": ["Jag vidarebefordrar en kund som vill ha hjälp med export till Japan."],
+        # The forwarded message's text is in the text, under a forward marker, and folded from the reply.
+        "text": [
+            "Jag vidarebefordrar en kund som vill ha hjälp med export till Japan.",
+            "Forwarded message",
+            "From: Tomas Berg <tomas@bergs-te.se>",
+            "Subject: Export av te till Japan",
+            "Vi vill sälja svenskt örtte i Japan.",
+        ],
+        "reply": ["Jag vidarebefordrar en kund"],
+        "not_reply": ["örtte"],
         "attachments": [
             ("Export av te till Japan.eml", "message/rfc822", False),
             (
