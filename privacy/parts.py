@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import INTERNATIONAL_FLAGS, Company, CompanyEvent, Contact
 from effects.models import ExportOutcome, FollowUpSurvey, SatisfactionSurvey
-from exportcenter.personal_data import Part, Row, Subject, declare, register
+from exportcenter.personal_data import Part, Row, Subject, register
 from notifications.models import OutboundEmail
 from outreach.models import Activity, CampaignMember, FollowUp
 from referrals import status_links
 from referrals.models import AdviceRequest, Referral, RequestEvent
 
-from . import mail_parts, project_parts
+from . import attachment_parts, mail_parts, project_parts
 
 
 def anonymised_label(kind: str = "person") -> str:
@@ -519,8 +519,13 @@ def register_parts() -> None:
             mail_parts.erase_inbound_messages,
             81,
         ),
+        Part(
+            "attachments",
+            _("Attachments"),
+            attachment_parts.collect_attachments,
+            attachment_parts.erase_attachments,
+            82,
+        ),
         Part("survey_answers", _("Survey answers"), collect_survey_answers, erase_survey_answers, order=910),
     ]:
         register(part)
-    # Held by apps that do not exist yet: the export says so until they register their parts.
-    declare("attachments", _("Attachments"), order=900)

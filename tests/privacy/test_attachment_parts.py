@@ -55,3 +55,23 @@ def test_erasure_deletes_the_files_and_keeps_the_rows(karins_files, attachments_
     assert len(files_in(attachments_root)) == 1  # Olle's stays
     assert Attachment.objects.exclude(pk=erased.pk).get().is_available
     assert attachment_parts.erase_attachments(karins_files) == 0  # nothing left to change
+
+
+def test_the_privacy_tools_export_and_erase_the_files(operator, need_categories, attachments_root):  # noqa: F811
+    from advisors.models import User
+    from privacy import services as privacy
+    from tests.factories import UserFactory
+
+    request = services.submit_request(submission=build_submission())
+    attachments.store(
+        request=request,
+        event=request.events.get(kind="created"),
+        files=[SimpleUploadedFile("CV Karin Berg.pdf", PDF)],
+        source=Attachment.Source.FORM,
+    )
+    staff = UserFactory(organisation=operator, role=User.Role.REGIONAL_STAFF)
+
+    sections = privacy.export_person(person=request.contact, by=staff)["sections"]
+    assert [row["name"] for row in sections["attachments"]["rows"]] == ["CV Karin Berg.pdf"]
+    assert privacy.erase_person(person=request.contact, by=staff)["attachments"] == 1
+    assert files_in(attachments_root) == []
