@@ -225,3 +225,25 @@ def test_html_nested_too_deep_for_the_sanitiser_is_not_shown_as_html():
     raw = message("Subject: Djupt\n", html, "text/html; charset=utf-8")
     parsed = parse(raw)
     assert parsed.html == "" and parsed.text.endswith("djupt")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # Gmail, HTML only: the quote is a <blockquote> under a "Den … skrev …:" line.
+        '<div dir="ltr">Tack, vi kommer!</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">'
+        'Den lör 5 dec. 2026 kl 10:12 skrev Exportcenter &lt;<a href="mailto:noreply@exportcenter.se">'
+        'noreply@exportcenter.se</a>&gt;:<br></div><blockquote class="gmail_quote">Hej, kommer ni?<br>'
+        "</blockquote></div>",
+        # Outlook, HTML only: the "Från: … Skickat: …" block in bold.
+        '<div class="WordSection1"><p class="MsoNormal">Tack, vi kommer!<o:p></o:p></p>'
+        '<div style="border:none"><p class="MsoNormal"><b>Från:</b> Exportcenter '
+        "&lt;noreply@exportcenter.se&gt;"
+        "<br><b>Skickat:</b> den 5 december 2026 10:12<br><b>Till:</b> Kund<br><b>Ämne:</b> Möte</p></div>"
+        "<p>Hej, kommer ni?</p></div>",
+    ],
+)
+def test_html_only_replies_fold_their_quotes(html):
+    parsed = parse(message("Subject: SV: Möte\n", html, "text/html; charset=utf-8"))
+    assert "Hej, kommer ni?" in parsed.text
+    assert parsed.reply_text == "Tack, vi kommer!"
