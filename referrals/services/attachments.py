@@ -195,10 +195,17 @@ def check_uploads(
 
 
 def on_timeline(events: list[RequestEvent]) -> list[RequestEvent]:
-    """Read the files of these timeline entries in one query (`event.attachments.all()` then asks nothing)."""
-    prefetch_related_objects(
-        events, Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk"))
-    )
+    """Read the files of these timeline entries in one query, or none when no entry has files (`store` counts
+    them in `event.data["files"]`); `event.attachments.all()` then asks nothing."""
+    with_files = [event for event in events if (event.data or {}).get("files")]
+    for event in events:
+        if not (event.data or {}).get("files"):
+            cache = event.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache["attachments"] = Attachment.objects.none()
+    if with_files:
+        prefetch_related_objects(
+            with_files, Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk"))
+        )
     return events
 
 
@@ -293,8 +300,12 @@ def store(
         with transaction.atomic():
             Attachment.objects.bulk_create(rows)
             refused += [{"name": uploads.safe_name(_stream(file)[0]), "reason": "too_many"} for file in over]
-            if refused and event is not None:
-                event.data = {**(event.data or {}), "refused_files": refused}
+            if (refused or rows) and event is not None:
+                # The entry says it has files, so the timeline reads them only where there are some.
+                data = {**(event.data or {}), "files": (event.data or {}).get("files", 0) + len(rows)}
+                if refused:
+                    data["refused_files"] = refused
+                event.data = data
                 event.save(update_fields=["data"])
     except BaseException:
         if _written.get() is None:  # nobody outside cleans up: do it here

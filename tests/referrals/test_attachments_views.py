@@ -310,6 +310,8 @@ def test_an_infected_or_erased_file_has_no_download(client, advice_request, advi
         scan_detail="Eicar-Test-Signature",
         created_at=advice_request.created_at,
     )
+    event.data = {**event.data, "files": 1}  # as attachments.store counts them (the timeline reads by it)
+    event.save(update_fields=["data"])
     client.force_login(advisor)
     page = text(client.get(f"/en/advisor/requests/{advice_request.public_id}/"))
     assert "bad.doc" in page and "refused: virus found" in page
@@ -343,6 +345,14 @@ def test_the_timeline_reads_all_files_in_one_query(client, advice_request, advis
     many, page = queries()
     assert "r9b.pdf" in page
     assert many == few
+
+
+def test_a_timeline_without_files_reads_no_files(client, advice_request, advisor):
+    services.reply_from_company(request=advice_request, body="No file here")
+    client.force_login(advisor)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/en/advisor/requests/{advice_request.public_id}/").status_code == 200
+    assert not [query for query in captured if '"referrals_attachment"' in query["sql"]]
 
 
 def test_by_email_is_marked_on_the_timeline(client, advice_request, advisor):
