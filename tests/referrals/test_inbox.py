@@ -225,7 +225,9 @@ def test_the_inbox_query_count_does_not_grow_with_rows(
 # services, the timeline, the outreach panel's activities and follow-ups, and the assign form's
 # advisors. A request with referrals adds its referral chain with their needs (and its co-handlers, if
 # any): a fixed number, however many.
-REQUEST_PAGE_QUERIES = 15  # 14, and the canned replies offered for writing to the company
+# 14, the canned replies offered for writing to the company, and the email panel's messages (issue 20; the
+# timeline's files are read only when an entry has some).
+REQUEST_PAGE_QUERIES = 16
 REQUEST_PAGE_QUERIES_WITH_REFERRALS = REQUEST_PAGE_QUERIES + 2
 
 
