@@ -13,6 +13,8 @@ from django.utils import timezone
 from exportcenter.personal_data import Row, Subject
 from referrals.models import Attachment
 
+from .labels import anonymised_label
+
 
 def _files(subject: Subject):
     return Attachment.objects.filter(request_id__in=subject.request_ids).select_related("request", "event")
@@ -37,8 +39,6 @@ def collect_attachments(subject: Subject) -> list[Row]:
 
 
 def erase_attachments(subject: Subject) -> int:
-    from .parts import anonymised_label  # privacy.parts registers this part
-
     files = list(_files(subject).filter(erased_at__isnull=True).values_list("pk", "file"))
     if not files:
         return 0

@@ -11,10 +11,8 @@ returns how many rows it changed, and changes nothing the second time.
 import re
 from typing import Any
 
-from django.conf import settings
 from django.db.models import F, Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import INTERNATIONAL_FLAGS, Company, CompanyEvent, Contact
@@ -26,17 +24,7 @@ from referrals import status_links
 from referrals.models import AdviceRequest, Referral, RequestEvent
 
 from . import attachment_parts, mail_parts, project_parts
-
-
-def anonymised_label(kind: str = "person") -> str:
-    """The stored placeholder, in the portal's default language (data is stored once, not per reader)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        if kind == "sole_trader":
-            return gettext("Anonymised sole trader")
-        if kind == "text":
-            return gettext("[removed]")
-        return gettext("Anonymised person")
-
+from .labels import anonymised_label
 
 # --- Helpers -----------------------------------------------------------------------------------------
 

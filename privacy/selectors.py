@@ -16,8 +16,8 @@ from exportcenter.personal_data import Subject, parts
 from outreach.models import Activity
 from referrals.models import AdviceRequest
 
+from .labels import anonymised_label
 from .models import RetentionRun
-from .parts import anonymised_label
 
 SEARCH_LIMIT = 50
 
