@@ -84,7 +84,8 @@ def _allowed_headers(headers: dict[str, str] | None) -> dict[str, str]:
     return clean
 
 
-def _mail_domain() -> str:
+def mail_domain() -> str:
+    """The domain of the portal's Message-IDs: DEFAULT_FROM_EMAIL's."""
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "exportcenter.localhost"
 
 
@@ -96,7 +97,7 @@ def new_message_id(key: str | None = None) -> str:
     """
     seed = f"outbox:{key}" if key else f"outbox-random:{secrets.token_hex(16)}"
     digest = hmac.new(settings.SECRET_KEY.encode(), seed.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"<{digest}@{_mail_domain()}>"
+    return f"<{digest}@{mail_domain()}>"
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def message_id(email: OutboundEmail) -> str:
     if email.message_id:
         return email.message_id
     digest = hashlib.sha256((email.key or str(email.pk)).encode()).hexdigest()[:16]
-    return f"<outbox.{email.pk}.{digest}@{_mail_domain()}>"
+    return f"<outbox.{email.pk}.{digest}@{mail_domain()}>"
 
 
 # What one attempt did: sent; skipped (not pending); failed (the mail server refused, or could not be

@@ -25,6 +25,8 @@ from email.utils import parseaddr
 
 from django.conf import settings
 
+from notifications.services import mail_domain
+
 from .models import AdviceRequest, RequestEvent
 
 # The reference in a subject, e.g. "Re: Din förfrågan EC-2026-000123".
@@ -86,14 +88,10 @@ def request_for_address(address: str) -> AdviceRequest | None:
     return _reference_request(token)
 
 
-def _domain() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "exportcenter.localhost"
-
-
 def root_message_id(request: AdviceRequest) -> str:
     """The thread's root Message-ID, first in every References: signed, so it cannot be made up."""
     token = request.reference.lower()
-    return f"<{token}.{_sign('thread', token)}@{_domain()}>"
+    return f"<{token}.{_sign('thread', token)}@{mail_domain()}>"
 
 
 _ROOT = re.compile(rf"^<(ec-\d{{4}}-\d{{6}})\.([0-9a-f]{{{_SIGNATURE_LENGTH}}})@", re.IGNORECASE)
