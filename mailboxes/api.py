@@ -118,17 +118,7 @@ class CheckSerializer(serializers.Serializer):
     message = serializers.CharField(help_text=_("What is wrong, in words, in the language asked for."))
 
 
-_DEFAULTS = {
-    "kind": Mailbox.Kind.IMAP,
-    "port": 993,
-    "security": Mailbox.Security.TLS,
-    "folder": "INBOX",
-    "processed_folder": "Processed",
-    "poll_interval_seconds": 60,
-    "host": "",
-    "username": "",
-    "organisation": None,
-}
+_DEFAULTS = {**services.NEW_MAILBOX_DEFAULTS, "host": "", "username": "", "organisation": None}
 
 
 @extend_schema_view(

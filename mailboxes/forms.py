@@ -6,10 +6,11 @@ stored password."""
 
 from django import forms
 from django.conf import settings
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from .models import Mailbox
-from .services import MAX_PASSWORD_LENGTH, MAX_POLL_SECONDS, MIN_POLL_SECONDS
+from .services import MAILBOX_FIELDS, MAX_PASSWORD_LENGTH, MAX_POLL_SECONDS, MIN_POLL_SECONDS
 
 
 class MailboxForm(forms.Form):
@@ -79,21 +80,7 @@ class MailboxForm(forms.Form):
 
     @staticmethod
     def initial_for(mailbox: Mailbox) -> dict:
-        return {
-            "name": mailbox.name,
-            "address": mailbox.address,
-            "region": mailbox.region_id,
-            "organisation": mailbox.organisation_id,
-            "kind": mailbox.kind,
-            "host": mailbox.host,
-            "port": mailbox.port,
-            "security": mailbox.security,
-            "username": mailbox.username,
-            "folder": mailbox.folder,
-            "processed_folder": mailbox.processed_folder,
-            "poll_interval_seconds": mailbox.poll_interval_seconds,
-            "version": mailbox.version,
-        }
+        return {**model_to_dict(mailbox, fields=MAILBOX_FIELDS), "version": mailbox.version}
 
     def mailbox_data(self) -> dict:
         return {

@@ -51,6 +51,15 @@ MAILBOX_FIELDS = (
     "processed_folder",
     "poll_interval_seconds",
 )
+# A new mailbox's settings where the editor gives none (the form's initial values, the API's defaults).
+NEW_MAILBOX_DEFAULTS = {
+    "kind": Mailbox.Kind.IMAP,
+    "port": 993,
+    "security": Mailbox.Security.TLS,
+    "folder": "INBOX",
+    "processed_folder": "Processed",
+    "poll_interval_seconds": 60,
+}
 MAX_PASSWORD_LENGTH = 500
 MIN_POLL_SECONDS = 30
 MAX_POLL_SECONDS = 24 * 60 * 60

@@ -43,12 +43,7 @@ def _form(request, mailbox=None) -> MailboxForm:
         MailboxForm.initial_for(mailbox)
         if mailbox
         else {
-            "kind": Mailbox.Kind.IMAP,
-            "port": 993,
-            "security": Mailbox.Security.TLS,
-            "folder": "INBOX",
-            "processed_folder": "Processed",
-            "poll_interval_seconds": 60,
+            **services.NEW_MAILBOX_DEFAULTS,
             "organisation": None if request.user.is_regional_staff else request.user.organisation_id,
         }
     )
