@@ -328,6 +328,18 @@ def private_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="dove-", dir="/tmp"))
 
 
+def _own_server(needs: str, **options):
+    """A dovecot of its own in a private folder, stopped and removed afterwards (`needs`: why it is skipped
+    or fails without dovecot)."""
+    if DOVECOT is None:
+        skip_or_fail(needs)
+    folder = private_folder()
+    server = start(folder, **options)
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def imap_server():
     """The IMAP server of this test session (shared from the environment, or this worker's own)."""
@@ -342,50 +354,28 @@ def imap_server():
             own=False,
         )
         return
-    if DOVECOT is None:
-        skip_or_fail("needs dovecot (Debian: dovecot-imapd) or IMAP_TEST_HOST/IMAP_TEST_PORT/IMAP_TEST_CA")
-    folder = private_folder()
-    server = start(folder)
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    yield from _own_server(
+        "needs dovecot (Debian: dovecot-imapd) or IMAP_TEST_HOST/IMAP_TEST_PORT/IMAP_TEST_CA"
+    )
 
 
 @pytest.fixture
 def private_imap_server():
     """A dovecot of this test's own: to kill and restart, or for a failed login (dovecot then delays every
     login from 127.0.0.1 for up to 15 seconds, which would slow the shared server's other tests)."""
-    if DOVECOT is None:
-        skip_or_fail("needs dovecot (Debian: dovecot-imapd) for a private server")
-    folder = private_folder()
-    server = start(folder)
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    yield from _own_server("needs dovecot (Debian: dovecot-imapd) for a private server")
 
 
 @pytest.fixture(scope="session")
 def plain_imap_server():
     """A dovecot without TLS at all: STARTTLS is not offered."""
-    if DOVECOT is None:
-        skip_or_fail("needs dovecot (Debian: dovecot-imapd) for a server without TLS")
-    folder = private_folder()
-    server = start(folder, tls=False)
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    yield from _own_server("needs dovecot (Debian: dovecot-imapd) for a server without TLS", tls=False)
 
 
 @pytest.fixture
 def expired_imap_server():
     """A dovecot whose certificate (from the trusted test CA) expired yesterday."""
-    if DOVECOT is None:
-        skip_or_fail("needs dovecot (Debian: dovecot-imapd) for a private server")
-    folder = private_folder()
-    server = start(folder, expired=True)
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    yield from _own_server("needs dovecot (Debian: dovecot-imapd) for a private server", expired=True)
 
 
 @pytest.fixture
