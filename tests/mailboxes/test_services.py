@@ -109,7 +109,7 @@ def admin_client(client, db):
     return client
 
 
-def test_the_mailbox_admin_has_no_password_field(admin_client, almi_mailbox):
+def test_the_mailbox_admin_has_no_password_field(admin_client, almi_mailbox, in_english):
     page = admin_client.get(
         reverse("admin:mailboxes_mailbox_change", args=[almi_mailbox.pk])
     ).content.decode()
