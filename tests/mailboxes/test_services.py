@@ -109,9 +109,9 @@ def admin_client(client, db):
     return client
 
 
-def test_the_mailbox_admin_has_no_password_field(admin_client, almi_mailbox, in_english):
+def test_the_mailbox_admin_has_no_password_field(admin_client, almi_mailbox):
     page = admin_client.get(
-        reverse("admin:mailboxes_mailbox_change", args=[almi_mailbox.pk])
+        reverse("admin:mailboxes_mailbox_change", args=[almi_mailbox.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert 'name="password_encrypted"' not in page and almi_mailbox.password_encrypted not in page
     assert PASSWORD not in page and "Password stored" in page
