@@ -24,11 +24,21 @@ from companies.identifiers import LegalForm
 from companies.models import Company, CompanyImport, Contact
 from dashboards.models import NationalSnapshot, RegionalGoal
 from effects.models import ExportOutcome, FollowUpSurvey, SatisfactionSurvey
+from mailboxes.models import InboundMessage, Mailbox
 from notifications.models import Notification
 from outreach.models import CalendarFeed, CampaignMember
 from privacy.models import RetentionRun
 from reference.models import CountyExportStatistic, CountyPopulation, Municipality, StatisticsImport
-from referrals.models import CannedReply, CoHandling, NeedCategory, Referral, RequestEvent, SavedView, Service
+from referrals.models import (
+    Attachment,
+    CannedReply,
+    CoHandling,
+    NeedCategory,
+    Referral,
+    RequestEvent,
+    SavedView,
+    Service,
+)
 from tests.advisors.test_access import ROLES as MATRIX_ROLES
 from tests.factories import (
     SOLE_TRADER_NUMBER,
@@ -359,9 +369,46 @@ def _build_world():
         )
     ]
 
+    # Issue 20: the region's shared mailbox, org A's own and a far one; messages on a home request, a far
+    # request and on none; files on notes for all partners and for one organisation, at home and far away.
+    mailboxes = [
+        Mailbox.objects.create(name=name, address=address, region=region, organisation=org, kind="local")
+        for name, address, region, org in [
+            ("shared", "shared@home.example", home, None),
+            ("a", "a@home.example", home, org_a),
+            ("far", "far@away.example", away, org_far),
+        ]
+    ]
+    inbound_messages = [
+        InboundMessage.objects.create(
+            mailbox=mailbox, message_id=f"<{n}@prop>", outcome="reply", request=request
+        )
+        for n, (mailbox, request) in enumerate(
+            [(mailboxes[0], requests["new"]), (mailboxes[1], None), (mailboxes[2], requests["far"])]
+        )
+    ]
+    attachments = [
+        Attachment.objects.create(
+            request=event.request,
+            event=event,
+            name="f.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            source="advisor",
+            scan="clean",
+            created_at=now,
+        )
+        for event in events
+        if event.request in (requests["owned_a"], requests["far"]) and event.organisation in (org_a, org_b)
+    ]
+
     objects = [
         home,
         away,
+        *mailboxes,
+        *inbound_messages,
+        *attachments,
         *Organisation.objects.all(),
         *User.objects.all(),
         home_company,
