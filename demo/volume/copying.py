@@ -26,6 +26,8 @@ def _value(value) -> str:
         return "t"
     if value is False:
         return "f"
+    if hasattr(value, "adapted"):  # a JSON field's default as PostgreSQL's adapter wraps it (psycopg2 Json)
+        value = value.adapted
     if isinstance(value, (dict, list)):
         value = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, (datetime, date)):
