@@ -367,6 +367,20 @@ def test_a_message_shows_its_text_and_its_html_only_on_request(client, people, a
     assert 'data-body="html"' in page and '<a href="https://bergsmide.example"' in page
 
 
+def test_the_html_is_sanitised_again_when_shown(client, people, almi_mailbox, email_request):
+    """Whatever wrote the column (an import, a bug), the page shows only what the sanitiser lets through."""
+    message = make_message(
+        almi_mailbox,
+        email_request,
+        body_html='<p onclick="steal()">Hej</p><script>alert(1)</script><img src="https://x.example/t.gif">',
+    )
+    client.force_login(people["advisor"])
+    url = reverse("mailboxes:message_detail", kwargs={"public_id": message.public_id})
+    page = client.get(url + "?html=1").content.decode()
+    html = page.split('data-body="html">', 1)[1].split("</div>", 1)[0]
+    assert "Hej" in html and "<script" not in html and "onclick" not in html and "x.example" not in html
+
+
 def test_who_sees_a_message(client, people, almi_mailbox, far_mailbox, email_request):
     on_request = make_message(almi_mailbox, email_request)
     ignored = make_message(almi_mailbox, None)
