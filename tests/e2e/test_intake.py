@@ -425,11 +425,11 @@ def test_double_submit_creates_one_request(
     monkeypatch.setattr(
         views, "services", SimpleNamespace(already_submitted=counting, submit_request=slow_first)
     )
-    posts = []
+    posts = []  # (body, Content-Type): the form is multipart (it takes files), with its own boundary
     page.on(
         "request",
         lambda request: (
-            posts.append(request.post_data)
+            posts.append((request.post_data_buffer, request.headers.get("content-type", "")))
             if request.method == "POST" and request.url.endswith("/en/help-me-export/")
             else None
         ),
@@ -455,10 +455,9 @@ def test_double_submit_creates_one_request(
 
     # The browser's resend of the same form (as after "back" and "send again").
     assert posts, "the browser sent no POST"
+    body, content_type = posts[-1]
     resent = page.request.post(
-        f"{live_server.url}/en/help-me-export/",
-        data=posts[-1],
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        f"{live_server.url}/en/help-me-export/", data=body, headers={"Content-Type": content_type}
     )
     assert resent.ok
     # The same confirmation (its signed token carries a timestamp, so it may differ in the last characters).
