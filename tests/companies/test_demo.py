@@ -5,7 +5,14 @@ import pytest
 from django.core.management import call_command
 
 from companies.identifiers import LegalForm, parse_organisation_number
-from companies.models import INTERNATIONAL_FLAGS, Company, CompanyEvent, CompanySource, Contact, ExportExperience
+from companies.models import (
+    INTERNATIONAL_FLAGS,
+    Company,
+    CompanyEvent,
+    CompanySource,
+    Contact,
+    ExportExperience,
+)
 from demo import companies as companies_demo
 from demo import partners as advisors_demo
 
