@@ -19,6 +19,11 @@ from typing import Any
 Row = dict[str, Any]
 
 
+def iso(value) -> str | None:
+    """A date or time in a row: ISO 8601, or None."""
+    return value.isoformat() if value is not None else None
+
+
 @dataclass(frozen=True)
 class Subject:
     """One person, as the apps find their rows: by contact, by sole trader company, by email address."""

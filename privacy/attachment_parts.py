@@ -10,7 +10,7 @@ timeline still says that a file was there.
 from django.db import transaction
 from django.utils import timezone
 
-from exportcenter.personal_data import Row, Subject
+from exportcenter.personal_data import Row, Subject, iso
 from referrals.models import Attachment
 
 from .labels import anonymised_label
@@ -31,8 +31,8 @@ def collect_attachments(subject: Subject) -> list[Row]:
             "sha256": attachment.sha256,
             "source": attachment.source,
             "scan": attachment.scan,
-            "received_at": attachment.created_at.isoformat(),
-            "erased_at": attachment.erased_at.isoformat() if attachment.erased_at else None,
+            "received_at": iso(attachment.created_at),
+            "erased_at": iso(attachment.erased_at),
         }
         for attachment in _files(subject).order_by("created_at", "pk")
     ]

@@ -9,12 +9,8 @@ count and the Message-ID (which stops the message being taken again from the mai
 from django.db.models import Q
 from django.utils import timezone
 
-from exportcenter.personal_data import Row, Subject
+from exportcenter.personal_data import Row, Subject, iso
 from mailboxes.models import InboundMessage
-
-
-def _when(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _messages(subject: Subject):
@@ -33,8 +29,8 @@ def collect_inbound_messages(subject: Subject) -> list[Row]:
             "from": message.from_address,
             "from_name": message.from_name,
             "subject": message.subject,
-            "sent_at": _when(message.sent_at),
-            "taken_at": _when(message.taken_at),
+            "sent_at": iso(message.sent_at),
+            "taken_at": iso(message.taken_at),
             "outcome": message.outcome,
             "request": message.request.reference if message.request else "",
             "text": message.body_text,

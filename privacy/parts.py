@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import INTERNATIONAL_FLAGS, Company, CompanyEvent, Contact
 from effects.models import ExportOutcome, FollowUpSurvey, SatisfactionSurvey
-from exportcenter.personal_data import Part, Row, Subject, register
+from exportcenter.personal_data import Part, Row, Subject, iso, register
 from notifications.models import OutboundEmail
 from outreach.models import Activity, CampaignMember, FollowUp
 from referrals import status_links
@@ -27,10 +27,6 @@ from . import attachment_parts, mail_parts, project_parts
 from .labels import anonymised_label
 
 # --- Helpers -----------------------------------------------------------------------------------------
-
-
-def _when(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _countries(value) -> list[str]:
@@ -74,10 +70,10 @@ def collect_contacts(subject: Subject) -> list[Row]:
             "is_primary": contact.is_primary,
             "legal_basis": contact.legal_basis,
             "source": contact.source,
-            "consent_given_on": _when(contact.consent_given_on),
-            "created_at": _when(contact.created_at),
-            "updated_at": _when(contact.updated_at),
-            "anonymised_at": _when(contact.anonymised_at),
+            "consent_given_on": iso(contact.consent_given_on),
+            "created_at": iso(contact.created_at),
+            "updated_at": iso(contact.updated_at),
+            "anonymised_at": iso(contact.anonymised_at),
         }
         for contact in contacts.select_related("company").order_by("pk")
     ]
@@ -105,10 +101,10 @@ def collect_sole_trader(subject: Subject) -> list[Row]:
             "export_experience": company.export_experience,
             "export_countries": _countries(company.export_countries),
             "target_markets": _countries(company.target_markets),
-            "created_at": _when(company.created_at),
-            "updated_at": _when(company.updated_at),
+            "created_at": iso(company.created_at),
+            "updated_at": iso(company.updated_at),
             "legal_hold": company.legal_hold,
-            "anonymised_at": _when(company.anonymised_at),
+            "anonymised_at": iso(company.anonymised_at),
         }
         for company in Company.objects.filter(pk__in=subject.company_ids).order_by("pk")
     ]
@@ -139,7 +135,7 @@ def collect_company_events(subject: Subject) -> list[Row]:
                     "kind": event.kind,
                     "summary": event.summary,
                     "details": event.data,
-                    "created_at": _when(event.created_at),
+                    "created_at": iso(event.created_at),
                 }
             )
     return rows
@@ -169,8 +165,8 @@ def collect_requests(subject: Subject) -> list[Row]:
             "reference": request.reference,
             "status": request.status,
             "channel": request.channel,
-            "received": _when(request.created_at),
-            "closed": _when(request.closed_at),
+            "received": iso(request.created_at),
+            "closed": iso(request.closed_at),
             "needs": [need.slug for need in request.needs.all()],
             "target_markets": _countries(request.target_markets),
             "description": request.description,
@@ -181,7 +177,7 @@ def collect_requests(subject: Subject) -> list[Row]:
             "outcome": request.outcome,
             "closing_comment": request.outcome_comment,
             "legal_hold": request.legal_hold,
-            "anonymised_at": _when(request.anonymised_at),
+            "anonymised_at": iso(request.anonymised_at),
         }
         for request in requests
     ]
@@ -198,7 +194,7 @@ def collect_timeline(subject: Subject) -> list[Row]:
             "text": event.body,
             "organisation": event.organisation.name if event.organisation else "",
             "details": event.data,
-            "time": _when(event.created_at),
+            "time": iso(event.created_at),
         }
         for event in events.order_by("created_at", "pk")
     ]
@@ -218,8 +214,8 @@ def collect_referrals(subject: Subject) -> list[Row]:
             "consent_method": referral.consent_method,
             "consent_details": referral.consent_details,
             "reason_for_declining": referral.decline_reason,
-            "sent": _when(referral.created_at),
-            "answered": _when(referral.answered_at),
+            "sent": iso(referral.created_at),
+            "answered": iso(referral.answered_at),
         }
         for referral in referrals.order_by("created_at", "pk")
     ]
@@ -234,7 +230,7 @@ def collect_status_page(subject: Subject) -> list[Row]:
             "status": request.status,
             "handled_by": request.owner_organisation.name if request.owner_organisation else "",
             "link_works": not status_links.link_expired(request),
-            "updated": _when(request.updated_at),
+            "updated": iso(request.updated_at),
         }
         for request in requests
     ]
@@ -299,7 +295,7 @@ def collect_activities(subject: Subject) -> list[Row]:
         {
             "id": str(activity.public_id),
             "kind": activity.kind,
-            "date": _when(activity.occurred_on),
+            "date": iso(activity.occurred_on),
             "company": activity.company.name,
             "campaign": activity.campaign_member.campaign.name if activity.campaign_member else "",
             "request": activity.request.reference if activity.request else "",
@@ -335,7 +331,7 @@ def collect_follow_ups(subject: Subject) -> list[Row]:
             "id": str(follow_up.public_id),
             "company": follow_up.company.name,
             "what_to_do": follow_up.description,
-            "due": _when(follow_up.due_on),
+            "due": iso(follow_up.due_on),
             "status": follow_up.status,
         }
         for follow_up in follow_ups
@@ -354,7 +350,7 @@ def erase_follow_ups(subject: Subject) -> int:
 def collect_campaigns(subject: Subject) -> list[Row]:
     members = CampaignMember.objects.filter(company_id__in=subject.company_ids).select_related("campaign")
     return [
-        {"campaign": member.campaign.name, "status": member.status, "added": _when(member.added_at)}
+        {"campaign": member.campaign.name, "status": member.status, "added": iso(member.added_at)}
         for member in members.order_by("added_at", "pk")
     ]
 
@@ -377,10 +373,10 @@ def collect_outcomes(subject: Subject) -> list[Row]:
             "market": outcome.market.code,
             "kind": outcome.kind,
             "value_band": outcome.value_band,
-            "date": _when(outcome.achieved_on),
+            "date": iso(outcome.achieved_on),
             "description": outcome.description,
             "status": outcome.status,
-            "answered_at": _when(outcome.answered_at),
+            "answered_at": iso(outcome.answered_at),
             "support_meaning": outcome.support_meaning,
             "without_support": outcome.without_support,
             "case_study_allowed": outcome.case_study_allowed,
@@ -414,8 +410,8 @@ def collect_survey_answers(subject: Subject) -> list[Row]:
                 "survey": "satisfaction",
                 "request": survey.request.reference,
                 "status": survey.status,
-                "sent_at": _when(survey.sent_at),
-                "answered_at": _when(survey.answered_at),
+                "sent_at": iso(survey.sent_at),
+                "answered_at": iso(survey.answered_at),
                 "satisfaction": survey.satisfaction,
                 "right_partner_in_one_day": survey.right_partner_in_one_day,
                 "handover_clear": survey.handover_clear,
@@ -427,8 +423,8 @@ def collect_survey_answers(subject: Subject) -> list[Row]:
             {
                 "survey": f"follow_up_{survey.wave}_months",
                 "status": survey.status,
-                "sent_at": _when(survey.sent_at),
-                "answered_at": _when(survey.answered_at),
+                "sent_at": iso(survey.sent_at),
+                "answered_at": iso(survey.answered_at),
                 **{name: getattr(survey, name) for name, _label in INTERNATIONAL_FLAGS},
                 "comment": survey.comment,
             }
@@ -462,8 +458,8 @@ def collect_emails(subject: Subject) -> list[Row]:
             "subject": email.subject,
             "text": email.body_text,
             "status": email.status,
-            "created_at": _when(email.created_at),
-            "sent_at": _when(email.sent_at),
+            "created_at": iso(email.created_at),
+            "sent_at": iso(email.sent_at),
         }
         for email in _emails(subject).order_by("created_at", "pk")
     ]

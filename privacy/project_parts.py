@@ -8,12 +8,8 @@ participation's note and the support's description, which may quote the person.
 
 from django.utils import timezone
 
-from exportcenter.personal_data import Row, Subject
+from exportcenter.personal_data import Row, Subject, iso
 from projects.models import DeMinimisAid, Participation, Support
-
-
-def _when(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def collect_projects(subject: Subject) -> list[Row]:
@@ -27,14 +23,14 @@ def collect_projects(subject: Subject) -> list[Row]:
         {
             "project": str(participation.project),
             "company": participation.company.name,
-            "joined_on": _when(participation.joined_on),
-            "left_on": _when(participation.left_on),
+            "joined_on": iso(participation.joined_on),
+            "left_on": iso(participation.left_on),
             "size_class": participation.size_class,
             "note": participation.note,
             "support": [
                 {
                     "kind": support.kind,
-                    "date": _when(support.given_on),
+                    "date": iso(support.given_on),
                     "hours": str(support.hours),
                     "value_sek": str(support.value_sek),
                     "description": support.description,
@@ -52,7 +48,7 @@ def collect_aid(subject: Subject) -> list[Row]:
         {
             "id": str(grant.public_id),
             "company": grant.company.name,
-            "granted_on": _when(grant.granted_on),
+            "granted_on": iso(grant.granted_on),
             "amount": str(grant.amount),
             "currency": grant.currency,
             "amount_eur": str(grant.amount_eur),
