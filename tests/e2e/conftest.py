@@ -123,7 +123,7 @@ def _axe_source() -> str:
 
 
 _AXE_RUN = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return results.violations.map((v) => ({
     id: v.id,
     impact: v.impact,

@@ -110,7 +110,8 @@ def test_create_enrol_aid_warning_and_report(page, live_server, demo, sign_in_as
     # Without a reason the override is refused next to the field; with one it is recorded and logged.
     main.get_by_label("Record the aid even though it passes the ceiling").focus()
     page.keyboard.press("Space")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the ceiling's warning is an alert too: wait for the answer's page
+        page.keyboard.press("Enter")
     main = page.get_by_role("main")
     expect(main.get_by_role("alert").first).to_be_visible()
     main.get_by_label("Reason for passing the ceiling").focus()
