@@ -304,6 +304,9 @@ DASHBOARD_FACTS_NIGHTLY_DAYS = env.int("DASHBOARD_FACTS_NIGHTLY_DAYS", default=4
 # A dashboard's figures are cached until what they count changes (dashboards/cache.py), and at most this
 # long, for what moves with the clock alone (deadlines passing). 0: not cached (the test suite's default).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# The inbox's view counts are cached until a request they count changes (referrals/inbox_counts.py), and at
+# most this many seconds (a deadline passing moves a request to "overdue" with no write); 0 turns it off.
+INBOX_COUNT_CACHE_SECONDS = env.int("INBOX_COUNT_CACHE_SECONDS", default=60)
 DASHBOARD_FACTS_TIME = env.str("DASHBOARD_FACTS_TIME", default="03:45")  # Stockholm time, every night
 _facts_hour, _facts_minute = DASHBOARD_FACTS_TIME.split(":")
 CELERY_BEAT_SCHEDULE["rebuild-dashboard-facts"] = {

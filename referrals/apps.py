@@ -11,7 +11,7 @@ class ReferralsConfig(AppConfig):
         from companies.panels import company_page
         from exportcenter.panels import Panel
 
-        from . import models, notices, reminder_kinds, selectors  # noqa: F401 - the reminder kinds register
+        from . import models, notices, reminder_kinds, selectors, signals  # noqa: F401 - kinds and signals register
 
         notices.register_kinds()
         register_event_kinds(models.CompanyEventKind.choices)

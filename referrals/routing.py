@@ -113,9 +113,10 @@ def _company(request: AdviceRequest) -> Company:
     return Company.objects.select_related("sni_code").get(pk=request.company_id)
 
 
-def _organisations(region):
-    """The active partners serving the region, each with its open workload: one query, a count per partner
-    from the partial index of open requests by owner (not a join of every partner with all requests)."""
+def open_workload():
+    """An organisation's open requests (the routing's workload), for `.annotate()` on organisations: a
+    count per partner from the partial index of open requests by owner (not a join of every partner with
+    all requests)."""
     open_requests = (
         AdviceRequest.objects.filter(owner_organisation=OuterRef("pk"))
         .exclude(status=AdviceRequest.Status.CLOSED)
@@ -124,8 +125,12 @@ def _organisations(region):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    workload = Coalesce(Subquery(open_requests, output_field=IntegerField()), 0)
-    return list(Organisation.objects.active().serving(region).annotate(workload=workload))
+    return Coalesce(Subquery(open_requests, output_field=IntegerField()), 0)
+
+
+def _organisations(region):
+    """The active partners serving the region, by name, each with its open workload, in one query."""
+    return list(Organisation.objects.active().serving(region).annotate(workload=open_workload()))
 
 
 def _services_by_organisation_and_need(organisations, needs) -> dict[tuple[int, int], list[Service]]:
@@ -145,15 +150,21 @@ def _services_by_organisation_and_need(organisations, needs) -> dict[tuple[int, 
     return found
 
 
-def suggestions_for(request: AdviceRequest) -> list[Suggestion]:
+def suggestions_for(request: AdviceRequest, partners=None) -> list[Suggestion]:
     """Every active partner serving the request's region, best first. Empty without a region.
+
+    `partners`: `selectors.request_partners(request)` when the request page has read them (every active
+    organisation, by name, with `serves_region` and the serving ones' `workload`): no query of its own.
 
     A score of 0 means neither the catalogue nor the routing table points to the partner; it is listed
     so that the person routing sees every partner's workload.
     """
     if request.region_id is None:
         return []
-    organisations = _organisations(request.region_id)
+    if partners is None:
+        organisations = _organisations(request.region_id)
+    else:
+        organisations = [organisation for organisation in partners if organisation.serves_region]
     needs = sorted(request.needs.all(), key=lambda need: (need.position, need.slug))  # uses a prefetch
     company = _company(request)
     services = _services_by_organisation_and_need(organisations, needs)

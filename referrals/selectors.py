@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import (
+    Case,
     Count,
     Exists,
     OuterRef,
@@ -14,6 +15,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Lower
 from django.db.models.query import prefetch_related_objects
@@ -26,6 +28,7 @@ from companies.identifiers import format_number, mask_number
 from companies.models import Company, ExportExperience
 from reference.models import EmployeeBand, Municipality, SNISection, TurnoverClass
 
+from . import inbox_counts, routing
 from .filters import RequestFilter, deadline_state_q
 from .models import (
     AdviceRequest,
@@ -278,8 +281,13 @@ def view_counts(user) -> dict[str, int]:
     """How many requests each standard view holds, shown up to VIEW_COUNT_CAP ("500+").
 
     One pass over the visible requests with a filtered count per view (issue 16: six capped counts cost
-    ~75 ms each at national scale, as the rare views scan far to find their rows).
+    ~75 ms each at national scale, as the rare views scan far to find their rows), cached until a request
+    they count changes (referrals/inbox_counts.py).
     """
+    return inbox_counts.counts(user, lambda: _view_counts(user))
+
+
+def _view_counts(user) -> dict[str, int]:
     now = timezone.now()
     counts = visible_requests(user).aggregate(
         **{view: Count("pk", filter=view_filter(view, user, now)) for view in InboxView.values}
@@ -314,27 +322,28 @@ def request_partners(request: AdviceRequest) -> list[Organisation]:
     """Every active organisation, by name, in one query, with what the request page's forms need to know:
     `serves_region` (it serves the request's region: the assign form's choices, the refer form's first
     group) and `first_region_name` (the first of its regions by name: the refer form's other groups; None
-    without a region). It replaces three queries: the refer form's organisations and their regions, and
-    the assign form's organisations.
+    without a region), and, for those that serve the region, `workload` (their open requests: the routing
+    suggestions', `routing.suggestions_for(request, partners)`). It replaces four queries: the refer form's
+    organisations and their regions, the assign form's organisations, and the routing's partners.
 
-    The routing suggestions read their partners with the workload themselves (routing._organisations):
-    counted in this query, the count's estimate for every organisation made PostgreSQL compile it (JIT,
-    30-75 ms at 200,000 requests).
+    The workload is counted only for the serving partners (a CASE evaluates its subquery only when its
+    condition holds), from the partial index of open requests by owner.
     """
     if request.region_id is None:
-        serves = Value(False)
+        serves, workload = Value(False), Value(0)
     else:
         serves = Exists(
             Organisation.regions.through.objects.filter(
                 organisation_id=OuterRef("pk"), region_id=request.region_id
             )
         )
+        workload = Case(When(serves, then=routing.open_workload()), default=Value(0))
     first_region = (
         Region.objects.filter(organisations=OuterRef("pk")).order_by("name", "pk").values("name")[:1]
     )
     return list(
         Organisation.objects.active()
-        .annotate(serves_region=serves, first_region_name=Subquery(first_region))
+        .annotate(serves_region=serves, first_region_name=Subquery(first_region), workload=workload)
         .order_by("name", "pk")
     )
 

@@ -342,7 +342,9 @@ def _workspace_context(
     action_bound = {key: form for key, form in (bound or {}).items() if isinstance(key, str)}
     # Every active organisation, read once for the assign and the refer forms.
     partners = selectors.request_partners(advice_request)
-    panel = referral_panel.workspace_context(user, advice_request, may_assign=can[Action.ASSIGN], bound=bound)
+    panel = referral_panel.workspace_context(
+        user, advice_request, may_assign=can[Action.ASSIGN], bound=bound, partners=partners
+    )
     timeline = selectors.page_timeline(user, advice_request, [row["referral"] for row in panel["referrals"]])
     attachments.on_timeline(timeline)  # every entry's files, in one query
     return {

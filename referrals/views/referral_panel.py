@@ -60,12 +60,15 @@ def answer_forms(user, referrals: list[Referral], bound: dict | None = None) -> 
     return rows
 
 
-def workspace_context(user, advice_request: AdviceRequest, *, may_assign: bool, bound=None) -> dict[str, Any]:
-    """The request page's routing suggestions, referral chain, co-handlers and referral forms."""
+def workspace_context(
+    user, advice_request: AdviceRequest, *, may_assign: bool, bound=None, partners=None
+) -> dict[str, Any]:
+    """The request page's routing suggestions, referral chain, co-handlers and referral forms. `partners`:
+    `selectors.request_partners(advice_request)`, when the page has read them."""
     may_refer = access.can(user, Action.REFER, advice_request)
     referral_bound = {key: form for key, form in (bound or {}).items() if isinstance(key, tuple)}
     return {
-        "suggestions": routing.suggestions_for(advice_request),
+        "suggestions": routing.suggestions_for(advice_request, partners),
         "may_route": may_assign
         and advice_request.owner_organisation_id is None
         and not advice_request.is_closed,

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from dashboards import cache, stats
 from dashboards.models import RegionalGoal
 from dashboards.selectors import Filters, Period, Scope
+from exportcenter import stamps
 from outreach.models import Campaign
 from tests.dashboards.conftest import stockholm
 
@@ -85,8 +86,8 @@ def test_a_cache_that_is_down_costs_only_the_computation(cached, make_request, m
     def down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    for method in ("get_many", "get", "set"):
-        monkeypatch.setattr(cache.cache, method, down)
+    for method in ("get_many", "get", "set", "set_many"):
+        monkeypatch.setattr(stamps.cache, method, down)
     assert _received(cached) == 1
     cache.changed(cached.region.pk)  # no error either
 

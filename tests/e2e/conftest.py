@@ -123,7 +123,8 @@ def _axe_source() -> str:
 
 
 _AXE_RUN = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+  const results = await axe.run(document, options);
   return results.violations.map((v) => ({
     id: v.id,
     impact: v.impact,

@@ -227,7 +227,7 @@ def test_the_inbox_query_count_does_not_grow_with_rows(
 # any): a fixed number, however many.
 # 14, the canned replies offered for writing to the company, and the email panel's messages (issue 20; the
 # timeline's files are read only when an entry has some).
-REQUEST_PAGE_QUERIES = 16
+REQUEST_PAGE_QUERIES = 15
 REQUEST_PAGE_QUERIES_WITH_REFERRALS = REQUEST_PAGE_QUERIES + 2
 
 
