@@ -131,7 +131,12 @@ def company_detail(user, public_id) -> Company | None:
     return (
         access.visible(user, Company.objects.all())
         .select_related(
-            *COMPANY_LIST_RELATED, "responsible_advisor", "merged_into", "created_by", "updated_by"
+            *COMPANY_LIST_RELATED,
+            "municipality__county",
+            "responsible_advisor",
+            "merged_into",
+            "created_by",
+            "updated_by",
         )
         .filter(public_id=public_id)
         .first()

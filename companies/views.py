@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -145,6 +146,7 @@ def similar_names(request):
 def company_detail(request, public_id):
     company = _company_or_404(request.user, public_id)
     record_read(request, company)
+    prefetch_related_objects([company], "contacts")  # read once, for the page and its panels
     return render(
         request,
         "companies/detail.html",

@@ -374,3 +374,30 @@ def test_the_scope_said_again_for_a_name_search_is_the_same_scope(
     superuser = UserFactory(is_superuser=True, organisation=None)
     everything = set(selectors.visible_companies(superuser, name_search="AB").values_list("name", flat=True))
     assert "Stockholm Export AB" in everything
+
+
+COMPANY_PAGE_QUERIES = 15  # issue 16: at most 15 per page, whatever the company holds
+
+
+def test_the_company_page_keeps_its_query_budget(signed_in, make_company):
+    """The page and every panel (requests, outreach, outcomes, aid, privacy) read the contacts once, and
+    the municipality's county with the company."""
+    from tests.factories import ContactFactory
+
+    company = make_company("Uppsala Precision AB")
+    url = f"/en/companies/{company.public_id}/"
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert signed_in.get(url).status_code == 200
+        return [query["sql"] for query in queries]
+
+    ContactFactory(company=company, name="Karin Berg")
+    count_queries()
+    few = count_queries()
+    for n in range(5):
+        ContactFactory(company=company, name=f"Person {n}")
+    many = count_queries()
+    assert len(many) == len(few) <= COMPANY_PAGE_QUERIES, many
+    assert sum('FROM "companies_contact"' in sql for sql in many) == 1
+    assert not any('FROM "companies_county"' in sql for sql in many)
