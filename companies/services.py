@@ -226,9 +226,10 @@ def confirm_international_flags(
     return current
 
 
-def _save_contact(contact: Contact) -> Contact:
-    """Save, making this the only primary contact; a duplicate email becomes a field error."""
-    if contact.is_primary:
+def _save_contact(contact: Contact, *, others=True) -> Contact:
+    """Save, making this the only primary contact; a duplicate email becomes a field error. `others`:
+    whether the company may have other contacts (a first contact has none to demote)."""
+    if contact.is_primary and others:
         Contact.objects.filter(company=contact.company, is_primary=True).exclude(pk=contact.pk).update(
             is_primary=False
         )
@@ -249,9 +250,10 @@ def add_contact(*, company: Company, by, data: dict[str, Any]) -> Contact:
     contact = Contact(
         company=company, created_by=by, updated_by=by, **{"source": CompanySource.ADVISOR, **data}
     )
-    if not company.contacts.exists():
+    first = not company.contacts.exists()
+    if first:
         contact.is_primary = True
-    _save_contact(contact)
+    _save_contact(contact, others=not first)
     _record(
         company, CompanyEvent.Kind.CONTACT_ADDED, by, _("Contact added: %(name)s") % {"name": contact.name}
     )

@@ -73,11 +73,12 @@ class Submission:
         }
 
 
-def _company_for(submission: Submission) -> Company:
-    """The registered company with this number, or a new one. Advisors' data is never overwritten."""
+def _company_for(submission: Submission) -> tuple[Company, bool]:
+    """The registered company with this number, or a new one (and whether it is new). Advisors' data is
+    never overwritten."""
     existing = company_services.existing_company_for(submission.org_number)
     if existing is not None:
-        return existing
+        return existing, False
     data = {
         "org_number": submission.org_number,
         "legal_form": submission.legal_form,
@@ -90,15 +91,17 @@ def _company_for(submission: Submission) -> Company:
         "target_markets": submission.target_markets,
     }
     try:
-        return company_services.register_company(by=None, data=data, source=CompanySource.WEB_REQUEST)
+        return company_services.register_company(by=None, data=data, source=CompanySource.WEB_REQUEST), True
     except company_services.DuplicateCompany as duplicate:  # registered a moment ago by someone else
-        return duplicate.existing
+        return duplicate.existing, False
 
 
-def _contact_for(company: Company, submission: Submission) -> Contact:
-    contact = company.contacts.filter(email__iexact=submission.contact_email).first()
-    if contact is not None:
-        return contact
+def _contact_for(company: Company, submission: Submission, *, new_company: bool) -> Contact:
+    """The company's contact with this email, or a new one (a company made just now has none yet)."""
+    if not new_company:
+        contact = company.contacts.filter(email__iexact=submission.contact_email).first()
+        if contact is not None:
+            return contact
     return company_services.add_contact(
         company=company,
         by=None,
@@ -122,6 +125,13 @@ def submit_request(*, submission: Submission) -> AdviceRequest:
     """
     if (existing := already_submitted(submission)) is not None:
         return existing
+    return submit_new_request(submission=submission)
+
+
+def submit_new_request(*, submission: Submission) -> AdviceRequest:
+    """`submit_request` for a caller that has just asked `already_submitted` and got None (the public
+    form, which asks first to spare a resent form the rate limit): the same, without asking again. A copy
+    that arrives meanwhile is still caught under the lock below."""
     key = _idempotency_key(submission)
     fingerprint = _fingerprint(submission)
     try:
@@ -175,8 +185,8 @@ def _idempotency_key(submission: Submission) -> str | None:
 
 def _create_request(submission: Submission, key: str | None, fingerprint: str = "") -> AdviceRequest:
     now = timezone.now()
-    company = _company_for(submission)
-    contact = _contact_for(company, submission)
+    company, new_company = _company_for(submission)
+    contact = _contact_for(company, submission, new_company=new_company)
     year = local_date(now).year
     number, reference = next_reference(year)
     request = AdviceRequest.objects.create(

@@ -83,7 +83,7 @@ def request_help(request):
             "contact": _operator_of(serving) or context["operator"],
         }
         return render(request, "referrals/request_help.html", context, status=429)
-    advice_request = existing or services.submit_request(submission=form.submission())
+    advice_request = existing or services.submit_new_request(submission=form.submission())
     return redirect("referrals:request_sent", token=status_links.token_for(advice_request))
 
 

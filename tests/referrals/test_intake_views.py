@@ -394,6 +394,22 @@ def test_an_unregistered_company(client, payload):
     assert (company.org_number, company.legal_form) == (None, "unregistered")
 
 
+SUBMISSION_QUERIES = 48  # issue 16: the form's POST for a new company, its contact, request and outbox
+
+
+def test_a_submission_asks_each_thing_once(client, payload):
+    """The duplicate checks run once before the lock (and the fingerprint once more under it); a company
+    made just now is not searched for a contact, nor has its other contacts demoted."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/help-me-export/", payload()).status_code == 302
+    sql = [query["sql"] for query in queries]
+    assert sum('"idempotency_key" =' in statement for statement in sql) == 1, sql
+    assert sum('"fingerprint" =' in statement for statement in sql) == 2, sql
+    assert not [statement for statement in sql if statement.startswith('SELECT "companies_contact"')]
+    assert not [statement for statement in sql if statement.startswith('UPDATE "companies_contact"')]
+    assert len(sql) <= SUBMISSION_QUERIES, sql
+
+
 def test_the_confirmation_of_an_unknown_token_is_not_found(client, db):
     assert client.get("/en/help-me-export/sent/nonsense/").status_code == 404
 
