@@ -122,7 +122,7 @@ def open_workload():
         .exclude(status=AdviceRequest.Status.CLOSED)
         .order_by()
         .values("owner_organisation")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # COUNT(*): from the index alone (COUNT(id) would read every row for its id)
         .values("n")
     )
     return Coalesce(Subquery(open_requests, output_field=IntegerField()), 0)

@@ -7,10 +7,21 @@ from django.dispatch import receiver
 from . import inbox_counts
 from .models import AdviceRequest, CoHandling, Referral
 
+# What the views count by (referrals.selectors.view_filter) and who sees the request (its region, its owner).
+_COUNTED = (
+    "region_id",
+    "owner_organisation_id",
+    "owner_advisor_id",
+    "status",
+    "first_response_at",
+    "first_response_due_at",
+)
+_UNKNOWN = object()
 
-def _counted(instance: AdviceRequest) -> tuple:
+
+def _counted(instance: AdviceRequest) -> dict:
     # From the instance's own dict: a deferred field is unknown (reading it would be a query per request).
-    return instance.__dict__.get("region_id"), instance.__dict__.get("owner_organisation_id")
+    return {name: instance.__dict__.get(name, _UNKNOWN) for name in _COUNTED}
 
 
 @receiver(post_init, sender=AdviceRequest)
@@ -19,12 +30,26 @@ def request_loaded(sender, instance: AdviceRequest, **kwargs):
 
 
 @receiver(post_save, sender=AdviceRequest)
-@receiver(post_delete, sender=AdviceRequest)
-def request_changed(sender, instance: AdviceRequest, **kwargs):
-    before, after = getattr(instance, "_inbox_counted", (None, None)), _counted(instance)
+def request_saved(sender, instance: AdviceRequest, created: bool, **kwargs):
+    """Only a change to what the views count renews anything: a save of the description, the company or
+    `updated_at` alone leaves the cached counts alone."""
+    before, after = getattr(instance, "_inbox_counted", {}), _counted(instance)
     instance._inbox_counted = after
+    if created or any(before.get(name, _UNKNOWN) != after[name] for name in _COUNTED):
+        _renew(before, after)
+
+
+@receiver(post_delete, sender=AdviceRequest)
+def request_deleted(sender, instance: AdviceRequest, **kwargs):
+    _renew(getattr(instance, "_inbox_counted", {}), _counted(instance))
+
+
+def _renew(before: dict, after: dict) -> None:
+    def known(name):
+        return {value for value in (before.get(name), after[name]) if value is not _UNKNOWN}
+
     inbox_counts.changed_after_commit(
-        region_ids={before[0], after[0]}, organisation_ids={before[1], after[1]}
+        region_ids=known("region_id"), organisation_ids=known("owner_organisation_id")
     )
 
 

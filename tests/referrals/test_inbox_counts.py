@@ -134,3 +134,17 @@ def test_turned_off_it_counts_every_time(submit, advisor, settings):
     with CaptureQueriesContext(connection) as queries:
         selectors.view_counts(advisor)
     assert len(queries) == 1  # the counts, again
+
+
+def test_a_save_that_changes_nothing_counted_keeps_the_cached_counts(
+    submit, advisor, django_capture_on_commit_callbacks
+):
+    request = submit()
+    selectors.view_counts(advisor)
+    request.description = "Another text."
+    committed(
+        django_capture_on_commit_callbacks, lambda: request.save(update_fields=["description", "updated_at"])
+    )
+    with CaptureQueriesContext(connection) as queries:
+        selectors.view_counts(advisor)
+    assert len(queries) == 0
