@@ -4,6 +4,7 @@ import copy
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import (
     Case,
@@ -46,8 +47,9 @@ from .models import (
 REQUEST_LIST_RELATED = ["company__municipality", "region", "owner_organisation", "owner_advisor"]
 
 
-def visible_requests(user) -> QuerySet[AdviceRequest]:
-    return access.visible(user, AdviceRequest.objects.all())
+def visible_requests(user, *, counting: bool = False) -> QuerySet[AdviceRequest]:
+    """`counting`: for a count over many requests (AdviceRequestPolicy's rule written for counting)."""
+    return access.visible(user, AdviceRequest.objects.all(), counting=counting)
 
 
 def with_list_relations(queryset: QuerySet[AdviceRequest]) -> QuerySet[AdviceRequest]:
@@ -258,6 +260,7 @@ class Inbox:
     view: str
     filter: RequestFilter
     requests: QuerySet[AdviceRequest]
+    counted: QuerySet[AdviceRequest]  # the same requests, written for counting them (the result count)
 
 
 def inbox_for(user, view: str, params, *, http_request=None) -> Inbox:
@@ -266,15 +269,18 @@ def inbox_for(user, view: str, params, *, http_request=None) -> Inbox:
     base = visible_requests(user).filter(view_filter(view, user, now))
     filterset = RequestFilter(params or None, queryset=base, request=http_request)
     if filterset.is_bound and not filterset.is_valid():
-        requests = base.none()
+        requests = counted = base.none()
     else:
         requests = filterset.qs
+        counting = visible_requests(user, counting=True).filter(view_filter(view, user, now))
+        # The filters as validated once (an unbound filter set filters nothing).
+        counted = filterset.filter_queryset(counting) if filterset.is_bound else counting
         if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
             requests = requests.order_by(
                 *(("created_at", "pk") if view == InboxView.OVERDUE else ("-created_at", "-pk"))
             )
     requests = with_last_event(with_list_relations(requests), user)
-    return Inbox(view=view, filter=filterset, requests=requests)
+    return Inbox(view=view, filter=filterset, requests=requests, counted=counted)
 
 
 def view_counts(user) -> dict[str, int]:
@@ -287,9 +293,20 @@ def view_counts(user) -> dict[str, int]:
     return inbox_counts.counts(user, lambda: _view_counts(user))
 
 
+def result_counting(user, inbox: Inbox) -> dict:
+    """How the inbox's paginator counts a view's results (exportcenter.pagination): with the query written
+    for counting, kept like the views' counts until a request they count changes (a filtered count over a
+    region's requests costs about 0.1 s at national scale)."""
+    return {
+        "counted": inbox.counted,
+        "cache_seconds": settings.INBOX_COUNT_CACHE_SECONDS,
+        "stamps": inbox_counts.user_stamps(user),
+    }
+
+
 def _view_counts(user) -> dict[str, int]:
     now = timezone.now()
-    counts = visible_requests(user).aggregate(
+    counts = visible_requests(user, counting=True).aggregate(
         **{view: Count("pk", filter=view_filter(view, user, now)) for view in InboxView.values}
     )
     return {view: min(counts[view], VIEW_COUNT_CAP + 1) for view in InboxView.values}

@@ -33,12 +33,26 @@ class AdviceRequestPolicy(Policy):
         return bool(evaluate(self._region_filter(user), request))  # the request's own fields: always known
 
     def view_filter(self, user):
+        return self._rule(user, "in")
+
+    def count_filter(self, user):
+        return self._rule(user, "in_subquery")
+
+    def _rule(self, user, lookup: str) -> Q:
+        """The view rule, its subqueries with `lookup`:
+
+        - `in` (a page of rows): PostgreSQL tests each row it reads against a hashed subplan, in O(1). At
+          2,000,000 requests the inbox's page of a partner that made 13,000 referrals: 17-29 ms, where
+          `= ANY(ARRAY(...))` tests every row against the whole array (42-250 ms).
+        - `in_subquery` (a count over a region's requests: the inbox's view and result counts):
+          `= ANY(ARRAY(...))` lets the planner combine the indexes of the ORed conditions (a BitmapOr):
+          40-310 ms, where the hashed subplan reads every row (150-670 ms).
+        """
         query = self._region_filter(user)
         organisation_id = user.organisation_id
         if organisation_id is not None:
             # Owned by, referred to or from, or co-handled by the user's organisation (another region's).
-            # Subqueries, not joins: one row per request, and no query per row; `in_subquery` so that
-            # PostgreSQL combines the indexes of the ORed conditions instead of scanning every request.
+            # Subqueries, not joins: one row per request, and no query per row.
             referrals = _model("referrals.Referral").objects.filter(
                 Q(to_organisation_id=organisation_id, status__in=self.REFERRED_STATUSES)
                 | Q(from_organisation_id=organisation_id)
@@ -46,8 +60,8 @@ class AdviceRequestPolicy(Policy):
             co_handled = _model("referrals.CoHandling").objects.filter(organisation_id=organisation_id)
             query |= (
                 Q(owner_organisation_id=organisation_id)
-                | Q(pk__in_subquery=referrals.values("request_id"))
-                | Q(pk__in_subquery=co_handled.values("request_id"))
+                | Q(**{f"pk__{lookup}": referrals.values("request_id")})
+                | Q(**{f"pk__{lookup}": co_handled.values("request_id")})
             )
         return query
 

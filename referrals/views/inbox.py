@@ -57,7 +57,12 @@ def _view_of(params) -> str:
 def _inbox_context(request, params: QueryDict) -> dict[str, Any]:
     view = _view_of(params)
     inbox = selectors.inbox_for(request.user, view, params, http_request=request)
-    page = paginate(request, inbox.requests, cap=selectors.RESULT_COUNT_CAP)
+    page = paginate(
+        request,
+        inbox.requests,
+        cap=selectors.RESULT_COUNT_CAP,
+        **selectors.result_counting(request.user, inbox),
+    )
     filters = params.copy()
     for key in INBOX_PARAMS_EXCLUDED:
         filters.pop(key, None)

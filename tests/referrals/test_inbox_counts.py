@@ -148,3 +148,24 @@ def test_a_save_that_changes_nothing_counted_keeps_the_cached_counts(
     with CaptureQueriesContext(connection) as queries:
         selectors.view_counts(advisor)
     assert len(queries) == 0
+
+
+@pytest.mark.postgres
+def test_the_page_and_the_counts_each_get_the_rule_written_for_them(
+    client, submit, advisor, settings, is_postgres
+):
+    """The page of rows tests its organisation's referrals as a hashed subplan (IN), the counts as an array
+    read once (= ANY(ARRAY(...))) so that PostgreSQL combines the indexes (AdviceRequestPolicy._rule)."""
+    if not is_postgres:
+        pytest.skip("the SQL of PostgreSQL")
+    settings.INBOX_COUNT_CACHE_SECONDS = 0
+    submit()
+    client.force_login(advisor)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/en/advisor/requests/", {"view": "open"}).status_code == 200
+    about_requests = [q["sql"] for q in queries if 'FROM "referrals_advicerequest"' in q["sql"]]
+    counts = [sql for sql in about_requests if sql.startswith("SELECT COUNT")]
+    (page,) = [sql for sql in about_requests if sql.startswith('SELECT "referrals_advicerequest"."id"')]
+    assert len(counts) == 2  # the views' counts and the results' capped count
+    assert all('"id" = ANY(ARRAY(SELECT' in sql for sql in counts), counts
+    assert '"id" IN (SELECT' in page and "ANY(ARRAY(" not in page, page
