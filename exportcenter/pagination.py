@@ -27,7 +27,7 @@ class CappedPaginator(Paginator):
     commits), the key holds their values too: the count never lags a committed change, and
     `count_is_cached` stays False.
 
-    `counted`: the same rows as `object_list`, written for counting (see access.visible's `counting`).
+    `counted`: the same rows as `object_list`, written for counting (see access.visible's `combinable`).
     """
 
     def __init__(

@@ -47,9 +47,9 @@ from .models import (
 REQUEST_LIST_RELATED = ["company__municipality", "region", "owner_organisation", "owner_advisor"]
 
 
-def visible_requests(user, *, counting: bool = False) -> QuerySet[AdviceRequest]:
-    """`counting`: for a count over many requests (AdviceRequestPolicy's rule written for counting)."""
-    return access.visible(user, AdviceRequest.objects.all(), counting=counting)
+def visible_requests(user, *, combinable: bool = False) -> QuerySet[AdviceRequest]:
+    """`combinable`: for a count over many requests or a text search (access.visible)."""
+    return access.visible(user, AdviceRequest.objects.all(), combinable=combinable)
 
 
 def with_list_relations(queryset: QuerySet[AdviceRequest]) -> QuerySet[AdviceRequest]:
@@ -266,13 +266,16 @@ class Inbox:
 def inbox_for(user, view: str, params, *, http_request=None) -> Inbox:
     """One view of the shared inbox with the user's filters; invalid filters give no rows (and errors)."""
     now = timezone.now()
-    base = visible_requests(user).filter(view_filter(view, user, now))
+    # A text search narrows by its own indexes, which the combinable rule joins; a page of a view is read
+    # newest first (AdviceRequestPolicy._rule).
+    searching = bool(params and params.get("q"))
+    base = visible_requests(user, combinable=searching).filter(view_filter(view, user, now))
     filterset = RequestFilter(params or None, queryset=base, request=http_request)
     if filterset.is_bound and not filterset.is_valid():
         requests = counted = base.none()
     else:
         requests = filterset.qs
-        counting = visible_requests(user, counting=True).filter(view_filter(view, user, now))
+        counting = visible_requests(user, combinable=True).filter(view_filter(view, user, now))
         # The filters as validated once (an unbound filter set filters nothing).
         counted = filterset.filter_queryset(counting) if filterset.is_bound else counting
         if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
@@ -306,7 +309,7 @@ def result_counting(user, inbox: Inbox) -> dict:
 
 def _view_counts(user) -> dict[str, int]:
     now = timezone.now()
-    counts = visible_requests(user, counting=True).aggregate(
+    counts = visible_requests(user, combinable=True).aggregate(
         **{view: Count("pk", filter=view_filter(view, user, now)) for view in InboxView.values}
     )
     return {view: min(counts[view], VIEW_COUNT_CAP + 1) for view in InboxView.values}

@@ -116,13 +116,13 @@ class Policy:
     def view_filter(self, user) -> Q | None:
         return None
 
-    def count_filter(self, user) -> Q | None:
-        """The view rule, written for counting many rows (see `visible(..., counting=True)`); the same rows.
-        By default the view rule itself."""
+    def combinable_filter(self, user) -> Q | None:
+        """The view rule, written so that PostgreSQL can combine its conditions' indexes with the query's
+        own (see `visible(..., combinable=True)`); the same rows. By default the view rule itself."""
         return self.view_filter(user)
 
-    def scope(self, user, queryset: QuerySet, *, counting: bool = False) -> QuerySet:
-        rule = self.count_filter(user) if counting else self.view_filter(user)
+    def scope(self, user, queryset: QuerySet, *, combinable: bool = False) -> QuerySet:
+        rule = self.combinable_filter(user) if combinable else self.view_filter(user)
         return queryset.none() if rule is None else queryset.filter(rule)
 
     def can_view(self, user, obj) -> bool:
@@ -173,15 +173,15 @@ def can(user, action: str, obj) -> bool:
     return _policy_for(obj).can(user, action, obj)
 
 
-def visible(user, queryset: QuerySet, *, counting: bool = False) -> QuerySet:
-    """The objects of `queryset` this user may see. `counting`: the query counts many rows rather than
-    reading a page of them, and a policy may write its rule for that (the same rows; see
-    AdviceRequestPolicy)."""
+def visible(user, queryset: QuerySet, *, combinable: bool = False) -> QuerySet:
+    """The objects of `queryset` this user may see. `combinable`: the query counts many rows, or has
+    selective indexed conditions of its own (a text search), rather than reading the newest page of them;
+    a policy may write its rule for that (the same rows; see AdviceRequestPolicy)."""
     if not _is_signed_in(user):
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return _policy_for(queryset.model).scope(user, queryset, counting=counting)
+    return _policy_for(queryset.model).scope(user, queryset, combinable=combinable)
 
 
 def permitted(user, action: str, queryset: QuerySet) -> QuerySet:

@@ -169,3 +169,17 @@ def test_the_page_and_the_counts_each_get_the_rule_written_for_them(
     assert len(counts) == 2  # the views' counts and the results' capped count
     assert all('"id" = ANY(ARRAY(SELECT' in sql for sql in counts), counts
     assert '"id" IN (SELECT' in page and "ANY(ARRAY(" not in page, page
+
+
+@pytest.mark.postgres
+def test_a_text_search_gets_the_combinable_rule(client, submit, advisor, is_postgres):
+    """A search narrows by its own indexes: the page's rule is the array read once, which PostgreSQL
+    combines with them, not the hashed subplan of reading newest first (3.5 s at 2,000,000 requests)."""
+    if not is_postgres:
+        pytest.skip("the SQL of PostgreSQL")
+    submit()
+    client.force_login(advisor)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/en/advisor/requests/", {"view": "open", "q": "Företag"}).status_code == 200
+    (page,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "referrals_advicerequest"."id"')]
+    assert '"id" = ANY(ARRAY(SELECT' in page, page
