@@ -12,11 +12,12 @@ from collections import defaultdict
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from companies.models import Company
 from exportcenter import broker
+from exportcenter.tracking import Tracked
 from outreach.models import Activity, Campaign, CampaignMember
 from referrals.models import AdviceRequest, Referral
 
@@ -87,33 +88,20 @@ _COMPANY_COUNTED = (
     "international_confirmed_on",
     "merged_into_id",
 )
-_UNKNOWN = object()
-
-
-def _counted_values(instance: Company) -> dict:
-    # From the instance's own dict: a deferred field is unknown (reading it would be a query per company).
-    return {name: instance.__dict__.get(name, _UNKNOWN) for name in _COMPANY_COUNTED}
-
-
-@receiver(post_init, sender=Company)
-def company_loaded(sender, instance: Company, **kwargs):
-    instance._dashboard_values = _counted_values(instance)
+counted = Tracked(Company, _COMPANY_COUNTED, "dashboards")
 
 
 @receiver(post_save, sender=Company)
 def company_changed(sender, instance: Company, created: bool, **kwargs):
     """Only a change to what the figures count refreshes or stamps anything: a submission that saves the
     company's name or contact details leaves every region's cached figures alone."""
-    before, after = getattr(instance, "_dashboard_values", {}), _counted_values(instance)
-    instance._dashboard_values = after
+    _before, _after, changed = counted.changes(instance)
     if created:  # no requests yet; counted only as an international company
         changed = {
             name
             for name in ("became_international_on", "international_confirmed_on")
             if getattr(instance, name)
         }
-    else:
-        changed = {name for name in _COMPANY_COUNTED if before.get(name, _UNKNOWN) != after[name]}
     if changed & set(_COMPANY_DIMENSIONS):
         schedule(AdviceRequest.objects.filter(company=instance).values_list("region_id", "created_at"))
     if changed:
