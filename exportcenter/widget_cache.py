@@ -6,6 +6,8 @@ and the inbox. A field opts in by its widget, `CachedSelect(key=...)` or `Cached
 Such a widget renders its options once per language and data version, keeps the markup in Django's cache
 (Redis in production) and afterwards only marks the chosen values: a GET reads no choices from the
 database. The bytes are those of `exportcenter.forms.render_select` (Django's own select markup).
+A whole block of such markup (the public form's unbound fields) is kept the same way by the template tag
+`{% reference_fragment %}` (exportcenter/templatetags/reference_cache.py, through `cached_markup`).
 
 - The cache key holds the language, the `key` the field gave and, for model choices, the SQL of the
   field's queryset and its empty and null labels, so that a list narrowed per user (the municipalities of
@@ -29,6 +31,8 @@ import hashlib
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
 from django.core.cache import cache
@@ -42,6 +46,7 @@ from django.utils.translation import get_language
 from .forms import OPTION_TEMPLATE, SELECT_END, SELECT_TEMPLATE, FormRenderer, option_parts, select_start
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VERSION_KEY = "widget-cache:version"
 ENTRY_SECONDS = 6 * 60 * 60  # a bound on staleness after writes that send no signals
@@ -197,34 +202,51 @@ def _fingerprint(widget: forms.Select) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def cached_options(widget: forms.Select) -> Options | None:
-    """The widget's options from the cache, rendered and stored on a miss; None: render without the cache."""
-    if _cache_is_down():
-        return None
-    key = f"widget-cache:{get_language() or ''}:{_fingerprint(widget)}"
-    queryset = getattr(widget.choices, "queryset", None)
-    pending = _pending_version(connections[queryset.db if queryset is not None else DEFAULT_DB_ALIAS])
+def _at_data_version(key: str, using: str, make: Callable[[], T]) -> T:
+    """The value kept under `key` at the data version in force; made (and kept) when it is not there. A
+    cache that fails costs the making, and the cache is left alone for a while."""
+    pending = _pending_version(connections[using])
     try:
         found = cache.get_many([key] if pending else [VERSION_KEY, key])
     except Exception:
         _cache_failed("read")
-        return None
+        return make()
     version = pending or found.get(VERSION_KEY)
     entry = found.get(key)
     if version is not None and entry is not None and entry[0] == version:
         return entry[1]
-    options = Options.render(widget)
-    if options is None:
+    value = make()
+    if value is None:
         return None
     try:
         if version is None:
             cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
             version = cache.get(VERSION_KEY)
         if version is not None:
-            cache.set(key, (version, options), timeout=ENTRY_SECONDS)
+            cache.set(key, (version, value), timeout=ENTRY_SECONDS)
     except Exception:
         _cache_failed("written")
-    return options
+    return value
+
+
+def cached_options(widget: forms.Select) -> Options | None:
+    """The widget's options from the cache, rendered and stored on a miss; None: render without the cache."""
+    if _cache_is_down():
+        return None
+    key = f"widget-cache:{get_language() or ''}:{_fingerprint(widget)}"
+    queryset = getattr(widget.choices, "queryset", None)
+    return _at_data_version(
+        key, queryset.db if queryset is not None else DEFAULT_DB_ALIAS, lambda: Options.render(widget)
+    )
+
+
+def cached_markup(name: str, render: Callable[[], str]) -> str:
+    """Markup that depends on nothing but the page's language and the data of `INVALIDATED_BY` (an unbound
+    form's fields: labels, help texts, reference data's options), rendered once per language and data
+    version. `name` must change when the markup's source does (the template tag adds a hash of it)."""
+    if _cache_is_down():
+        return render()
+    return _at_data_version(f"widget-cache:markup:{get_language() or ''}:{name}", DEFAULT_DB_ALIAS, render)
 
 
 class CachedChoicesMixin:

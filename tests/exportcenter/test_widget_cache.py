@@ -1,6 +1,6 @@
 """Cached `<option>` lists of reference data (exportcenter/widget_cache.py): the same bytes as without the
 cache, no query for the choices once cached, per language and data version, and validation against the
-database all the same."""
+database all the same. Then `{% reference_fragment %}`, whole blocks kept the same way."""
 
 import os
 
@@ -238,3 +238,63 @@ def test_a_filterset_opts_its_filters_in_after_its_class():
         html = str(Filters({"county": "03"}).form["county"])
     assert [query["sql"] for query in queries if '"code" = ' not in query["sql"]] == []  # validation only
     assert '<option value="03" selected>Uppsala län</option>' in html
+
+
+# --- {% reference_fragment %}: whole blocks of markup, kept like the options --------------------------
+def fragment(body: str, name: str = "block", unless: str = ""):
+    from django.template import engines
+
+    condition = f" unless {unless}" if unless else ""
+    start = f'{{% load reference_cache %}}{{% reference_fragment "{name}"{condition} %}}'
+    return engines["django"].from_string(f"{start}{body}{{% endreference_fragment %}}")
+
+
+def test_a_fragment_is_rendered_once_per_language_and_data_version():
+    block = fragment("{{ n }} {% load i18n %}{% translate 'Municipality' %}")
+    assert block.render({"n": 1}) == "1 Kommun"
+    assert block.render({"n": 2}) == "1 Kommun"  # kept: the block must not hold what varies per visit
+    with override("en"):
+        assert block.render({"n": 3}) == "3 Municipality"
+    widget_cache.bump_version()
+    assert block.render({"n": 4}) == "4 Kommun"
+
+
+def test_unless_renders_the_block_without_the_cache():
+    block = fragment("{{ n }}", unless="bound")
+    assert block.render({"n": 1, "bound": True}) == "1"
+    assert block.render({"n": 2, "bound": False}) == "2"
+    assert block.render({"n": 3, "bound": True}) == "3"
+    assert block.render({"n": 4}) == "2"
+
+
+def test_a_changed_block_is_never_served_from_the_old_entry():
+    assert fragment("old {{ n }}").render({"n": 1}) == "old 1"
+    assert fragment("new {{ n }}").render({"n": 2}) == "new 2"
+    assert fragment("old {{ n }}").render({"n": 3}) == "old 1"
+
+
+def test_a_fragment_whose_cache_fails_is_rendered(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(widget_cache.cache, "get_many", broken)
+    monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)
+    assert fragment("{{ n }}").render({"n": 1}) == "1"
+    assert fragment("{{ n }}").render({"n": 2}) == "2"  # left alone for a while
+    monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{% reference_fragment %}",
+        "{% reference_fragment block %}",
+        '{% reference_fragment "block" if x %}',
+        '{% reference_fragment "block" unless %}',
+    ],
+)
+def test_a_malformed_tag_is_a_template_syntax_error(tag):
+    from django.template import TemplateSyntaxError, engines
+
+    with pytest.raises(TemplateSyntaxError):
+        engines["django"].from_string(f"{{% load reference_cache %}}{tag}x{{% endreference_fragment %}}")

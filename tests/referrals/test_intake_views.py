@@ -177,6 +177,52 @@ def test_the_form_reads_no_reference_data_once_its_lists_are_cached(client, payl
     assert '<option value="0380">Uppsala</option>' in page
 
 
+def fields_of(page: str) -> str:
+    """The form's fields: from its first section to its button (no token, id or time in it)."""
+    start = page.index('<section class="form-section"')
+    return page[start : page.index('<button type="submit"', start)]
+
+
+def test_the_unbound_forms_fields_are_rendered_once_per_language(client, payload):
+    """The whole field markup (labels, help texts, ~800 options, the need categories) is kept per language
+    and reference data version ({% reference_fragment %}, issue 16): the same bytes, no query for it."""
+    pages = {language: text(client.get(url)) for language, url in FORM_URL.items()}
+    with CaptureQueriesContext(connection) as queries:
+        again = {language: text(client.get(url)) for language, url in FORM_URL.items()}
+    assert not [query for query in queries if 'FROM "referrals_needcategory"' in query["sql"]]
+    assert len(queries) <= 6  # the layout's region and operator, per page
+    for language in LANGUAGES:
+        assert fields_of(again[language]) == fields_of(pages[language])
+    need = NeedCategory.objects.get(slug="buyer-credit-risk")
+    assert need.name_en in fields_of(again["en"]) and need.name_en not in fields_of(again["sv"])
+    assert need.name_sv in fields_of(again["sv"])
+    assert re.search(r'name="language" value="en"[^>]*checked', fields_of(again["en"]))
+    assert re.search(r'name="language" value="sv"[^>]*checked', fields_of(again["sv"]))
+    # Each visit still has its own submission id and start time, outside the kept markup.
+    ids = [
+        re.search(r'name="submission_id" value="(\w+)"', page).group(1)
+        for page in [*pages.values(), *again.values()]
+    ]
+    assert len(set(ids)) == 4
+
+
+def test_a_changed_need_category_shows_on_the_next_visit(client, payload):
+    client.get(FORM_URL["en"])
+    NeedCategory.objects.create(slug="new-need", name_sv="Nytt behov", name_en="A new need", position=99)
+    assert "A new need" in fields_of(text(client.get(FORM_URL["en"])))
+    NeedCategory.objects.filter(slug="new-need").get().delete()
+    assert "A new need" not in fields_of(text(client.get(FORM_URL["en"])))
+
+
+def test_a_form_with_errors_is_neither_served_from_nor_kept_in_the_cache(client, payload):
+    client.get(FORM_URL["en"])
+    page = text(client.post(FORM_URL["en"], payload(company_name="", contact_name="Karin Unik")))
+    assert field_error(page, "company_name") and 'value="Karin Unik"' in page
+    again = text(client.get(FORM_URL["en"]))
+    assert field_error(again, "company_name") is None and "Karin Unik" not in again
+    assert "is-invalid" not in fields_of(again)
+
+
 def test_a_hung_redis_holds_the_form_for_one_timeout_not_one_per_select(
     client, payload, settings, monkeypatch
 ):
