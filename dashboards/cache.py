@@ -4,7 +4,13 @@ A summary (every figure of one scope, period, filters and language) is kept in D
 production) under a key that holds two version stamps: the region's, stamped again after anything of the
 region that a figure counts has changed and committed (its requests' daily figures, referrals, goals), and
 a global one for changes whose region is not at hand cheaply (companies, campaign members, activities).
-A changed stamp makes a new key, so no entry is ever served stale after a commit; old entries expire.
+A changed stamp makes a new key, so a reader alone never gets figures from before a commit; old entries
+expire.
+
+One process at a time computes a summary that is missing: the figures of a region take up to two seconds at
+national scale, and a change in a busy region would otherwise have every open dashboard compute them at
+once. Readers that come meanwhile get the summary last computed for the same view (at most
+`LAST_SECONDS` old) at once; a reader alone always gets current figures.
 
 Figures that move with the clock alone (a first-response deadline passing makes a request "decided" and
 "overdue") are at most `DASHBOARD_CACHE_SECONDS` old. A cache that is down or slow costs nothing but the
@@ -19,6 +25,9 @@ from django.utils.translation import get_language
 from exportcenter import stamps
 
 GLOBAL_STAMP = "dashboards:stamp:all"
+# How old the last summary served while another process computes the current one may be (as the national
+# roll-up's STALE_SECONDS).
+LAST_SECONDS = 15 * 60
 
 
 def _region_stamp(region_id: int) -> str:
@@ -45,4 +54,5 @@ def summary(scope, period, filters, compute: Callable[[], dict]) -> dict:
         ],
         settings.DASHBOARD_CACHE_SECONDS,
         compute,
+        last_seconds=LAST_SECONDS,
     )

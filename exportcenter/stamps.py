@@ -1,8 +1,9 @@
 """Values cached until what they count changes: version stamps in Django's cache (Redis in production).
 
 A cached value's key holds the stamps of what it depends on (say, a region's requests). A change renews
-those stamps after it commits (`renew`), which makes new keys: no entry is ever served stale after a commit,
-and the old entries expire. What moves with the clock alone is at most `seconds` old. A cache that is down
+those stamps after it commits (`renew`), which makes new keys: no entry is ever served stale after a commit
+(except, with `last_seconds`, to a reader that comes while another process computes the new value), and
+the old entries expire. What moves with the clock alone is at most `seconds` old. A cache that is down
 or slow costs nothing but the computation: every error falls back to computing the value.
 
 Used by the dashboards' figures (dashboards/cache.py) and the inbox's view counts (referrals/inbox_counts.py).
@@ -24,25 +25,66 @@ def renew(stamps: Iterable[str]) -> None:
         cache.set_many(dict.fromkeys(stamps, uuid.uuid4().hex), None)
 
 
+# How long one process may hold "computing this value" (a crashed one lets go after this).
+COMPUTING_SECONDS = 30
+
+
+def _digest(words: Iterable[str]) -> str:
+    return hashlib.sha256("|".join(words).encode()).hexdigest()
+
+
 def cached(
-    prefix: str, stamps: list[str], parts: Iterable[Any], seconds: int, compute: Callable[[], Any]
+    prefix: str,
+    stamps: list[str],
+    parts: Iterable[Any],
+    seconds: int,
+    compute: Callable[[], Any],
+    *,
+    last_seconds: int = 0,
 ) -> Any:
     """The value kept under `prefix`, these stamps' current values and `parts`; computed (and then kept
-    for `seconds`) when it is not there. `seconds` <= 0 turns the cache off."""
+    for `seconds`) when it is not there. `seconds` <= 0 turns the cache off.
+
+    With `last_seconds`, one process at a time computes a missing value: a reader that finds another
+    process computing it gets the last value computed for the same `parts` (at most `last_seconds` old)
+    instead of computing it again or waiting, and computes it itself only when there is none. A reader
+    alone (no one else computing) always gets the value of the current stamps."""
     if seconds <= 0:
         return compute()
+    parts = [str(part) for part in parts]
     try:
         current = cache.get_many(stamps)
     except Exception:
         return compute()
-    words = [current.get(stamp, "-") for stamp in stamps] + [str(part) for part in parts]
-    key = f"{prefix}:" + hashlib.sha256("|".join(words).encode()).hexdigest()
+    key = f"{prefix}:" + _digest([current.get(stamp, "-") for stamp in stamps] + parts)
     try:
         value = cache.get(key)
     except Exception:
         value = None
-    if value is None:
+    if value is not None:
+        return value
+    last_key, computing_key = f"{prefix}:last:" + _digest(parts), f"{key}:computing"
+    if last_seconds > 0 and not _start_computing(computing_key):
+        with suppress(Exception):
+            last = cache.get(last_key)
+            if last is not None:
+                return last
+    try:
         value = compute()
         with suppress(Exception):  # not kept this time: computed again next time
             cache.set(key, value, seconds)
+            if last_seconds > 0:
+                cache.set(last_key, value, last_seconds)
+    finally:
+        if last_seconds > 0:
+            with suppress(Exception):
+                cache.delete(computing_key)
     return value
+
+
+def _start_computing(key: str) -> bool:
+    """Claim the computation of a value (False: another process has it). A cache that fails claims it."""
+    try:
+        return cache.add(key, 1, COMPUTING_SECONDS)
+    except Exception:
+        return True

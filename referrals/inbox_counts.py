@@ -12,6 +12,8 @@ A request that is made, changes or is deleted renews its region's stamp, its own
 and after the change) and the global one, after the transaction commits; a referral renews both
 organisations', a co-handling its organisation's. So a count is never stale after a write; what moves with
 the clock alone (a deadline passing makes a request "overdue") is at most `INBOX_COUNT_CACHE_SECONDS` old.
+One process at a time computes a user's counts: pages the user opens meanwhile (several tabs, htmx
+requests) show the counts computed last, at most `LAST_SECONDS` old, instead of computing them again.
 """
 
 from collections.abc import Callable, Iterable
@@ -25,6 +27,7 @@ from exportcenter import stamps
 
 ALL = "inbox:stamp:all"
 UNASSIGNED = "inbox:stamp:unassigned"
+LAST_SECONDS = 5 * 60
 
 
 def region_stamp(region_id: int | None) -> str:
@@ -64,4 +67,5 @@ def counts(user, compute: Callable[[], dict[str, int]]) -> dict[str, int]:
         [user.pk, user.organisation_id, user.role, user.is_superuser],
         settings.INBOX_COUNT_CACHE_SECONDS,
         compute,
+        last_seconds=LAST_SECONDS,
     )

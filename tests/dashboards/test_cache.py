@@ -1,6 +1,8 @@
 """The dashboards' cached figures: served without a query until what they count changes and commits, never
 stale after that, and computed as before when the cache is down."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -78,6 +80,34 @@ def test_what_other_figures_count_stamps_them_too(
         assert queries.captured_queries  # computed again
     if change == "goal":
         assert [goal["kind"] for goal in summary["goals"]] == ["companies_reached"]
+
+
+def test_a_dashboard_opened_while_another_process_computes_shows_the_last_figures_at_once(
+    cached, make_request, monkeypatch, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A change in a busy region must not have every open dashboard compute the same figures at once
+    (seconds each at national scale): one computes, the others get the figures computed last."""
+    make_request(stockholm(2026, 3, 2, 9))
+    assert _received(cached) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        make_request(stockholm(2026, 3, 3, 9))
+    computing, release = threading.Event(), threading.Event()
+
+    def slow(scope, period, filters):  # the other process's computation, held until released
+        computing.set()
+        assert release.wait(10)
+        return {"requests_received": 2}
+
+    monkeypatch.setattr(stats, "_compute_summary", slow)
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(_received, cached)
+        assert computing.wait(10)
+        with django_assert_num_queries(0):
+            assert _received(cached) == 1  # the last figures, without waiting or computing
+        release.set()
+        assert other.result(timeout=10) == 2
+    with django_assert_num_queries(0):
+        assert _received(cached) == 2  # what the other process computed, for everyone
 
 
 def test_a_cache_that_is_down_costs_only_the_computation(cached, make_request, monkeypatch):

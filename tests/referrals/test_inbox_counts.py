@@ -3,12 +3,15 @@ without a database query while nothing changed, never stale after a commit that 
 region's partners, the owner organisation, a referral's receiver in another region, and a superuser), and
 computed as before when the cache is down."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exportcenter import stamps
-from referrals import selectors, services
+from referrals import inbox_counts, selectors, services
 from referrals.models import AdviceRequest, InboxView
 from tests.factories import UserFactory
 
@@ -183,3 +186,27 @@ def test_a_text_search_gets_the_combinable_rule(client, submit, advisor, is_post
         assert client.get("/en/advisor/requests/", {"view": "open", "q": "Företag"}).status_code == 200
     (page,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "referrals_advicerequest"."id"')]
     assert '"id" = ANY(ARRAY(SELECT' in page, page
+
+
+def test_counts_asked_while_another_process_computes_them_are_the_last_ones(submit, advisor):
+    """Several tabs, or htmx requests, of one user: one computes the counts, the others show the last."""
+    submit()
+    last = selectors.view_counts(advisor)
+    submit()  # committed: the counts are due again
+    computing, release = threading.Event(), threading.Event()
+
+    def slow():
+        computing.set()
+        assert release.wait(10)
+        return {**last, InboxView.NEW: 2}
+
+    def must_not_compute():
+        raise AssertionError("computed twice")
+
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(inbox_counts.counts, advisor, slow)
+        assert computing.wait(10)
+        assert inbox_counts.counts(advisor, must_not_compute) == last
+        release.set()
+        assert other.result(timeout=10)[InboxView.NEW] == 2
+    assert selectors.view_counts(advisor)[InboxView.NEW] == 2
