@@ -263,6 +263,13 @@ class Company(models.Model):
             models.Index(fields=["export_experience"], name="company_export_exp_idx"),
             models.Index(fields=["responsible_organisation"], name="company_resp_org_idx"),
             models.Index(fields=["-updated_at"], name="company_updated_idx"),
+            # The goal tracker: a region's newly international companies by its municipalities, without
+            # reading the other companies there (the international ones are a small share).
+            models.Index(
+                fields=["municipality", "international_confirmed_on"],
+                name="company_international_idx",
+                condition=Q(international_confirmed_on__isnull=False, merged_into__isnull=True),
+            ),
         ]
         # PostgreSQL only (migration 0003): trigram GIN on upper(name), full-text GIN on the name.
 
