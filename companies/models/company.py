@@ -270,6 +270,20 @@ class Company(models.Model):
                 name="company_international_idx",
                 condition=Q(international_confirmed_on__isnull=False, merged_into__isnull=True),
             ),
+            # Official statistics and the national page: the exporting SMEs of a county's municipalities,
+            # counted from the index alone (PostgreSQL; about half the companies, with the columns counted).
+            models.Index(
+                fields=["municipality"],
+                name="company_exporting_idx",
+                include=[
+                    "employee_band",
+                    "exports_goods",
+                    "exports_goods_confirmed_on",
+                    "exports_services",
+                    "exports_services_confirmed_on",
+                ],
+                condition=Q(merged_into__isnull=True) & (Q(exports_goods=True) | Q(exports_services=True)),
+            ),
         ]
         # PostgreSQL only (migration 0003): trigram GIN on upper(name), full-text GIN on the name.
 
