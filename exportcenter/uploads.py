@@ -12,12 +12,14 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO
 
 import magic
 from django.conf import settings
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 SNIFF_BYTES = 64 * 1024
@@ -91,9 +93,15 @@ def allowed_names(*, email: bool = False) -> str:
 
 
 def limits_text() -> str:
+    """The upload fields' help text (on every status page and form): made once per language and limits."""
+    return _limits_text(get_language(), settings.ATTACHMENT_MAX_COUNT, settings.ATTACHMENT_MAX_BYTES)
+
+
+@lru_cache(maxsize=32)
+def _limits_text(language: str | None, count: int, size: int) -> str:
     return _("At most %(count)s files, each at most %(size)s. Allowed: %(types)s.") % {
-        "count": settings.ATTACHMENT_MAX_COUNT,
-        "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+        "count": count,
+        "size": filesizeformat(size),
         "types": allowed_names(),
     }
 

@@ -46,7 +46,7 @@ def request_for_token(token: str) -> AdviceRequest | None:
     except (signing.BadSignature, ValueError, zlib.error):  # forged, truncated or garbled: all the same
         return None
     request = (
-        AdviceRequest.objects.select_related("owner_organisation", "company", "region")
+        AdviceRequest.objects.select_related("owner_organisation", "company", "region__operator")
         .filter(public_id=public_id)
         .first()
     )

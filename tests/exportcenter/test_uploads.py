@@ -127,3 +127,19 @@ def test_the_limits_in_words(settings, in_english):
     settings.ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
     text = uploads.limits_text()
     assert text.startswith("At most 3 files, each at most 5.0\xa0MB. Allowed: PDF, PNG image")
+
+
+def test_the_limits_in_words_follow_the_language_and_the_settings(settings):
+    """Made once per language and limits (it is on every status page), never stale for either."""
+    from django.utils.translation import override
+
+    settings.ATTACHMENT_MAX_COUNT = 3
+    with override("en"):
+        english = uploads.limits_text()
+    with override("sv"):
+        swedish = uploads.limits_text()
+    assert english.startswith("At most 3 files") and swedish.startswith("Högst 3 filer")
+    settings.ATTACHMENT_MAX_COUNT = 4
+    with override("en"):
+        assert uploads.limits_text().startswith("At most 4 files")
+        assert uploads.limits_text() is uploads.limits_text()  # kept, not made again

@@ -90,6 +90,14 @@ def test_the_page_shows_the_request_while_a_partner_is_found(client, advice_requ
     assert '<meta name="robots" content="noindex">' in page
 
 
+def test_the_page_keeps_its_query_budget(client, advice_request, django_assert_max_num_queries):
+    """The request with its company, owner, region and the region's operator in one query (issue 16): six in
+    all, the request, its needs, its files, its messages, its co-handlers and the layout's region."""
+    client.get(url_of(advice_request))
+    with django_assert_max_num_queries(6):
+        assert client.get(url_of(advice_request)).status_code == 200
+
+
 def test_the_page_in_swedish(client, advice_request):
     response = client.get(url_of(advice_request, "sv"))
     assert response.status_code == 200
