@@ -18,4 +18,8 @@ class Migration(migrations.Migration):
             model_name='company',
             index=models.Index(condition=models.Q(('international_confirmed_on__isnull', False), ('merged_into__isnull', True)), fields=['municipality', 'international_confirmed_on'], name='company_international_idx'),
         ),
+        migrations.AddIndex(
+            model_name='company',
+            index=models.Index(condition=models.Q(('merged_into__isnull', True), models.Q(('exports_goods', True), ('exports_services', True), _connector='OR')), fields=['municipality'], include=('employee_band', 'exports_goods', 'exports_goods_confirmed_on', 'exports_services', 'exports_services_confirmed_on'), name='company_exporting_idx'),
+        ),
     ]
