@@ -10,6 +10,23 @@ from celery.schedules import crontab
 
 env = environ.Env()
 
+
+def _daily(time: str, **days) -> crontab:
+    """A crontab at `time` ("HH:MM", Stockholm time: CELERY_TIMEZONE), every day or on `day_of_week`."""
+    hour, minute = time.split(":")
+    return crontab(minute=minute, hour=hour, **days)
+
+
+def _job(task: str, schedule, *, expires: int, kwargs: dict | None = None) -> dict:
+    """A beat entry whose run is dropped if it waited in the queue longer than `expires` seconds (the next
+    run does the same work)."""
+    entry = {"task": task, "schedule": schedule}
+    if kwargs is not None:
+        entry["kwargs"] = kwargs
+    entry["options"] = {"expires": expires}
+    return entry
+
+
 __all__ = [
     "AUDIT_DAYS",
     "AUDIT_PURGE_CHUNK_SIZE",
@@ -56,8 +73,6 @@ WAITING_NUDGE_DAYS = env.int("WAITING_NUDGE_DAYS", default=7)
 # How many working days back a run still sends a "due" reminder that earlier runs missed.
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=3)
 REMINDER_CHUNK_SIZE = env.int("REMINDER_CHUNK_SIZE", default=500)  # targets per child task
-_reminder_hour, _reminder_minute = REMINDER_TIME.split(":")
-_digest_hour, _digest_minute = WEEKLY_DIGEST_TIME.split(":")
 for _kind in (
     "follow_up_due",
     "follow_ups_overdue",
@@ -65,85 +80,71 @@ for _kind in (
     "request_not_triaged",
     "referral_not_answered",
 ):
-    CELERY_BEAT_SCHEDULE[f"reminders-{_kind.replace('_', '-')}"] = {
-        "task": "notifications.tasks.sweep_reminders",
-        "schedule": crontab(minute=_reminder_minute, hour=_reminder_hour, day_of_week="mon-fri"),
-        "kwargs": {"kind": _kind},
-        "options": {"expires": 6 * 60 * 60},
-    }
+    CELERY_BEAT_SCHEDULE[f"reminders-{_kind.replace('_', '-')}"] = _job(
+        "notifications.tasks.sweep_reminders",
+        _daily(REMINDER_TIME, day_of_week="mon-fri"),
+        expires=6 * 60 * 60,
+        kwargs={"kind": _kind},
+    )
 # The catch-up (notifications.reminders.catch_up): every hour in office hours on working days, the kinds
 # that allow it are swept again for what is still unsent (a chunk a killed worker took with it). A run that
 # waited longer than the interval is dropped: the next one does the same.
 REMINDER_CATCH_UP_HOURS = env.str("REMINDER_CATCH_UP_HOURS", default="8-17")  # crontab hours, Stockholm
 REMINDER_CATCH_UP_MINUTE = env.str("REMINDER_CATCH_UP_MINUTE", default="30")
-CELERY_BEAT_SCHEDULE["reminders-catch-up"] = {
-    "task": "notifications.tasks.catch_up_reminders",
-    "schedule": crontab(minute=REMINDER_CATCH_UP_MINUTE, hour=REMINDER_CATCH_UP_HOURS, day_of_week="mon-fri"),
-    "options": {"expires": 55 * 60},
-}
+CELERY_BEAT_SCHEDULE["reminders-catch-up"] = _job(
+    "notifications.tasks.catch_up_reminders",
+    crontab(minute=REMINDER_CATCH_UP_MINUTE, hour=REMINDER_CATCH_UP_HOURS, day_of_week="mon-fri"),
+    expires=55 * 60,
+)
 # The audit log keeps entries for AUDIT_DAYS (at least 30); a nightly task purges older ones in chunks.
 AUDIT_DAYS = env.int("AUDIT_DAYS", default=730)
 AUDIT_PURGE_CHUNK_SIZE = env.int("AUDIT_PURGE_CHUNK_SIZE", default=5000)
 AUDIT_PURGE_TIME = env.str("AUDIT_PURGE_TIME", default="03:15")  # Stockholm time, every night
-_audit_purge_hour, _audit_purge_minute = AUDIT_PURGE_TIME.split(":")
-CELERY_BEAT_SCHEDULE["purge-audit-log"] = {
-    "task": "audit.tasks.purge_audit_log",
-    "schedule": crontab(minute=_audit_purge_minute, hour=_audit_purge_hour),
-    "options": {"expires": 6 * 60 * 60},
-}
+CELERY_BEAT_SCHEDULE["purge-audit-log"] = _job(
+    "audit.tasks.purge_audit_log", _daily(AUDIT_PURGE_TIME), expires=6 * 60 * 60
+)
 # GDPR retention (privacy): contacts and the free text of requests closed more than RETENTION_MONTHS ago are
 # anonymised every night, in chunks, under an advisory lock.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=36)
 RETENTION_CHUNK_SIZE = env.int("RETENTION_CHUNK_SIZE", default=200)
 RETENTION_TIME = env.str("RETENTION_TIME", default="02:30")  # Stockholm time, every day
-_retention_hour, _retention_minute = RETENTION_TIME.split(":")
-CELERY_BEAT_SCHEDULE["privacy-retention"] = {
-    "task": "privacy.tasks.run_retention",
-    "schedule": crontab(minute=_retention_minute, hour=_retention_hour),
-    "options": {"expires": 6 * 60 * 60},
-}
+CELERY_BEAT_SCHEDULE["privacy-retention"] = _job(
+    "privacy.tasks.run_retention", _daily(RETENTION_TIME), expires=6 * 60 * 60
+)
 # The dashboards' daily request figures (dashboards/facts.py) are refreshed after every change; a nightly
 # rebuild of the last DASHBOARD_FACTS_NIGHTLY_DAYS days catches what went around the signals.
 DASHBOARD_FACTS_NIGHTLY_DAYS = env.int("DASHBOARD_FACTS_NIGHTLY_DAYS", default=400)
 DASHBOARD_FACTS_TIME = env.str("DASHBOARD_FACTS_TIME", default="03:45")  # Stockholm time, every night
-_facts_hour, _facts_minute = DASHBOARD_FACTS_TIME.split(":")
-CELERY_BEAT_SCHEDULE["rebuild-dashboard-facts"] = {
-    "task": "dashboards.tasks.rebuild_recent_request_facts",
-    "schedule": crontab(minute=_facts_minute, hour=_facts_hour),
-    "options": {"expires": 6 * 60 * 60},
-}
-CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = {
-    "task": "notifications.tasks.sweep_reminders",
-    "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week="mon"),
-    "kwargs": {"kind": "weekly_digest"},
-    "options": {"expires": 6 * 60 * 60},
-}
+CELERY_BEAT_SCHEDULE["rebuild-dashboard-facts"] = _job(
+    "dashboards.tasks.rebuild_recent_request_facts", _daily(DASHBOARD_FACTS_TIME), expires=6 * 60 * 60
+)
+CELERY_BEAT_SCHEDULE["reminders-weekly-digest"] = _job(
+    "notifications.tasks.sweep_reminders",
+    _daily(WEEKLY_DIGEST_TIME, day_of_week="mon"),
+    expires=6 * 60 * 60,
+    kwargs={"kind": "weekly_digest"},
+)
 # Effects for companies (effects/tasks): ask companies again about outcomes they have not answered, and expire
 # those past OUTCOME_CONFIRMATION_DAYS; send the satisfaction survey after a request closes; send the
 # follow-up surveys 6 and 12 months after help. Each is idempotent (the survey and outcome rows are their
 # own ledger).
 EFFECTS_TIME = env.str("EFFECTS_TIME", default="09:00")  # Stockholm time, every day
-_effects_hour, _effects_minute = EFFECTS_TIME.split(":")
-CELERY_BEAT_SCHEDULE["effects-outcome-reminders"] = {
-    "task": "effects.tasks.outcomes.remind_and_expire_outcomes",
-    "schedule": crontab(minute=_effects_minute, hour=_effects_hour),
-    "options": {"expires": 6 * 60 * 60},
-}
-CELERY_BEAT_SCHEDULE["effects-satisfaction-surveys"] = {
-    "task": "effects.tasks.surveys.send_satisfaction_surveys",
-    "schedule": env.float("SATISFACTION_SURVEY_INTERVAL_SECONDS", default=900.0),
-    "options": {"expires": 15 * 60},
-}
-CELERY_BEAT_SCHEDULE["effects-follow-up-surveys"] = {
-    "task": "effects.tasks.surveys.send_follow_up_surveys",
-    "schedule": crontab(minute=_effects_minute, hour=_effects_hour),
-    "options": {"expires": 6 * 60 * 60},
-}
+CELERY_BEAT_SCHEDULE["effects-outcome-reminders"] = _job(
+    "effects.tasks.outcomes.remind_and_expire_outcomes", _daily(EFFECTS_TIME), expires=6 * 60 * 60
+)
+CELERY_BEAT_SCHEDULE["effects-satisfaction-surveys"] = _job(
+    "effects.tasks.surveys.send_satisfaction_surveys",
+    env.float("SATISFACTION_SURVEY_INTERVAL_SECONDS", default=900.0),
+    expires=15 * 60,
+)
+CELERY_BEAT_SCHEDULE["effects-follow-up-surveys"] = _job(
+    "effects.tasks.surveys.send_follow_up_surveys", _daily(EFFECTS_TIME), expires=6 * 60 * 60
+)
 # The national figures (dashboards/national_snapshots.py) are kept as snapshots for the usual periods,
 # recomputed every NATIONAL_FIGURES_INTERVAL_SECONDS: the national page reads one instead of scanning every
 # region's requests.
-CELERY_BEAT_SCHEDULE["refresh-national-figures"] = {
-    "task": "dashboards.tasks.refresh_national_figures",
-    "schedule": env.float("NATIONAL_FIGURES_INTERVAL_SECONDS", default=600.0),
-    "options": {"expires": 10 * 60},
-}
+CELERY_BEAT_SCHEDULE["refresh-national-figures"] = _job(
+    "dashboards.tasks.refresh_national_figures",
+    env.float("NATIONAL_FIGURES_INTERVAL_SECONDS", default=600.0),
+    expires=10 * 60,
+)
