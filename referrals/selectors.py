@@ -338,6 +338,23 @@ def request_detail(user, public_id) -> AdviceRequest | None:
     )
 
 
+def status_page_requests():
+    """Requests as the SME's status page shows them, in one query: `handed_over` (its owner took it over
+    from another partner by an accepted referral, so the page says who handles it *now*) and
+    `has_co_handlers` (which spares `co_handlers` its query when there are none) are two index probes."""
+    return AdviceRequest.objects.select_related("owner_organisation", "company", "region__operator").annotate(
+        handed_over=Exists(
+            Referral.objects.filter(
+                request=OuterRef("pk"),
+                status=Referral.Status.ACCEPTED,
+                scope=Referral.Scope.WHOLE,
+                to_organisation=OuterRef("owner_organisation"),
+            )
+        ),
+        has_co_handlers=Exists(CoHandling.objects.filter(request=OuterRef("pk"))),
+    )
+
+
 def request_partners(request: AdviceRequest) -> list[Organisation]:
     """Every active organisation, by name, in one query, with what the request page's forms need to know:
     `serves_region` (it serves the request's region: the assign form's choices, the refer form's first

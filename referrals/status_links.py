@@ -39,17 +39,17 @@ def link_expired(request: AdviceRequest, now=None) -> bool:
     return (now or timezone.now()) > request.closed_at + timedelta(days=days)
 
 
-def request_for_token(token: str) -> AdviceRequest | None:
-    """The request the token opens, or None: unknown, tampered and expired all look the same."""
+def request_for_token(token: str, queryset=None) -> AdviceRequest | None:
+    """The request the token opens, or None: unknown, tampered and expired all look the same.
+
+    `queryset` may add what a page shows (`selectors.status_page_requests`) to the one query."""
     try:
         public_id = _signer().unsign_object(token[:500])
     except (signing.BadSignature, ValueError, zlib.error):  # forged, truncated or garbled: all the same
         return None
-    request = (
-        AdviceRequest.objects.select_related("owner_organisation", "company", "region__operator")
-        .filter(public_id=public_id)
-        .first()
-    )
+    if queryset is None:
+        queryset = AdviceRequest.objects.select_related("owner_organisation", "company", "region__operator")
+    request = queryset.filter(public_id=public_id).first()
     if request is None or link_expired(request):
         return None
     return request

@@ -20,7 +20,7 @@ from advisors.selectors import current_region, partners_of, region_for_county
 from .. import abuse, selectors, services, status_links
 from ..forms import HelpMeExportForm, NeedCategoryForm, ReplyForm
 from ..forms.attachments import attach_context
-from ..models import AdviceRequest, Attachment, NeedCategory, Referral, RequestEvent
+from ..models import AdviceRequest, Attachment, NeedCategory, RequestEvent
 
 
 def _private(view):
@@ -144,7 +144,7 @@ def _sent_with_request(advice_request) -> list[Attachment]:
 @_private
 @require_http_methods(["GET", "POST"])
 def status(request, token):
-    advice_request = status_links.request_for_token(token)
+    advice_request = status_links.request_for_token(token, selectors.status_page_requests())
     if advice_request is None:
         return _link_not_found(request)
 
@@ -177,22 +177,11 @@ def status(request, token):
             "form": form,
             "operator": _operator_of(advice_request.region),
             "center_name": advice_request.region.name if advice_request.region else "",
-            "handed_over": _handed_over(advice_request),
+            # The layout names the request's export center (no query: it came with the request).
+            **({"current_region": advice_request.region} if advice_request.region else {}),
+            "handed_over": advice_request.handed_over,
             "co_handlers": selectors.co_handlers(advice_request),
         },
-    )
-
-
-def _handed_over(advice_request) -> bool:
-    """Whether its owner took the request over from another partner (an accepted referral): the page then
-    says who handles it *now*."""
-    return (
-        advice_request.owner_organisation_id is not None
-        and advice_request.referrals.filter(
-            status=Referral.Status.ACCEPTED,
-            scope=Referral.Scope.WHOLE,
-            to_organisation_id=advice_request.owner_organisation_id,
-        ).exists()
     )
 
 

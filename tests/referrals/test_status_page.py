@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from reference.models import Municipality
 from referrals import services, status_links
-from referrals.models import AdviceRequest, NeedCategory, RequestEvent
+from referrals.models import AdviceRequest, CoHandling, NeedCategory, RequestEvent
 from referrals.need_categories import seed_need_categories
 from referrals.services import Submission
 from tests.factories import OrganisationFactory, RegionFactory, UserFactory
@@ -91,11 +91,32 @@ def test_the_page_shows_the_request_while_a_partner_is_found(client, advice_requ
 
 
 def test_the_page_keeps_its_query_budget(client, advice_request, django_assert_max_num_queries):
-    """The request with its company, owner, region and the region's operator in one query (issue 16): six in
-    all, the request, its needs, its files, its messages, its co-handlers and the layout's region."""
+    """The request with its company, owner, region, the region's operator, whether its owner took it over and
+    whether it has co-handlers in one query (issue 16): six in all on a full page, the request, its needs,
+    its files, its co-handlers, its messages and their files (eight before). The layout's region is the
+    request's, so it costs none."""
+    ekn = OrganisationFactory(name="EKN", slug="ekn-budget")
+    advice_request.owner_organisation = OrganisationFactory(name="Almi Budget", slug="almi-budget")
+    advice_request.save()
+    CoHandling.objects.create(request=advice_request, organisation=ekn, need=advice_request.needs.first())
+    RequestEvent.objects.create(
+        request=advice_request, kind=RequestEvent.Kind.MESSAGE_TO_COMPANY, body="Hello"
+    )
     client.get(url_of(advice_request))
     with django_assert_max_num_queries(6):
-        assert client.get(url_of(advice_request)).status_code == 200
+        response = client.get(url_of(advice_request))
+    page = text(response)
+    assert "Your request is handled by Almi Budget." in page
+    assert "EKN also helps you with:" in page and "Hello" in page
+
+
+def test_the_layout_names_the_requests_export_center(client, advice_request):
+    """A national deployment serves many regions: the SME sees its own center, not the site's first."""
+    RegionFactory(name="Exportcenter Blekinge", slug="aaa-blekinge")  # first by name
+    page = text(client.get(url_of(advice_request)))
+    assert "<title>" in page
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "Exportcenter Uppsala län" in title and "Blekinge" not in page
 
 
 def test_the_page_in_swedish(client, advice_request):
