@@ -16,7 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from companies.models import Company
-from exportcenter import broker
+from exportcenter import after_commit, broker
 from exportcenter.tracking import Tracked
 from outreach.models import Activity, Campaign, CampaignMember
 from referrals.models import AdviceRequest, Referral
@@ -28,42 +28,28 @@ from .models import RegionalGoal
 logger = logging.getLogger(__name__)
 
 
-class _Refresh:
-    """The one after-commit callback of a transaction: the (region, day) pairs it touched."""
+def refresh_days(pairs: list[tuple[int, str]]) -> None:
+    """After a commit: refresh the (region id, ISO day) pairs the transaction touched, a task per region."""
+    from .tasks import refresh_request_facts
 
-    def __init__(self):
-        self.days: dict[int, set[str]] = defaultdict(set)
-        self.sent = False
-
-    def __call__(self):
-        from .tasks import refresh_request_facts
-
-        self.sent = True
-        for region_id, days in self.days.items():
-            if not broker.publish(refresh_request_facts, region_id, sorted(days)):
-                # No broker (bounded, see exportcenter/broker.py): the days are small, refresh them here.
-                logger.warning(
-                    "Broker unavailable; the dashboards' figures of region %s refreshed inline.", region_id
-                )
-                refresh_request_facts(region_id, sorted(days))  # the task's body, run here
+    days: dict[int, set[str]] = defaultdict(set)
+    for region_id, day in pairs:
+        days[region_id].add(day)
+    for region_id, region_days in days.items():
+        if not broker.publish(refresh_request_facts, region_id, sorted(region_days)):
+            # No broker (bounded, see exportcenter/broker.py): the days are small, refresh them here.
+            logger.warning(
+                "Broker unavailable; the dashboards' figures of region %s refreshed inline.", region_id
+            )
+            refresh_request_facts(region_id, sorted(region_days))  # the task's body, run here
 
 
 def schedule(pairs) -> None:
-    """Refresh the facts of these (region id, received at) pairs after the current transaction commits."""
-    pairs = [(region_id, created_at) for region_id, created_at in pairs if region_id and created_at]
-    if not pairs:
-        return
-    connection = transaction.get_connection()
-    pending = next(
-        (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Refresh) and not f.sent), None
-    )
-    fresh = pending is None or not connection.in_atomic_block
-    if fresh:
-        pending = _Refresh()
+    """Refresh the facts of these (region id, received at) pairs after the current transaction commits
+    (once per transaction: exportcenter/after_commit.py)."""
     for region_id, created_at in pairs:
-        pending.days[region_id].add(day_of(created_at).isoformat())
-    if fresh:  # last: outside a transaction (post_save of a plain save) on_commit runs it at once
-        transaction.on_commit(pending)
+        if region_id and created_at:
+            after_commit.collect(refresh_days, (region_id, day_of(created_at).isoformat()))
 
 
 @receiver(post_save, sender=AdviceRequest)

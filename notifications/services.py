@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from advisors.password_reset import reset_emails
-from exportcenter import broker
+from exportcenter import after_commit, broker
 
 from . import kinds
 from .kinds import render
@@ -68,8 +68,16 @@ def queue_email(
     except IntegrityError:
         # A concurrent caller queued the same key first; theirs is the one.
         return OutboundEmail.objects.get(key=key)
-    transaction.on_commit(lambda: _enqueue(task("notifications.tasks.deliver_email"), email.pk))
+    after_commit.collect(_deliver_after_commit, email.pk)
     return email
+
+
+def _deliver_after_commit(email_ids: list[int]) -> None:
+    """The emails one transaction queued, in one broker message and over one mail-server connection."""
+    if len(email_ids) == 1:
+        _enqueue(task("notifications.tasks.deliver_email"), email_ids[0])
+    else:
+        _enqueue(task("notifications.tasks.deliver_emails"), email_ids)
 
 
 # The headers a caller may set (the rest are the mail library's); values are one line, no CR or LF.

@@ -248,6 +248,7 @@ def _email_company(
     event=None,
     replying_to_event=None,
     headers: dict[str, str] | None = None,
+    first: bool = False,
     **context,
 ) -> None:
     """An email to the request's contact, in the request's language, with the status link.
@@ -258,7 +259,7 @@ def _email_company(
     """
     if request.contact is None or not request.contact.email:
         return
-    thread = threading.thread_headers(request, replying_to_event=replying_to_event)
+    thread = threading.thread_headers(request, replying_to_event=replying_to_event, first=first)
     context = {
         "request": request,
         "status_url": status_links.status_url(request),
@@ -279,7 +280,10 @@ def _email_company(
 
 
 def confirmation_to_company(request: AdviceRequest) -> None:
-    _email_company(request, key=f"request-confirmation:{request.pk}", template="confirmation", html=True)
+    """The confirmation of a request made on the web form: the thread's first email."""
+    _email_company(
+        request, key=f"request-confirmation:{request.pk}", template="confirmation", html=True, first=True
+    )
 
 
 def confirmation_of_email(request: AdviceRequest, *, in_reply_to: str = "") -> None:

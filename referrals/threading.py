@@ -117,17 +117,39 @@ MAX_REFERENCES = 10
 
 
 def thread_headers(
-    request: AdviceRequest, *, replying_to_event: RequestEvent | None = None
+    request: AdviceRequest, *, replying_to_event: RequestEvent | None = None, first: bool = False
 ) -> dict[str, str]:
     """In-Reply-To, References and Reply-To for the next email to the company about the request.
 
     In-Reply-To: the company's email that is being answered (`replying_to_event`), else the thread's latest
     email (the portal's or the company's), else the root. References: the root, then the
-    thread's recent emails and the company's, oldest first (at most MAX_REFERENCES).
+    thread's recent emails and the company's, oldest first (at most MAX_REFERENCES). `first`: the thread's
+    first email (the confirmation of a request made on the web form): there is nothing to look up.
     """
+    root = root_message_id(request)
+    ids: list[tuple] = [] if first else _thread_history(request)
+    ids.sort(key=lambda item: item[0])
+    chain = [root] + [mid for _created, mid in ids if mid != root]
+    chain = list(dict.fromkeys(chain))
+    if len(chain) > MAX_REFERENCES:
+        chain = [chain[0], *chain[-(MAX_REFERENCES - 1) :]]
+    parent = ""
+    if replying_to_event is not None:
+        parent = (replying_to_event.data or {}).get("message_id", "")
+    if not parent:
+        parent = chain[-1]
+    if parent not in chain:
+        chain.append(parent)
+    headers = {"In-Reply-To": parent, "References": " ".join(chain)}
+    if address := reply_address(request):
+        headers["Reply-To"] = address
+    return headers
+
+
+def _thread_history(request: AdviceRequest) -> list[tuple]:
+    """(sent at, Message-ID) of the thread's recent emails, the portal's and the company's."""
     from notifications.models import OutboundEmail  # a lower layer; imported late to keep this module light
 
-    root = root_message_id(request)
     ids: list[tuple] = []
     sent = (
         OutboundEmail.objects.filter(thread=thread_of(request))
@@ -145,19 +167,4 @@ def thread_headers(
         .values_list("created_at", "data")[:MAX_REFERENCES]
     )
     ids += [(created, data.get("message_id", "")) for created, data in inbound if data.get("message_id")]
-    ids.sort(key=lambda item: item[0])
-    chain = [root] + [mid for _created, mid in ids if mid != root]
-    chain = list(dict.fromkeys(chain))
-    if len(chain) > MAX_REFERENCES:
-        chain = [chain[0], *chain[-(MAX_REFERENCES - 1) :]]
-    parent = ""
-    if replying_to_event is not None:
-        parent = (replying_to_event.data or {}).get("message_id", "")
-    if not parent:
-        parent = chain[-1]
-    if parent not in chain:
-        chain.append(parent)
-    headers = {"In-Reply-To": parent, "References": " ".join(chain)}
-    if address := reply_address(request):
-        headers["Reply-To"] = address
-    return headers
+    return ids

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from advisors.selectors import region_for_county
@@ -154,9 +155,15 @@ def already_submitted(submission: Submission) -> AdviceRequest | None:
     contact email and text received within INTAKE_DUPLICATE_WINDOW_SECONDS (the SME saw an error page, went
     back and sent the form again with a new submission id), if any."""
     key = _idempotency_key(submission)
-    if key and (existing := AdviceRequest.objects.filter(idempotency_key=key).first()) is not None:
-        return existing
-    return _recent_duplicate(_fingerprint(submission))
+    if not key:
+        return _recent_duplicate(_fingerprint(submission))
+    # One query: the request of this form id first, else the earliest recent duplicate.
+    by_key = Q(idempotency_key=key)
+    return (
+        _recent(_fingerprint(submission), also=by_key)
+        .order_by(ExpressionWrapper(by_key, output_field=BooleanField()).desc(), "pk")
+        .first()
+    )
 
 
 def _fingerprint(submission: Submission) -> str:
@@ -170,9 +177,15 @@ def _fingerprint(submission: Submission) -> str:
     ).hexdigest()
 
 
-def _recent_duplicate(fingerprint: str) -> AdviceRequest | None:
+def _recent(fingerprint: str, also: Q | None = None):
+    """Requests with this fingerprint received within INTAKE_DUPLICATE_WINDOW_SECONDS (or matching `also`)."""
     since = timezone.now() - timedelta(seconds=settings.INTAKE_DUPLICATE_WINDOW_SECONDS)
-    return AdviceRequest.objects.filter(fingerprint=fingerprint, created_at__gte=since).order_by("pk").first()
+    recent = Q(fingerprint=fingerprint, created_at__gte=since)
+    return AdviceRequest.objects.filter(recent | also if also is not None else recent)
+
+
+def _recent_duplicate(fingerprint: str) -> AdviceRequest | None:
+    return _recent(fingerprint).order_by("pk").first()
 
 
 def _idempotency_key(submission: Submission) -> str | None:

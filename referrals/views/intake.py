@@ -56,25 +56,33 @@ def _link_not_found(request):
     )
 
 
+def _form_context(request) -> dict:
+    """The export center the form speaks for and its operator (the contact): only for a page that is
+    rendered, so that a submission that is saved and redirected asks for neither."""
+    region = current_region(request.user)
+    return {"region": region, "operator": _operator_of(region)}
+
+
 @never_cache  # each visitor's page carries its own submission id: a shared cache must never hand it on
 @require_http_methods(["GET", "POST"])
 def request_help(request):
-    region = current_region(request.user)
-    context = {"region": region, "operator": _operator_of(region)}
     if request.method != "POST":
-        return render(request, "referrals/request_help.html", {**context, "form": HelpMeExportForm()})
+        return render(
+            request, "referrals/request_help.html", {**_form_context(request), "form": HelpMeExportForm()}
+        )
 
     if abuse.honeypot_filled(request.POST):
         # Looks like success, creates nothing: a bot learns nothing from the answer.
-        return render(request, "referrals/request_received.html", context)
+        return render(request, "referrals/request_received.html", _form_context(request))
     form = HelpMeExportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "referrals/request_help.html", {**context, "form": form})
+        return render(request, "referrals/request_help.html", {**_form_context(request), "form": form})
 
     # A resent form (double click, reload) goes to the confirmation it already has, without using quota.
     existing = services.already_submitted(form.submission())
     if existing is None and abuse.rate_limited(request):
-        serving = region_for_county(form.cleaned_data["municipality"].county_id) or region
+        context = _form_context(request)
+        serving = region_for_county(form.cleaned_data["municipality"].county_id) or context["region"]
         context = {
             **context,
             "form": form,

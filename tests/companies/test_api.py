@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from advisors.models import User
+from companies.api import DetailPageField
 from companies.identifiers import LegalForm
 from companies.models import Company, CompanyEvent, Contact
 from reference.models import SNICode, TurnoverClass
@@ -112,6 +113,17 @@ def test_detail_has_the_documented_fields(api):
     assert data["version"] == 1
     assert data["source"] == "advisor"
     assert data["url"].endswith(f"/companies/{company.public_id}/")
+
+
+def test_each_listed_company_links_to_its_own_page(api):
+    """The list reverses the page's URL once and puts each row's id in it (issue 16)."""
+    companies = [CompanyFactory(target_markets=markets) for markets in (["DE"], ["NO", "US"], [])]
+    rows = {row["id"]: row for row in api.get(COMPANIES).json()["results"]}
+    for company in companies:
+        row = rows[str(company.public_id)]
+        assert row["url"] == f"http://testserver/companies/{company.public_id}/"
+        assert row["target_markets"] == [country.code for country in company.target_markets]
+    assert DetailPageField.PLACEHOLDER not in str(rows)
 
 
 def test_companies_are_not_found_by_integer_pk_or_org_number(api):

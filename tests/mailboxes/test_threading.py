@@ -94,6 +94,17 @@ def test_thread_headers_name_the_root_and_the_threads_emails(request_, settings)
     assert threading.request_for_address(headers["Reply-To"]) == request_
 
 
+def test_the_confirmation_opens_the_thread_without_looking_it_up(request_, django_assert_max_num_queries):
+    """A web request's confirmation is the thread's first email: the root only, and no history queries."""
+    root = threading.root_message_id(request_)
+    confirmation = OutboundEmail.objects.get(key=f"request-confirmation:{request_.pk}")
+    assert confirmation.headers["References"] == confirmation.headers["In-Reply-To"] == root
+    with django_assert_max_num_queries(1):  # the mailbox's address for Reply-To
+        headers = threading.thread_headers(request_, first=True)
+    assert headers["References"] == headers["In-Reply-To"] == root
+    assert threading.request_for_address(headers["Reply-To"]) == request_
+
+
 def test_an_answer_to_the_companys_email_is_in_reply_to_it(request_, advisor):
     event = services.reply_from_company(request=request_, body="Tack!")
     event.data = {"channel": "email", "message_id": "<abc@company.example>"}
