@@ -4,7 +4,7 @@ whatever its length."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -228,27 +228,52 @@ class Outreach:
 
 
 def company_outreach(user, company: Company, *, limit: int = 50) -> Outreach:
+    has_activities, has_follow_ups, has_memberships = _linked(
+        Company.objects.filter(pk=company.pk),
+        Activity.objects.filter(company=OuterRef("pk")),
+        FollowUp.objects.open().filter(company=OuterRef("pk")),
+        CampaignMember.objects.filter(company=OuterRef("pk"), removed_at__isnull=True),
+    )
     return Outreach(
-        activities=list(visible_activities(user).filter(company=company)[:limit]),
+        activities=list(visible_activities(user).filter(company=company)[:limit]) if has_activities else [],
         follow_ups=list(
             visible_follow_ups(user)
             .filter(company=company)
             .open()
             .order_by("due_on", "due_time", "pk")[:limit]
-        ),
-        memberships=list(memberships_for_company(user, company)),
+        )
+        if has_follow_ups
+        else [],
+        memberships=list(memberships_for_company(user, company)) if has_memberships else [],
     )
+
+
+def _linked(target: QuerySet, *linked: QuerySet) -> list[bool]:
+    """Whether any rows of each `linked` queryset (each correlated to `target` by OuterRef("pk")) exist, in
+    one query of index probes. Most companies and requests have no activities, follow-ups or campaigns:
+    their panels then skip the joined, access-filtered queries (about 5 ms each at national scale)."""
+    flags = target.values_list(*(Exists(queryset) for queryset in linked)).first()
+    return list(flags) if flags is not None else [False] * len(linked)
 
 
 def request_outreach(user, advice_request, *, limit: int = 50) -> Outreach:
     """For the request page (`templates/outreach/includes/request_activities.html`): the activities and
     open follow-ups linked to the request."""
+    has_activities, has_follow_ups = _linked(
+        type(advice_request).objects.filter(pk=advice_request.pk),
+        Activity.objects.filter(request=OuterRef("pk")),
+        FollowUp.objects.open().filter(request=OuterRef("pk")),
+    )
     return Outreach(
-        activities=list(visible_activities(user).filter(request=advice_request)[:limit]),
+        activities=list(visible_activities(user).filter(request=advice_request)[:limit])
+        if has_activities
+        else [],
         follow_ups=list(
             visible_follow_ups(user)
             .filter(request=advice_request)
             .open()
             .order_by("due_on", "due_time", "pk")[:limit]
-        ),
+        )
+        if has_follow_ups
+        else [],
     )

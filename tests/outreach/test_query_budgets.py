@@ -116,8 +116,20 @@ def test_company_page_with_activities_and_follow_ups(client, advisor, partner_ad
             advisor, company, CampaignFactory(region=campaign.region, organisation=campaign.organisation), 20
         )
 
-    # 18: one of them is the audit entry that records who read the company (issue 14), one INSERT per page.
+    # 18: one of them is the audit entry that records who read the company (issue 14), one INSERT per page,
+    # and one the probe that tells the outreach panel what there is to read.
     assert_flat(client, f"/en/companies/{company.public_id}/", grow, budget=18)
+
+
+def test_a_company_with_no_outreach_asks_once_for_its_panel(django_assert_num_queries, advisor, company):
+    """The panel's three joined queries are asked only for what exists (issue 16)."""
+    with django_assert_num_queries(1):
+        outreach = selectors.company_outreach(advisor, company)
+    assert (outreach.activities, outreach.follow_ups, outreach.memberships) == ([], [], [])
+    FollowUpFactory(owner=advisor, company=company)
+    with django_assert_num_queries(2):
+        outreach = selectors.company_outreach(advisor, company)
+    assert len(outreach.follow_ups) == 1 and outreach.activities == []
 
 
 def test_the_request_include(in_english, rf, advisor, partner_advisor, uppsala, company, campaign):
@@ -136,7 +148,10 @@ def test_the_request_include(in_english, rf, advisor, partner_advisor, uppsala, 
         assert "Activities and follow-ups" in html
         return len(queries)
 
+    # Nothing linked (most requests): one query of index probes, no joined queries.
+    assert render() == 1
     ActivityFactory(company=company, request=request, created_by=advisor)
+    FollowUpFactory(owner=advisor, company=company, request=request)
     render()  # the first time, the access module caches the user's regions
     few = render()
     for _ in range(15):
