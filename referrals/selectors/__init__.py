@@ -18,7 +18,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,21 +26,32 @@ from advisors import access
 from advisors.models import Organisation, Region, User
 from companies.identifiers import format_number, mask_number
 from companies.models import Company, ExportExperience
-from reference.models import EmployeeBand, Municipality, SNISection, TurnoverClass
+from reference.models import EmployeeBand, Municipality
 
-from . import inbox_counts, routing
-from .filters import RequestFilter, deadline_state_q
-from .models import (
+from .. import inbox_counts, routing
+from ..filters import RequestFilter, deadline_state_q
+from ..models import (
     AdviceRequest,
-    CannedReply,
     CoHandling,
     InboxView,
     NeedCategory,
     Referral,
     RequestEvent,
     SavedView,
-    Service,
 )
+
+# The service catalogue and the canned replies have a module each; their names are importable from here.
+from .catalogue import SERVICE_LIST_PREFETCH as SERVICE_LIST_PREFETCH
+from .catalogue import SERVICE_LIST_RELATED as SERVICE_LIST_RELATED
+from .catalogue import ServiceRow as ServiceRow
+from .catalogue import service_rows as service_rows
+from .catalogue import visible_services as visible_services
+from .replies import CANNED_REPLY_LIST_RELATED as CANNED_REPLY_LIST_RELATED
+from .replies import FilledReply as FilledReply
+from .replies import canned_replies as canned_replies
+from .replies import canned_replies_for as canned_replies_for
+from .replies import canned_reply_owners as canned_reply_owners
+from .replies import reply_values as reply_values
 
 # The related rows a request list shows: one query for the page, whatever its length.
 REQUEST_LIST_RELATED = ["company__municipality", "region", "owner_organisation", "owner_advisor"]
@@ -579,50 +589,6 @@ def company_requests(user, company) -> list:
     return [(request, submitted_differences(request)) for request in requests_for_company(user, company)]
 
 
-# --- The service catalogue ------------------------------------------------------------------------
-
-SERVICE_LIST_RELATED = ["organisation"]
-SERVICE_LIST_PREFETCH = ["needs"]
-
-
-def visible_services(user):
-    """Every service the user may see (active ones; also inactive ones they maintain), ready for a list."""
-    return (
-        access.visible(user, Service.objects.all())
-        .select_related(*SERVICE_LIST_RELATED)
-        .prefetch_related(*SERVICE_LIST_PREFETCH)
-    )
-
-
-@dataclass(frozen=True)
-class ServiceRow:
-    """A service with its eligibility spelt out for people: labels, not codes. Empty lists mean any."""
-
-    service: Service
-    employees: list[str]
-    turnover: list[str]
-    industries: list[str]
-
-
-def service_rows(user, organisation: Organisation) -> list[ServiceRow]:
-    """An organisation's services the user may see, active first. Four queries however many services."""
-    services = (
-        visible_services(user).filter(organisation=organisation).order_by("-is_active", "name_sv", "pk")
-    )
-    bands = dict(EmployeeBand.choices)
-    turnover = {t.code: t.label for t in TurnoverClass.objects.all()}
-    sections = {s.code: str(s) for s in SNISection.objects.all()}
-    return [
-        ServiceRow(
-            service=service,
-            employees=[str(bands.get(code, code)) for code in service.employee_bands],
-            turnover=[turnover.get(code, str(code)) for code in service.turnover_classes],
-            industries=[sections.get(code, code) for code in service.sni_sections],
-        )
-        for service in services
-    ]
-
-
 def lost_claim_owner(user, advice_request: AdviceRequest) -> User | None:
     """The advisor who took the request, when this user's "take it" was refused only because someone else
     got there first (a lost claim: a 409 with their name, not a 403).
@@ -641,73 +607,3 @@ def lost_claim_owner(user, advice_request: AdviceRequest) -> User | None:
     if not access.can(user, access.Action.CLAIM, free):
         return None
     return advice_request.owner_advisor
-
-
-# --- Canned replies -------------------------------------------------------------------------------------
-
-CANNED_REPLY_LIST_RELATED = ["organisation", "region", "updated_by"]
-
-
-def canned_replies(user) -> QuerySet[CannedReply]:
-    """The canned replies the user may see (and so use), ready for a list: one query however many."""
-    return access.visible(user, CannedReply.objects.select_related(*CANNED_REPLY_LIST_RELATED)).order_by(
-        "scope", "language", Lower("title"), "pk"
-    )
-
-
-@dataclass(frozen=True)
-class FilledReply:
-    """A canned reply as the request page offers it: filled in for the request, as plain text."""
-
-    pk: int
-    title: str
-    text: str
-    shared: bool  # the region's, not the writer's organisation's own
-
-
-def reply_values(user, request: AdviceRequest) -> dict[str, str]:
-    """What a canned reply's placeholders stand for on this request, written by this user. The partner is
-    the owning organisation, or (before anyone owns the request) the writer's."""
-    partner = request.owner_organisation or user.organisation
-    return {
-        "company": request.company.name,
-        "reference": request.reference,
-        "advisor": user.get_full_name() or "",
-        "partner": partner.name if partner is not None else "",
-    }
-
-
-def canned_replies_for(user, request: AdviceRequest) -> list[FilledReply]:
-    """The active replies in the company's language that the user may use on this request, filled in for
-    it: the user's organisation's own first, then the shared ones of the request's region. One query."""
-    owners = [Q(organisation_id=user.organisation_id)] if user.organisation_id is not None else []
-    if request.region_id is not None:
-        owners.append(Q(region_id=request.region_id))
-    if not owners:
-        return []
-    owner_filter = owners[0] if len(owners) == 1 else owners[0] | owners[1]
-    replies = (
-        access.visible(user, CannedReply.objects.active().in_language(request.language))
-        .filter(owner_filter)
-        .order_by("scope", Lower("title"), "pk")
-        .only("pk", "title", "body", "scope")
-    )
-    values = reply_values(user, request)
-    return [
-        FilledReply(reply.pk, reply.title, reply.fill(values), reply.scope == CannedReply.Scope.REGION)
-        for reply in replies
-    ]
-
-
-def canned_reply_owners(user) -> list:
-    """Whose new canned replies a user may add: their organisation (a lead), their regions (regional
-    staff), every active organisation and region (a superuser, who otherwise keeps them in the admin)."""
-    if user.is_superuser:
-        return [*Organisation.objects.active(), *Region.objects.filter(is_active=True)]
-    candidates = [CannedReply(organisation=user.organisation)] if user.organisation_id is not None else []
-    candidates += [CannedReply(region=region) for region in access.regions_of(user)]
-    return [
-        reply.organisation or reply.region
-        for reply in candidates
-        if access.can(user, access.Action.CREATE, reply)
-    ]
