@@ -64,7 +64,8 @@ def cached(
     if value is not None:
         return value
     last_key, computing_key = f"{prefix}:last:" + _digest(parts), f"{key}:computing"
-    if last_seconds > 0 and not _start_computing(computing_key):
+    claimed = last_seconds > 0 and _start_computing(computing_key)
+    if last_seconds > 0 and not claimed:
         with suppress(Exception):
             last = cache.get(last_key)
             if last is not None:
@@ -76,7 +77,7 @@ def cached(
             if last_seconds > 0:
                 cache.set(last_key, value, last_seconds)
     finally:
-        if last_seconds > 0:
+        if claimed:  # only the claim this reader made: another process's stays until it is done
             with suppress(Exception):
                 cache.delete(computing_key)
     return value

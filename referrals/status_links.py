@@ -39,6 +39,11 @@ def link_expired(request: AdviceRequest, now=None) -> bool:
     return (now or timezone.now()) > request.closed_at + timedelta(days=days)
 
 
+def linked_requests():
+    """Requests with what every page opened by a status link shows: company, owner, region and operator."""
+    return AdviceRequest.objects.select_related("owner_organisation", "company", "region__operator")
+
+
 def request_for_token(token: str, queryset=None) -> AdviceRequest | None:
     """The request the token opens, or None: unknown, tampered and expired all look the same.
 
@@ -47,9 +52,7 @@ def request_for_token(token: str, queryset=None) -> AdviceRequest | None:
         public_id = _signer().unsign_object(token[:500])
     except (signing.BadSignature, ValueError, zlib.error):  # forged, truncated or garbled: all the same
         return None
-    if queryset is None:
-        queryset = AdviceRequest.objects.select_related("owner_organisation", "company", "region__operator")
-    request = queryset.filter(public_id=public_id).first()
+    request = (queryset if queryset is not None else linked_requests()).filter(public_id=public_id).first()
     if request is None or link_expired(request):
         return None
     return request

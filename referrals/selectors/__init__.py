@@ -28,7 +28,7 @@ from companies.identifiers import format_number, mask_number
 from companies.models import Company, ExportExperience
 from reference.models import EmployeeBand, Municipality
 
-from .. import inbox_counts, routing
+from .. import inbox_counts, routing, status_links
 from ..filters import RequestFilter, deadline_state_q
 from ..models import (
     AdviceRequest,
@@ -352,7 +352,7 @@ def status_page_requests():
     """Requests as the SME's status page shows them, in one query: `handed_over` (its owner took it over
     from another partner by an accepted referral, so the page says who handles it *now*) and
     `has_co_handlers` (which spares `co_handlers` its query when there are none) are two index probes."""
-    return AdviceRequest.objects.select_related("owner_organisation", "company", "region__operator").annotate(
+    return status_links.linked_requests().annotate(
         handed_over=Exists(
             Referral.objects.filter(
                 request=OuterRef("pk"),

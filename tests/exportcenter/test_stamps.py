@@ -56,6 +56,7 @@ def test_a_reader_while_another_process_computes_gets_the_last_value_at_once():
 def test_with_no_last_value_a_reader_computes_it_itself():
     cache.add(f"{_key()}:computing", 1, 30)  # another process is computing, and nothing was computed before
     assert read(lambda: "mine") == "mine"
+    assert cache.get(f"{_key()}:computing") == 1  # the other process's claim stays until it is done
 
 
 def test_each_view_has_its_own_last_value():
