@@ -16,6 +16,23 @@ def _works_in_a_region(user) -> bool:
     return user.role in _WORKING_ROLES and user.organisation_id is not None and bool(region_ids(user))
 
 
+def _any_related(obj, relation: str, **match) -> bool:
+    """Whether a related object matches (`field=value` or `field__in=values`): from the objects a page
+    has prefetched already (the project page prefetches partners and regions), else one query."""
+    prefetched = getattr(obj, "_prefetched_objects_cache", {}).get(relation)
+    if prefetched is None:
+        return getattr(obj, relation).filter(**match).exists()
+    return any(
+        all(_matches(related, lookup, value) for lookup, value in match.items()) for related in prefetched
+    )
+
+
+def _matches(related, lookup: str, value) -> bool:
+    name, _, operator = lookup.partition("__")
+    actual = related.pk if name == "pk" else getattr(related, name)
+    return actual in value if operator == "in" else actual == value
+
+
 @policy("projects.Programme")
 class ProgrammePolicy(Policy):
     """Programmes are shared data: everyone working in a region sees them; regional staff keep them."""
@@ -59,12 +76,12 @@ class ProjectPolicy(Policy):
     def can_change(self, user, project):
         if isinstance(project, type) or project.pk is None or not _works_in_a_region(user):
             return False
-        if project.partners.filter(organisation_id=user.organisation_id).exists():
+        if _any_related(project, "partners", organisation_id=user.organisation_id):
             return True
         if not user.is_regional_staff:
             return False
         regions = region_ids(user)
-        return project.region_id in regions or project.regions.filter(pk__in=regions).exists()
+        return project.region_id in regions or _any_related(project, "regions", pk__in=regions)
 
     can_delete = can_change
 

@@ -147,6 +147,7 @@ def _supported(project: Project, period: Period) -> list[Participation]:
         given = (
             Support.objects.filter(_in_period(period), participation__project=project)
             .values_list("participation_id", "kind")
+            .order_by()  # not Support's default ordering, which DISTINCT would take in
             .distinct()
         )
         for participation_id, kind in given:
@@ -208,8 +209,10 @@ def _partner_key(partner: ProjectPartner) -> tuple:
 def counted_partners(project: Project) -> list[CountedPartner]:
     """The project's partners, each organisation once (the lead partner's row wins)."""
     rows: dict[tuple, CountedPartner] = {}
-    partners = ProjectPartner.objects.filter(project=project).select_related("organisation")
-    for partner in partners.order_by("-is_lead", "pk"):
+    partners = project.partners.all()  # the project page has prefetched them (with their organisations)
+    if "partners" not in getattr(project, "_prefetched_objects_cache", {}):
+        partners = partners.select_related("organisation")
+    for partner in sorted(partners, key=lambda partner: (not partner.is_lead, partner.pk)):
         rows.setdefault(
             _partner_key(partner),
             CountedPartner(

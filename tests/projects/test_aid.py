@@ -2,6 +2,7 @@
 grants at once (projects.services.aid)."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -101,6 +102,21 @@ def test_the_undertaking_is_transitive_through_links_and_mergers(company, staff)
     with pytest.raises(services.CeilingExceeded) as error:
         grant(company, staff)
     assert error.value.ceiling.total_eur == Decimal("295000")
+
+
+def test_the_undertaking_is_one_query_however_long_the_chain_and_a_cycle_ends(
+    company, staff, django_assert_num_queries
+):
+    chain = [company, *CompanyFactory.create_batch(5)]
+    for one, other in itertools.pairwise(chain):
+        services.link_companies(company=other, linked_company=one, by=staff)  # both directions count
+    services.link_companies(company=chain[-1], linked_company=company, by=staff)  # a cycle
+    merged_away = CompanyFactory(merged_into=chain[3])
+    with django_assert_num_queries(1):
+        found = services.undertaking_ids([company])  # a company, or its id
+    assert found == {c.pk for c in chain} | {merged_away.pk}
+    with django_assert_num_queries(0):
+        assert services.undertaking_ids([]) == set()
 
 
 def test_aid_is_never_recorded_on_a_merged_company(company, staff):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from projects.models import DeMinimisAid, UndertakingLink
+from projects.selectors import aid as aid_selectors
 from tests.factories import CompanyFactory
 from tests.projects.aid_helpers import *  # noqa: F403 - fixtures
 from tests.projects.factories import DeMinimisAidFactory, ParticipationFactory, UndertakingLinkFactory
@@ -220,3 +221,27 @@ def test_the_panel_of_a_company_without_aid_costs_one_query_and_says_so(rf, comp
     assert panel.can_record and panel.grants == [] and panel.undertaking == []
     DeMinimisAidFactory(company=company, amount=Decimal("1000"))
     assert company_aid(staff, company).status.total_eur == Decimal("1000")
+
+
+def test_the_panel_of_a_linked_company_reads_in_seven_queries(company, staff, django_assert_num_queries):
+    """A probe, the undertaking (one recursive query however long the chain), the grants shown, the total and
+    the unseen grants (one aggregate), the links, the undertaking's companies and the participations."""
+    sister, parent, merged = CompanyFactory(), CompanyFactory(), CompanyFactory()
+    UndertakingLinkFactory(company=company, linked_company=sister)
+    UndertakingLinkFactory(company=sister, linked_company=parent)
+    merged.merged_into = parent
+    merged.save()
+    today = datetime.date.today()
+    for owner in (company, sister, parent, merged):
+        DeMinimisAidFactory(
+            company=owner, granted_on=today - datetime.timedelta(days=30), amount=Decimal("1000")
+        )
+    DeMinimisAidFactory(
+        company=parent, granted_on=today - datetime.timedelta(days=5 * 365), amount=Decimal("9")
+    )
+    staff = type(staff).objects.get(pk=staff.pk)  # nothing cached on the user
+    with django_assert_num_queries(8):  # and the user's regions, for the access rules
+        panel = aid_selectors.company_aid(staff, company)
+    assert {c.pk for c in panel.undertaking} == {sister.pk, parent.pk, merged.pk}
+    assert panel.status.total_eur == Decimal("4000.00")
+    assert len(panel.grants) + panel.hidden_grants >= 4

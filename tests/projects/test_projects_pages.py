@@ -3,6 +3,7 @@ registered panels), the forms (errors on the form with status 400, stale version
 and programmes. English is asserted (the Swedish catalogue is merged later); Swedish pages must render."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -288,6 +289,29 @@ def test_the_project_page_costs_the_same_for_many_partners_and_activities(
         ProjectActivityFactory(project=project, visiting_partners=[OutsidePartnerFactory(project=project)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize("role", ["advisor", "regional_staff"])
+def test_the_project_page_reads_its_partners_once_within_15_queries(
+    client, people, project, role, django_assert_max_num_queries
+):
+    """The partners prefetched for the page also answer "may this user change it?" (asked twice) and the
+    Interreg partner count."""
+    from projects.models import Programme
+
+    Programme.objects.filter(pk=project.programme_id).update(fund=Programme.Fund.INTERREG)
+    OutsidePartnerFactory(project=project, is_lead=True)
+    ProjectActivityFactory(project=project, visiting_partners=[OutsidePartnerFactory(project=project)])
+    client.force_login(people[role])
+    url = en("projects:project_detail", public_id=project.public_id)
+    client.get(url)  # warm caches (menu, session)
+    with django_assert_max_num_queries(15) as page:
+        answer = client.get(url)
+    assert answer.status_code == 200 and answer.context["can_change"]
+    outer_from = [re.match(r"SELECT (?:(?!FROM).)* FROM (\S+)", q["sql"]) for q in page.captured_queries]
+    # The project's partners, and its activities' visiting partners (5 before: "may change?" twice and the
+    # Interreg count each read them again).
+    assert [m[1] for m in outer_from if m].count('"projects_projectpartner"') == 2
 
 
 def test_regional_staff_keep_the_programmes(client, people):
