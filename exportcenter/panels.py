@@ -4,19 +4,43 @@ The company page (companies) shows the company's requests (referrals) and outrea
 page (referrals) shows its activities and follow-ups (outreach). The page's app owns a `Panels` registry;
 the higher apps register a panel in their `AppConfig.ready()`: a template and a function that reads what
 it shows. The page renders every registered panel in order.
+
+Most companies have no activities, aid or outcomes. A panel can say what it needs to know first
+(`probes`: named conditions such as `Exists(...)` on rows correlated to the page's object by
+`OuterRef("pk")`); the page asks every panel's probes in one query and hands each panel its answers, and a
+panel with nothing to show skips its reads.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+Probes = Callable[[], dict[str, Any]]
+
 
 @dataclass(frozen=True)
 class Panel:
     name: str  # the template's context variable
     template: str
-    read: Callable[[Any, Any], Any]  # (user, the page's object) -> what the template shows
+    # (user, the page's object) -> what the template shows; with `probes`: (user, object, found), where
+    # `found` holds the answer to each probe by name.
+    read: Callable[..., Any]
     order: int = 100
+    probes: Probes | None = None
+
+
+def probe(obj, conditions: dict[str, Any]) -> dict[str, bool]:
+    """The answer to each condition about `obj`, in one query of index probes."""
+    if not conditions:
+        return {}
+    aliases = {f"probe_{index}": name for index, name in enumerate(conditions)}
+    row = (
+        type(obj)
+        ._base_manager.filter(pk=obj.pk)
+        .values(**{alias: conditions[name] for alias, name in aliases.items()})
+        .first()
+    )
+    return {name: bool(row and row[alias]) for alias, name in aliases.items()}
 
 
 class Panels:
@@ -32,7 +56,18 @@ class Panels:
         """What every panel reads, under its name, and `panel_templates` in order, for the page's context;
         the page includes each template (`templates/includes/panels.html`)."""
         panels = sorted(self._panels.values(), key=lambda panel: (panel.order, panel.name))
+        conditions = {panel.name: panel.probes() for panel in panels if panel.probes}
+        answers = probe(
+            obj, {(name, key): c for name, named in conditions.items() for key, c in named.items()}
+        )
         return {
-            **{panel.name: panel.read(user, obj) for panel in panels},
+            **{
+                panel.name: panel.read(
+                    user, obj, {key: answers[panel.name, key] for key in conditions[panel.name]}
+                )
+                if panel.probes
+                else panel.read(user, obj)
+                for panel in panels
+            },
             "panel_templates": [panel.template for panel in panels],
         }

@@ -14,7 +14,13 @@ class OutreachConfig(AppConfig):
         from . import reminder_kinds, selectors  # noqa: F401 - the reminder kinds register themselves
 
         company_page.register(
-            Panel("outreach", "outreach/includes/company_outreach.html", selectors.company_outreach, order=20)
+            Panel(
+                "outreach",
+                "outreach/includes/company_outreach.html",
+                selectors.company_outreach,
+                order=20,
+                probes=selectors.company_outreach_probes,
+            )
         )
         request_page.register(
             Panel("outreach", "outreach/includes/request_activities.html", selectors.request_outreach)

@@ -5,7 +5,7 @@ from companies.panels import company_page
 from exportcenter.panels import Panel
 
 from .panels import project_page
-from .selectors.aid import company_aid, project_participations
+from .selectors.aid import company_aid, company_aid_probes, project_participations
 
 project_page.register(
     Panel(
@@ -15,4 +15,12 @@ project_page.register(
         order=20,
     )
 )
-company_page.register(Panel("de_minimis", "projects/aid/includes/company_aid.html", company_aid, order=40))
+company_page.register(
+    Panel(
+        "de_minimis",
+        "projects/aid/includes/company_aid.html",
+        company_aid,
+        order=40,
+        probes=company_aid_probes,
+    )
+)

@@ -17,6 +17,10 @@ class ReferralsConfig(AppConfig):
         register_event_kinds(models.CompanyEventKind.choices)
         company_page.register(
             Panel(
-                "requests", "referrals/includes/company_requests.html", selectors.company_requests, order=10
+                "requests",
+                "referrals/includes/company_requests.html",
+                selectors.company_requests,
+                order=10,
+                probes=selectors.company_requests_probes,
             )
         )

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from advisors import access
 from advisors.access import Action
@@ -50,8 +50,18 @@ class CompanyOutcomes:
     can_create: bool = False
 
 
-def company_outcomes(user, company: Company, *, limit: int = 50) -> CompanyOutcomes:
-    rows = list(visible_outcomes(user).filter(company=company)[:limit])
+def company_outcomes_probes() -> dict[str, Exists]:
+    """What the company page asks first (exportcenter.panels): most companies have no outcome yet."""
+    return {"outcomes": Exists(ExportOutcome.objects.filter(company=OuterRef("pk")))}
+
+
+def company_outcomes(
+    user, company: Company, found: dict | None = None, *, limit: int = 50
+) -> CompanyOutcomes:
+    """The company page's panel; `found`: the answers to company_outcomes_probes (none given: read)."""
+    rows = (
+        list(visible_outcomes(user).filter(company=company)[:limit]) if not found or found["outcomes"] else []
+    )
     return CompanyOutcomes(
         confirmed=[row for row in rows if row.counts],
         others=[row for row in rows if not row.counts],

@@ -16,6 +16,7 @@ from advisors import access
 from advisors.access import Action
 from companies.models import Company
 from companies.selectors import MAX_SEARCH_LENGTH, search, visible_companies
+from exportcenter.panels import probe
 
 from ..models import DeMinimisAid, Participation, Project, Support, UndertakingLink
 
@@ -227,30 +228,29 @@ def ceiling_status_of(company: Company) -> Ceiling:
     return ceiling_status(undertaking_of(company))
 
 
-def _nothing_recorded(company: Company) -> bool:
-    """One query: no aid, link, participation or merger concerns the company (most companies), so the panel
-    needs no more reads."""
-    if company.merged_into_id is not None:
-        return False
+def company_aid_probes() -> dict[str, Exists]:
+    """What the company page asks first (exportcenter.panels): whether any aid, link, participation or
+    merger concerns the company. Most companies have none, and the panel then needs no more reads."""
     about = OuterRef("pk")
-    return not Company.objects.filter(
-        Q(pk=company.pk)
-        & (
-            Exists(DeMinimisAid.objects.filter(company=about))
-            | Exists(UndertakingLink.objects.filter(Q(company=about) | Q(linked_company=about)))
-            | Exists(Participation.objects.filter(company=about))
-            | Exists(Company.objects.filter(merged_into=about))
-        )
-    ).exists()
+    return {
+        "aid": Exists(DeMinimisAid.objects.filter(company=about)),
+        "links": Exists(UndertakingLink.objects.filter(Q(company=about) | Q(linked_company=about))),
+        "participations": Exists(Participation.objects.filter(company=about)),
+        "merged": Exists(Company.objects.filter(merged_into=about)),
+    }
 
 
-def company_aid(user, company: Company) -> CompanyAid:
+def company_aid(user, company: Company, found: dict | None = None) -> CompanyAid:
+    """The company page's panel; `found`: the answers to company_aid_probes (asked here when needed and
+    not given; a company merged into another always has its undertaking to show)."""
     can_record = company.merged_into_id is None and access.can(
         user, Action.CREATE, DeMinimisAid(company=company)
     )
-    probe = UndertakingLink(company=company, linked_company=company)
-    can_link = company.merged_into_id is None and access.can(user, Action.CREATE, probe)
-    if _nothing_recorded(company):
+    new_link = UndertakingLink(company=company, linked_company=company)
+    can_link = company.merged_into_id is None and access.can(user, Action.CREATE, new_link)
+    if company.merged_into_id is None and not any(
+        (probe(company, company_aid_probes()) if found is None else found).values()
+    ):
         today = timezone.localdate()
         status = Ceiling(window_from=window_start(today), window_to=today, total_eur=Decimal(0))
         return CompanyAid(company=company, status=status, can_record=can_record, can_link=can_link)

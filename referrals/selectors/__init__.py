@@ -583,9 +583,16 @@ def organisation_advisors(organisation_id) -> QuerySet[User]:
     return User.objects.filter(is_active=True, organisation_id=organisation_id).order_by("full_name", "pk")
 
 
-def company_requests(user, company) -> list:
+def company_requests_probes() -> dict[str, Exists]:
+    """What the company page asks first (exportcenter.panels): whether the company has made a request."""
+    return {"requests": Exists(AdviceRequest.objects.filter(company=OuterRef("pk")))}
+
+
+def company_requests(user, company, found: dict | None = None) -> list:
     """The company page's requests panel: each request the user may see, with what the company wrote
-    differently from the register."""
+    differently from the register. `found`: the answers to company_requests_probes (none given: read)."""
+    if found is not None and not found["requests"]:
+        return []
     return [(request, submitted_differences(request)) for request in requests_for_company(user, company)]
 
 

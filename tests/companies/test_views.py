@@ -401,3 +401,11 @@ def test_the_company_page_keeps_its_query_budget(signed_in, make_company):
     assert len(many) == len(few) <= COMPANY_PAGE_QUERIES, many
     assert sum('FROM "companies_contact"' in sql for sql in many) == 1
     assert not any('FROM "companies_county"' in sql for sql in many)
+    # One query asks every panel's probes; the company has no requests, outreach, outcomes or aid, so no
+    # panel reads more (before, the outreach and aid panels probed apart and the outcomes were read).
+    probes = [sql for sql in many if sql.startswith("SELECT EXISTS(")]
+    panel_read = re.compile(
+        r'SELECT (?:(?!FROM).)* FROM "(referrals_advicerequest|outreach_\w+|effects_\w+|projects_\w+)"'
+    )
+    reads = [sql for sql in many if panel_read.match(sql)]
+    assert len(probes) == 1 and set(reads) <= set(probes), reads
