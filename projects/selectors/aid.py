@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from advisors import access
@@ -47,15 +48,25 @@ def undertaking_ids(company_ids) -> set[int]:
     """The ids of the single undertaking of these companies: links (transitive) and mergers, both ways.
 
     One recursive query, however long the chain (UNION, not UNION ALL: a cycle of links ends). PostgreSQL
-    follows each step down the indexes of the links' two companies and of `merged_into` (0.1 ms at
+    follows each step down the indexes of the links' two companies and of `merged_into` (0.5 ms at
     1,000,000 companies); a walk in Python took two queries a step."""
     found = {getattr(company, "pk", company) for company in company_ids}
     if not found:
         return found
     with connection.cursor() as cursor:
-        cursor.execute(_undertaking_sql().format(seeds=", ".join(["%s"] * len(found))), sorted(found))
+        cursor.execute(*_undertaking(found))
         found.update(pk for (pk,) in cursor.fetchall())
     return found
+
+
+def undertaking_companies(company_ids) -> QuerySet[Company]:
+    """The companies of the single undertaking of these (existing) companies, the walk as a subquery."""
+    sql, ids = _undertaking({getattr(company, "pk", company) for company in company_ids})
+    return Company.objects.filter(pk__in=RawSQL(sql, ids))  # noqa: S611 # nosec B611: _undertaking_sql's own names
+
+
+def _undertaking(seeds: set) -> tuple[str, list]:
+    return _undertaking_sql().format(seeds=", ".join(["%s"] * len(seeds))), sorted(seeds)
 
 
 @cache
@@ -241,20 +252,30 @@ def company_aid_probes() -> dict[str, Exists]:
 
 
 def company_aid(user, company: Company, found: dict | None = None) -> CompanyAid:
-    """The company page's panel; `found`: the answers to company_aid_probes (asked here when needed and
-    not given; a company merged into another always has its undertaking to show)."""
-    can_record = company.merged_into_id is None and access.can(
-        user, Action.CREATE, DeMinimisAid(company=company)
-    )
+    """The company page's panel; `found`: the answers to company_aid_probes (asked here when not given).
+    A company merged into another always has its undertaking to show; one with neither links nor merged
+    companies is an undertaking of its own, with no walk to read."""
+    merged_away = company.merged_into_id is not None
+    can_record = not merged_away and access.can(user, Action.CREATE, DeMinimisAid(company=company))
     new_link = UndertakingLink(company=company, linked_company=company)
-    can_link = company.merged_into_id is None and access.can(user, Action.CREATE, new_link)
-    if company.merged_into_id is None and not any(
-        (probe(company, company_aid_probes()) if found is None else found).values()
-    ):
+    can_link = not merged_away and access.can(user, Action.CREATE, new_link)
+    if found is None:
+        found = (
+            dict.fromkeys(company_aid_probes(), True) if merged_away else probe(company, company_aid_probes())
+        )
+    if not merged_away and not any(found.values()):
         today = timezone.localdate()
         status = Ceiling(window_from=window_start(today), window_to=today, total_eur=Decimal(0))
         return CompanyAid(company=company, status=status, can_record=can_record, can_link=can_link)
-    ids = undertaking_of(company)
+    undertaking: list[Company] = []
+    if merged_away or found["links"] or found["merged"]:
+        undertaking = list(
+            undertaking_companies([company.merged_into_id or company.pk])
+            .exclude(pk=company.pk)
+            .select_related("merged_into")
+            .order_by("name", "pk")
+        )
+    ids = {company.pk, *(other.pk for other in undertaking)}
     grants = list(visible_aid(user).filter(company_id__in=ids).order_by("-granted_on", "-pk")[:PANEL_LIMIT])
     shown = {grant.pk for grant in grants}
     # The ceiling's total (ceiling_status) and the grants in the window the user does not see: one query.
@@ -264,27 +285,20 @@ def company_aid(user, company: Company, found: dict | None = None) -> CompanyAid
         total=Sum("amount_eur", filter=Q(granted_on__lte=today)),
         hidden=Count("pk", filter=~Q(pk__in=shown)) if shown else Count("pk"),
     )
-    status = Ceiling(window_from=start, window_to=today, total_eur=figures["total"] or Decimal(0))
-    hidden = figures["hidden"] if len(grants) < PANEL_LIMIT else 0
-    links = list(
+    links = (
         access.visible(user, UndertakingLink.objects.filter(Q(company=company) | Q(linked_company=company)))
         .select_related("company", "linked_company")
         .order_by("pk")
     )
+    participations = visible_participations(user).filter(company=company).order_by("-joined_on", "pk")
     return CompanyAid(
         company=company,
-        status=status,
+        status=Ceiling(window_from=start, window_to=today, total_eur=figures["total"] or Decimal(0)),
         grants=grants,
-        hidden_grants=hidden,
-        undertaking=list(
-            Company.objects.filter(pk__in=ids - {company.pk})
-            .select_related("merged_into")
-            .order_by("name", "pk")
-        ),
-        links=links,
-        participations=list(
-            visible_participations(user).filter(company=company).order_by("-joined_on", "pk")
-        ),
+        hidden_grants=figures["hidden"] if len(grants) < PANEL_LIMIT else 0,
+        undertaking=undertaking,
+        links=list(links) if found["links"] else [],
+        participations=list(participations) if found["participations"] else [],
         can_record=can_record,
         can_link=can_link,
     )

@@ -62,10 +62,11 @@ def _form_page(request, template, context, form):
 
 
 def _project_or_404(user, public_id, action=Action.VIEW) -> Project:
-    project = selectors.project_detail(user, public_id)
+    project = selectors.project_detail(user, public_id)  # only a project the user sees
     if project is None:
         raise Http404
-    access.require(user, action, project)
+    if action != Action.VIEW:
+        access.require(user, action, project)
     return project
 
 

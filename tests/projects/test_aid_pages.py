@@ -223,9 +223,11 @@ def test_the_panel_of_a_company_without_aid_costs_one_query_and_says_so(rf, comp
     assert company_aid(staff, company).status.total_eur == Decimal("1000")
 
 
-def test_the_panel_of_a_linked_company_reads_in_seven_queries(company, staff, django_assert_num_queries):
-    """A probe, the undertaking (one recursive query however long the chain), the grants shown, the total and
-    the unseen grants (one aggregate), the links, the undertaking's companies and the participations."""
+def test_the_panel_of_a_linked_company_reads_what_it_shows_once(company, staff, django_assert_num_queries):
+    """A probe; the undertaking's companies (the recursive walk their subquery, however long the chain);
+    the grants shown; the total and the unseen grants (one aggregate); the links. No participation: not
+    read. Before: the probe, two queries a step of the walk, the companies, the grants, the total, the
+    unseen grants, the links and the participations."""
     sister, parent, merged = CompanyFactory(), CompanyFactory(), CompanyFactory()
     UndertakingLinkFactory(company=company, linked_company=sister)
     UndertakingLinkFactory(company=sister, linked_company=parent)
@@ -240,8 +242,24 @@ def test_the_panel_of_a_linked_company_reads_in_seven_queries(company, staff, dj
         company=parent, granted_on=today - datetime.timedelta(days=5 * 365), amount=Decimal("9")
     )
     staff = type(staff).objects.get(pk=staff.pk)  # nothing cached on the user
-    with django_assert_num_queries(8):  # and the user's regions, for the access rules
+    with django_assert_num_queries(6):  # and the user's regions, for the access rules
         panel = aid_selectors.company_aid(staff, company)
     assert {c.pk for c in panel.undertaking} == {sister.pk, parent.pk, merged.pk}
     assert panel.status.total_eur == Decimal("4000.00")
-    assert len(panel.grants) + panel.hidden_grants >= 4
+    assert len(panel.grants) + panel.hidden_grants == 5 and len(panel.links) == 1
+    assert panel.participations == []
+
+
+def test_the_panel_of_a_company_of_its_own_reads_no_undertaking(
+    company, project, staff, django_assert_num_queries
+):
+    """Aid but neither links nor merged companies: no walk, no links."""
+    DeMinimisAidFactory(company=company, granted_on=datetime.date.today(), amount=Decimal("1000"))
+    ParticipationFactory(project=project, company=company)
+    staff = type(staff).objects.get(pk=staff.pk)
+    with django_assert_num_queries(
+        5
+    ):  # the probe, the grants, the aggregate, the participations, the regions
+        panel = aid_selectors.company_aid(staff, company)
+    assert panel.undertaking == [] and panel.links == [] and len(panel.participations) == 1
+    assert panel.status.total_eur == Decimal("1000.00")

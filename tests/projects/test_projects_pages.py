@@ -291,7 +291,7 @@ def test_the_project_page_costs_the_same_for_many_partners_and_activities(
         client.get(url)
 
 
-@pytest.mark.parametrize("role", ["advisor", "regional_staff"])
+@pytest.mark.parametrize("role", ["advisor", "regional_staff", "partner_in_other_region"])
 def test_the_project_page_reads_its_partners_once_within_15_queries(
     client, people, project, role, django_assert_max_num_queries
 ):
@@ -312,6 +312,9 @@ def test_the_project_page_reads_its_partners_once_within_15_queries(
     # The project's partners, and its activities' visiting partners (5 before: "may change?" twice and the
     # Interreg count each read them again).
     assert [m[1] for m in outer_from if m].count('"projects_projectpartner"') == 2
+    # Found among the projects the user sees: not asked again whether the user sees it (another region's
+    # partner: the rule's subqueries made that a query).
+    assert [m[1] for m in outer_from if m].count('"projects_project"') == 1
 
 
 def test_regional_staff_keep_the_programmes(client, people):
