@@ -156,6 +156,10 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["to_organisation", "status", "-created_at"], name="referral_to_idx"),
             models.Index(fields=["from_organisation", "status", "-created_at"], name="referral_from_idx"),
+            # The requests an organisation sees by its referrals (advisors/access/requests.py), read from the
+            # index alone.
+            models.Index(fields=["to_organisation", "status", "request"], name="referral_to_request_idx"),
+            models.Index(fields=["from_organisation", "request"], name="referral_from_request_idx"),
             models.Index(fields=["due_at"], name="referral_due_idx", condition=Q(status="pending")),
         ]
 
