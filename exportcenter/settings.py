@@ -192,6 +192,9 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # The inbox's view counts are cached until a request they count changes (referrals/inbox_counts.py), and at
 # most this many seconds (a deadline passing moves a request to "overdue" with no write); 0 turns it off.
 INBOX_COUNT_CACHE_SECONDS = env.int("INBOX_COUNT_CACHE_SECONDS", default=60)
+# A web worker freezes its long-lived objects out of the garbage collector's full passes as it warms up
+# (exportcenter/collector.py); the test suite, whose processes are not workers, turns it off.
+GC_FREEZE = env.bool("GC_FREEZE", default=True)
 
 # --- Celery ---------------------------------------------------------------------------------------
 # With REDIS_URL the broker is Redis. Without it (the embedded default) kombu's filesystem transport
