@@ -91,6 +91,24 @@ def test_the_page_shows_each_indicator_its_definition_and_rows(client, member, p
     assert "Gobierno de Navarra" in page
 
 
+def test_a_company_s_row_is_rendered_once_a_page_however_many_indicators_count_it(
+    client, member, project, region, in_english
+):
+    """Nyföretaget AB counts under RCO01, RCO02 and RCO05, Gamla Bruket AB under RCO01 and RCO04: five rows,
+    two renderings (projects/templatetags/indicator_rows.py), the same row each time."""
+    region.counties.add("03")  # the companies' county: their names are links
+    response = signed_in(client, member).get(url("indicators", project))
+    rows = [t.name for t in response.templates if t.name == "projects/indicators/includes/company_row.html"]
+    assert len(rows) == 2
+    page = response.content.decode()
+    company = project.participations.get(company__name="Nyföretaget AB").company
+    link = f'<a href="{reverse("companies:detail", args=[company.public_id])}">Nyföretaget AB</a>'
+    assert page.count(link) == 3
+    assert page.count("<td>Voucher or grant</td>") == 3 and page.count("<td>Advice</td>") == 2
+    printed = signed_in(client, member).get(url("indicators_print", project)).content.decode()
+    assert "Nyföretaget AB" in printed and link not in printed  # the print view links nowhere
+
+
 def test_a_company_links_to_its_page_only_for_those_who_see_it(client, member, project, region):
     company = project.participations.get(company__name="Nyföretaget AB").company
     link = reverse("companies:detail", args=[company.public_id])
