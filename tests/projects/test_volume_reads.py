@@ -64,3 +64,35 @@ def test_the_aid_list_reads_newest_first_down_an_index(company, staff):
     assert any("(granted_on DESC, id DESC)" in definition for definition in definitions), definitions
     rows = list(aid_selectors.visible_aid(staff).order_by("-granted_on", "-pk"))
     assert [row.pk for row in rows] == sorted((row.pk for row in rows), reverse=True)
+
+
+def test_the_project_page_s_companies_read_what_the_panel_shows_and_no_more_per_row(
+    client, project, staff, django_assert_max_num_queries
+):
+    """The panel's rows read the participation, the company's name and the support's figures (the project
+    is the page's own): no column more, and no query more for more rows or de minimis support."""
+    client.force_login(staff)
+    url = reverse("projects:project_detail", args=[project.public_id])
+
+    def add(n):
+        for _ in range(n):
+            participation = ParticipationFactory(project=project)
+            SupportFactory(participation=participation, hours=Decimal("1.5"))
+            DeMinimisAidFactory(
+                company=participation.company, support=SupportFactory(participation=participation)
+            )
+
+    add(2)
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    add(6)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        body = client.get(url).content.decode()
+    assert body.count("de minimis") >= 8
+    participations = [
+        q["sql"] for q in many.captured_queries if q["sql"].startswith('SELECT "projects_partici')
+    ]
+    (rows,) = [sql for sql in participations if sql.endswith(" LIMIT 50")]  # the panel's page of rows
+    assert '"companies_company"."name"' in rows
+    assert '"companies_company"."website"' not in rows and '"projects_project"."description"' not in rows
