@@ -52,7 +52,8 @@ def request_for_token(token: str, queryset=None) -> AdviceRequest | None:
         public_id = _signer().unsign_object(token[:500])
     except (signing.BadSignature, ValueError, zlib.error):  # forged, truncated or garbled: all the same
         return None
-    request = (queryset if queryset is not None else linked_requests()).filter(public_id=public_id).first()
-    if request is None or link_expired(request):
+    try:  # get(): no ORDER BY for a unique id, as first() would add
+        request = (queryset if queryset is not None else linked_requests()).get(public_id=public_id)
+    except AdviceRequest.DoesNotExist:
         return None
-    return request
+    return None if link_expired(request) else request

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +20,7 @@ from .. import abuse, selectors, services, status_links
 from ..forms import HelpMeExportForm, NeedCategoryForm, ReplyForm
 from ..forms.attachments import attach_context
 from ..models import AdviceRequest, Attachment, NeedCategory, RequestEvent
+from ..services import attachments
 
 
 def _private(view):
@@ -127,26 +127,25 @@ STATUS_TEXTS = {
 }
 
 
-def _conversation(advice_request):
-    """Messages between the company and the advisors, oldest first: never notes or other internal events.
-    Each with its files (one query for all)."""
-    return (
-        advice_request.events.filter(
-            kind__in=[RequestEvent.Kind.MESSAGE_TO_COMPANY, RequestEvent.Kind.MESSAGE_FROM_COMPANY]
-        )
-        .select_related("actor__organisation")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk")))
-        .order_by("created_at", "pk")
-    )
-
-
-def _sent_with_request(advice_request) -> list[Attachment]:
-    """The files the company sent with its request (on the timeline's "created" entry)."""
-    return list(
-        Attachment.objects.filter(request=advice_request, event__kind=RequestEvent.Kind.CREATED).order_by(
-            "created_at", "pk"
+def _conversation(advice_request) -> tuple[list[RequestEvent], list[Attachment]]:
+    """The messages between the company and the advisors, oldest first (never notes or other internal
+    events), and the files the company sent with its request (on the timeline's "created" entry). One query
+    for the entries, and one for their files only when an entry has some (`attachments.on_timeline`)."""
+    shown = [
+        RequestEvent.Kind.CREATED,
+        RequestEvent.Kind.MESSAGE_TO_COMPANY,
+        RequestEvent.Kind.MESSAGE_FROM_COMPANY,
+    ]
+    events = attachments.on_timeline(
+        list(
+            advice_request.events.filter(kind__in=shown)
+            .select_related("actor__organisation")
+            .order_by("created_at", "pk")
         )
     )
+    created = [event for event in events if event.kind == RequestEvent.Kind.CREATED]
+    conversation = [event for event in events if event.kind != RequestEvent.Kind.CREATED]
+    return conversation, [file for event in created for file in event.attachments.all()]
 
 
 @_private
@@ -172,6 +171,7 @@ def status(request, token):
             messages.success(request, _("Thank you. Your message has been sent."))
             return redirect("referrals:status", token=token)
 
+    conversation, sent_files = _conversation(advice_request)
     return render(
         request,
         "referrals/status.html",
@@ -179,8 +179,8 @@ def status(request, token):
             "advice_request": advice_request,
             "status_text": STATUS_TEXTS[advice_request.status],
             "needs": advice_request.needs.all(),
-            "conversation": _conversation(advice_request),
-            "sent_files": _sent_with_request(advice_request),
+            "conversation": conversation,
+            "sent_files": sent_files,
             "token": token,
             "form": form,
             "operator": _operator_of(advice_request.region),

@@ -106,6 +106,26 @@ def test_the_form_keeps_files_on_the_new_request(client, form_data, attachments_
     assert b"".join(download.streaming_content) == PDF
 
 
+def test_the_status_page_reads_the_files_sent_and_the_replies_files_in_one_query(
+    client, form_data, attachments_root, django_assert_max_num_queries, in_english, settings
+):
+    settings.INTAKE_RATE_LIMIT = 1000  # this worker's other submissions within the hour count too
+    response = client.post("/en/help-me-export/", form_data(attachments=[pdf()]))
+    assert response.status_code == 302, field_error(text(response), "attachments")
+    request = AdviceRequest.objects.get()
+    reply = client.post(
+        status_url(request), {"body": "And our price list.", "attachments": [pdf("prices.pdf")]}
+    )
+    assert reply.status_code == 302
+    client.get(status_url(request))
+    with django_assert_max_num_queries(5) as page:  # the request, needs, co-handlers, entries, their files
+        body = text(client.get(status_url(request)))
+    assert sum('FROM "referrals_attachment"' in q["sql"] for q in page.captured_queries) == 1
+    assert "Files you sent" in body and "offer.pdf" in body and "prices.pdf" in body
+    sent = body[body.index("Files you sent") : body.index("prices.pdf")]
+    assert "offer.pdf" in sent  # the request's file under "Files you sent", the reply's with the reply
+
+
 def test_the_form_checks_the_type_by_content_and_saves_nothing(
     client, form_data, attachments_root, in_english
 ):
