@@ -29,14 +29,17 @@ A whole block of such markup (the public form's unbound fields) is kept the same
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.forms.renderers import get_default_renderer
@@ -78,10 +81,34 @@ def _cache_failed(what: str) -> None:
 # --- The data version ------------------------------------------------------------------------------------
 def bump_version() -> None:
     """Every cached list is stale from now on."""
+    _request_version.value = None
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # a cache that is down holds no entries to invalidate
         _cache_failed("given a new version")
+
+
+# The shared version as a request read it first: the page's selects and fragments ask the shared cache once
+# (the inbox has six), and a change made elsewhere shows from the next request on. Outside a request (a
+# task, a shell, a test that renders a form) every read asks.
+_request_version = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request_version.active, _request_version.value = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request_version.active, _request_version.value = False, None
+
+
+def _shared_version() -> str | None:
+    if getattr(_request_version, "active", False) and _request_version.value is not None:
+        return _request_version.value
+    version = cache.get(VERSION_KEY)
+    if getattr(_request_version, "active", False):
+        _request_version.value = version
+    return version
 
 
 class _PendingChange:
@@ -132,6 +159,8 @@ def connect_signals() -> None:
         post_save.connect(_data_changed, sender=label, weak=False, dispatch_uid=uid)
         post_delete.connect(_data_changed, sender=label, weak=False, dispatch_uid=uid)
     post_migrate.connect(_database_flushed, weak=False, dispatch_uid="widget-cache:post-migrate")
+    request_started.connect(_request_started, weak=False, dispatch_uid="widget-cache:request-started")
+    request_finished.connect(_request_finished, weak=False, dispatch_uid="widget-cache:request-finished")
 
 
 # --- The cached options ----------------------------------------------------------------------------------
@@ -202,18 +231,58 @@ def _fingerprint(widget: forms.Select) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
+class _LocalCopies:
+    """This process's copies of the entries it has read, each with its data version: a page then asks the
+    shared cache for the version only (a few bytes), not for the entry (a county's municipalities are
+    tens of kilobytes to transfer and unpickle: 0.5 ms a select, 2.5-3 ms on the inbox). At most `size`
+    entries, the least recently used dropped first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[str, tuple[str, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, version: str | None):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or version is None or entry[0] != version:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, version: str, value) -> None:
+        with self._lock:
+            self._entries[key] = (version, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+LOCAL_ENTRIES = 256
+_local = _LocalCopies(LOCAL_ENTRIES)
+
+
 def _at_data_version(key: str, using: str, make: Callable[[], T]) -> T:
     """The value kept under `key` at the data version in force; made (and kept) when it is not there. A
-    cache that fails costs the making, and the cache is left alone for a while."""
+    cache that fails costs the making, and the cache is left alone for a while. The version is read from
+    the shared cache every time (a change elsewhere shows at once); the entry only when this process has
+    no copy of it at that version."""
     pending = _pending_version(connections[using])
     try:
-        found = cache.get_many([key] if pending else [VERSION_KEY, key])
+        version = pending or _shared_version()
+        value = _local.get(key, version)
+        if value is not None:
+            return value
+        entry = cache.get(key)
     except Exception:
         _cache_failed("read")
         return make()
-    version = pending or found.get(VERSION_KEY)
-    entry = found.get(key)
     if version is not None and entry is not None and entry[0] == version:
+        _local.put(key, version, entry[1])
         return entry[1]
     value = make()
     if value is None:
@@ -221,9 +290,11 @@ def _at_data_version(key: str, using: str, make: Callable[[], T]) -> T:
     try:
         if version is None:
             cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
+            _request_version.value = None
+            version = _shared_version()
         if version is not None:
             cache.set(key, (version, value), timeout=ENTRY_SECONDS)
+            _local.put(key, version, value)
     except Exception:
         _cache_failed("written")
     return value

@@ -116,6 +116,63 @@ def test_once_cached_the_choices_are_not_read_from_the_database():
     assert '<option value="0380" selected>Uppsala</option>' in html
 
 
+def test_a_process_that_has_the_list_asks_the_shared_cache_for_the_version_only(monkeypatch):
+    """The entries (tens of kilobytes each) are read once per process and data version; then each render
+    reads the version, a few bytes."""
+    widget_cache._local.clear()
+    rendered(ReferenceForm())
+    asked = []
+    real_get, real_get_many = widget_cache.cache.get, widget_cache.cache.get_many
+    monkeypatch.setattr(
+        widget_cache.cache, "get", lambda key, *a, **k: asked.append(key) or real_get(key, *a, **k)
+    )
+    monkeypatch.setattr(
+        widget_cache.cache,
+        "get_many",
+        lambda keys, *a, **k: asked.extend(keys) or real_get_many(keys, *a, **k),
+    )
+    html = rendered(ReferenceForm(initial={"municipality": "0380"}))
+    assert asked and set(asked) == {widget_cache.VERSION_KEY}
+    assert '<option value="0380" selected>Uppsala</option>' in html
+
+
+def test_another_process_s_change_is_seen_at_once_despite_the_copy():
+    widget_cache._local.clear()
+    assert "Nyby" not in rendered(ReferenceForm())
+    Municipality.objects.filter(code="0380").update(short_name="Nyby")  # no signal
+    cache.set(widget_cache.VERSION_KEY, "another-process-changed-it")  # what its commit did
+    assert '<option value="0380">Nyby</option>' in rendered(ReferenceForm())
+
+
+def test_a_request_asks_for_the_version_once_and_the_next_sees_a_change(client, advisor, monkeypatch):
+    """The company list has five cached selects: one read of the shared version per request."""
+    connection._widget_cache_pending = None  # the fixtures' rows as if committed: the shared version rules
+    client.force_login(advisor)
+    client.get("/en/companies/")
+    asked = []
+    real_get = widget_cache.cache.get
+    monkeypatch.setattr(
+        widget_cache.cache, "get", lambda key, *a, **k: asked.append(key) or real_get(key, *a, **k)
+    )
+    assert client.get("/en/companies/").status_code == 200
+    assert asked == [widget_cache.VERSION_KEY]  # and the lists from this process's copies
+    cache.set(widget_cache.VERSION_KEY, "changed-elsewhere")  # another process's committed change
+    asked.clear()
+    client.get("/en/companies/")
+    assert asked.count(widget_cache.VERSION_KEY) == 1
+    assert len(asked) > 1  # the copies are of the old version: the lists are read (or made) again
+
+
+def test_the_copies_keep_the_most_recently_used():
+    copies = widget_cache._LocalCopies(size=2)
+    copies.put("a", "v1", 1)
+    copies.put("b", "v1", 2)
+    assert copies.get("a", "v1") == 1  # "a" used: "b" is the oldest now
+    copies.put("c", "v1", 3)
+    assert (copies.get("a", "v1"), copies.get("b", "v1"), copies.get("c", "v1")) == (1, None, 3)
+    assert copies.get("a", "v2") is None and copies.get("a", None) is None  # another version: not this copy
+
+
 def test_each_language_has_its_own_list():
     with override("en"):
         rendered(ReferenceForm())
@@ -199,6 +256,7 @@ def test_a_cache_that_fails_costs_the_cache_not_the_page_and_is_left_alone_for_a
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(widget_cache.cache, "get_many", broken)
+    monkeypatch.setattr(widget_cache.cache, "get", broken)
     monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)
     assert rendered(ReferenceForm({"municipality": "0380"})) == expected
     assert rendered(ReferenceForm({"municipality": "0380"})) == expected
@@ -278,6 +336,7 @@ def test_a_fragment_whose_cache_fails_is_rendered(monkeypatch):
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(widget_cache.cache, "get_many", broken)
+    monkeypatch.setattr(widget_cache.cache, "get", broken)
     monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)
     assert fragment("{{ n }}").render({"n": 1}) == "1"
     assert fragment("{{ n }}").render({"n": 2}) == "2"  # left alone for a while

@@ -234,13 +234,18 @@ def test_a_hung_redis_holds_the_form_for_one_timeout_not_one_per_select(
     from tests.faults import frozen_listener
 
     asked = []
-    original = RedisCache.get_many
+    original_get, original_get_many = RedisCache.get, RedisCache.get_many
 
-    def counted(self, keys, version=None):
+    def counted_get(self, key, default=None, version=None):
+        asked.append([key])
+        return original_get(self, key, default, version=version)
+
+    def counted_get_many(self, keys, version=None):
         asked.append(keys)
-        return original(self, keys, version=version)
+        return original_get_many(self, keys, version=version)
 
-    monkeypatch.setattr(RedisCache, "get_many", counted)
+    monkeypatch.setattr(RedisCache, "get", counted_get)
+    monkeypatch.setattr(RedisCache, "get_many", counted_get_many)
     monkeypatch.setitem(widget_cache._cache_down_until, "at", 0.0)
     with frozen_listener() as port:
         hung = {
