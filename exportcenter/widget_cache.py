@@ -18,6 +18,9 @@ A whole block of such markup (the public form's unbound fields) is kept the same
   cache (`_PendingChange`). `flush` changes the version too. Writes that send no signals
   (`bulk_create`, `QuerySet.update`: the reference data loader) call `bump_version()`, or are seen
   after `ENTRY_SECONDS`.
+- Each process keeps a copy of the entries it has read, at their data version (`_LocalCopies`, the 256
+  most recently used), and a request reads the shared version once: a page then asks the shared cache for
+  a few bytes, not for each list. A change made in another process shows from the next request.
 - Validation is untouched: the field still checks a posted value against its real queryset or choices,
   so a choice deleted since the list was cached is refused.
 - A FilterSet opts its filters in after its class: `cache_choices(RequestFilter, "county", ...)`.
