@@ -272,8 +272,8 @@ _local = _LocalCopies(LOCAL_ENTRIES)
 def _at_data_version(key: str, using: str, make: Callable[[], T]) -> T:
     """The value kept under `key` at the data version in force; made (and kept) when it is not there. A
     cache that fails costs the making, and the cache is left alone for a while. The version is read from
-    the shared cache every time (a change elsewhere shows at once); the entry only when this process has
-    no copy of it at that version."""
+    the shared cache once a request (`_shared_version`); the entry only when this process has no copy of
+    it at that version."""
     pending = _pending_version(connections[using])
     try:
         version = pending or _shared_version()
