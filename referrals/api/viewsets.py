@@ -91,8 +91,11 @@ class RequestViewSet(VersionedViewSet):
     }
 
     def get_queryset(self):
+        requests = selectors.visible_requests(self.request.user)
+        if self.action == "list":  # what the list shows of each request's relations, and no more
+            return selectors.with_api_list_relations(requests).order_by("-created_at", "-pk")
         return (
-            selectors.with_list_relations(selectors.visible_requests(self.request.user))
+            selectors.with_list_relations(requests)
             .select_related("duplicate_of")
             .order_by("-created_at", "-pk")
         )

@@ -68,6 +68,28 @@ def with_list_relations(queryset: QuerySet[AdviceRequest]) -> QuerySet[AdviceReq
     )
 
 
+# What `/api/v1/requests/` shows of a request's relations (api/serializers.py's RequestSerializer): the
+# company's id and name, the slugs, the advisor's name, the duplicated request's reference. Read whole, the
+# company, its municipality and the duplicated request were most of a page's 50 rows (issue 16).
+API_LIST_FIELDS = (
+    *(field.name for field in AdviceRequest._meta.concrete_fields),
+    "company__public_id",
+    "company__name",
+    "region__slug",
+    "owner_organisation__slug",
+    "owner_advisor__full_name",
+    "duplicate_of__reference",
+)
+
+
+def with_api_list_relations(queryset: QuerySet[AdviceRequest]) -> QuerySet[AdviceRequest]:
+    return (
+        queryset.select_related("company", "region", "owner_organisation", "owner_advisor", "duplicate_of")
+        .only(*API_LIST_FIELDS)
+        .prefetch_related(Prefetch("needs", queryset=NeedCategory.objects.order_by("position").only("slug")))
+    )
+
+
 def requests_for_company(user, company: Company) -> list[AdviceRequest]:
     return list(with_list_relations(visible_requests(user).filter(company=company)).order_by("-created_at"))
 

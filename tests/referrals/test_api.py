@@ -128,3 +128,19 @@ def test_list_query_count_does_not_grow(api, make_submission, operator, organisa
         services.claim(request=request, advisor=owner)
     assert count() == few
     assert few <= 8
+
+
+def test_the_list_reads_what_it_shows_of_the_relations(api, make_submission, operator, organisation):
+    """The company's id and name, the slugs, the advisor's name and the duplicated request's reference: not
+    their whole rows, nor the company's municipality (issue 16)."""
+    request = submit(make_submission, 1)
+    services.claim(request=request, advisor=UserFactory(organisation=organisation, full_name="Anna Berg"))
+    with CaptureQueriesContext(connection) as queries:
+        answer = api.get("/api/v1/requests/")
+    (page,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "referrals_advicerequest"."id"')]
+    assert '"companies_company"."name"' in page and '"advisors_user"."full_name"' in page
+    assert '"companies_company"."website"' not in page and '"advisors_user"."password"' not in page
+    assert "companies_municipality" not in page
+    (row,) = answer.json()["results"]
+    assert row["company"] == {"id": str(request.company.public_id), "name": request.company.name}
+    assert row["owner_advisor"]["name"] == "Anna Berg" and row["owner_organisation"] == organisation.slug
