@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
     F,
@@ -25,7 +26,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from advisors import access
@@ -251,6 +252,12 @@ def overdue_by_partner(user, *, limit: int = ROWS, now: datetime | None = None) 
     )
 
 
+def _day_of_year(month_day: str) -> Cast:
+    """The goal's `year` with this "-MM-DD" as a date, on PostgreSQL and SQLite alike (PostgreSQL's
+    MAKE_DATE is not SQLite's: the embedded default's worklist failed on it)."""
+    return Cast(Concat(Cast("year", CharField()), Value(month_day)), DateField())
+
+
 def goals_progress(user, *, limit: int = ROWS, today: date | None = None) -> Rows:
     """This year's goals of the user's first region (and a goal whose period runs now), with the actual
     count where the dashboards count it in the same way: newly international companies, confirmed during
@@ -261,12 +268,8 @@ def goals_progress(user, *, limit: int = ROWS, today: date | None = None) -> Row
     if region is None:
         return Rows(0)
     # The goal's period, each end defaulting to its year's (as `dashboards.goals.goal_period`).
-    starts = Coalesce(
-        "starts_on", Func(F("year"), Value(1), Value(1), function="MAKE_DATE", output_field=DateField())
-    )
-    ends = Coalesce(
-        "ends_on", Func(F("year"), Value(12), Value(31), function="MAKE_DATE", output_field=DateField())
-    )
+    starts = Coalesce("starts_on", _day_of_year("-01-01"))
+    ends = Coalesce("ends_on", _day_of_year("-12-31"))
     international = (
         confirmed_international(region, Filters())
         .filter(international_confirmed_on__gte=OuterRef("period_start"))

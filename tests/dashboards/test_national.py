@@ -59,7 +59,7 @@ def _row(figures, slug):
     return next(row for row in figures["regions"] if row["region"]["slug"] == slug)
 
 
-def test_figures_per_region_and_suppression(dash, make_request):
+def test_figures_per_region_and_suppression(dash, make_request, is_postgres):
     requests = [
         make_request(
             stockholm(2026, 3, 2 + n, 10),
@@ -79,7 +79,8 @@ def test_figures_per_region_and_suppression(dash, make_request):
     assert row["requests"] == 6
     assert row["companies_reached"] == 6
     assert row["routed_within_one_working_day_percent"] == 100.0
-    assert row["median_first_response_hours"] == 2.0
+    # PostgreSQL's median; other databases (development only) count without one (first_response_medians).
+    assert row["median_first_response_hours"] == (2.0 if is_postgres else None)
     assert row["satisfaction_answers"] == 6 and row["satisfaction_mean"] == round(26 / 6, 2)
     # 3 confirmed outcomes: fewer than 5, suppressed; the pending one is not counted at all
     assert row["outcomes"] is None and "outcomes" in row["suppressed"]
@@ -121,7 +122,9 @@ def test_newly_international_and_goal(dash):
     assert row["goal_target"] == 10 and row["goal_actual"] == 6 and row["goal_progress_percent"] == 60.0
 
 
-def test_query_count_is_the_same_for_2_and_21_regions(dash, make_request, django_assert_num_queries):
+def test_query_count_is_the_same_for_2_and_21_regions(
+    dash, make_request, django_assert_num_queries, is_postgres
+):
     make_request(stockholm(2026, 3, 2, 10))
 
     def count():
@@ -135,7 +138,9 @@ def test_query_count_is_the_same_for_2_and_21_regions(dash, make_request, django
         RegionFactory(slug=f"r-{n}")
     assert Region.objects.count() == 21
     assert count() == two
-    assert two <= 15  # computing (14); a page served from the snapshot: see the next test
+    # computing (14; SQLite counts the first responses without a median, in one more); a page served from
+    # the snapshot: see the next test
+    assert two <= (15 if is_postgres else 16)
 
 
 def test_page_queries_are_flat_and_within_the_budget(client, dash, make_request, national_user, settings):

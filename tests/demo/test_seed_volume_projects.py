@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -21,6 +22,10 @@ from projects.models import (
 )
 from projects.sizes import size_class
 from tests.module_db import rows_for_this_module
+
+# seed_volume writes with COPY (and drops and rebuilds indexes): PostgreSQL only, as the command says.
+pytestmark = pytest.mark.skipif(not settings.USING_POSTGRES, reason="seed_volume needs PostgreSQL")
+
 
 SIZES = {"companies": 300, "requests": 40, "regions": 2, "campaigns": 0}
 
