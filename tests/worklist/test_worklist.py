@@ -233,3 +233,17 @@ def test_a_national_coordinator_has_no_worklist_and_is_sent_to_the_national_figu
     client.force_login(UserFactory(organisation=national_office, role=User.Role.NATIONAL))
     response = client.get("/advisor/")
     assert (response.status_code, response["Location"]) == (302, "/national/")
+
+
+def test_a_goal_s_period_defaults_to_its_year_on_every_database(world):
+    """The goal's own dates, or its year's first and last day, in SQL that PostgreSQL and SQLite both run
+    (the embedded default's worklist failed on PostgreSQL's MAKE_DATE)."""
+    from datetime import date
+
+    RegionalGoal.objects.create(
+        region=world["region"], year=2031, kind=RegionalGoal.Kind.CUSTOM, name="Default", baseline=0, target=1
+    )
+    periods = RegionalGoal.objects.filter(year=2031).annotate(
+        starts=selectors._day_of_year("-01-01"), ends=selectors._day_of_year("-12-31")
+    )
+    assert list(periods.values_list("starts", "ends")) == [(date(2031, 1, 1), date(2031, 12, 31))]
