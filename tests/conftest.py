@@ -111,8 +111,13 @@ def _slowness(item) -> int:
 
 def pytest_collection_modifyitems(config, items):
     """The slow tests first, each group in its order: a parallel run then ends on short tests, not with one
-    worker on a test of a minute while the other waits."""
+    worker on a test of a minute while the other waits. On SQLite, the tests marked `postgres` are skipped."""
     items.sort(key=_slowness)
+    if not settings.USING_POSTGRES:
+        skip = pytest.mark.skip(reason="needs PostgreSQL (marked `postgres`); set DATABASE_URL=postgres://…")
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,6 @@ import re
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count, Max
 from django.urls import reverse
@@ -20,7 +19,7 @@ from referrals.models import AdviceRequest, CoHandling, ReferenceCounter, Referr
 from tests.module_db import rows_for_this_module
 
 # seed_volume writes with COPY (and drops and rebuilds indexes): PostgreSQL only, as the command says.
-pytestmark = pytest.mark.skipif(not settings.USING_POSTGRES, reason="seed_volume needs PostgreSQL")
+pytestmark = pytest.mark.postgres
 
 
 COMPANIES, REQUESTS = 200, 400

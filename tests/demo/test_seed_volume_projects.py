@@ -5,7 +5,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -24,7 +23,7 @@ from projects.sizes import size_class
 from tests.module_db import rows_for_this_module
 
 # seed_volume writes with COPY (and drops and rebuilds indexes): PostgreSQL only, as the command says.
-pytestmark = pytest.mark.skipif(not settings.USING_POSTGRES, reason="seed_volume needs PostgreSQL")
+pytestmark = pytest.mark.postgres
 
 
 SIZES = {"companies": 300, "requests": 40, "regions": 2, "campaigns": 0}

@@ -237,11 +237,9 @@ def test_the_status_shows_total_and_headroom(company, staff, time_machine):
 # --- Two grants at once ----------------------------------------------------------------------------------
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres  # row locks: SQLite locks the whole database for a writer
 @pytest.mark.django_db(transaction=True)
-def test_two_grants_at_once_cannot_both_slip_under_the_ceiling(company, staff, is_postgres):
-    if not is_postgres:  # SQLite locks the whole database for a writer: the other thread's read fails
-        pytest.skip("needs PostgreSQL (row locks and concurrent writers); set DATABASE_URL=postgres://…")
+def test_two_grants_at_once_cannot_both_slip_under_the_ceiling(company, staff):
     sister = CompanyFactory()
     services.link_companies(company=company, linked_company=sister, by=staff)
     DeMinimisAidFactory(company=company, granted_on=D(2025, 1, 1), amount=Decimal("150000"))

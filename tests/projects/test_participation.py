@@ -74,12 +74,9 @@ def test_left_on_before_joined_on_is_refused(project, company, staff):
     assert "left_on" in error.value.message_dict
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres  # row locks: SQLite locks the whole database for a writer
 @pytest.mark.django_db(transaction=True)
-def test_two_enrolments_at_once_one_wins_the_other_gets_the_field_error(project, company, staff, is_postgres):
-    if not is_postgres:  # SQLite locks the whole database for a writer: the other thread's write may fail
-        pytest.skip("needs PostgreSQL (row locks and concurrent writers); set DATABASE_URL=postgres://…")
-
+def test_two_enrolments_at_once_one_wins_the_other_gets_the_field_error(project, company, staff):
     def attempt():
         try:
             return enrol(project, company, staff)

@@ -182,11 +182,9 @@ def test_a_partner_in_another_region_edits_without_moving_the_project(people, pr
     assert "region" in found
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres  # row locks: SQLite locks the whole database for a writer
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_at_once_cannot_both_win(people, project, is_postgres):
-    if not is_postgres:  # SQLite locks the whole database for a writer: the other thread's write may fail
-        pytest.skip("needs PostgreSQL (row locks and concurrent writers); set DATABASE_URL=postgres://…")
+def test_two_editors_at_once_cannot_both_win(people, project):
     staff = people["regional_staff"]
     results = []
 

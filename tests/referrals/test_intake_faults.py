@@ -210,14 +210,10 @@ def test_sending_the_form_again_with_a_new_submission_id_is_the_same_request(
     assert AdviceRequest.objects.count() == 3
 
 
-@pytest.mark.postgres
-def test_concurrent_submissions_of_the_same_request_create_one(
-    settings, make_submission, operator, is_postgres
-):
+@pytest.mark.postgres  # row locks: SQLite locks the whole database for a writer
+def test_concurrent_submissions_of_the_same_request_create_one(settings, make_submission, operator):
     """Two submits at the same moment, each with its own submission id (two tabs, or a resend while the first
     was still running): one request, one set of emails."""
-    if not is_postgres:  # SQLite locks the whole database for a writer: the other thread's write fails
-        pytest.skip("needs PostgreSQL (row locks and concurrent writers); set DATABASE_URL=postgres://…")
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     submissions = [make_submission(idempotency_key=uuid.uuid4().hex) for _ in range(4)]
