@@ -97,6 +97,44 @@ FAKE_SERVER = """\
 """
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A shell started from a terminal has Ctrl-C at its default and unblocked. This test's process may
+    not: a signal ignored or blocked here is ignored or blocked in the child too, and bash can neither trap
+    nor reset a signal that was ignored when it started, so the server never saw Ctrl-C and this test hung
+    for 20 s in two full runs (after other tests in the same xdist worker; alone it passed)."""
+    for number in (signal.SIGINT, signal.SIGQUIT):
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGQUIT})
+
+
+def _still_running(process, output, log) -> str:
+    """What is left of the process group 20 s after Ctrl-C, for the failure message."""
+    group = subprocess.run(
+        ["ps", "-o", "pid,ppid,stat,etime,args", "-g", str(process.pid)], capture_output=True, text=True
+    ).stdout
+    status = Path(f"/proc/{process.pid}/status")  # the shell's blocked and ignored signals
+    masks = status.read_text().splitlines() if status.exists() else []
+    group += "".join(line + "\n" for line in masks if line.startswith(("SigBlk", "SigIgn")))
+    os.killpg(process.pid, signal.SIGKILL)
+    rest, _ = process.communicate()
+    return (
+        f"run-embedded did not stop within 20 s of Ctrl-C.\nProcess group:\n{group}\nOutput:\n"
+        f"{''.join(output)}{rest}\nFake log: {log.read_text() if log.exists() else '(none)'}"
+    )
+
+
+def _start_run_embedded(env) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / "bin" / "run-embedded")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as in a terminal
+        preexec_fn=_ctrl_c_as_in_a_terminal,
+    )
+
+
 def test_ctrl_c_stops_the_server_and_the_worker_with_status_0(tmp_path):
     """Ctrl-C signals the whole foreground process group; `make run` printed "make: *** Error 1"."""
     fake_bin, log = tmp_path / "bin", tmp_path / "fake.log"
@@ -105,14 +143,13 @@ def test_ctrl_c_stops_the_server_and_the_worker_with_status_0(tmp_path):
         (fake_bin / name).write_text(textwrap.dedent(script))
         (fake_bin / name).chmod(0o755)
     env = {**os.environ, "RUN_EMBEDDED_BIN": str(fake_bin), "FAKE_LOG": str(log), "PORT": "8101"}
-    process = subprocess.Popen(
-        [str(ROOT / "bin" / "run-embedded")],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group, as in a terminal
-    )
+    # Started from a process that ignores Ctrl-C, as an xdist worker may after another test: it is what
+    # _ctrl_c_as_in_a_terminal must undo, every time rather than by the luck of the test order.
+    ignored = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process = _start_run_embedded(env)
+    finally:
+        signal.signal(signal.SIGINT, ignored)
     try:
         output = []
         for line in process.stdout:
@@ -123,7 +160,10 @@ def test_ctrl_c_stops_the_server_and_the_worker_with_status_0(tmp_path):
         while "started" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
             time.sleep(0.1)
         os.killpg(process.pid, signal.SIGINT)
-        rest, _ = process.communicate(timeout=20)
+        try:
+            rest, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            pytest.fail(_still_running(process, output, log), pytrace=False)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
