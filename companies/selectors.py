@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 
 from advisors import access
 from exportcenter.pagination import CappedPaginator
+from exportcenter.panels import Panels
 from reference.models import Municipality
 
 from .identifiers import looks_like_number
@@ -127,9 +128,11 @@ def similar_companies(user, name: str, *, exclude: Company | None = None, limit:
     return list(candidates.select_related("municipality")[:limit])
 
 
-def company_detail(user, public_id) -> Company | None:
+def company_detail(user, public_id, *, answering: Panels | None = None) -> Company | None:
+    """One company the user sees; `answering`: the page's panels, whose probes the same query answers."""
+    companies = access.visible(user, Company.objects.all())
     return (
-        access.visible(user, Company.objects.all())
+        (answering.answered(companies) if answering else companies)
         .select_related(
             *COMPANY_LIST_RELATED,
             "municipality__county",

@@ -31,8 +31,8 @@ UNCONFIRMED_SIGNS = gettext_lazy(
 )
 
 
-def _company_or_404(user, public_id, action=Action.VIEW) -> Company:
-    company = selectors.company_detail(user, public_id)
+def _company_or_404(user, public_id, action=Action.VIEW, answering=None) -> Company:
+    company = selectors.company_detail(user, public_id, answering=answering)
     if company is None:
         raise Http404
     access.require(user, action, company)
@@ -144,7 +144,7 @@ def similar_names(request):
 
 @login_required
 def company_detail(request, public_id):
-    company = _company_or_404(request.user, public_id)
+    company = _company_or_404(request.user, public_id, answering=company_page)  # and the panels' probes
     record_read(request, company)
     prefetch_related_objects([company], "contacts")  # read once, for the page and its panels
     return render(

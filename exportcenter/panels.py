@@ -8,7 +8,8 @@ it shows. The page renders every registered panel in order.
 Most companies have no activities, aid or outcomes. A panel can say what it needs to know first
 (`probes`: named conditions such as `Exists(...)` on rows correlated to the page's object by
 `OuterRef("pk")`); the page asks every panel's probes in one query and hands each panel its answers, and a
-panel with nothing to show skips its reads.
+panel with nothing to show skips its reads. A page that reads its object itself can have the probes
+answered in that same query (`Panels.answered(queryset)`), and then asks nothing more first.
 """
 
 from collections.abc import Callable
@@ -43,6 +44,10 @@ def probe(obj, conditions: dict[str, Any]) -> dict[str, bool]:
     return {name: bool(row and row[alias]) for alias, name in aliases.items()}
 
 
+# The annotations of `Panels.answered`: the page's object carries each probe's answer under one of them.
+ANSWER_PREFIX = "panel_probe_"
+
+
 class Panels:
     """One page's registry of panels."""
 
@@ -52,18 +57,40 @@ class Panels:
     def register(self, panel: Panel) -> None:
         self._panels[panel.name] = panel
 
+    def _conditions(self, panels: list[Panel]) -> dict[tuple[str, str], Any]:
+        """Every probe of `panels`, by (panel, probe name), in the panels' order."""
+        return {
+            (panel.name, key): condition
+            for panel in panels
+            if panel.probes
+            for key, condition in panel.probes().items()
+        }
+
+    def _sorted(self) -> list[Panel]:
+        return sorted(self._panels.values(), key=lambda panel: (panel.order, panel.name))
+
+    def answered(self, queryset):
+        """`queryset` with every panel's probes answered in its own query: the object it gives needs no
+        probe query in `context`."""
+        conditions = self._conditions(self._sorted())
+        return queryset.annotate(
+            **{f"{ANSWER_PREFIX}{index}": condition for index, condition in enumerate(conditions.values())}
+        )
+
     def context(self, user, obj) -> dict[str, Any]:
         """What every panel reads, under its name, and `panel_templates` in order, for the page's context;
         the page includes each template (`templates/includes/panels.html`)."""
-        panels = sorted(self._panels.values(), key=lambda panel: (panel.order, panel.name))
-        conditions = {panel.name: panel.probes() for panel in panels if panel.probes}
-        answers = probe(
-            obj, {(name, key): c for name, named in conditions.items() for key, c in named.items()}
-        )
+        panels = self._sorted()
+        conditions = self._conditions(panels)
+        aliases = [f"{ANSWER_PREFIX}{index}" for index in range(len(conditions))]
+        if aliases and all(hasattr(obj, alias) for alias in aliases):  # read with `answered`
+            answers = {key: bool(getattr(obj, alias)) for key, alias in zip(conditions, aliases, strict=True)}
+        else:
+            answers = probe(obj, conditions)
         return {
             **{
                 panel.name: panel.read(
-                    user, obj, {key: answers[panel.name, key] for key in conditions[panel.name]}
+                    user, obj, {key: answers[name, key] for name, key in conditions if name == panel.name}
                 )
                 if panel.probes
                 else panel.read(user, obj)

@@ -23,5 +23,10 @@ class OutreachConfig(AppConfig):
             )
         )
         request_page.register(
-            Panel("outreach", "outreach/includes/request_activities.html", selectors.request_outreach)
+            Panel(
+                "outreach",
+                "outreach/includes/request_activities.html",
+                selectors.request_outreach,
+                probes=selectors.request_outreach_probes,
+            )
         )

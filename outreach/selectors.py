@@ -260,16 +260,20 @@ def company_outreach(user, company: Company, found: dict | None = None, *, limit
     )
 
 
-def request_outreach(user, advice_request, *, limit: int = 50) -> Outreach:
+def request_outreach_probes() -> dict[str, Exists]:
+    """What the request page asks first (exportcenter.panels): whether any activity or open follow-up is
+    linked to the request."""
+    return {
+        "activities": Exists(Activity.objects.filter(request=OuterRef("pk"))),
+        "follow_ups": Exists(FollowUp.objects.open().filter(request=OuterRef("pk"))),
+    }
+
+
+def request_outreach(user, advice_request, found: dict | None = None, *, limit: int = 50) -> Outreach:
     """For the request page (`templates/outreach/includes/request_activities.html`): the activities and
-    open follow-ups linked to the request."""
-    found = probe(
-        advice_request,
-        {
-            "activities": Exists(Activity.objects.filter(request=OuterRef("pk"))),
-            "follow_ups": Exists(FollowUp.objects.open().filter(request=OuterRef("pk"))),
-        },
-    )
+    open follow-ups linked to the request; `found`: the answers to request_outreach_probes (asked here
+    when not given)."""
+    found = probe(advice_request, request_outreach_probes()) if found is None else found
     has_activities, has_follow_ups = found["activities"], found["follow_ups"]
     return Outreach(
         activities=list(visible_activities(user).filter(request=advice_request)[:limit])

@@ -9,7 +9,19 @@ from functools import cache
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -261,6 +273,21 @@ def company_aid_probes() -> dict[str, Exists]:
     }
 
 
+def _window_figures(window: QuerySet[DeMinimisAid], today: date) -> dict[str, Subquery]:
+    """The ceiling's total (as ceiling_status) and the number of grants of `window`, as two scalar
+    subqueries: the same for every row they annotate (uncorrelated, so the database reads them once)."""
+    return {
+        "window_total": Subquery(
+            window.filter(granted_on__lte=today)
+            .order_by()
+            .values(total=Func("amount_eur", function="SUM", output_field=DecimalField()))[:1]
+        ),
+        "window_count": Subquery(
+            window.order_by().values(count=Func("pk", function="COUNT", output_field=IntegerField()))[:1]
+        ),
+    }
+
+
 def company_aid(user, company: Company, found: dict | None = None) -> CompanyAid:
     """The company page's panel; `found`: the answers to company_aid_probes (asked here when not given).
     A company merged into another always has its undertaking to show; one with neither links nor merged
@@ -286,15 +313,25 @@ def company_aid(user, company: Company, found: dict | None = None) -> CompanyAid
             .order_by("name", "pk")
         )
     ids = {company.pk, *(other.pk for other in undertaking)}
-    grants = list(visible_aid(user).filter(company_id__in=ids).order_by("-granted_on", "-pk")[:PANEL_LIMIT])
-    shown = {grant.pk for grant in grants}
-    # The ceiling's total (ceiling_status) and the grants in the window the user does not see: one query.
     today = timezone.localdate()
     start = window_start(today)
-    figures = DeMinimisAid.objects.filter(company_id__in=ids, granted_on__gte=start).aggregate(
-        total=Sum("amount_eur", filter=Q(granted_on__lte=today)),
-        hidden=Count("pk", filter=~Q(pk__in=shown)) if shown else Count("pk"),
+    # The grants the user sees, each row carrying the undertaking's window figures (every grant counted,
+    # seen or not): one query. Only when the user sees none is the window asked on its own.
+    window = DeMinimisAid.objects.filter(company_id__in=ids, granted_on__gte=start)
+    grants = list(
+        visible_aid(user)
+        .filter(company_id__in=ids)
+        .annotate(**_window_figures(window, today))
+        .order_by("-granted_on", "-pk")[:PANEL_LIMIT]
     )
+    if grants:
+        figures = {"total": grants[0].window_total, "count": grants[0].window_count}
+    else:
+        figures = window.aggregate(
+            total=Sum("amount_eur", filter=Q(granted_on__lte=today)), count=Count("pk")
+        )
+    # The window's grants the user does not see: those counted but not listed.
+    hidden = figures["count"] - sum(1 for grant in grants if grant.granted_on >= start)
     links = (
         access.visible(user, UndertakingLink.objects.filter(Q(company=company) | Q(linked_company=company)))
         .select_related("company", "linked_company")
@@ -305,7 +342,7 @@ def company_aid(user, company: Company, found: dict | None = None) -> CompanyAid
         company=company,
         status=Ceiling(window_from=start, window_to=today, total_eur=figures["total"] or Decimal(0)),
         grants=grants,
-        hidden_grants=figures["hidden"] if len(grants) < PANEL_LIMIT else 0,
+        hidden_grants=hidden if len(grants) < PANEL_LIMIT else 0,
         undertaking=undertaking,
         links=list(links) if found["links"] else [],
         participations=list(participations) if found["participations"] else [],

@@ -26,6 +26,7 @@ from advisors import access
 from advisors.models import Organisation, Region, User
 from companies.identifiers import format_number, mask_number
 from companies.models import Company, ExportExperience
+from exportcenter.panels import Panels
 from reference.models import EmployeeBand, Municipality
 
 from .. import inbox_counts, routing, status_links
@@ -351,11 +352,13 @@ def saved_views_for(user) -> list[SavedView]:
     return list(access.visible(user, SavedView.objects.select_related("owner")))
 
 
-def request_detail(user, public_id) -> AdviceRequest | None:
+def request_detail(user, public_id, *, answering: Panels | None = None) -> AdviceRequest | None:
     """One request the user sees, with what its page shows. `has_referrals` and `has_co_handlers` (two
-    index probes) spare the page the queries of its referral panel when there is nothing to show."""
+    index probes) spare the page the queries of its referral panel when there is nothing to show;
+    `answering`: the page's panels, whose probes the same query answers."""
+    requests = visible_requests(user)
     return (
-        visible_requests(user)
+        (answering.answered(requests) if answering else requests)
         .select_related(
             *REQUEST_LIST_RELATED, "contact", "region__operator", "duplicate_of", "company__sni_code__section"
         )

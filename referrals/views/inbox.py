@@ -266,8 +266,8 @@ def unassigned_requests(request):
 # --- The request page -------------------------------------------------------------------------------
 
 
-def request_or_404(user, public_id) -> AdviceRequest:
-    advice_request = selectors.request_detail(user, public_id)
+def request_or_404(user, public_id, answering=None) -> AdviceRequest:
+    advice_request = selectors.request_detail(user, public_id, answering=answering)
     if advice_request is None:
         raise Http404
     return advice_request
@@ -384,7 +384,7 @@ def _workspace_context(
 
 @login_required
 def request_detail(request, public_id):
-    advice_request = request_or_404(request.user, public_id)
+    advice_request = request_or_404(request.user, public_id, answering=request_page)
     record_read(request, advice_request)
     refer_to = None
     if slug := request.GET.get("refer_to", "")[:80]:  # "Refer" from a routing suggestion: a prefilled form

@@ -63,3 +63,36 @@ def test_probe_of_an_object_gone_answers_no(django_assert_num_queries):
         assert probe(company, {"contacts": _contacts()}) == {"contacts": False}
     with django_assert_num_queries(0):
         assert probe(company, {}) == {}
+
+
+def test_an_object_read_with_answered_carries_the_answers_and_context_asks_nothing_first(
+    django_assert_num_queries,
+):
+    """`Panels.answered(queryset)` asks every panel's probes in the query that reads the page's object;
+    `context` then hands each panel the same answers as a probe query would, without one."""
+    company = CompanyFactory()
+    ContactFactory(company=company, name="Karin Berg")
+    seen = {}
+
+    def read(user, obj, found):
+        seen.update(found)
+        return found
+
+    page = Panels()
+    page.register(
+        Panel(
+            "a",
+            "a.html",
+            read,
+            probes=lambda: {"karin": _contacts("Karin Berg"), "nils": _contacts("Nils Holm")},
+        )
+    )
+    page.register(Panel("plain", "plain.html", lambda user, obj: obj.name, order=2))
+    with django_assert_num_queries(1):
+        read_once = page.answered(Company.objects.filter(pk=company.pk)).get()
+    with django_assert_num_queries(0):
+        context = page.context(None, read_once)
+    assert seen == {"karin": True, "nils": False}
+    with django_assert_num_queries(1):  # an object read without them: one query asks them, as before
+        assert page.context(None, company)["a"] == seen
+    assert context["plain"] == company.name

@@ -185,6 +185,33 @@ def test_grants_to_companies_the_user_cannot_see_count_but_are_not_listed(client
     assert "One grant to a company outside your regions is counted in the total but not listed." in body
 
 
+def test_seen_and_unseen_grants_the_list_carries_the_total_and_the_unseen_count(
+    company, staff, django_assert_num_queries
+):
+    """The grants the user sees come with the window's total and count (every grant of the undertaking):
+    the unseen ones are the window's count less the listed ones inside it. A grant the user sees from
+    before the window is listed but neither counted nor unseen."""
+    from reference.models import Municipality
+
+    far = CompanyFactory(name="Gävle Dotter AB", municipality=Municipality.objects.get(code="2180"))
+    UndertakingLinkFactory(company=company, linked_company=far)
+    today = datetime.date.today()
+    DeMinimisAidFactory(company=company, granted_on=today, amount=Decimal("1000"))
+    DeMinimisAidFactory(
+        company=company, granted_on=today - datetime.timedelta(days=5 * 365), amount=Decimal("5")
+    )
+    for amount in ("7000", "300"):
+        DeMinimisAidFactory(company=far, granted_on=today, amount=Decimal(amount))
+    staff = type(staff).objects.get(pk=staff.pk)
+    with django_assert_num_queries(
+        5
+    ):  # the probe, the walk, the grants with the totals, the links, the regions
+        panel = aid_selectors.company_aid(staff, company)
+    assert [grant.company_id for grant in panel.grants] == [company.pk, company.pk]
+    assert panel.status.total_eur == Decimal("8300.00")
+    assert panel.hidden_grants == 2
+
+
 def test_the_panel_costs_the_same_for_3_and_30_grants(client, company, staff):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -225,9 +252,10 @@ def test_the_panel_of_a_company_without_aid_costs_one_query_and_says_so(rf, comp
 
 def test_the_panel_of_a_linked_company_reads_what_it_shows_once(company, staff, django_assert_num_queries):
     """A probe; the undertaking's companies (the recursive walk their subquery, however long the chain);
-    the grants shown; the total and the unseen grants (one aggregate); the links. No participation: not
-    read. Before: the probe, two queries a step of the walk, the companies, the grants, the total, the
-    unseen grants, the links and the participations."""
+    the grants shown, each row with the window's total and count; the links. No participation: not read.
+    Before: the probe, two queries a step of the walk, the companies, the grants, the total, the unseen
+    grants, the links and the participations; then the total and the unseen grants in an aggregate of
+    their own."""
     sister, parent, merged = CompanyFactory(), CompanyFactory(), CompanyFactory()
     UndertakingLinkFactory(company=company, linked_company=sister)
     UndertakingLinkFactory(company=sister, linked_company=parent)
@@ -242,7 +270,7 @@ def test_the_panel_of_a_linked_company_reads_what_it_shows_once(company, staff, 
         company=parent, granted_on=today - datetime.timedelta(days=5 * 365), amount=Decimal("9")
     )
     staff = type(staff).objects.get(pk=staff.pk)  # nothing cached on the user
-    with django_assert_num_queries(6):  # and the user's regions, for the access rules
+    with django_assert_num_queries(5):  # and the user's regions, for the access rules
         panel = aid_selectors.company_aid(staff, company)
     assert {c.pk for c in panel.undertaking} == {sister.pk, parent.pk, merged.pk}
     assert panel.status.total_eur == Decimal("4000.00")
@@ -258,8 +286,8 @@ def test_the_panel_of_a_company_of_its_own_reads_no_undertaking(
     ParticipationFactory(project=project, company=company)
     staff = type(staff).objects.get(pk=staff.pk)
     with django_assert_num_queries(
-        5
-    ):  # the probe, the grants, the aggregate, the participations, the regions
+        4
+    ):  # the probe, the grants with the totals, the participations, the regions
         panel = aid_selectors.company_aid(staff, company)
     assert panel.undertaking == [] and panel.links == [] and len(panel.participations) == 1
     assert panel.status.total_eur == Decimal("1000.00")

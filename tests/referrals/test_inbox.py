@@ -1,6 +1,7 @@
 """The shared inbox pages: views, filters, search, sorting, counts, saved views, bulk actions, the request
 page and its actions (with and without htmx), and their query budgets."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -261,6 +262,26 @@ def test_the_request_page_query_count_is_the_same_with_3_and_30_rows(
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     with django_assert_max_num_queries(REQUEST_PAGE_QUERIES):
         client.get(detail_url(request))
+
+
+def test_the_request_page_panels_probes_are_answered_by_the_requests_own_query(
+    client, submit, operator, need_categories
+):
+    """The outreach panel's probes (any activity, any open follow-up) ride on the query that reads the
+    request (exportcenter.panels, `Panels.answered`): no query of their own, and no panel read when the
+    answer is no. Before, one query asked them apart (14 queries, now 13)."""
+    staff = UserFactory(email="staff@almi.example", organisation=operator, role=User.Role.REGIONAL_STAFF)
+    request = submit(needs=list(need_categories[:1]))
+    client.force_login(staff)
+    client.get(detail_url(request))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(detail_url(request)).status_code == 200
+    sqls = [query["sql"] for query in queries.captured_queries]
+    request_reads = [sql for sql in sqls if sql.startswith('SELECT "referrals_advicerequest"."id"')]
+    assert len(request_reads) == 1 and "panel_probe_" in request_reads[0], request_reads
+    assert not [sql for sql in sqls if sql.startswith("SELECT EXISTS(")], sqls
+    outreach_reads = [sql for sql in sqls if re.match(r'SELECT (?:(?!FROM).)* FROM "outreach_', sql)]
+    assert outreach_reads == request_reads  # only the probes inside the request's own query
 
 
 def test_view_counts_are_capped(submit, advisor, monkeypatch):
