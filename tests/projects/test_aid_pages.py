@@ -203,9 +203,8 @@ def test_seen_and_unseen_grants_the_list_carries_the_total_and_the_unseen_count(
     for amount in ("7000", "300"):
         DeMinimisAidFactory(company=far, granted_on=today, amount=Decimal(amount))
     staff = type(staff).objects.get(pk=staff.pk)
-    with django_assert_num_queries(
-        5
-    ):  # the probe, the walk, the grants with the totals, the links, the regions
+    # The probe, the walk, the grants with the totals, the links, the user's regions.
+    with django_assert_num_queries(5):
         panel = aid_selectors.company_aid(staff, company)
     assert [grant.company_id for grant in panel.grants] == [company.pk, company.pk]
     assert panel.status.total_eur == Decimal("8300.00")
@@ -285,9 +284,8 @@ def test_the_panel_of_a_company_of_its_own_reads_no_undertaking(
     DeMinimisAidFactory(company=company, granted_on=datetime.date.today(), amount=Decimal("1000"))
     ParticipationFactory(project=project, company=company)
     staff = type(staff).objects.get(pk=staff.pk)
-    with django_assert_num_queries(
-        4
-    ):  # the probe, the grants with the totals, the participations, the regions
+    # The probe, the grants with the totals, the participations, the user's regions.
+    with django_assert_num_queries(4):
         panel = aid_selectors.company_aid(staff, company)
     assert panel.undertaking == [] and panel.links == [] and len(panel.participations) == 1
     assert panel.status.total_eur == Decimal("1000.00")
