@@ -48,11 +48,16 @@ def probe(obj, conditions: dict[str, Any]) -> dict[str, bool]:
 ANSWER_PREFIX = "panel_probe_"
 
 
+def _alias(panel_name: str, key: str) -> str:
+    return f"{ANSWER_PREFIX}{panel_name}_{key}"
+
+
 class Panels:
     """One page's registry of panels."""
 
     def __init__(self) -> None:
         self._panels: dict[str, Panel] = {}
+        self._answer_aliases: dict[str, tuple[str, str]] = {}  # alias -> (panel, probe), from `answered`
 
     def register(self, panel: Panel) -> None:
         self._panels[panel.name] = panel
@@ -71,26 +76,33 @@ class Panels:
 
     def answered(self, queryset):
         """`queryset` with every panel's probes answered in its own query: the object it gives needs no
-        probe query in `context`."""
+        probe query in `context`, nor the probes built again."""
         conditions = self._conditions(self._sorted())
-        return queryset.annotate(
-            **{f"{ANSWER_PREFIX}{index}": condition for index, condition in enumerate(conditions.values())}
-        )
+        aliases = {_alias(*name): name for name in conditions}
+        self._answer_aliases.update(aliases)
+        return queryset.annotate(**{alias: conditions[name] for alias, name in aliases.items()})
+
+    def _carried_answers(self, obj, panels: list[Panel]) -> dict[tuple[str, str], bool] | None:
+        """The answers an object read with `answered` carries, when it carries every probing panel's."""
+        answers = {
+            self._answer_aliases[alias]: bool(value)
+            for alias, value in vars(obj).items()
+            if alias in self._answer_aliases
+        }
+        probing = {panel.name for panel in panels if panel.probes}
+        return answers if probing and probing == {name for name, _key in answers} else None
 
     def context(self, user, obj) -> dict[str, Any]:
         """What every panel reads, under its name, and `panel_templates` in order, for the page's context;
         the page includes each template (`templates/includes/panels.html`)."""
         panels = self._sorted()
-        conditions = self._conditions(panels)
-        aliases = [f"{ANSWER_PREFIX}{index}" for index in range(len(conditions))]
-        if aliases and all(hasattr(obj, alias) for alias in aliases):  # read with `answered`
-            answers = {key: bool(getattr(obj, alias)) for key, alias in zip(conditions, aliases, strict=True)}
-        else:
-            answers = probe(obj, conditions)
+        answers = self._carried_answers(obj, panels)
+        if answers is None:
+            answers = probe(obj, self._conditions(panels))
         return {
             **{
                 panel.name: panel.read(
-                    user, obj, {key: answers[name, key] for name, key in conditions if name == panel.name}
+                    user, obj, {key: found for (name, key), found in answers.items() if name == panel.name}
                 )
                 if panel.probes
                 else panel.read(user, obj)
