@@ -15,6 +15,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from exportcenter.celery import app as celery_app
 from notifications import services as outbox
@@ -67,12 +68,17 @@ def use_broker(url: str) -> None:
     celery_app.amqp._producer_pool = None
     if pool is not None:
         pool.force_close_all()
+    # kombu keeps a producer pool per broker URL, process-wide: once the URL is restored, the one made
+    # before would hand out connections of the pool closed above ("Acquire on closed pool"), and every
+    # later publish in this process, eager ones included, would fail.
+    kombu_pools.reset()
     celery_app.conf.broker_url = url
 
 
 @pytest.fixture
 def broker_restored(settings):
     original_url, original_options = celery_app.conf.broker_url, celery_app.conf.broker_transport_options
+    original_eager = celery_app.conf.task_always_eager
     settings.REDIS_TIMEOUT_SECONDS = TIMEOUT
     celery_app.conf.broker_transport_options = {
         **(original_options or {}),
@@ -84,6 +90,7 @@ def broker_restored(settings):
     yield
     use_broker(original_url)
     celery_app.conf.broker_transport_options = original_options
+    celery_app.conf.task_always_eager = original_eager  # a test's own override of the setting ends with it
     outbox._broker_down_until["at"] = 0.0
 
 
