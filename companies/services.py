@@ -1,5 +1,6 @@
 """State changes of the company register. Every change is attributed and lands on the company's timeline."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -114,9 +115,9 @@ def _record(company: Company, kind: str, by, summary: str = "", **data: Any) -> 
     return CompanyEvent.objects.create(company=company, kind=kind, actor=by, summary=summary[:500], data=data)
 
 
-@transaction.atomic
 def register_company(*, by, data: dict[str, Any], source: str = CompanySource.ADVISOR) -> Company:
-    """Create a company from validated form data. Raises DuplicateCompany if the number exists."""
+    """Create a company from validated form data, with its "created" entry on the timeline: both or
+    neither. Raises DuplicateCompany if the number exists."""
     org_number = data.get("org_number")
     if existing := existing_company_for(org_number):
         raise DuplicateCompany(existing)
@@ -126,20 +127,22 @@ def register_company(*, by, data: dict[str, Any], source: str = CompanySource.AD
     _stamp_international(company, was_international=False)
     _apply_flag_source(company, signs_before=None, note=note)
     try:
+        # One savepoint in a caller's transaction (the intake's): a failed insert leaves that transaction
+        # usable, so the caller can take the company that won instead.
         with transaction.atomic():
             company.save()
+            _record(
+                company,
+                CompanyEvent.Kind.CREATED,
+                by,
+                _("Registered (%(source)s)") % {"source": company.get_source_display()},
+            )
     except IntegrityError:
         # Registered by someone else between our check and our insert: the unique constraint decides.
         existing = existing_company_for(org_number)
         if existing is None:
             raise
         raise DuplicateCompany(existing) from None
-    _record(
-        company,
-        CompanyEvent.Kind.CREATED,
-        by,
-        _("Registered (%(source)s)") % {"source": company.get_source_display()},
-    )
     return company
 
 
@@ -226,37 +229,53 @@ def confirm_international_flags(
     return current
 
 
-def _save_contact(contact: Contact, *, others=True) -> Contact:
-    """Save, making this the only primary contact; a duplicate email becomes a field error. `others`:
-    whether the company may have other contacts (a first contact has none to demote)."""
+def _make_primary(contact: Contact, *, others=True) -> None:
+    """Before saving: make this the only primary contact (`others`: whether the company may have other
+    contacts; a first contact has none to demote), and keep a consent date only under consent."""
     if contact.is_primary and others:
         Contact.objects.filter(company=contact.company, is_primary=True).exclude(pk=contact.pk).update(
             is_primary=False
         )
     if contact.legal_basis != Contact.LegalBasis.CONSENT:
         contact.consent_given_on = None
+
+
+@contextmanager
+def _email_once():
+    """A contact saved in this block whose email the company has already becomes a field error. Use it
+    around an atomic block, whose savepoint undoes the block and leaves a caller's transaction usable."""
     try:
-        with transaction.atomic():
-            contact.save()
+        yield
     except IntegrityError:
         raise ValidationError(
             {"email": _("This company already has a contact with this email address.")}, code="unique"
         ) from None
+
+
+def _save_contact(contact: Contact) -> Contact:
+    _make_primary(contact)
+    with _email_once(), transaction.atomic():
+        contact.save()
     return contact
 
 
-@transaction.atomic
 def add_contact(*, company: Company, by, data: dict[str, Any]) -> Contact:
+    """Add a contact and its timeline entry, both or neither; a company's first contact is its primary."""
     contact = Contact(
         company=company, created_by=by, updated_by=by, **{"source": CompanySource.ADVISOR, **data}
     )
-    first = not company.contacts.exists()
-    if first:
-        contact.is_primary = True
-    _save_contact(contact, others=not first)
-    _record(
-        company, CompanyEvent.Kind.CONTACT_ADDED, by, _("Contact added: %(name)s") % {"name": contact.name}
-    )
+    with _email_once(), transaction.atomic():
+        first = not company.contacts.exists()
+        if first:
+            contact.is_primary = True
+        _make_primary(contact, others=not first)
+        contact.save()
+        _record(
+            company,
+            CompanyEvent.Kind.CONTACT_ADDED,
+            by,
+            _("Contact added: %(name)s") % {"name": contact.name},
+        )
     return contact
 
 

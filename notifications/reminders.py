@@ -52,12 +52,11 @@ from .models import Notification, Reminder
 from .services import (
     EmailDraft,
     LedgerEntry,
-    email_wanted,
-    muted,
     notify_each,
     queue_emails,
     record_reminders,
     task,
+    wishes,
 )
 
 logger = logging.getLogger(__name__)
@@ -325,7 +324,7 @@ def send(kind: str, run_date: date, ids: Iterable[int]) -> int:
         if not new:
             return 0
         recipient_ids = {item.entry.recipient_id for item in new}
-        wanted, silent = email_wanted(recipient_ids, kind), muted(recipient_ids, kind)
+        silent, wanted = wishes(recipient_ids, kind)
         templates = (get_template(EMAIL_TEXT), get_template(EMAIL_HTML))
         notifications, drafts = [], []
         new.sort(key=lambda item: item.recipient.preferred_language)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
@@ -25,14 +25,19 @@ from . import attachments
 def next_reference(year: int) -> tuple[int, str]:
     """The next number of the year, e.g. (123, "EC-2026-000123"). Call inside a transaction.
 
-    The year's counter row is locked until the transaction ends, so concurrent submissions queue
-    for it and every number is given out once, in order.
+    One statement takes the number: it makes the year's counter row at 1, or adds 1 to it, and the row
+    stays locked until the transaction ends, so concurrent submissions queue for it and every number is
+    given out once, in order.
     """
-    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
-    counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number, f"EC-{year}-{counter.last_number:06d}"
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "  # noqa: S608 (the model's own table)
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return number, f"EC-{year}-{number:06d}"
 
 
 @dataclass
@@ -77,9 +82,6 @@ class Submission:
 def _company_for(submission: Submission) -> tuple[Company, bool]:
     """The registered company with this number, or a new one (and whether it is new). Advisors' data is
     never overwritten."""
-    existing = company_services.existing_company_for(submission.org_number)
-    if existing is not None:
-        return existing, False
     data = {
         "org_number": submission.org_number,
         "legal_form": submission.legal_form,
@@ -93,7 +95,7 @@ def _company_for(submission: Submission) -> tuple[Company, bool]:
     }
     try:
         return company_services.register_company(by=None, data=data, source=CompanySource.WEB_REQUEST), True
-    except company_services.DuplicateCompany as duplicate:  # registered a moment ago by someone else
+    except company_services.DuplicateCompany as duplicate:  # registered already (or a moment ago)
         return duplicate.existing, False
 
 
@@ -220,7 +222,11 @@ def _create_request(submission: Submission, key: str | None, fingerprint: str = 
         idempotency_key=key,
         fingerprint=fingerprint,
     )
-    request.needs.set(submission.needs)
+    # The needs of a new request, in one insert (`needs.set` would first ask which it has). The request's
+    # own save has scheduled the dashboards' refresh that the m2m signal would schedule.
+    AdviceRequest.needs.through.objects.bulk_create(
+        AdviceRequest.needs.through(advicerequest=request, needcategory=need) for need in submission.needs
+    )
     created = RequestEvent.objects.create(
         request=request, kind=RequestEvent.Kind.CREATED, data={"channel": request.channel}
     )

@@ -48,6 +48,8 @@ def test_the_unique_constraint_decides_a_race(make_company, monkeypatch):
     with pytest.raises(services.DuplicateCompany) as duplicate:
         make_company("Racer AB", number=org_number(8))
     assert duplicate.value.existing == first
+    # Nothing of the loser is left, and the surrounding transaction (the test's) still answers.
+    assert list(CompanyEvent.objects.values_list("company__name", flat=True)) == ["Uppsala Precision AB"]
 
 
 def test_a_number_of_a_merged_company_leads_to_the_survivor(make_company, advisor):
@@ -104,9 +106,13 @@ def test_an_email_twice_in_one_company_is_a_field_error(make_company, advisor):
     company = make_company()
     services.add_contact(company=company, by=advisor, data=contact_data())
     with pytest.raises(ValidationError) as error:
-        services.add_contact(company=company, by=advisor, data=contact_data(email="KARIN@precision.example"))
+        services.add_contact(
+            company=company, by=advisor, data=contact_data(email="KARIN@precision.example", is_primary=True)
+        )
     assert "email" in error.value.message_dict
-    assert company.contacts.count() == 1
+    # Nothing of the refused contact is left: the first keeps its primary mark, no second "added" entry.
+    assert list(company.contacts.values_list("email", "is_primary")) == [("karin@precision.example", True)]
+    assert company.events.filter(kind=CompanyEvent.Kind.CONTACT_ADDED).count() == 1
 
 
 def test_consent_without_a_date_is_refused_by_the_database(make_company, advisor):

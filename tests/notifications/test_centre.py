@@ -144,6 +144,19 @@ def test_a_kind_turned_off_in_the_portal_is_not_notified(advisor, other):
     assert list(Notification.objects.values_list("recipient", flat=True)) == [other.pk]
 
 
+def test_who_is_muted_and_who_wants_email_is_one_query(advisor, other, django_assert_num_queries):
+    """`tell` (every notice) and the reminder sender ask both at once; the users are not joined."""
+    NotificationPreference.objects.create(user=advisor, kind="company_replied", in_app=False, email=True)
+    NotificationPreference.objects.create(user=other, kind="company_replied", in_app=True, email=False)
+    with django_assert_num_queries(1) as queries:
+        silent, by_email = services.wishes({advisor.pk, other.pk}, "company_replied")
+    assert (silent, by_email) == ({advisor.pk}, {advisor.pk})
+    assert "advisors_user" not in queries.captured_queries[0]["sql"]
+    # No saved preference: on in the portal, and the kind's default by email (off for new requests).
+    assert services.wishes({advisor.pk}, "new_request") == (set(), set())
+    assert services.wishes({advisor.pk}, "follow_up_due") == (set(), {advisor.pk})
+
+
 def test_nobody_has_preferences_until_they_choose(advisor, other):
     assert services.email_wanted({advisor.pk, other.pk}, "weekly_digest") == {advisor.pk, other.pk}
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from companies import services as company_services
@@ -262,3 +263,29 @@ def test_a_request_has_one_stable_status_link(make_submission, operator):
     request = services.submit_request(submission=make_submission())
     assert status_links.token_for(request) == status_links.token_for(request)
     assert status_links.request_for_token(status_links.token_for(request)) == request
+
+
+@pytest.mark.time_machine(WORKING_DAY_MORNING, tick=False)
+def test_a_submission_writes_in_few_statements(make_submission, operator, triager):
+    """Issue 16's submission budget: a new company, its contact, the request, its needs and event, the
+    triager's notification and both emails. The numbered steps were once 3 + 3 + 2 statements, and the
+    company and its contact each took two savepoints."""
+    submission = make_submission()
+    with CaptureQueriesContext(connection) as queries:
+        request = services.submit_request(submission=submission)
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert request.needs.count() == 2 and triager.notifications.count() == 1
+    assert OutboundEmail.objects.count() == 2
+
+    def touching(table):
+        return [sql for sql in statements if f'"{table}"' in sql]
+
+    assert len(touching("referrals_referencecounter")) == 1  # one upsert takes the number
+    # The needs are inserted without first asking which the new request has; the triage email lists them.
+    assert [sql.split()[0] for sql in touching("referrals_advicerequest_needs")] == ["INSERT", "SELECT"]
+    assert len(touching("notifications_notificationpreference")) == 1  # muted and by email at once
+    assert len(touching("companies_company")) == 2  # the check for the number, then the insert
+    savepoints = [sql for sql in statements if sql.startswith("SAVEPOINT")]
+    # The intake's transaction (a savepoint in the test's), the company, the contact and two emails.
+    assert len(savepoints) == 5
+    assert len(statements) == (33 if connection.vendor == "postgresql" else 32)
