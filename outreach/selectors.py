@@ -4,7 +4,8 @@ whatever its length."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from advisors import access
 from advisors.models import Organisation, User
 from companies.filters import CompanyFilter
 from companies.models import Company, Contact
+from exportcenter.aggregates import JSONList
 from exportcenter.panels import probe
 
 from .models import Activity, Campaign, CampaignMember, FollowUp
@@ -150,6 +152,36 @@ def visible_activities(user) -> QuerySet[Activity]:
     )
 
 
+def _names_of(relation: str, **names: str) -> Subquery:
+    """The names an activity's panel shows of one of its many-to-many relations, as a JSON list of objects
+    read with the activity (`exportcenter.aggregates.JSONList`)."""
+    through = getattr(Activity, relation).through
+    return Subquery(
+        through.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(names=JSONList(JSONObject(**names)))
+        .values("names")
+    )
+
+
+def panel_activities(user) -> QuerySet[Activity]:
+    """`visible_activities` for the company's and the request's panels: the advisors taking part (name and
+    organisation) and the contacts met come with each activity as `participant_names` and `contact_names`,
+    lists of {"name", …} (`templates/outreach/includes/activities.html`), not as two prefetch queries."""
+    return (
+        access.visible(user, Activity.objects.all())
+        .select_related(*ACTIVITY_LIST_RELATED)
+        .annotate(
+            participant_names=_names_of(
+                "participants", name="user__full_name", organisation="user__organisation__name"
+            ),
+            contact_names=_names_of("contacts", name="contact__name"),
+        )
+        .order_by("-occurred_on", "-pk")
+    )
+
+
 def participant_choices(user) -> QuerySet[User]:
     """Advisors who may take part in an activity: active people of every partner in the user's regions."""
     if user is None:
@@ -245,7 +277,7 @@ def company_outreach(user, company: Company, found: dict | None = None, *, limit
     when not given)."""
     found = probe(company, company_outreach_probes()) if found is None else found
     return Outreach(
-        activities=list(visible_activities(user).filter(company=company)[:limit])
+        activities=list(panel_activities(user).filter(company=company)[:limit])
         if found["activities"]
         else [],
         follow_ups=list(
@@ -276,7 +308,7 @@ def request_outreach(user, advice_request, found: dict | None = None, *, limit: 
     found = probe(advice_request, request_outreach_probes()) if found is None else found
     has_activities, has_follow_ups = found["activities"], found["follow_ups"]
     return Outreach(
-        activities=list(visible_activities(user).filter(request=advice_request)[:limit])
+        activities=list(panel_activities(user).filter(request=advice_request)[:limit])
         if has_activities
         else [],
         follow_ups=list(

@@ -116,10 +116,30 @@ def test_company_page_with_activities_and_follow_ups(client, advisor, partner_ad
             advisor, company, CampaignFactory(region=campaign.region, organisation=campaign.organisation), 20
         )
 
-    # 16 with every panel holding something (18 before one probe asked for all panels): one of them is the
-    # audit entry that records who read the company (issue 14), one INSERT per page, and one the probe that
-    # tells the panels what there is to read.
-    assert_flat(client, f"/en/companies/{company.public_id}/", grow, budget=16)
+    # 14 with every panel holding something (18 before one probe asked for all panels, 16 before the
+    # activities carried their advisors' and contacts' names): one of them is the audit entry that records
+    # who read the company (issue 14), one INSERT per page, and one the probe that tells the panels what
+    # there is to read.
+    assert_flat(client, f"/en/companies/{company.public_id}/", grow, budget=14)
+
+
+def test_an_activity_names_its_advisors_and_contacts_from_its_own_row(
+    in_english, django_assert_num_queries, advisor, partner_advisor, company
+):
+    """The panels read the names with the activities (`panel_activities`), sorted for the reader."""
+    met = [ContactFactory(company=company, name=name) for name in ("Cecilia Dahl", "Anders Ek")]
+    activity = ActivityFactory(company=company, created_by=advisor, participants=[partner_advisor, advisor])
+    activity.contacts.set(met)
+    ActivityFactory(company=company, created_by=partner_advisor)  # met nobody
+    selectors.company_outreach(advisor, company)  # the access module caches the user's regions
+    with django_assert_num_queries(2):  # the panel's probes, then the activities with the names
+        outreach = selectors.company_outreach(advisor, company)
+    html = render_to_string("outreach/includes/activities.html", {"activities": outreach.activities})
+    assert (
+        "Advisors: Anna Andersson (Almi Uppsala), Bo Berg (Business Sweden) · Met: Anders Ek, Cecilia Dahl"
+        in html
+    )
+    assert html.count("Met:") == 1
 
 
 def test_a_company_with_no_outreach_asks_once_for_its_panel(django_assert_num_queries, advisor, company):
