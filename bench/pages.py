@@ -76,6 +76,11 @@ def parse_args(argv):
     )
     parser.add_argument("--hey", default=shutil.which("hey") or "hey")
     parser.add_argument(
+        "--keep-submissions",
+        action="store_true",
+        help="keep what the form's POSTs made (by default deleted after the run: bench/leftovers.py)",
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="a quick check that every endpoint answers, not a measurement (the test suite's smoke run): "
@@ -547,7 +552,8 @@ def markdown(report) -> str:
         f"Worker RSS after the run: {rss}. Requests that reached gunicorn's {GUNICORN_TIMEOUT} s timeout: "
         f"{report['worker_timeouts']}. Unexpected answers: {report['errors'] or 'none'}. Submissions: "
         f"{report['submissions']['accepted_posts']} POSTs answered 302, "
-        f"{report['submissions']['requests_made']} requests made.",
+        f"{report['submissions']['requests_made']} requests made"
+        f"{', then removed' if report['submissions'].get('removed') else ''}.",
         "",
     ]
     return "\n".join(lines)
@@ -585,9 +591,12 @@ def main(argv=None) -> int:
             stop_server(server)
         raise
 
+    from leftovers import high_water_marks, remove_new_rows
+
     from companies.models import Company
     from referrals.models import AdviceRequest
 
+    marks = high_water_marks()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     load_before = os.getloadavg()
     if server is None:
@@ -622,6 +631,8 @@ def main(argv=None) -> int:
         requests_made = AdviceRequest.objects.count() - requests_before
     finally:
         stop_server(server, quick=args.smoke)
+    data = {"companies": Company.objects.count(), "requests": AdviceRequest.objects.count()}
+    removed = {} if args.keep_submissions else remove_new_rows(marks)
     timeouts = log_path.read_text().count("WORKER TIMEOUT")
     results = []
     for level in args.levels:
@@ -646,14 +657,14 @@ def main(argv=None) -> int:
         errors["request form POST"] = {"requests made": requests_made, "302 answers": posts}
     report = {
         "started_at": started_at,
-        "submissions": {"accepted_posts": posts, "requests_made": requests_made},
+        "submissions": {"accepted_posts": posts, "requests_made": requests_made, "removed": removed},
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "load_before": [round(x, 2) for x in load_before],
             "load_after": [round(x, 2) for x in os.getloadavg()],
         },
-        "data": {"companies": Company.objects.count(), "requests": AdviceRequest.objects.count()},
+        "data": data,  # at the end of the load, before its submissions were removed
         "workers": args.workers,
         "rounds": args.rounds,
         "duration_s": None if args.smoke else args.duration,
