@@ -29,13 +29,13 @@ def next_reference(year: int) -> tuple[int, str]:
     stays locked until the transaction ends, so concurrent submissions queue for it and every number is
     given out once, in order.
     """
-    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)  # the model's own, not input
+    upsert = (
+        f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) ON CONFLICT (year) "  # noqa: S608 # nosec B608
+        f"DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "  # noqa: S608 (the model's own table)
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
-            [year],
-        )
+        cursor.execute(upsert, [year])
         (number,) = cursor.fetchone()
     return number, f"EC-{year}-{number:06d}"
 
