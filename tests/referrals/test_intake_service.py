@@ -268,8 +268,9 @@ def test_a_request_has_one_stable_status_link(make_submission, operator):
 @pytest.mark.time_machine(WORKING_DAY_MORNING, tick=False)
 def test_a_submission_writes_in_few_statements(make_submission, operator, triager):
     """Issue 16's submission budget: a new company, its contact, the request, its needs and event, the
-    triager's notification and both emails. The numbered steps were once 3 + 3 + 2 statements, and the
-    company and its contact each took two savepoints."""
+    triager's notification and both emails. Before session 16 the reference number took 3 statements, the
+    needs 3, the preferences 2 and the company's number 2, and the company and its contact two savepoints
+    each."""
     submission = make_submission()
     with CaptureQueriesContext(connection) as queries:
         request = services.submit_request(submission=submission)
