@@ -94,6 +94,9 @@ def test_the_reference_data_is_there_without_asking_for_it():
     assert Municipality.objects.filter(code="0380").exists() and SNICode.objects.count() == 835
 
 
+# The mark makes pytest-django set up the test database when this test runs on its own (it sets it up only
+# for tests that use it); the module's rows still go with their own transaction, inside the test's.
+@pytest.mark.django_db
 def test_rows_made_for_a_module_are_rolled_back_at_its_end(django_db_setup, django_db_blocker):
     with rows_for_this_module(django_db_blocker), django_db_blocker.unblock():
         RegionFactory(slug="kept-for-a-module")
