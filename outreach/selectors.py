@@ -170,15 +170,14 @@ def panel_activities(user) -> QuerySet[Activity]:
     organisation) and the contacts met come with each activity as `participant_names` and `contact_names`,
     lists of {"name", …} (`templates/outreach/includes/activities.html`), not as two prefetch queries."""
     return (
-        access.visible(user, Activity.objects.all())
-        .select_related(*ACTIVITY_LIST_RELATED)
+        visible_activities(user)
+        .prefetch_related(None)
         .annotate(
             participant_names=_names_of(
                 "participants", name="user__full_name", organisation="user__organisation__name"
             ),
             contact_names=_names_of("contacts", name="contact__name"),
         )
-        .order_by("-occurred_on", "-pk")
     )
 
 
