@@ -14,7 +14,7 @@ most once for that email).
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,32 @@ class OutboundEmailQuerySet(models.QuerySet):
     def stuck(self, before):
         """Left "sending" since before `before`: the outcome of their last attempt is unknown."""
         return self.filter(status=OutboundEmail.Status.SENDING, sending_since__lt=before)
+
+    def insert_unless_keyed(self, email: "OutboundEmail") -> bool:
+        """Insert `email` (it has a key) unless an email with its key exists; True if this call inserted it.
+
+        One statement, INSERT … ON CONFLICT (key) DO NOTHING RETURNING id (PostgreSQL, and SQLite since
+        3.35), where asking for the key, then inserting under a savepoint took four. A concurrent insert of
+        the same key waits for the first transaction to end and then inserts nothing. Sets the new row's pk.
+        """
+        meta = self.model._meta
+        fields = [field for field in meta.concrete_fields if not field.primary_key]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        key, pk = quote(meta.get_field("key").column), quote(meta.pk.column)
+        params = [field.get_db_prep_save(field.pre_save(email, add=True), connection) for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608 # nosec B608: the model's names, values are placeholders
+                f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}",
+                params,
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        email.pk = row[0]
+        email._state.adding = False
+        return True
 
 
 class OutboundEmail(models.Model):

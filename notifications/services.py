@@ -13,7 +13,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -48,26 +48,21 @@ def queue_email(
     reply naming it finds the `thread`. `headers`: In-Reply-To, References, Reply-To, Auto-Submitted (others
     are ignored). `attachments`: [{"name", "path", "content_type"}], `path` in the "attachments" storage.
     """
-    if key is not None:
-        existing = OutboundEmail.objects.filter(key=key).first()
-        if existing is not None:
-            return existing
-    try:
-        with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                key=key,
-                to=to,
-                subject=" ".join(subject.split())[:300],
-                body_text=body_text,
-                body_html=body_html,
-                message_id=new_message_id(key),
-                thread=thread[:80],
-                headers=_allowed_headers(headers),
-                attachments=list(attachments or []),
-            )
-    except IntegrityError:
-        # A concurrent caller queued the same key first; theirs is the one.
-        return OutboundEmail.objects.get(key=key)
+    email = OutboundEmail(
+        key=key,
+        to=to,
+        subject=" ".join(subject.split())[:300],
+        body_text=body_text,
+        body_html=body_html,
+        message_id=new_message_id(key),
+        thread=thread[:80],
+        headers=_allowed_headers(headers),
+        attachments=list(attachments or []),
+    )
+    if key is None:
+        email.save()
+    elif not OutboundEmail.objects.insert_unless_keyed(email):
+        return OutboundEmail.objects.get(key=key)  # queued before (or by a concurrent caller): that one
     after_commit.collect(_deliver_after_commit, email.pk)
     return email
 
