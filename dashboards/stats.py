@@ -472,10 +472,11 @@ def summary(scope: Scope, period: Period, filters: Filters) -> dict:
     The goals' overview reuses the goal tracker's actual, so it is computed from it rather than again.
     Cached until what it counts changes (dashboards/cache.py).
     """
-    return cache.summary(scope, period, filters, lambda: _compute_summary(scope, period, filters))
+    return cache.summary(scope, period, filters, lambda: compute_summary(scope, period, filters))
 
 
-def _compute_summary(scope: Scope, period: Period, filters: Filters) -> dict:
+def compute_summary(scope: Scope, period: Period, filters: Filters) -> dict:
+    """The summary computed now (`summary` keeps it; the refresh task computes it on a worker)."""
     figures = {stat.name: stat.compute(scope, period, filters) for stat in STATS}
     year = period.end.year
     whole_year = Period(date(year, 1, 1), date(year, 12, 31))

@@ -189,6 +189,10 @@ else:
 # A dashboard's figures are cached until what they count changes (dashboards/cache.py), and at most this
 # long, for what moves with the clock alone (deadlines passing). 0: not cached (the test suite's default).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# After a change, a Celery task computes a dashboard's figures while readers get the last ones at once
+# (dashboards/cache.py). Needs a cache the web and the workers share: on with Redis, off with the embedded
+# default's per-process cache (there the first reader computes them).
+DASHBOARD_REFRESH_BY_WORKER = env.bool("DASHBOARD_REFRESH_BY_WORKER", default=bool(REDIS_URL))
 # The inbox's view counts are cached until a request they count changes (referrals/inbox_counts.py), and at
 # most this many seconds (a deadline passing moves a request to "overdue" with no write); 0 turns it off.
 INBOX_COUNT_CACHE_SECONDS = env.int("INBOX_COUNT_CACHE_SECONDS", default=60)
