@@ -7,6 +7,8 @@ search ranks them. So the harness notes each table's newest id before the load a
 row afterwards (`--keep-submissions` keeps them).
 """
 
+from datetime import date
+
 from django.db import transaction
 from django.db.models import Max
 
@@ -32,13 +34,20 @@ def high_water_marks() -> dict[str, int]:
     }
 
 
-def remove_new_rows(marks: dict[str, int]) -> dict[str, int]:
+def remove_new_rows(marks: dict[str, int], *, facts_since: date | None = None) -> dict[str, int]:
     """Delete every row newer than its table's mark (with what cascades from it: timelines, contacts,
-    needs), in one transaction. Returns how many rows of each table went."""
+    needs), in one transaction. Returns how many rows of each table went.
+
+    `facts_since`: then rebuild the dashboards' daily facts of the days from then, from the requests that
+    remain (the harness's Celery worker wrote the submissions' into them: bench/celery_worker.py)."""
+    from dashboards import facts
+
     removed = {}
     with transaction.atomic():
         for label, model in _tables().items():
             rows = model.objects.filter(pk__gt=marks[label])
             removed[label] = rows.count()
             rows.delete()
+    if facts_since is not None:
+        removed["facts rebuilt"] = facts.rebuild(since=facts_since)
     return removed

@@ -7,7 +7,8 @@ See bench/README.md. In short:
 - migrates the database; with --companies/--requests it runs `manage.py seed_volume` (tops up to that size),
   with --seed-demo `manage.py seed_demo`; otherwise it measures what the database holds;
 - starts gunicorn (DEBUG off, 2 workers, a free 127.0.0.1 port; BENCH_FLOOR_VIEW on for the floor view and
-  the X-Query-Count header; API throttles and the intake form's fill-time and rate limit off);
+  the X-Query-Count header; API throttles and the intake form's fill-time and rate limit off) and a Celery
+  worker (bench/celery_worker.py; not with --smoke or --no-celery-worker);
 - signs in one regional staff member, one organisation lead and one advisor (a session each, made in the
   store the server reads; TWO_FACTOR_REQUIRED off for the server, as no second factor is at hand);
 - reads each endpoint's query count once (X-Query-Count), then runs `hey` on every endpoint for --duration
@@ -35,7 +36,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ def parse_args(argv):
         help="plain static storage instead of collectstatic + the manifest (faster start, the smoke test)",
     )
     parser.add_argument("--hey", default=shutil.which("hey") or "hey")
+    parser.add_argument("--no-celery-worker", action="store_true", help="no worker (bench/celery_worker.py)")
     parser.add_argument(
         "--keep-submissions",
         action="store_true",
@@ -526,7 +528,8 @@ def markdown(report) -> str:
         f"after {report['machine']['load_after']}. Data: {report['data']['companies']} companies, "
         f"{report['data']['requests']} requests. {report['rounds']} rounds × "
         + ("one request per client (--smoke)" if report["smoke"] else f"{report['duration_s']} s")
-        + f" per endpoint and level, gunicorn {report['workers']} workers.",
+        + f" per endpoint and level, gunicorn {report['workers']} workers"
+        + (", a Celery worker." if report.get("celery_worker") else ", no Celery worker."),
         "",
         head + " |",
         "|---|---|" + "---|---|---|---|" * len(levels),
@@ -539,12 +542,8 @@ def markdown(report) -> str:
             if row is None or row["median_ms"] is None:
                 cells += ["–"] * 4
                 continue
-            cells += [
-                f"{row['median_ms']:.1f}",
-                f"{row['p95_ms']:.1f}",
-                f"{row['throughput_rps']}",
-                f"{row['ratio_to_floor']}",
-            ]
+            cells += [f"{row['median_ms']:.1f}", f"{row['p95_ms']:.1f}", f"{row['throughput_rps']}"]
+            cells.append(f"{row['ratio_to_floor']}")
         lines.append("| " + " | ".join(cells) + " |")
     rss = ", ".join(f"{mb} MB" for mb in report["worker_rss_mb"])
     lines += [
@@ -591,6 +590,7 @@ def main(argv=None) -> int:
             stop_server(server)
         raise
 
+    import celery_worker
     from leftovers import high_water_marks, remove_new_rows
 
     from companies.models import Company
@@ -602,6 +602,8 @@ def main(argv=None) -> int:
     if server is None:
         server = launch_server(args, env, log_path)
     base_url = wait_for_server(server, log_path)
+    with_worker = not (args.smoke or args.no_celery_worker)
+    worker = celery_worker.start(VENV_BIN, env, ROOT, out_dir / "celery.log") if with_worker else None
     try:
         chosen = endpoints(base_url, users, cookies)
         if args.only:
@@ -631,9 +633,11 @@ def main(argv=None) -> int:
         requests_made = AdviceRequest.objects.count() - requests_before
     finally:
         stop_server(server, quick=args.smoke)
+        celery_worker.stop(worker)
         # Also when the load failed: the next run must not measure this one's submissions.
         data = {"companies": Company.objects.count(), "requests": AdviceRequest.objects.count()}
-        removed = {} if args.keep_submissions else remove_new_rows(marks)
+        since = date.fromisoformat(started_at[:10]) - timedelta(days=1) if worker else None
+        removed = {} if args.keep_submissions else remove_new_rows(marks, facts_since=since)
     timeouts = log_path.read_text().count("WORKER TIMEOUT")
     results = []
     for level in args.levels:
@@ -667,6 +671,7 @@ def main(argv=None) -> int:
         },
         "data": data,  # at the end of the load, before its submissions were removed
         "workers": args.workers,
+        "celery_worker": with_worker,
         "rounds": args.rounds,
         "duration_s": None if args.smoke else args.duration,
         "smoke": args.smoke,
