@@ -3,8 +3,9 @@
 A cached value's key holds the stamps of what it depends on (say, a region's requests). A change renews
 those stamps after it commits (`renew`), which makes new keys: no entry is ever served stale after a commit
 (except, with `last_seconds`, to a reader that comes while another process computes the new value, or,
-with `refresh`, while a worker does), and the old entries expire. What moves with the clock alone is at most `seconds` old. A cache that is down
-or slow costs nothing but the computation: every error falls back to computing the value.
+with `refresh`, while a worker does), and the old entries expire. What moves with the clock alone is at
+most `seconds` old. A cache that is down or slow costs nothing but the computation: every error falls back
+to computing the value.
 
 Used by the dashboards' figures (dashboards/cache.py) and the inbox's view counts (referrals/inbox_counts.py).
 """
@@ -94,13 +95,19 @@ def keep(
     claim: str,
 ) -> Any:
     """A worker's side of `cached(..., refresh=...)`: compute the value of the stamps' current values, keep
-    it (and as the last value), then let the reader's `claim` go."""
+    it (and as the last value), then let the reader's `claim` go. When the value is there already (the
+    stamps moved on after the reader published, and an earlier task computed the new ones), nothing is
+    computed: tasks queued during a burst of changes cost a cache read each."""
     parts = [str(part) for part in parts]
     try:
         current = cache.get_many(stamps)
     except Exception:
         current = {}
     key = f"{prefix}:" + _digest([current.get(stamp, "-") for stamp in stamps] + parts)
+    if (kept := _get(key)) is not None:  # an earlier task computed these stamps' value: nothing to do
+        with suppress(Exception):
+            cache.delete(claim)
+        return kept
     return _compute_and_keep(key, f"{prefix}:last:" + _digest(parts), seconds, last_seconds, compute, claim)
 
 

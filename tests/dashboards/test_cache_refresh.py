@@ -73,6 +73,9 @@ def test_after_a_change_the_reader_gets_the_last_figures_at_once_and_a_worker_co
     assert django_cache.get(claim) is None  # let go
     with django_assert_num_queries(0):
         assert received(by_worker) == 2  # the current figures, for every reader, from the cache
+    # A task queued again for the same figures (a burst of changes) reads the region and computes nothing.
+    with django_assert_num_queries(1):
+        tasks.refresh_summary(view, claim)
 
 
 def test_with_the_broker_down_the_reader_computes_the_figures_itself(
