@@ -14,7 +14,7 @@ most once for that email).
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,8 +35,9 @@ class OutboundEmailQuerySet(models.QuerySet):
         One statement, INSERT … ON CONFLICT (key) DO NOTHING RETURNING id (PostgreSQL, and SQLite since
         3.35), where asking for the key, then inserting under a savepoint took four. A concurrent insert of
         the same key waits for the first transaction to end and then inserts nothing. Sets the new row's pk.
+        The model has no save() of its own and no signal receivers: nothing is skipped.
         """
-        meta = self.model._meta
+        meta, connection = self.model._meta, connections[self.db]
         fields = [field for field in meta.concrete_fields if not field.primary_key]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(field.column) for field in fields)
@@ -52,7 +53,7 @@ class OutboundEmailQuerySet(models.QuerySet):
         if row is None:
             return False
         email.pk = row[0]
-        email._state.adding = False
+        email._state.adding, email._state.db = False, self.db
         return True
 
 
