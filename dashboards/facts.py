@@ -5,7 +5,8 @@
   need, target market) with the counts the speed figure needs (owned, owned within the deadline).
 - **Kept current:** a change to a request (its owner, needs, markets, company…) or to a company's
   municipality, industry or size refreshes the days it touches, after the transaction commits, through the
-  idempotent Celery task `dashboards.tasks.refresh_request_facts` (dashboards/signals.py). A nightly task
+  idempotent Celery task `dashboards.tasks.refresh_request_facts` (dashboards/signals.py), queued once
+  per region and day until it starts (`queue_once`: a burst of submissions makes one refresh). A nightly task
   rebuilds every day of the last `DASHBOARD_FACTS_NIGHTLY_DAYS` days, which also catches writes that go
   around the models' signals (a bulk `QuerySet.update()`, a changed reference table);
   `manage.py rebuild_dashboard_facts` rebuilds all.
@@ -16,9 +17,12 @@
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
+from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -194,6 +198,39 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
         else:
             runs.append((day, day + timedelta(days=1)))
     return runs
+
+
+# How long a day stays "queued" when its task is lost (a broker that dropped it): then a change queues it
+# again. As long as a message may wait unacknowledged (CELERY_VISIBILITY_TIMEOUT's default).
+QUEUED_SECONDS = 15 * 60
+
+
+def _queued_key(region_id: int, day: str) -> str:
+    return f"dashboards:facts-queued:{region_id}:{day}"
+
+
+def queue_once(region_id: int, days: list[str]) -> list[str]:
+    """The days (ISO) of a region that no queued refresh will read yet, marked as queued now. Only with a
+    cache the web and the workers share (`DASHBOARD_REFRESH_BY_WORKER`): otherwise every day, every time.
+    A cache that fails leaves the day to a new task."""
+    if not settings.DASHBOARD_REFRESH_BY_WORKER:
+        return days
+    fresh = []
+    for day in days:
+        try:
+            queued = not django_cache.add(_queued_key(region_id, day), 1, QUEUED_SECONDS)
+        except Exception:
+            queued = False
+        if not queued:
+            fresh.append(day)
+    return fresh
+
+
+def started(region_id: int, days: Iterable[str]) -> None:
+    """A refresh of these days starts: a change that commits from now on queues the days again (this
+    refresh may read the requests before it)."""
+    with suppress(Exception):
+        django_cache.delete_many([_queued_key(region_id, day) for day in days])
 
 
 def refresh(region_id: int, days: Iterable[date]) -> int:

@@ -22,21 +22,29 @@ from outreach.models import Activity, Campaign, CampaignMember
 from referrals.models import AdviceRequest, Referral
 
 from . import cache
-from .facts import day_of
+from .facts import day_of, queue_once
 from .models import RegionalGoal
 
 logger = logging.getLogger(__name__)
 
 
 def refresh_days(pairs: list[tuple[int, str]]) -> None:
-    """After a commit: refresh the (region id, ISO day) pairs the transaction touched, a task per region."""
+    """After a commit: refresh the (region id, ISO day) pairs the transaction touched, a task per region.
+
+    A day that a queued task will refresh already is left to it (`facts.queue_once`): that task reads the
+    day's requests when it starts, this change included. A burst of submissions in one region makes one
+    or two refreshes of the day, not one each (each refresh also makes every viewed dashboard of the
+    region be computed again)."""
     from .tasks import refresh_request_facts
 
     days: dict[int, set[str]] = defaultdict(set)
     for region_id, day in pairs:
         days[region_id].add(day)
     for region_id, region_days in days.items():
-        if not broker.publish(refresh_request_facts, region_id, sorted(region_days)):
+        region_days = queue_once(region_id, sorted(region_days))
+        if not region_days:
+            continue
+        if not broker.publish(refresh_request_facts, region_id, region_days):
             # No broker (bounded, see exportcenter/broker.py): the days are small, refresh them here.
             logger.warning(
                 "Broker unavailable; the dashboards' figures of region %s refreshed inline.", region_id

@@ -16,6 +16,7 @@ from .selectors import Filters, Period, Scope
 @shared_task(acks_late=True, ignore_result=True)
 def refresh_request_facts(region_id: int, days: list[str]) -> int:
     """Write the daily request figures of `days` (ISO dates) of one region again (idempotent)."""
+    facts.started(region_id, days)
     return facts.refresh(region_id, [date.fromisoformat(day) for day in days])
 
 
