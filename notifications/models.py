@@ -29,7 +29,7 @@ class OutboundEmailQuerySet(models.QuerySet):
         """Left "sending" since before `before`: the outcome of their last attempt is unknown."""
         return self.filter(status=OutboundEmail.Status.SENDING, sending_since__lt=before)
 
-    def insert_unless_keyed(self, email: "OutboundEmail") -> bool:
+    def insert_if_key_is_new(self, email: "OutboundEmail") -> bool:
         """Insert `email` (it has a key) unless an email with its key exists; True if this call inserted it.
 
         One statement, INSERT … ON CONFLICT (key) DO NOTHING RETURNING id (PostgreSQL, and SQLite since

@@ -61,7 +61,7 @@ def queue_email(
     )
     if key is None:
         email.save()
-    elif not OutboundEmail.objects.insert_unless_keyed(email):
+    elif not OutboundEmail.objects.insert_if_key_is_new(email):
         return OutboundEmail.objects.get(key=key)  # queued before (or by a concurrent caller): that one
     after_commit.collect(_deliver_after_commit, email.pk)
     return email
