@@ -1,8 +1,6 @@
 """Read-side queries of the company register."""
 
 from collections.abc import Sequence
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
@@ -13,7 +11,6 @@ from django.utils.functional import cached_property
 from advisors import access
 from exportcenter.pagination import CappedPaginator
 from exportcenter.panels import Panels
-from reference.models import Municipality
 
 from .identifiers import looks_like_number
 from .models import Company, CompanyEvent
@@ -26,30 +23,14 @@ MAX_SEARCH_LENGTH = 200
 def visible_companies(user, *, name_search: str = "") -> QuerySet[Company]:
     """The companies of the user's counties (advisors.access).
 
-    For a search by name (`name_search`, PostgreSQL) the scope is said again as a condition on the
-    company's own column: a municipality's code begins with its county's (a database constraint), so the
-    rows are the same, and PostgreSQL intersects that condition with the name indexes before it tests any
-    name (a misspelt name at 100,000 companies: ~10 ms instead of 40–230 ms). Not for other lists: the
-    planner would count the scope twice, expect too few rows, and sort the whole county for a page.
+    For a search by name (`name_search`, PostgreSQL) the scope is written on the company's own column
+    (`visible(..., combinable=True)`: the same rows), so that PostgreSQL reads the name from the partial
+    trigram index of each of the user's counties (migration 0016) and never joins the municipalities. At
+    1,000,000 companies a misspelt name's index scan went from 33 ms over the whole country to 2.5 ms. Not
+    for other lists: the planner would sort the whole county for a page.
     """
-    companies = access.visible(user, Company.objects.active())
-    if not is_name_search(name_search) or not user.is_authenticated or user.is_superuser:
-        return companies
-    if not _joins_municipalities(companies):
-        return companies  # the scope is already a condition PostgreSQL can intersect
-    if counties := access.county_ids(user):
-        companies = companies.filter(
-            reduce(or_, (Q(municipality__code__startswith=county) for county in sorted(counties)))
-        )
-    return companies
-
-
-def _joins_municipalities(queryset: QuerySet) -> bool:
-    query = queryset.query
-    return any(
-        query.alias_refcount.get(alias) and join.table_name == Municipality._meta.db_table
-        for alias, join in query.alias_map.items()
-    )
+    combinable = is_name_search(name_search)
+    return access.visible(user, Company.objects.active(), combinable=combinable)
 
 
 def is_name_search(text: str) -> bool:
@@ -73,7 +54,11 @@ def search(queryset: QuerySet[Company], text: str) -> QuerySet[Company]:
         fulltext = SearchQuery(text, config="simple", search_type="websearch")
         return (
             queryset.annotate(document=SearchVector("name", config="simple"))
-            .filter(Q(document=fulltext) | Q(name__trigram_word_similar=text))
+            # The similarity first: PostgreSQL tests each row the index found in this order, twice (the
+            # index's recheck and the filter), and stops at the first true one, so that a row it found by
+            # its trigrams is not turned into a text search vector as well (a misspelt name matching
+            # 2,500 companies of a county at 1,000,000: 38 -> 23 ms).
+            .filter(Q(name__trigram_word_similar=text) | Q(document=fulltext))
             .annotate(similarity=TrigramWordSimilarity(text, "name"))
             .order_by("-similarity", "name", "pk")
         )

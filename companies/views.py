@@ -224,9 +224,9 @@ def company_merge(request, public_id):
     if query.strip():
         candidates = [
             c
-            for c in selectors.search(selectors.visible_companies(request.user), query).select_related(
-                "municipality"
-            )[:20]
+            for c in selectors.search(
+                selectors.visible_companies(request.user, name_search=query), query
+            ).select_related("municipality")[:20]
             if c.pk != company.pk
         ]
     return render(

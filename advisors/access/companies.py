@@ -1,5 +1,8 @@
 """The company register: companies, their contact persons, and imports."""
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import Q
 
 from .base import Policy, _is_lead_or_staff, county_ids, policy, region_ids
@@ -16,6 +19,15 @@ class CompanyPolicy(Policy):
 
     def view_filter(self, user):
         return Q(municipality__county_id__in=county_ids(user))
+
+    def combinable_filter(self, user):
+        """The same rows on the company's own column, without the join to municipalities (a constraint
+        makes a municipality's code begin with its county's): for a name search, whose county's partial
+        trigram index (companies migration 0016) PostgreSQL then reads instead of the whole country's."""
+        counties = sorted(county_ids(user))
+        if not counties:
+            return Q(pk__in=[])
+        return reduce(or_, (Q(municipality__code__startswith=county) for county in counties))
 
     def _in_region(self, user, company):
         """The view rule without a query: a municipality code starts with its county's code."""

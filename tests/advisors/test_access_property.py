@@ -503,6 +503,26 @@ def test_can_view_agrees_with_visible(world, label, role):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "label",
+    sorted(
+        label
+        for label, rules in access.registered_policies().items()
+        if type(rules).combinable_filter is not access.Policy.combinable_filter
+    ),
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_combinable_rule_sees_the_same_rows(world, label, role):
+    """A policy's `combinable_filter` is the view rule written for the planner: the same rows."""
+    people, objects = world
+    user = people[role]
+    model = type(_objects_of(objects, label)[0])
+    rows = model._default_manager.all()
+    plain = set(access.visible(user, rows).values_list("pk", flat=True))
+    assert set(access.visible(user, rows, combinable=True).values_list("pk", flat=True)) == plain
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["advisor", "regional_staff", "other_region_advisor"])
 def test_the_answer_does_not_depend_on_what_is_loaded(world, role):
     """Evaluated in memory over loaded relations, or asked of the database: the same answer."""

@@ -357,8 +357,8 @@ def test_a_name_search_is_ranked_and_paged_from_one_match(signed_in, make_compan
 def test_the_scope_said_again_for_a_name_search_is_the_same_scope(
     make_company, advisor, other_region, is_postgres
 ):
-    """visible_companies(name_search=...) adds the user's counties as municipality code prefixes (so that
-    PostgreSQL can intersect them with the name indexes); the companies are the same."""
+    """visible_companies(name_search=...) writes the user's counties as municipality code prefixes (so that
+    PostgreSQL reads each county's name index); the companies are the same."""
     from companies import selectors
 
     other_region.counties.add("01")
@@ -374,6 +374,50 @@ def test_the_scope_said_again_for_a_name_search_is_the_same_scope(
     superuser = UserFactory(is_superuser=True, organisation=None)
     everything = set(selectors.visible_companies(superuser, name_search="AB").values_list("name", flat=True))
     assert "Stockholm Export AB" in everything
+
+
+def test_a_name_search_reads_the_name_index_of_the_users_county_only(make_company, advisor, is_postgres):
+    """Migration 0016: a partial trigram index per county. A regional user's name search is written on the
+    company's own column (no join to the municipalities), in the terms of its county's index, so that
+    PostgreSQL can read that index instead of the whole country's."""
+    from companies import selectors
+
+    if not is_postgres:
+        pytest.skip("SQLite has no trigram indexes")
+    make_company("Knivsta Konsult AB", municipality="0330")
+    found = selectors.search(selectors.visible_companies(advisor, name_search="Konslut"), "Konslut")
+    sql, params = found.values("pk").query.sql_with_params()
+    assert "companies_municipality" not in sql
+    with connection.cursor() as cursor:
+        # A test's table is read whole at any price: leave the planner the county's name index and the
+        # text search's, and nothing else (the test's transaction takes the drops back).
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'companies_company' "
+            "AND indexname NOT IN ('company_name_trgm_03', 'company_name_fts') "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on company_name_trgm_03" in plan, plan  # the advisor's region: county 03
+    assert "Seq Scan" not in plan, plan
+    assert [company.name for company in found] == ["Knivsta Konsult AB"]
+
+
+def test_every_county_has_its_name_index():
+    """The migration's counties are those of the reference data (a county without an index would be
+    searched through the national index: right, but slower)."""
+    import csv
+    from importlib import import_module
+
+    from django.conf import settings
+
+    migration = import_module("companies.migrations.0016_county_name_indexes")
+    with open(settings.BASE_DIR / "reference" / "data" / "counties.csv", encoding="utf-8") as data:
+        counties = [row["code"] for row in csv.DictReader(data)]
+    assert counties == migration.COUNTY_CODES
 
 
 COMPANY_PAGE_QUERIES = 15  # issue 16: at most 15 per page, whatever the company holds
