@@ -17,6 +17,8 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from exportcenter.celery import task_named
+
 from .models import User
 
 logger = logging.getLogger(__name__)
@@ -29,8 +31,6 @@ BODY_TEMPLATE = "advisors/email/password_reset.txt"
 
 def request_reset(*, email: str, language: str | None, domain: str, site_name: str, protocol: str) -> None:
     """Queue the reset for after the surrounding transaction. No query: the same work for any address."""
-    from celery import current_app
-
     params = {
         "email": email,
         "language": language or "",
@@ -42,7 +42,7 @@ def request_reset(*, email: str, language: str | None, domain: str, site_name: s
 
     def publish():
         try:
-            current_app.tasks[TASK].delay(**params)
+            task_named(TASK).delay(**params)
         except Exception:  # broker unreachable: the person asks again; the page must not tell
             logger.exception("Could not queue a password reset.")
 

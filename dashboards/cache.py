@@ -30,6 +30,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 from exportcenter import broker, stamps
+from exportcenter.celery import task_named
 
 GLOBAL_STAMP = "dashboards:stamp:all"
 # How old the last summary served while another process computes the current one may be (as the national
@@ -88,6 +89,5 @@ def _view(scope, period, filters, language: str) -> dict:
 
 
 def _refresh_by_worker(view: dict, claim: str) -> bool:
-    from celery import current_app  # by name: the tasks module imports this one
-
-    return broker.publish(current_app.tasks["dashboards.tasks.refresh_summary"], view, claim)
+    # By name: the tasks module imports this one.
+    return broker.publish(task_named("dashboards.tasks.refresh_summary"), view, claim)

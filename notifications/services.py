@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from advisors.password_reset import reset_emails
 from exportcenter import after_commit, broker
+from exportcenter.celery import task_named
 
 from . import kinds
 from .kinds import render
@@ -150,9 +151,7 @@ def queue_emails(drafts: list[EmailDraft]) -> list[int]:
 def task(name: str):
     """A Celery task by its registered name. Services publish through it, so that a services module never
     imports the tasks module that imports it (no import cycle)."""
-    from celery import current_app
-
-    return current_app.tasks[name]
+    return task_named(name)
 
 
 _broker_down_until = broker.down_until  # the process's broker back-off (tests reset it)
