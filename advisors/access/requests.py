@@ -35,6 +35,14 @@ class AdviceRequestPolicy(Policy):
     def view_filter(self, user):
         return self._rule(user, "in")
 
+    def can_view(self, user, request):
+        """The view rule's first condition (the region's, on the request's own fields) answers most asks
+        without the rest of the rule being built (its three subqueries: ~0.3 ms, asked once per action on
+        the request page and per row the inbox offers to take); the rest of the rule otherwise."""
+        if not isinstance(request, type) and self._in_region(user, request):
+            return True
+        return super().can_view(user, request)
+
     def combinable_filter(self, user):
         return self._rule(user, "in_subquery")
 

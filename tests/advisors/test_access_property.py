@@ -571,6 +571,31 @@ def test_own_field_rules_are_answered_without_a_query(world, django_assert_num_q
                 assert access.can(user, "view", request)
 
 
+@pytest.mark.django_db
+def test_a_request_of_the_users_region_is_seen_without_building_the_rest_of_the_rule(world, monkeypatch):
+    """The region's condition answers can(view) on the request's own fields; the rest of the rule (its
+    subqueries over referrals and co-handlings) is built only for a request of another region."""
+    from advisors.access.requests import AdviceRequestPolicy
+
+    people, objects = world
+    user = people["advisor"]
+    requests = _objects_of(objects, "referrals.AdviceRequest")
+    mine = [r for r in requests if r.region_id in access.region_ids(user)]
+    others = [r for r in requests if r.region_id not in access.region_ids(user)]
+    assert mine and others
+    built = []
+    rule = AdviceRequestPolicy._rule
+    monkeypatch.setattr(
+        AdviceRequestPolicy, "_rule", lambda self, *args: built.append(1) or rule(self, *args)
+    )
+    assert all(access.can(user, "view", request) for request in mine)
+    assert built == []
+    for request in others:
+        built.clear()
+        access.can(user, "view", request)
+        assert built  # another region's request: the referrals and co-handlings decide
+
+
 # --- Unknown actions --------------------------------------------------------------------------------------
 
 
