@@ -7,5 +7,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        # The tasks are registered at start-up: services publish them by name (services.task).
+        # The tasks are registered at start-up; services publish them by name
+        # (`exportcenter.celery.task_named`).
         from . import tasks  # noqa: F401

@@ -44,6 +44,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
+from exportcenter.celery import task_named
 from exportcenter.locks import advisory_lock
 from exportcenter.workdays import is_working_day, moment, previous_working_day
 
@@ -55,7 +56,6 @@ from .services import (
     notify_each,
     queue_emails,
     record_reminders,
-    task,
     wishes,
 )
 
@@ -248,7 +248,9 @@ def sweep(kind: str, run_date: date | None = None, *, chunk_size: int | None = N
             ids = list(candidates.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
             if not ids:
                 break
-            transaction.on_commit(_queue(task("notifications.tasks.send_reminders"), kind, run_date, ids))
+            transaction.on_commit(
+                _queue(task_named("notifications.tasks.send_reminders"), kind, run_date, ids)
+            )
             chunks, targets, last = chunks + 1, targets + len(ids), ids[-1]
     logger.info("Reminder sweep %s for %s: %s targets in %s chunks.", kind, run_date, targets, chunks)
     return SweepResult(kind, run_date, chunks=chunks, targets=targets)

@@ -71,9 +71,9 @@ def queue_email(
 def _deliver_after_commit(email_ids: list[int]) -> None:
     """The emails one transaction queued, in one broker message and over one mail-server connection."""
     if len(email_ids) == 1:
-        _enqueue(task("notifications.tasks.deliver_email"), email_ids[0])
+        _enqueue(task_named("notifications.tasks.deliver_email"), email_ids[0])
     else:
-        _enqueue(task("notifications.tasks.deliver_emails"), email_ids)
+        _enqueue(task_named("notifications.tasks.deliver_emails"), email_ids)
 
 
 # The headers a caller may set (the rest are the mail library's); values are one line, no CR or LF.
@@ -144,14 +144,8 @@ def queue_emails(drafts: list[EmailDraft]) -> list[int]:
         .values_list("pk", flat=True)
     )
     if ids:
-        transaction.on_commit(lambda: _enqueue(task("notifications.tasks.deliver_emails"), ids))
+        transaction.on_commit(lambda: _enqueue(task_named("notifications.tasks.deliver_emails"), ids))
     return ids
-
-
-def task(name: str):
-    """A Celery task by its registered name. Services publish through it, so that a services module never
-    imports the tasks module that imports it (no import cycle)."""
-    return task_named(name)
 
 
 _broker_down_until = broker.down_until  # the process's broker back-off (tests reset it)
@@ -471,7 +465,7 @@ def release_held(ids) -> int:
         )
         for email_id in released:
             transaction.on_commit(
-                lambda email_id=email_id: _enqueue(task("notifications.tasks.deliver_email"), email_id)
+                lambda email_id=email_id: _enqueue(task_named("notifications.tasks.deliver_email"), email_id)
             )
     return len(released)
 
