@@ -2,6 +2,7 @@
 
 import re
 
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from advisors.models import ApiToken
@@ -18,7 +19,7 @@ def test_create_a_token_see_it_once_and_revoke_it(page, demo, sign_in_as, assert
 
     # A name is required: the error is next to the field.
     page.get_by_role("button", name="Create token").click()
-    assert page.locator("#id_name_error").is_visible()
+    expect(page.locator("#id_name_error")).to_be_visible()
     assert_no_axe_violations(page)  # the error state
 
     page.get_by_label("Name").fill("CRM integration")
@@ -42,7 +43,8 @@ def test_create_a_token_see_it_once_and_revoke_it(page, demo, sign_in_as, assert
     assert "Never" in row.inner_text() or ApiToken.objects.get().last_used_at is not None
 
     row.get_by_role("button", name="Revoke CRM integration").click()
+    # The answer comes back to this same URL, so a wait on the URL alone passes before it: wait on the row.
+    expect(page.get_by_role("row", name=re.compile("CRM integration"))).to_contain_text("Revoked")
     page.wait_for_url("**/en/advisor/profile/api-tokens/")
-    assert "Revoked" in page.get_by_role("row", name=re.compile("CRM integration")).inner_text()
     assert_no_axe_violations(page)
     assert client.get("/api/v1/me/").status_code == 401

@@ -4,6 +4,8 @@ import csv
 import io
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from audit.models import AuditEntry
 from audit.services import Action
 from companies.models import Company
@@ -35,7 +37,7 @@ def test_regional_staff_search_the_log_for_a_person_and_export_it(
     page.get_by_label("From").fill("2026-05-02")
     page.get_by_label("Until").fill("2026-05-01")
     page.get_by_role("button", name="Search").click()
-    assert page.locator("#id_until_error").is_visible()
+    expect(page.locator("#id_until_error")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_label("From").fill("")

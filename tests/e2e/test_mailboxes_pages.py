@@ -5,6 +5,7 @@ reports no WCAG 2.1 A/AA violation on any of them."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from advisors.models import User
 from companies.models import Contact
@@ -79,5 +80,5 @@ def test_every_mailbox_page_is_axe_clean(
     page.fill("#id_name", "")
     page.fill("#id_folder", "")
     page.locator("form.card button[type=submit]").click()
-    assert page.locator("[data-error-summary]").is_visible()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
     assert_no_axe_violations(page)

@@ -56,6 +56,8 @@ def test_preview_refuses_a_bad_row_then_imports_and_shows(
     assert not CountyPopulation.objects.filter(county_id="03", year=2025).exists()
 
     upload(page, tmp_path, GOOD)
+    # The bad file's preview had the same two new rows: the confirm form is the corrected file's answer.
+    expect(page.get_by_role("button", name="Import these figures")).to_be_visible()
     expect(page.locator("#preview-table tr[data-status='new']")).to_have_count(2)
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Import these figures").click()

@@ -77,6 +77,8 @@ def test_campaign_activity_follow_up_and_its_reminder(
     expect(main).not_to_contain_text("Enköping Mikro AB")
     assert_no_axe_violations(page)
     main.get_by_role("button", name="Create the campaign").click()
+    # The campaign's own page (not /campaigns/new/, where the form was): the answer is there.
+    page.wait_for_url(re.compile(r"/en/advisor/campaigns/[0-9a-f-]{36}/$"))
     campaign = Campaign.objects.get()
     page.wait_for_url(f"**/en/advisor/campaigns/{campaign.public_id}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Exportlyft Enköping")

@@ -5,6 +5,7 @@ the aid form is filled with the keyboard, apart from the date input."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -73,6 +74,8 @@ def test_create_enrol_aid_warning_and_report(page, live_server, demo, sign_in_as
     main.get_by_label("Takes part from").fill(today.isoformat())
     assert_no_axe_violations(page)
     main.get_by_role("button", name="Enrol the company").click()
+    # The participation's page: the enrol page showed the company's name and size among the choices too.
+    expect(page).to_have_url(re.compile(r"/en/advisor/participations/[0-9a-f-]{36}/$"))
     main = page.get_by_role("main")
     expect(main).to_contain_text("Uppsala Glasbruk AB")
     expect(main).to_contain_text("Small")

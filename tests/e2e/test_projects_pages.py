@@ -81,7 +81,7 @@ def test_every_projects_page_is_axe_clean(page, demo, sign_in_as, assert_no_axe_
     page.check("#id_currency_1")
     page.fill("#id_granting_body", "Region Uppsala")
     page.locator("#id_granting_body").press("Enter")
-    assert page.locator("#ceiling-heading").is_visible()
+    expect(page.locator("#ceiling-heading")).to_be_visible()
     assert_no_axe_violations(page)
     # The enrolment search found the company, as a radio button to choose.
     page.goto(f"{projects}/{project.public_id}/participations/new/?q=Axe+Gamma")
@@ -89,5 +89,5 @@ def test_every_projects_page_is_axe_clean(page, demo, sign_in_as, assert_no_axe_
     # An empty enrolment: the error summary and the fields' errors.
     page.goto(f"{projects}/{project.public_id}/participations/new/")
     page.locator("form.card button[type=submit]").last.click()
-    assert page.locator("[data-error-summary]").is_visible()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
     assert_no_axe_violations(page)

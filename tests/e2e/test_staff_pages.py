@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from demo import companies as companies_demo
 from demo import requests as requests_demo
@@ -38,7 +39,7 @@ def test_regional_staff_edit_a_need_category(page, demo, sign_in_as, assert_no_a
     assert_no_axe_violations(page)
     page.get_by_label("Name (English)").fill("")
     page.get_by_role("button", name="Save").click()
-    assert page.locator("#id_name_en_error").is_visible()
+    expect(page.locator("#id_name_en_error")).to_be_visible()
     assert_no_axe_violations(page)  # the error state
     page.get_by_label("Name (English)").fill("Getting paid by foreign buyers")
     page.get_by_role("button", name="Save").click()
