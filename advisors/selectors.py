@@ -1,8 +1,11 @@
 """Read-side queries about regions, organisations and people."""
 
+import copy
 from collections import defaultdict
 
 from django.conf import settings
+
+from exportcenter import cached_rows
 
 from . import access
 from .models import Organisation, Region
@@ -33,13 +36,22 @@ def partners_of(region: Region | None):
 
 
 def region_for_county(county_code: str) -> Region | None:
-    """The active export center that covers a county; None sends a request to the unassigned queue."""
-    return (
-        Region.objects.filter(is_active=True, counties=county_code)
-        .select_related("operator")
-        .order_by("pk")
-        .first()
-    )
+    """The active export center that covers a county, with its operator; None sends a request to the
+    unassigned queue. Read once per reference data version (`exportcenter.cached_rows`: a change to a
+    region, its counties or an organisation gives a new one), and each caller gets its own copy."""
+    region = cached_rows.value("advisors.regions-by-county", _regions_by_county).get(county_code)
+    return copy.deepcopy(region)
+
+
+def _regions_by_county() -> dict[str, Region]:
+    """Each county's active export center (the first made, should two cover it), with its operator."""
+    by_county = {}
+    regions = Region.objects.filter(is_active=True).select_related("operator").prefetch_related("counties")
+    for region in regions.order_by("-pk"):
+        counties = [county.pk for county in region.counties.all()]
+        del region._prefetched_objects_cache  # not kept: only the region and its operator
+        by_county.update(dict.fromkeys(counties, region))
+    return by_county
 
 
 def queues(organisation_ids) -> dict[int, list]:

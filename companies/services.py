@@ -111,13 +111,32 @@ def _apply_flag_source(company: Company, *, signs_before: tuple | None, note: st
         company.flags_source, company.flags_source_note, company.flags_confirmed_on = "", "", None
 
 
+def _event(company: Company, kind: str, by, summary: str = "", **data: Any) -> CompanyEvent:
+    return CompanyEvent(company=company, kind=kind, actor=by, summary=summary[:500], data=data)
+
+
 def _record(company: Company, kind: str, by, summary: str = "", **data: Any) -> CompanyEvent:
-    return CompanyEvent.objects.create(company=company, kind=kind, actor=by, summary=summary[:500], data=data)
+    event = _event(company, kind, by, summary, **data)
+    event.save(force_insert=True)
+    return event
 
 
 def register_company(*, by, data: dict[str, Any], source: str = CompanySource.ADVISOR) -> Company:
     """Create a company from validated form data, with its "created" entry on the timeline: both or
     neither. Raises DuplicateCompany if the number exists."""
+    return _register(by=by, data=data, source=source)[0]
+
+
+def register_company_with_contact(
+    *, by, data: dict[str, Any], contact: dict[str, Any], source: str = CompanySource.ADVISOR
+) -> tuple[Company, Contact]:
+    """`register_company` for a company that comes with its first contact (the public form, an email from
+    an unknown sender): the contact is its primary, and both timeline entries are written in one insert,
+    all in the company's savepoint (a new company has no other contact to ask about or to clash with)."""
+    return _register(by=by, data=data, source=source, contact=contact)
+
+
+def _register(*, by, data, source, contact=None) -> tuple[Company, Contact | None]:
     org_number = data.get("org_number")
     if existing := existing_company_for(org_number):
         raise DuplicateCompany(existing)
@@ -126,24 +145,36 @@ def register_company(*, by, data: dict[str, Any], source: str = CompanySource.AD
     company = Company(source=source, created_by=by, updated_by=by, **data)
     _stamp_international(company, was_international=False)
     _apply_flag_source(company, signs_before=None, note=note)
+    events = [
+        _event(
+            company,
+            CompanyEvent.Kind.CREATED,
+            by,
+            _("Registered (%(source)s)") % {"source": company.get_source_display()},
+        )
+    ]
+    first = None
+    if contact is not None:
+        first = Contact(company=company, created_by=by, updated_by=by, **{"source": source, **contact})
+        first.is_primary = True  # a company's first contact
+        _make_primary(first, others=False)
+        events.append(_contact_added(first, by))
     try:
-        # One savepoint in a caller's transaction (the intake's): a failed insert leaves that transaction
-        # usable, so the caller can take the company that won instead.
-        with transaction.atomic():
+        # One savepoint in a caller's transaction (the intake's): a failed insert of a number leaves that
+        # transaction usable, so the caller can take the company that won instead. A company without a
+        # number has no unique value to lose a race on, so it needs none.
+        with transaction.atomic(savepoint=bool(org_number)):
             company.save()
-            _record(
-                company,
-                CompanyEvent.Kind.CREATED,
-                by,
-                _("Registered (%(source)s)") % {"source": company.get_source_display()},
-            )
+            if first is not None:
+                first.save()
+            CompanyEvent.objects.bulk_create(events)
     except IntegrityError:
         # Registered by someone else between our check and our insert: the unique constraint decides.
         existing = existing_company_for(org_number)
         if existing is None:
             raise
         raise DuplicateCompany(existing) from None
-    return company
+    return company, first
 
 
 @transaction.atomic
@@ -270,13 +301,17 @@ def add_contact(*, company: Company, by, data: dict[str, Any]) -> Contact:
             contact.is_primary = True
         _make_primary(contact, others=not first)
         contact.save()
-        _record(
-            company,
-            CompanyEvent.Kind.CONTACT_ADDED,
-            by,
-            _("Contact added: %(name)s") % {"name": contact.name},
-        )
+        _contact_added(contact, by).save(force_insert=True)
     return contact
+
+
+def _contact_added(contact: Contact, by) -> CompanyEvent:
+    return _event(
+        contact.company,
+        CompanyEvent.Kind.CONTACT_ADDED,
+        by,
+        _("Contact added: %(name)s") % {"name": contact.name},
+    )
 
 
 @transaction.atomic

@@ -22,7 +22,8 @@ A whole block of such markup (the public form's unbound fields) is kept the same
   most recently used), and a request reads the shared version once: a page then asks the shared cache for
   a few bytes, not for each list. A change made in another process shows from the next request.
 - Validation is untouched: the field still checks a posted value against its real queryset or choices,
-  so a choice deleted since the list was cached is refused.
+  so a choice deleted since the list was cached is refused. (A field that should check against the cached
+  rows instead, as the public form's municipality and needs do, is one of `exportcenter.cached_rows`.)
 - A FilterSet opts its filters in after its class: `cache_choices(RequestFilter, "county", ...)`.
 - Only with the project's `FormRenderer`; any other renderer (the admin's, a test's) gets Django's path.
   A cache that fails (Redis down or hung) costs the cached path, never the page: the options are rendered
@@ -44,7 +45,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.forms.renderers import get_default_renderer
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -56,7 +57,8 @@ T = TypeVar("T")
 
 VERSION_KEY = "widget-cache:version"
 ENTRY_SECONDS = 6 * 60 * 60  # a bound on staleness after writes that send no signals
-# The models whose rows the cached lists show (as "app_label.ModelName": no app is imported).
+# The models whose rows the cached lists show, and those `exportcenter.cached_rows` keeps (the mailboxes'
+# reply addresses), as "app_label.ModelName": no app is imported.
 INVALIDATED_BY = (
     "reference.County",
     "reference.Municipality",
@@ -66,7 +68,11 @@ INVALIDATED_BY = (
     "advisors.Region",
     "advisors.Organisation",
     "referrals.NeedCategory",
+    "mailboxes.Mailbox",
 )
+# Many-to-many relations among them whose changes send no row signals (`region.counties.add(...)`): the
+# automatic "through" models, watched by `m2m_changed`.
+INVALIDATED_BY_LINKS = ("advisors.Region_counties",)
 SELECTED = " selected"
 BACKOFF_SECONDS = 30
 _cache_down_until = {"at": 0.0}
@@ -141,6 +147,11 @@ def _pending_version(connection) -> str | None:
     return None
 
 
+def _links_changed(sender, action: str, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _data_changed(sender, using=using)
+
+
 def _data_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     connection = connections[using]
     if not connection.in_atomic_block:
@@ -161,6 +172,8 @@ def connect_signals() -> None:
         uid = f"widget-cache:{label}"
         post_save.connect(_data_changed, sender=label, weak=False, dispatch_uid=uid)
         post_delete.connect(_data_changed, sender=label, weak=False, dispatch_uid=uid)
+    for label in INVALIDATED_BY_LINKS:
+        m2m_changed.connect(_links_changed, sender=label, weak=False, dispatch_uid=f"widget-cache:{label}")
     post_migrate.connect(_database_flushed, weak=False, dispatch_uid="widget-cache:post-migrate")
     request_started.connect(_request_started, weak=False, dispatch_uid="widget-cache:request-started")
     request_finished.connect(_request_finished, weak=False, dispatch_uid="widget-cache:request-finished")

@@ -107,12 +107,16 @@ def match_sender(*, address: str, name: str, text: str, municipality, language: 
     for digits in org_numbers_in(text):
         company = company_services.existing_company_for(digits)
         if company is not None:
-            matched_by = MatchedBy.ORG_NUMBER
             break
-    if company is None:
-        matched_by = MatchedBy.NEW
-        source = CompanySource.EMAIL
-        company = company_services.register_company(
+    contact_data = {
+        "name": (name or address.partition("@")[0] or "?")[:200],
+        "email": address[:254],
+        "preferred_language": language,
+        "legal_basis": Contact.LegalBasis.PUBLIC_TASK,
+        "source": CompanySource.EMAIL,
+    }
+    if company is None:  # a company of its own, made with its contact (in one go: issue 16)
+        company, contact = company_services.register_company_with_contact(
             by=None,
             data={
                 "org_number": None,
@@ -120,20 +124,12 @@ def match_sender(*, address: str, name: str, text: str, municipality, language: 
                 "name": _company_name(address, name),
                 "municipality": municipality,
             },
-            source=source,
+            contact=contact_data,
+            source=CompanySource.EMAIL,
         )
-    contact = company_services.add_contact(
-        company=company,
-        by=None,
-        data={
-            "name": (name or address.partition("@")[0] or "?")[:200],
-            "email": address[:254],
-            "preferred_language": language,
-            "legal_basis": Contact.LegalBasis.PUBLIC_TASK,
-            "source": CompanySource.EMAIL,
-        },
-    )
-    return Sender(company=company, contact=contact, matched_by=matched_by)
+        return Sender(company=company, contact=contact, matched_by=MatchedBy.NEW)
+    contact = company_services.add_contact(company=company, by=None, data=contact_data)
+    return Sender(company=company, contact=contact, matched_by=MatchedBy.ORG_NUMBER)
 
 
 def sender_domain(address: str) -> str:

@@ -90,8 +90,9 @@ def _request_params(request: AdviceRequest, **extra) -> dict[str, Any]:
 # --- Requests ---------------------------------------------------------------------------------------
 
 
-def new_request(request: AdviceRequest) -> None:
-    """A new request: the operating organisation's queue, and its functional address."""
+def new_request(request: AdviceRequest, *, needs=None) -> None:
+    """A new request: the operating organisation's queue, and its functional address. `needs`: the
+    request's needs when the caller has them (the intake just wrote them), else they are read."""
     # A request that arrived in an organisation's own mailbox is in its queue already: its people hear too.
     tell(
         recipients=triage_recipients(request.region) + queue_people(request.owner_organisation_id),
@@ -101,7 +102,11 @@ def new_request(request: AdviceRequest) -> None:
     )
     operator = request.region.operator if request.region else None
     if operator is not None and operator.email:
-        context = {"request": request, "operator": operator}
+        context = {
+            "request": request,
+            "operator": operator,
+            "needs": request.needs.all() if needs is None else needs,
+        }
         with translation.override("sv"):  # a functional address of a Swedish organisation
             queue_email(
                 key=f"request-triage:{request.pk}",

@@ -12,6 +12,7 @@ from advisors.models import Organisation
 from companies.forms import CountryMultipleChoiceField, OrganisationNumberMixin, TargetMarketsField
 from companies.models import ExportExperience
 from companies.phones import normalise_phone
+from exportcenter.cached_rows import CachedModelChoiceField, CachedModelMultipleChoiceField
 from exportcenter.widget_cache import CachedSelect
 from reference.models import EmployeeBand, Municipality
 
@@ -47,7 +48,7 @@ class IgnoreEmptyChoicesMixin:
         return super().clean(value)
 
 
-class NeedsField(IgnoreEmptyChoicesMixin, forms.ModelMultipleChoiceField):
+class NeedsField(IgnoreEmptyChoicesMixin, CachedModelMultipleChoiceField):
     pass
 
 
@@ -122,7 +123,7 @@ class HelpMeExportForm(OrganisationNumberMixin, forms.Form):
         error_messages={"required": _("Enter the company's name.")},
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    municipality = forms.ModelChoiceField(
+    municipality = CachedModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.order_by("short_name"),
         empty_label=_("Choose a municipality"),

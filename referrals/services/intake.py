@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -79,62 +80,53 @@ class Submission:
         }
 
 
-def _company_for(submission: Submission) -> tuple[Company, bool]:
-    """The registered company with this number, or a new one (and whether it is new). Advisors' data is
-    never overwritten."""
-    data = {
-        "org_number": submission.org_number,
-        "legal_form": submission.legal_form,
-        "name": submission.company_name,
-        "municipality": submission.municipality,
-        "website": submission.website,
-        "employee_band": submission.employee_band,
-        "export_experience": submission.export_experience,
-        "export_countries": submission.export_countries,
-        "target_markets": submission.target_markets,
+def _company_and_contact(submission: Submission) -> tuple[Company, Contact]:
+    """The registered company with this number, or a new one, and its contact with this email, or a new one.
+    Advisors' data is never overwritten. A new company is registered with its contact (one savepoint)."""
+    contact_data = {
+        "name": submission.contact_name,
+        "email": submission.contact_email,
+        "phone": submission.contact_phone,
+        "preferred_language": submission.language,
+        "legal_basis": Contact.LegalBasis.PUBLIC_TASK,
+        "source": CompanySource.WEB_REQUEST,
     }
     try:
-        return company_services.register_company(by=None, data=data, source=CompanySource.WEB_REQUEST), True
+        return company_services.register_company_with_contact(
+            by=None,
+            data={
+                "org_number": submission.org_number,
+                "legal_form": submission.legal_form,
+                "name": submission.company_name,
+                "municipality": submission.municipality,
+                "website": submission.website,
+                "employee_band": submission.employee_band,
+                "export_experience": submission.export_experience,
+                "export_countries": submission.export_countries,
+                "target_markets": submission.target_markets,
+            },
+            contact=contact_data,
+            source=CompanySource.WEB_REQUEST,
+        )
     except company_services.DuplicateCompany as duplicate:  # registered already (or a moment ago)
-        return duplicate.existing, False
+        company = duplicate.existing
+    contact = company.contacts.filter(email__iexact=submission.contact_email).first()
+    return company, contact or company_services.add_contact(company=company, by=None, data=contact_data)
 
 
-def _contact_for(company: Company, submission: Submission, *, new_company: bool) -> Contact:
-    """The company's contact with this email, or a new one (a company made just now has none yet)."""
-    if not new_company:
-        contact = company.contacts.filter(email__iexact=submission.contact_email).first()
-        if contact is not None:
-            return contact
-    return company_services.add_contact(
-        company=company,
-        by=None,
-        data={
-            "name": submission.contact_name,
-            "email": submission.contact_email,
-            "phone": submission.contact_phone,
-            "preferred_language": submission.language,
-            "legal_basis": Contact.LegalBasis.PUBLIC_TASK,
-            "source": CompanySource.WEB_REQUEST,
-        },
-    )
+class RateLimited(Exception):
+    """The sender is over the form's rate limit (`admit` said no): nothing was written."""
 
 
-def submit_request(*, submission: Submission) -> AdviceRequest:
+def submit_request(*, submission: Submission, admit: Callable[[], bool] | None = None) -> AdviceRequest:
     """Receive a "help me export" request: all of it, or nothing, in one transaction.
 
-    A second submission with the same idempotency key (a double click, a resent POST) returns the first
-    request. The confirmation to the SME and the triage email are written to the outbox in the same
-    transaction, so a broker or mail-server outage delays them but never loses them.
+    A second submission with the same idempotency key (a double click, a resent POST), or the same
+    company, email and text within the duplicate window, returns the first request. Only a request that
+    is really new asks `admit` (the public form's rate limit, so that a resent form uses no quota); a
+    refusal raises RateLimited. The confirmation to the SME and the triage email are written to the outbox
+    in the same transaction, so a broker or mail-server outage delays them but never loses them.
     """
-    if (existing := already_submitted(submission)) is not None:
-        return existing
-    return submit_new_request(submission=submission)
-
-
-def submit_new_request(*, submission: Submission) -> AdviceRequest:
-    """`submit_request` for a caller that has just asked `already_submitted` and got None (the public
-    form, which asks first to spare a resent form the rate limit): the same, without asking again. A copy
-    that arrives meanwhile is still caught under the lock below."""
     key = _idempotency_key(submission)
     fingerprint = _fingerprint(submission)
     try:
@@ -142,8 +134,10 @@ def submit_new_request(*, submission: Submission) -> AdviceRequest:
             # Concurrent submissions of the same request queue here (the lock ends with the transaction),
             # so the second one sees the first one's committed request and returns it.
             wait_for_lock(f"intake:{fingerprint}")
-            if (existing := _recent_duplicate(fingerprint)) is not None:
+            if (existing := already_submitted(submission)) is not None:
                 return existing
+            if admit is not None and not admit():
+                raise RateLimited
             return _create_request(submission, key, fingerprint)
     except IntegrityError:
         existing = AdviceRequest.objects.filter(idempotency_key=key).first() if key else None
@@ -156,13 +150,13 @@ def already_submitted(submission: Submission) -> AdviceRequest | None:
     """The request this form already created (a double click or a resent POST), or the same company,
     contact email and text received within INTAKE_DUPLICATE_WINDOW_SECONDS (the SME saw an error page, went
     back and sent the form again with a new submission id), if any."""
-    key = _idempotency_key(submission)
+    key, fingerprint = _idempotency_key(submission), _fingerprint(submission)
     if not key:
-        return _recent_duplicate(_fingerprint(submission))
+        return _recent_duplicate(fingerprint)
     # One query: the request of this form id first, else the earliest recent duplicate.
     by_key = Q(idempotency_key=key)
     return (
-        _recent(_fingerprint(submission), also=by_key)
+        _recent(fingerprint, also=by_key)
         .order_by(ExpressionWrapper(by_key, output_field=BooleanField()).desc(), "pk")
         .first()
     )
@@ -200,8 +194,7 @@ def _idempotency_key(submission: Submission) -> str | None:
 
 def _create_request(submission: Submission, key: str | None, fingerprint: str = "") -> AdviceRequest:
     now = timezone.now()
-    company, new_company = _company_for(submission)
-    contact = _contact_for(company, submission, new_company=new_company)
+    company, contact = _company_and_contact(submission)
     year = local_date(now).year
     number, reference = next_reference(year)
     request = AdviceRequest.objects.create(
@@ -233,7 +226,7 @@ def _create_request(submission: Submission, key: str | None, fingerprint: str = 
     # Before the confirmation is written: it may carry the files (referrals.notices).
     attachments.store(request=request, event=created, files=submission.files, source=Attachment.Source.FORM)
     notices.confirmation_to_company(request)
-    notices.new_request(request)
+    notices.new_request(request, needs=submission.needs)
     return request
 
 

@@ -78,9 +78,13 @@ def request_help(request):
     if not form.is_valid():
         return render(request, "referrals/request_help.html", {**_form_context(request), "form": form})
 
-    # A resent form (double click, reload) goes to the confirmation it already has, without using quota.
-    existing = services.already_submitted(form.submission())
-    if existing is None and abuse.rate_limited(request):
+    # A resent form (double click, reload) goes to the confirmation it already has, without using quota:
+    # the service asks the rate limit only for a request that is really new.
+    try:
+        advice_request = services.submit_request(
+            submission=form.submission(), admit=lambda: not abuse.rate_limited(request)
+        )
+    except services.RateLimited:
         context = _form_context(request)
         serving = region_for_county(form.cleaned_data["municipality"].county_id) or context["region"]
         context = {
@@ -91,7 +95,6 @@ def request_help(request):
             "contact": _operator_of(serving) or context["operator"],
         }
         return render(request, "referrals/request_help.html", context, status=429)
-    advice_request = existing or services.submit_new_request(submission=form.submission())
     return redirect("referrals:request_sent", token=status_links.token_for(advice_request))
 
 

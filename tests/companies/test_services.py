@@ -52,6 +52,37 @@ def test_the_unique_constraint_decides_a_race(make_company, monkeypatch):
     assert list(CompanyEvent.objects.values_list("company__name", flat=True)) == ["Uppsala Precision AB"]
 
 
+def test_a_company_registered_with_its_contact_loses_a_race_whole(make_company, monkeypatch):
+    """`register_company_with_contact`: the company, its primary contact and both timeline entries, or,
+    when the number was taken meanwhile, none of them (the caller's transaction still answers)."""
+    company, contact = services.register_company_with_contact(
+        by=None,
+        data={"org_number": org_number(9), "legal_form": "ab", "name": "Ny AB", "municipality_id": "0380"},
+        contact=contact_data(is_primary=False),
+        source="web_request",
+    )
+    assert contact.company == company and contact.is_primary and contact.source == "web_request"
+    assert sorted(company.events.values_list("kind", flat=True)) == ["contact_added", "created"]
+    monkeypatch.setattr(
+        services,
+        "existing_company_for",
+        lambda number, _calls=[]: _calls.append(1) or (None if len(_calls) == 1 else company),
+    )
+    with pytest.raises(services.DuplicateCompany) as duplicate:
+        services.register_company_with_contact(
+            by=None,
+            data={
+                "org_number": org_number(9),
+                "legal_form": "ab",
+                "name": "Racer AB",
+                "municipality_id": "0380",
+            },
+            contact=contact_data(email="racer@example.se"),
+        )
+    assert duplicate.value.existing == company
+    assert Contact.objects.count() == 1 and CompanyEvent.objects.count() == 2
+
+
 def test_a_number_of_a_merged_company_leads_to_the_survivor(make_company, advisor):
     survivor, duplicate = make_company("Survivor AB"), make_company("Duplicate AB")
     services.merge_companies(survivor=survivor, duplicate=duplicate, by=advisor)

@@ -408,23 +408,19 @@ def test_double_submit_creates_one_request(
 ):
     """Two clicks on a slow server, then the same POST once more (back and resend): one request, one email."""
     seen = []
-    already_submitted, submit_new_request = services.already_submitted, services.submit_new_request
+    submit_request = services.submit_request
 
-    def counting(submission):
+    def slow_first(*, submission, admit):
         seen.append(submission.idempotency_key)
-        return already_submitted(submission)
-
-    def slow_first(*, submission):
         if len(seen) == 1:
             # A slow server: the first answer waits until the person has clicked again and the browser has
             # sent the second POST (`posts`, filled by the page's request events below).
             assert wait_until(lambda: len(posts) >= 2, timeout=10), posts
-        return submit_new_request(submission=submission)
+        return submit_request(submission=submission, admit=admit)
 
-    # The view's services only: the view asks already_submitted() once, then submit_new_request() (which
-    # catches a copy that arrived meanwhile under its lock).
+    # The view's service only: submit_request() catches a copy that arrived meanwhile under its lock.
     monkeypatch.setattr(
-        views, "services", SimpleNamespace(already_submitted=counting, submit_new_request=slow_first)
+        views, "services", SimpleNamespace(submit_request=slow_first, RateLimited=services.RateLimited)
     )
     posts = []  # (body, Content-Type): the form is multipart (it takes files), with its own boundary
     page.on(
