@@ -173,7 +173,7 @@ REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "exportcenter.redis_cache.RedisCache",  # one client per pool, not per operation
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "exportcenter",
             # A frozen Redis never holds a web request for longer than this (the form's rate limit).

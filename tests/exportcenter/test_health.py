@@ -31,7 +31,7 @@ def quick(settings):
 
 
 def redis_cache(url):
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    return {"default": {"BACKEND": "exportcenter.redis_cache.RedisCache", "LOCATION": url}}
 
 
 @pytest.mark.django_db

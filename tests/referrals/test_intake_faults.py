@@ -97,7 +97,7 @@ def broker_restored(settings):
 def frozen_cache(port: int) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "exportcenter.redis_cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/7",
             "OPTIONS": {"socket_connect_timeout": TIMEOUT, "socket_timeout": TIMEOUT},
         }

@@ -250,7 +250,7 @@ def test_a_hung_redis_holds_the_form_for_one_timeout_not_one_per_select(
     widget_cache._local.clear()  # no copy in this process: the lists must come from the (hung) cache
     with frozen_listener() as port:
         hung = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "exportcenter.redis_cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/7",
             "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
         }
