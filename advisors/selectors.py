@@ -21,8 +21,15 @@ def current_region(user=None) -> Region | None:
         region = next((region for region in access.regions_of(user) if region.is_active), None)
         if region is not None:
             return region
-    regions = Region.objects.filter(is_active=True)
     slug = getattr(settings, "PORTAL_REGION", "")
+    # The same for every visitor until a region or an organisation changes: read once per reference data
+    # version (exportcenter.cached_rows), with its operator, and each caller gets its own copy.
+    region = cached_rows.value(f"advisors.site-region:{slug}", lambda: _site_region(slug))
+    return copy.deepcopy(region)
+
+
+def _site_region(slug: str) -> Region | None:
+    regions = Region.objects.filter(is_active=True).select_related("operator")
     if slug:
         return regions.filter(slug=slug).first()
     return regions.order_by("name").first()

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from advisors.selectors import region_for_county
+from advisors.selectors import current_region, region_for_county
 from exportcenter import cached_rows, widget_cache
 from mailboxes.models import Mailbox
 from mailboxes.reply_addresses import mailbox_address
@@ -98,6 +98,26 @@ def test_the_county_s_export_center_is_read_once_and_follows_a_change_of_its_cou
     stockholm.is_active = False
     stockholm.save()
     assert region_for_county("03") is None
+
+
+def test_the_site_s_export_center_is_read_once_for_visitors_and_follows_a_change(settings):
+    """The public pages' export center (`current_region` for a visitor) with its operator, from the cache."""
+    settings.PORTAL_REGION = "uppsala-rows"
+    operator = OrganisationFactory(name="Almi Uppsala", slug="almi-rows")
+    region = RegionFactory(name="Exportcenter Uppsala län", slug="uppsala-rows", operator=operator)
+    assert current_region() == region
+    with CaptureQueriesContext(connection) as queries:
+        found = current_region()
+        assert found.operator.name == "Almi Uppsala"
+    assert not queries.captured_queries
+    found.name = "Ändrad i minnet"
+    assert current_region().name == "Exportcenter Uppsala län"
+    operator.name = "Almi Företagspartner Uppsala"
+    operator.save()
+    assert current_region().operator.name == "Almi Företagspartner Uppsala"
+    region.is_active = False
+    region.save()
+    assert current_region() is None
 
 
 def test_the_reply_address_is_read_once_and_follows_a_saved_mailbox():
