@@ -82,7 +82,7 @@ class Submission:
 
 def _company_and_contact(submission: Submission) -> tuple[Company, Contact]:
     """The registered company with this number, or a new one, and its contact with this email, or a new one.
-    Advisors' data is never overwritten. A new company is registered with its contact (one savepoint)."""
+    Advisors' data is never overwritten. A new company is registered with its contact, in one go."""
     contact_data = {
         "name": submission.contact_name,
         "email": submission.contact_email,
