@@ -53,9 +53,7 @@ def rows_by(queryset: QuerySet, key: str = "pk") -> dict[str, tuple]:
     def read():
         return {str(row[index]): tuple(row) for row in queryset.values_list(*names)}
 
-    if widget_cache._cache_is_down():
-        return read()
-    return widget_cache._at_data_version(_key(queryset, key), queryset.db, read)
+    return widget_cache.at_data_version(_key(queryset, key), read, using=queryset.db)
 
 
 def instance(queryset: QuerySet[T], values: tuple) -> T:
@@ -65,10 +63,8 @@ def instance(queryset: QuerySet[T], values: tuple) -> T:
 
 def value(name: str, make: Callable[[], T]) -> T:
     """A value computed only from rows of `widget_cache.INVALIDATED_BY` (no request, user or time in it),
-    kept until those rows change. `make` must not return None (None is not kept)."""
-    if widget_cache._cache_is_down():
-        return make()
-    return widget_cache._at_data_version(f"widget-cache:value:{name}", "default", make)
+    kept until those rows change. A None is not kept: it is made again at the next call."""
+    return widget_cache.at_data_version(f"widget-cache:value:{name}", make)
 
 
 class _CachedChoicesMixin:

@@ -6,6 +6,10 @@ Redis. A page asks the cache several times (the session's rate limits, the refer
 inbox counts, the dashboards' stamps). A `redis.Redis` holds no connection of its own (it borrows one from
 the pool per command) and is safe to share between threads, so one per pool is kept. Everything else is
 Django's: the pools, the serializer, the options (`CACHES["default"]["OPTIONS"]`).
+
+django-redis keeps its clients likewise, but taking it would change the serializer, the errors a failing
+Redis raises (its `ConnectionInterrupted`) and the options the fault handling and its tests rely on; this
+keeps Django's backend and changes one method.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache

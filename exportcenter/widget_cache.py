@@ -331,9 +331,16 @@ def cached_markup(name: str, render: Callable[[], str]) -> str:
     """Markup that depends on nothing but the page's language and the data of `INVALIDATED_BY` (an unbound
     form's fields: labels, help texts, reference data's options), rendered once per language and data
     version. `name` must change when the markup's source does (the template tag adds a hash of it)."""
+    return at_data_version(f"widget-cache:markup:{get_language() or ''}:{name}", render)
+
+
+def at_data_version(key: str, make: Callable[[], T], using: str = DEFAULT_DB_ALIAS) -> T:
+    """`make()`'s value, kept under `key` until the data of `INVALIDATED_BY` changes; with the cache down,
+    made each time. The value must depend on nothing else (no request, user or time), and None is not
+    kept. For the markup above and the rows and values of `exportcenter.cached_rows`."""
     if _cache_is_down():
-        return render()
-    return _at_data_version(f"widget-cache:markup:{get_language() or ''}:{name}", DEFAULT_DB_ALIAS, render)
+        return make()
+    return _at_data_version(key, using, make)
 
 
 class CachedChoicesMixin:
