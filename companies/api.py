@@ -10,7 +10,6 @@ import uuid
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 from django_countries.serializer_fields import CountryField
@@ -24,6 +23,7 @@ from rest_framework.settings import api_settings
 
 from advisors import access
 from advisors.models import Organisation, User
+from exportcenter import row_urls
 from exportcenter.api import concurrency
 from exportcenter.api.base import APIViewSet, ValidatingSerializer, VersionedViewSet
 from exportcenter.api.problems import Conflict, ProblemSerializer
@@ -114,21 +114,17 @@ class OrganisationNumberField(serializers.CharField):
 class DetailPageField(serializers.Field):
     """The company's page in the advisor interface.
 
-    A list reverses the URL once (with a placeholder id, which each row's id then replaces): `reverse` and
-    `build_absolute_uri` for every row were a sixth of a page of the API's companies."""
-
-    PLACEHOLDER = str(uuid.UUID(int=0))
+    A list reverses the URL once (exportcenter.row_urls): `reverse` and `build_absolute_uri` for every row
+    were a sixth of a page of the API's companies."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, source="*", **kwargs)
-        self._template = None
+        self._url = None
 
     def to_representation(self, company):
-        if self._template is None:
-            url = reverse("companies:detail", kwargs={"public_id": self.PLACEHOLDER})
-            request = self.context.get("request")
-            self._template = request.build_absolute_uri(url) if request is not None else url
-        return self._template.replace(self.PLACEHOLDER, str(company.public_id))
+        if self._url is None:
+            self._url = row_urls.per_row("companies:detail", absolute_for=self.context.get("request"))
+        return self._url(company.public_id)
 
 
 @extend_schema_field(

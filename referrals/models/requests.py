@@ -233,12 +233,16 @@ class AdviceRequest(models.Model):
     @property
     def deadline_state(self) -> str:
         """For the deadline badge: "responded", "overdue", "due_today" (Stockholm) or "open"."""
+        now = timezone.now()
+        return self.deadline_state_at(now, timezone.localdate(now))
+
+    def deadline_state_at(self, now, today) -> str:
+        """`deadline_state` at `now` (whose local date is `today`), for a list that asks once a page."""
         if self.first_response_at is not None:
             return "responded"
-        now = timezone.now()
         if now > self.first_response_due_at:
             return "overdue"
-        if timezone.localdate(now) == timezone.localdate(self.first_response_due_at):
+        if today == timezone.localdate(self.first_response_due_at):
             return "due_today"
         return "open"
 

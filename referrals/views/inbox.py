@@ -45,6 +45,7 @@ from ..models import AdviceRequest, InboxView, Referral, SavedView
 from ..panels import request_page
 from ..services import attachments
 from . import referral_panel, replies
+from .inbox_rows import inbox_rows
 
 INBOX_PARAMS_EXCLUDED = ("view", "page", "search")
 
@@ -76,6 +77,7 @@ def _inbox_context(request, params: QueryDict) -> dict[str, Any]:
         "count_cap": selectors.VIEW_COUNT_CAP,
         "filter": inbox.filter,
         "page": page,
+        "rows": inbox_rows(page.object_list, request.user),
         "query": query.urlencode(),
         "filter_query": filters.urlencode(),
         "saved_views": selectors.saved_views_for(request.user),
@@ -640,7 +642,7 @@ def _after_row(request, advice_request, text, level=messages.SUCCESS):
         return render(
             request,
             "referrals/partials/inbox_row.html",
-            {"advice_request": row, "row_notice": text, "bulk_form": None},
+            {"row": inbox_rows([row], request.user)[0], "row_notice": text, "bulk_form": None},
         )
     messages.add_message(request, level, text)
     return HttpResponseRedirect(f"{reverse('referrals:inbox')}?{request.POST.get('return_query', '')[:2000]}")

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from advisors.models import User
-from companies.api import DetailPageField
 from companies.identifiers import LegalForm
 from companies.models import Company, CompanyEvent, Contact
+from exportcenter import row_urls
 from reference.models import SNICode, TurnoverClass
 from tests.factories import (
     SOLE_TRADER_NUMBER,
@@ -123,7 +123,7 @@ def test_each_listed_company_links_to_its_own_page(api):
         row = rows[str(company.public_id)]
         assert row["url"] == f"http://testserver/companies/{company.public_id}/"
         assert row["target_markets"] == [country.code for country in company.target_markets]
-    assert DetailPageField.PLACEHOLDER not in str(rows)
+    assert row_urls.PLACEHOLDER not in str(rows)
 
 
 def test_companies_are_not_found_by_integer_pk_or_org_number(api):

@@ -219,6 +219,41 @@ def test_the_inbox_query_count_does_not_grow_with_rows(
         client.get(INBOX, {"view": "open"})
 
 
+def test_the_inbox_rows_are_made_once_a_page_not_looked_up_row_by_row(client, submit, advisor, monkeypatch):
+    """A row's URLs are the page's two reversed once (exportcenter.row_urls), and its dates are formatted
+    with the language's format asked once (referrals/views/inbox_rows.py): the work per row does not
+    include `reverse` or the format's lookup (issue 16: they were most of a row's 0.8 ms)."""
+    from django.urls.resolvers import URLResolver
+    from django.utils import formats
+
+    calls = {"reverse": 0, "get_format": 0}
+    reverse, get_format = URLResolver._reverse_with_prefix, formats.get_format
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(URLResolver, "_reverse_with_prefix", counting("reverse", reverse))
+    monkeypatch.setattr(formats, "get_format", counting("get_format", get_format))
+    client.force_login(advisor)
+    submit()
+
+    def counted(expected_rows):
+        calls.update(reverse=0, get_format=0)
+        html = client.get(INBOX, {"view": "open"}).content.decode()
+        assert html.count('<tr id="row-') == expected_rows
+        assert html.count(">Take it<") == expected_rows  # each row's claim form has its own URL
+        return dict(calls)
+
+    one = counted(1)
+    for _ in range(11):
+        submit()
+    assert counted(12) == one
+
+
 # The request page's queries (issue 16: at most 15 a page, whatever the data): session, user, the
 # user's regions with their counties (the access checks and the base layout's region), the menu's
 # referral count and the bell (one query); the request with its needs, the audit entry, the
