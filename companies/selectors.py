@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from advisors import access
 from exportcenter.pagination import CappedPaginator
 from exportcenter.panels import Panels
+from exportcenter.unique import one_or_none
 
 from .identifiers import looks_like_number
 from .models import Company, CompanyEvent
@@ -115,7 +116,7 @@ def similar_companies(user, name: str, *, exclude: Company | None = None, limit:
 def company_detail(user, public_id, *, answering: Panels | None = None) -> Company | None:
     """One company the user sees; `answering`: the page's panels, whose probes the same query answers."""
     companies = access.visible(user, Company.objects.all())
-    return (
+    return one_or_none(
         (answering.answered(companies) if answering else companies)
         .select_related(
             *COMPANY_LIST_RELATED,
@@ -126,7 +127,6 @@ def company_detail(user, public_id, *, answering: Panels | None = None) -> Compa
             "updated_by",
         )
         .filter(public_id=public_id)
-        .first()
     )
 
 

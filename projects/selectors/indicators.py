@@ -10,6 +10,7 @@ from django.db.models import Min, Q
 
 from advisors import access
 from companies.models import Company
+from exportcenter.unique import one_or_none
 
 from .. import indicators as defs
 from ..models import Participation, Project, ProjectPartner, SizeClass, Support, SupportKind
@@ -125,7 +126,7 @@ class ProjectIndicators:
 def visible_project(user, public_id) -> Project | None:
     """The project if the user may see it (else None: a 404, never a hint that it exists)."""
     projects = access.visible(user, Project.objects.select_related("programme", "region"))
-    return projects.filter(public_id=public_id).first()
+    return one_or_none(projects.filter(public_id=public_id))
 
 
 def _in_period(period: Period, prefix: str = "") -> Q:

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from advisors import access
 from advisors.models import Organisation, Region
 from companies.models import Company
+from exportcenter.unique import one_or_none
 
 from ..models import Programme, Project, ProjectActivity, ProjectPartner
 
@@ -66,7 +67,7 @@ def project_for_api(user) -> QuerySet[Project]:
 
 def project_detail(user, public_id) -> Project | None:
     """One visible project with its partners, regions and activities (their visitors and companies)."""
-    return (
+    return one_or_none(
         visible_projects(user)
         .select_related(*PROJECT_LIST_RELATED, "created_by")
         .prefetch_related(
@@ -84,7 +85,6 @@ def project_detail(user, public_id) -> Project | None:
             ),
         )
         .filter(public_id=public_id)
-        .first()
     )
 
 

@@ -27,6 +27,7 @@ from advisors.models import Organisation, Region, User
 from companies.identifiers import format_number, mask_number
 from companies.models import Company, ExportExperience
 from exportcenter.panels import Panels
+from exportcenter.unique import one_or_none
 from reference.models import EmployeeBand, Municipality
 
 from .. import inbox_counts, routing, status_links
@@ -357,7 +358,7 @@ def request_detail(user, public_id, *, answering: Panels | None = None) -> Advic
     index probes) spare the page the queries of its referral panel when there is nothing to show;
     `answering`: the page's panels, whose probes the same query answers."""
     requests = visible_requests(user)
-    return (
+    return one_or_none(
         (answering.answered(requests) if answering else requests)
         .select_related(
             *REQUEST_LIST_RELATED, "contact", "region__operator", "duplicate_of", "company__sni_code__section"
@@ -369,7 +370,6 @@ def request_detail(user, public_id, *, answering: Panels | None = None) -> Advic
             has_co_handlers=Exists(CoHandling.objects.filter(request=OuterRef("pk"))),
         )
         .filter(public_id=public_id)
-        .first()
     )
 
 
@@ -526,7 +526,7 @@ def referrals_waiting(user) -> QuerySet[Referral] | None:
 
 
 def referral_detail(user, public_id) -> Referral | None:
-    return with_referral_relations(visible_referrals(user)).filter(public_id=public_id).first()
+    return one_or_none(with_referral_relations(visible_referrals(user)).filter(public_id=public_id))
 
 
 def request_referrals(user, request: AdviceRequest) -> list[Referral]:

@@ -450,6 +450,9 @@ def test_the_company_page_keeps_its_query_budget(signed_in, make_company):
     # and the outcomes were read; then one query of its own asked the probes).
     company_reads = [sql for sql in many if re.match(r'SELECT "companies_company"\."id"', sql)]
     assert len(company_reads) == 1 and "panel_probe_" in company_reads[0], company_reads
+    assert not re.search(
+        r"ORDER BY [^()]* LIMIT \d+$", company_reads[0]
+    )  # one row, no sort (exportcenter.unique)
     assert not [sql for sql in many if sql.startswith("SELECT EXISTS(")]
     panel_read = re.compile(
         r'SELECT (?:(?!FROM).)* FROM "(referrals_advicerequest|outreach_\w+|effects_\w+|projects_\w+)"'

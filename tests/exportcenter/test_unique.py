@@ -1,0 +1,33 @@
+"""`exportcenter.unique.one_or_none`: a row by a unique key, read without first()'s sort."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from advisors.models import Region
+from exportcenter.unique import one_or_none
+from tests.factories import RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_row_none_or_an_error_for_a_key_that_is_not_unique():
+    uppsala = RegionFactory(name="Exportcenter Uppsala", slug="uppsala")
+    RegionFactory(name="Exportcenter Gävleborg", slug="gavleborg")
+    assert one_or_none(Region.objects.filter(slug="uppsala")) == uppsala
+    assert one_or_none(Region.objects.filter(slug="nowhere")) is None
+    with pytest.raises(Region.MultipleObjectsReturned):
+        one_or_none(Region.objects.filter(slug__in=["uppsala", "gavleborg"]))
+
+
+def test_the_row_is_read_without_a_sort_where_first_sorts():
+    RegionFactory(name="Exportcenter Uppsala", slug="uppsala")
+    regions = Region.objects.select_related("operator").filter(slug="uppsala")
+    with CaptureQueriesContext(connection) as queries:
+        regions.first()
+        one_or_none(regions)
+    first, unique = (query["sql"] for query in queries.captured_queries)
+    assert re.search(r"ORDER BY [^()]* LIMIT 1$", first)  # what first() did: the sort this spares
+    assert "ORDER BY" not in unique
