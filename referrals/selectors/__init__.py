@@ -70,6 +70,37 @@ def with_list_relations(queryset: QuerySet[AdviceRequest]) -> QuerySet[AdviceReq
     )
 
 
+# What an inbox row shows of a request and its relations (referrals/views/inbox_rows.py), and what taking
+# it (`access.can(user, "claim", request)`) asks: the inbox reads these columns, not the 147 of the
+# request, its company, municipality, region, owner and advisor whole (3 ms to compile, issue 16).
+INBOX_ROW_FIELDS = (
+    "public_id",
+    "version",
+    "reference",
+    "status",
+    "priority",
+    "target_markets",
+    "created_at",
+    "first_response_at",
+    "first_response_due_at",
+    "region",
+    "company__name",
+    "company__municipality__short_name",
+    "owner_organisation__name",
+    "owner_advisor__full_name",
+)
+
+
+def for_inbox_rows(queryset: QuerySet[AdviceRequest], user) -> QuerySet[AdviceRequest]:
+    """The requests as the inbox's rows show them, each with its last event the user may see."""
+    rows = (
+        queryset.select_related("company__municipality", "owner_organisation", "owner_advisor")
+        .only(*INBOX_ROW_FIELDS)
+        .prefetch_related(Prefetch("needs", queryset=NeedCategory.objects.order_by("position")))
+    )
+    return with_last_event(rows, user)
+
+
 # What `/api/v1/requests/` shows of a request's relations (api/serializers.py's RequestSerializer): the
 # company's id and name, the slugs, the advisor's name, the duplicated request's reference. Read whole, the
 # company, its municipality and the duplicated request were most of a page's 50 rows (issue 16).
@@ -316,7 +347,7 @@ def inbox_for(user, view: str, params, *, http_request=None) -> Inbox:
             requests = requests.order_by(
                 *(("created_at", "pk") if view == InboxView.OVERDUE else ("-created_at", "-pk"))
             )
-    requests = with_last_event(with_list_relations(requests), user)
+    requests = for_inbox_rows(requests, user)
     return Inbox(view=view, filter=filterset, requests=requests, counted=counted)
 
 

@@ -633,9 +633,7 @@ def _after_row(request, advice_request, text, level=messages.SUCCESS):
     """A claim from an inbox row: the row again for htmx, else back to the inbox."""
     if request.htmx:
         row = (
-            selectors.with_last_event(
-                selectors.with_list_relations(selectors.visible_requests(request.user)), request.user
-            )
+            selectors.for_inbox_rows(selectors.visible_requests(request.user), request.user)
             .filter(pk=advice_request.pk)
             .first()
         )

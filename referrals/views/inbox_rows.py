@@ -19,7 +19,7 @@ from ..models import AdviceRequest, RequestEvent
 
 
 def inbox_rows(requests, user, *, now=None) -> list[dict]:
-    """The rows of `requests`: each read with `selectors.with_list_relations` and `with_last_event`."""
+    """The rows of `requests`, read with `selectors.for_inbox_rows`."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     detail_url = per_row("referrals:request_detail")
