@@ -2,6 +2,8 @@ from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from exportcenter.unique import one_or_none
+
 
 class AdvisorBackend(ModelBackend):
     """Email sign-in that also refuses users whose organisation is inactive.
@@ -14,7 +16,10 @@ class AdvisorBackend(ModelBackend):
         return getattr(user, "can_sign_in", False)
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("organisation").filter(pk=user_id).first()
+        # Every signed-in request asks: by the key, without first()'s sort (exportcenter.unique).
+        user = one_or_none(
+            get_user_model()._default_manager.select_related("organisation").filter(pk=user_id)
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

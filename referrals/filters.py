@@ -207,11 +207,12 @@ class RequestFilter(django_filters.FilterSet):
             if not user.is_superuser:
                 organisations = organisations.filter(regions__in=access.region_ids(user)).distinct()
             self.filters["owner_organisation"].queryset = organisations
+            # A person is shown by name (str(user)): only what that reads. People share names: a stable order.
             self.filters["owner_advisor"].queryset = (
                 access.visible(user, User.objects.filter(is_active=True))
-                .select_related("organisation")
+                .only("full_name", "email")
                 .order_by("full_name", "pk")
-            )  # people share names: a stable order
+            )
 
     def active(self) -> list[tuple[str, str, str]]:
         """The filters in use, for the inbox's chips: (parameter, value as sent, "Label: value in words"),

@@ -31,3 +31,18 @@ def test_the_row_is_read_without_a_sort_where_first_sorts():
     first, unique = (query["sql"] for query in queries.captured_queries)
     assert re.search(r"ORDER BY [^()]* LIMIT 1$", first)  # what first() did: the sort this spares
     assert "ORDER BY" not in unique
+
+
+def test_the_signed_in_user_is_read_by_key_without_a_sort(client):
+    """Every signed-in request reads its user (advisors.backends.AdvisorBackend.get_user)."""
+    from tests.factories import OrganisationFactory, UserFactory
+
+    region = RegionFactory(name="Exportcenter Uppsala", slug="uppsala")
+    user = UserFactory(email="anna@almi.example", organisation=OrganisationFactory(regions=[region]))
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/en/advisor/").status_code in (200, 302)
+    (read,) = (
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "advisors_user"."id"')
+    )
+    assert "ORDER BY" not in read and '"advisors_organisation"."name"' in read  # with its organisation

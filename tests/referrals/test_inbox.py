@@ -220,6 +220,12 @@ def test_the_inbox_query_count_does_not_grow_with_rows(
         '"advisors_user"."password"' not in rows_read and '"companies_company"."org_number"' not in rows_read
     )
     assert '"advisors_user"."full_name"' in rows_read and '"companies_company"."name"' in rows_read
+    # The advisor filter's people, by name: their names, not their organisations or passwords.
+    by_name = 'ORDER BY "advisors_user"."full_name" ASC, "advisors_user"."id" ASC'
+    (people,) = (q["sql"] for q in many.captured_queries if q["sql"].endswith(by_name))
+    assert (
+        '"advisors_user"."password"' not in people and "advisors_organisation" not in people.split("WHERE")[0]
+    )
     # Session, user, the user's regions (access and the base layout), the menu's count and the bell (one
     # query), the capped count, the view counts (one query), the saved views, the advisor filter's
     # people, and the page of rows with the last event each and their needs. (The filters' and the bulk
