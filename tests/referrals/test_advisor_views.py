@@ -38,9 +38,16 @@ def test_advisors_see_what_the_sme_wrote_differently(client, make_submission, op
         "Export experience": ("Has never exported", ""),  # the register did not know it yet
     }
     client.force_login(advisor)
-    html = client.get(f"/en/companies/{company.public_id}/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/en/companies/{company.public_id}/").content.decode()
     assert request.reference in html
     assert "In the request" in html and "Knivsta Konsult Aktiebolag" in html and "5–9 employees" in html
+    # The panel's requests are read with what it shows (selectors.COMPANY_PANEL_FIELDS): the company is the
+    # page's own, and neither it nor the request's people are read again.
+    reads = [q["sql"] for q in queries.captured_queries]
+    (panel,) = (sql for sql in reads if sql.startswith('SELECT "referrals_advicerequest"."id"'))
+    assert '"companies_company"' not in panel.split("WHERE")[0] and "advisors_user" not in panel
+    assert '"referrals_advicerequest"."submitted"' in panel and '"advisors_organisation"."name"' in panel
 
 
 def test_a_request_that_matches_the_register_shows_no_differences(make_submission, operator):
