@@ -188,7 +188,12 @@ class AssignForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].rows = organisation_rows
-        self.fields["advisor"].queryset = advisors
+        # Only shown (an unbound form): each advisor's name and organisation's, not the whole people
+        # (a region's 40 advisors with their organisations: a third of the select's cost). A posted
+        # advisor is read whole, for the assignment and its notice.
+        self.fields["advisor"].queryset = (
+            advisors if self.is_bound else advisors.only("full_name", "organisation__name")
+        )
         self.fields["advisor"].label_from_instance = lambda user: f"{user.full_name} ({user.organisation})"
 
     def clean(self):

@@ -334,6 +334,13 @@ def test_the_request_page_panels_probes_are_answered_by_the_requests_own_query(
     assert not [sql for sql in sqls if sql.startswith("SELECT EXISTS(")], sqls
     outreach_reads = [sql for sql in sqls if re.match(r'SELECT (?:(?!FROM).)* FROM "outreach_', sql)]
     assert outreach_reads == request_reads  # only the probes inside the request's own query
+    # The assign form's advisors, only shown: their names and their organisations' (forms.AssignForm).
+    (advisors,) = (
+        sql
+        for sql in sqls
+        if sql.endswith('ORDER BY "advisors_organisation"."name" ASC, "advisors_user"."full_name" ASC')
+    )
+    assert '"advisors_user"."password"' not in advisors and '"advisors_organisation"."email"' not in advisors
 
 
 def test_view_counts_are_capped(submit, advisor, monkeypatch):
