@@ -237,11 +237,22 @@ def timeline(user, request: AdviceRequest) -> QuerySet[RequestEvent]:
     )
 
 
+# What the request page's timeline shows of an entry (partials/request_workspace.html): the entry, its
+# actor's and organisation's names, and its referral only to show the needs referred; not the people and
+# the referral whole (their columns cost more to compile and read than the entries').
+PAGE_TIMELINE_FIELDS = (
+    *(field.name for field in RequestEvent._meta.concrete_fields),
+    "actor__full_name",
+    "organisation__name",
+    "referral__id",
+)
+
+
 def page_timeline(user, request: AdviceRequest, referrals: list[Referral]) -> list[RequestEvent]:
     """The timeline of the request page, whose referral events share the objects of the page's referral
     chain (`request_referrals`, their needs already read) instead of reading the needs again."""
     chain = {referral.pk: referral for referral in referrals}
-    events = list(_events(user, request))
+    events = list(_events(user, request).only(*PAGE_TIMELINE_FIELDS))
     for event in events:
         if event.referral_id in chain:
             event.referral = chain[event.referral_id]

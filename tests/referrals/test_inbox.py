@@ -334,6 +334,9 @@ def test_the_request_page_panels_probes_are_answered_by_the_requests_own_query(
     assert not [sql for sql in sqls if sql.startswith("SELECT EXISTS(")], sqls
     outreach_reads = [sql for sql in sqls if re.match(r'SELECT (?:(?!FROM).)* FROM "outreach_', sql)]
     assert outreach_reads == request_reads  # only the probes inside the request's own query
+    # The timeline's people by name (selectors.PAGE_TIMELINE_FIELDS), not whole.
+    (timeline,) = (sql for sql in sqls if sql.startswith('SELECT "referrals_requestevent"."id"'))
+    assert '"advisors_user"."password"' not in timeline and '"advisors_user"."full_name"' in timeline
     # The assign form's advisors, only shown: their names and their organisations' (forms.AssignForm).
     (advisors,) = (
         sql
