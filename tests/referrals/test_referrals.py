@@ -74,6 +74,19 @@ def test_refer_selected_needs(owned_request, ekn, advisor, refer):
     assert reload(owned_request).events.get(kind="referred").data["needs"] == ["buyer-credit-risk"]
 
 
+def test_the_request_page_timeline_names_the_needs_referred_and_who_referred(
+    client, owned_request, ekn, advisor, refer
+):
+    """The timeline reads its people and referral as it shows them (selectors.PAGE_TIMELINE_FIELDS); a
+    referral's needs still come with the page's referral chain."""
+    refer(owned_request, ekn, advisor, needs=[credit_risk()])
+    client.force_login(advisor)
+    html = client.get(f"/en/advisor/requests/{owned_request.public_id}/").content.decode()
+    timeline = html[html.index('id="timeline-heading"') :]
+    assert "Almi Uppsala referred some needs to EKN:" in timeline and credit_risk().name_en in timeline
+    assert f"· {advisor.full_name}, Almi Uppsala" in timeline
+
+
 def test_an_unowned_request_is_referred_from_the_referrers_organisation(
     make_submission, operator, triager, ekn, refer
 ):
