@@ -24,11 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors import access
 from advisors.models import Organisation, Region, User
-from companies.identifiers import format_number, mask_number
-from companies.models import Company, ExportExperience
 from exportcenter.panels import Panels
 from exportcenter.unique import one_or_none
-from reference.models import EmployeeBand, Municipality
 
 from .. import inbox_counts, routing, status_links
 from ..filters import RequestFilter, deadline_state_q
@@ -48,6 +45,14 @@ from .catalogue import SERVICE_LIST_RELATED as SERVICE_LIST_RELATED
 from .catalogue import ServiceRow as ServiceRow
 from .catalogue import service_rows as service_rows
 from .catalogue import visible_services as visible_services
+
+# The company page's requests panel (and a request's differences from the register) likewise.
+from .company_panel import COMPANY_PANEL_FIELDS as COMPANY_PANEL_FIELDS
+from .company_panel import Difference as Difference
+from .company_panel import company_requests as company_requests
+from .company_panel import company_requests_probes as company_requests_probes
+from .company_panel import requests_for_company as requests_for_company
+from .company_panel import submitted_differences as submitted_differences
 from .replies import CANNED_REPLY_LIST_RELATED as CANNED_REPLY_LIST_RELATED
 from .replies import FilledReply as FilledReply
 from .replies import canned_replies as canned_replies
@@ -123,33 +128,6 @@ def with_api_list_relations(queryset: QuerySet[AdviceRequest]) -> QuerySet[Advic
     )
 
 
-# What the company page's requests panel shows of each request (templates/referrals/includes/
-# company_requests.html and `submitted_differences`): the company is the page's own, not read again, and
-# the rest of the request and its relations not at all (the list's 150 columns took 2 ms to compile).
-COMPANY_PANEL_FIELDS = (
-    "reference",
-    "status",
-    "created_at",
-    "submitted",
-    "company",
-    "owner_organisation__name",
-)
-
-
-def requests_for_company(user, company: Company) -> list[AdviceRequest]:
-    requests = list(
-        visible_requests(user)
-        .filter(company=company)
-        .select_related("owner_organisation")
-        .only(*COMPANY_PANEL_FIELDS)
-        .prefetch_related(Prefetch("needs", queryset=NeedCategory.objects.order_by("position")))
-        .order_by("-created_at")
-    )
-    for request in requests:
-        request.company = company
-    return requests
-
-
 def unassigned_requests(user) -> QuerySet[AdviceRequest]:
     """The queue of requests from counties no export center serves."""
     return (
@@ -157,68 +135,6 @@ def unassigned_requests(user) -> QuerySet[AdviceRequest]:
         .select_related("contact")
         .order_by("created_at")
     )
-
-
-@dataclass(frozen=True)
-class Difference:
-    label: str
-    submitted: str
-    registered: str
-
-
-_PROFILE_LABELS = {
-    "org_number": _("Organisation number"),
-    "name": _("Name"),
-    "municipality": _("Municipality"),
-    "website": _("Website"),
-    "employee_band": _("Employees"),
-    "export_experience": _("Export experience"),
-    "export_countries": _("Exports to"),
-}
-
-
-def _readable(field: str, value, company: Company) -> str:
-    if field == "org_number":
-        return mask_number(value) if company.is_sole_trader else format_number(value)
-    if field == "municipality":
-        return str(Municipality.objects.filter(pk=value).first() or value or "")
-    if field == "employee_band":
-        return str(dict(EmployeeBand.choices).get(value, value or ""))
-    if field == "export_experience":
-        return str(dict(ExportExperience.choices).get(value, value or ""))
-    if field == "export_countries":
-        return ", ".join(sorted(str(code) for code in value or []))
-    return str(value or "")
-
-
-def submitted_differences(request: AdviceRequest) -> list[Difference]:
-    """Where what the SME wrote differs from the register (which the form never overwrites)."""
-    company = request.company
-    registered = {
-        "org_number": company.org_number or "",
-        "name": company.name,
-        "municipality": company.municipality_id,
-        "website": company.website,
-        "employee_band": company.employee_band,
-        "export_experience": company.export_experience,
-        "export_countries": sorted(str(code) for code in company.export_countries),
-    }
-    differences = []
-    for field, label in _PROFILE_LABELS.items():
-        submitted = request.submitted.get(field)
-        if submitted in (None, "", []):
-            continue
-        if field == "export_countries":
-            submitted = sorted(submitted)
-        if submitted != registered[field]:
-            differences.append(
-                Difference(
-                    str(label),
-                    _readable(field, submitted, company),
-                    _readable(field, registered[field], company),
-                )
-            )
-    return differences
 
 
 def _events(user, request: AdviceRequest) -> QuerySet[RequestEvent]:
@@ -671,19 +587,6 @@ def referral_receivers(
 def organisation_advisors(organisation_id) -> QuerySet[User]:
     """The active people of an organisation, e.g. to name the one who takes on a referral."""
     return User.objects.filter(is_active=True, organisation_id=organisation_id).order_by("full_name", "pk")
-
-
-def company_requests_probes() -> dict[str, Exists]:
-    """What the company page asks first (exportcenter.panels): whether the company has made a request."""
-    return {"requests": Exists(AdviceRequest.objects.filter(company=OuterRef("pk")))}
-
-
-def company_requests(user, company, found: dict | None = None) -> list:
-    """The company page's requests panel: each request the user may see, with what the company wrote
-    differently from the register. `found`: the answers to company_requests_probes (none given: read)."""
-    if found is not None and not found["requests"]:
-        return []
-    return [(request, submitted_differences(request)) for request in requests_for_company(user, company)]
 
 
 def lost_claim_owner(user, advice_request: AdviceRequest) -> User | None:
