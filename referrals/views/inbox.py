@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -637,6 +637,8 @@ def _after_row(request, advice_request, text, level=messages.SUCCESS):
             .filter(pk=advice_request.pk)
             .first()
         )
+        if row is None:  # gone since (deleted, merged away): the row leaves the list
+            return HttpResponse("")
         return render(
             request,
             "referrals/partials/inbox_row.html",

@@ -139,3 +139,23 @@ def refer(consent):
         )
 
     return make
+
+
+@pytest.fixture
+def submit(make_submission, operator):
+    """`submit(**overrides)`: a new request through the intake service, each from its own company."""
+    from referrals import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides):
+        n = next(counter)
+        fields = {
+            "number": None,
+            "company_name": f"Företag {n} AB",
+            "contact_email": f"person{n}@company.example",
+        }
+        fields.update(overrides)
+        return services.submit_request(submission=make_submission(**fields))
+
+    return make

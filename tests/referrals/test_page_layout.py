@@ -129,7 +129,7 @@ def test_the_conversation_adds_no_query_with_3_or_30_messages(client, submit, ad
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.referrals.test_inbox import REQUEST_PAGE_QUERIES
+    from tests.referrals.test_inbox_queries import REQUEST_PAGE_QUERIES
 
     request = submit(description="We sell saunas.")
     services.claim(request=request, advisor=advisor)

@@ -14,7 +14,7 @@ from advisors.models import User
 from referrals import services, status_links
 from referrals.models import NeedCategory, Referral
 from tests.factories import OrganisationFactory, UserFactory
-from tests.referrals.test_inbox import REQUEST_PAGE_QUERIES_WITH_REFERRALS
+from tests.referrals.test_inbox_queries import REQUEST_PAGE_QUERIES_WITH_REFERRALS
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
