@@ -26,6 +26,7 @@ from audit.services import record_read
 from exportcenter import search_params
 from exportcenter.errors import Stale
 from exportcenter.pagination import paginate
+from exportcenter.unique import one_or_none
 
 from .. import routing, selectors, services
 from ..forms import (
@@ -632,10 +633,10 @@ def after_action(request, advice_request, text):
 def _after_row(request, advice_request, text, level=messages.SUCCESS):
     """A claim from an inbox row: the row again for htmx, else back to the inbox."""
     if request.htmx:
-        row = (
-            selectors.for_inbox_rows(selectors.visible_requests(request.user), request.user)
-            .filter(pk=advice_request.pk)
-            .first()
+        row = one_or_none(
+            selectors.for_inbox_rows(selectors.visible_requests(request.user), request.user).filter(
+                pk=advice_request.pk
+            )
         )
         if row is None:  # gone since (deleted, merged away): the row leaves the list
             return HttpResponse("")
